@@ -1,0 +1,28 @@
+"""Helpers for the MiniMax + Anthropic SDK notebooks: pick the endpoint and key, build the client, record
+and replay responses, and show messages with thinking kept apart from the answer.
+
+Importing this package is cheap: widgets, pandas and IPython load only when a function needs them.
+"""
+
+from __future__ import annotations
+
+from .cassettes import Cassette, CassetteLibrary
+from .client import describe, detect_region, get_client
+from .config import REGIONS, SUPPORTED_MODELS, ConfigError
+from .render import MessageView, conversation, show
+from .transport import NotRecordedError
+
+__all__ = [
+    "REGIONS",
+    "SUPPORTED_MODELS",
+    "Cassette",
+    "CassetteLibrary",
+    "ConfigError",
+    "MessageView",
+    "NotRecordedError",
+    "conversation",
+    "describe",
+    "detect_region",
+    "get_client",
+    "show",
+]

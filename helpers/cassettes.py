@@ -1,0 +1,278 @@
+"""Recorded exchanges ("cassettes"): one readable JSON file per request, and how a request finds its file.
+
+A cassette holds the request (method, path, body), the response (status, headers and a JSON body, or a
+stream's events with the time each arrived) and its source: "recorded" from a live endpoint with its date,
+or "synthesized" by `python -m helpers synth`. The format is described in data/cassettes/README.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = "minimax-cassette/1"
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "cassettes"
+KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-should-retry")
+"""Only these response headers are written: nothing else is needed to replay, and nothing else can leak."""
+
+
+def canonical_body(body: Any) -> Any:
+    """The request body as matching sees it: `stream: false` is the same as no `stream` key."""
+    if isinstance(body, dict) and body.get("stream") is False:
+        body = {k: v for k, v in body.items() if k != "stream"}
+    return body
+
+
+def request_key(method: str, path: str, body: Any) -> str:
+    """A string that is equal for two requests exactly when replay should treat them as the same."""
+    canonical = json.dumps(canonical_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return f"{method.upper()} {path} {canonical}"
+
+
+def api_path(url_path: str) -> str:
+    """The endpoint-relative path ('/v1/messages'), whatever prefix the base URL adds ('/anthropic')."""
+    index = url_path.find("/v1/")
+    return url_path[index:] if index >= 0 else url_path
+
+
+def parse_body(content: bytes) -> Any:
+    """A request or response body as JSON when it is JSON, else as text."""
+    if not content:
+        return None
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@dataclass
+class Cassette:
+    """One recorded exchange, as loaded from (or about to be written to) a JSON file."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+    source: dict[str, Any]
+    sequence: int = 1
+    path: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return request_key(self.request["method"], self.request["path"], self.request.get("body"))
+
+    @property
+    def is_stream(self) -> bool:
+        return "events" in self.response
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"format": FORMAT, "source": self.source}
+        if self.sequence != 1:
+            data["sequence"] = self.sequence
+        data.update(self.extra)
+        data["request"] = self.request
+        data["response"] = self.response
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Cassette:
+        if data.get("format") != FORMAT:
+            where = f" in {path}" if path else ""
+            raise ValueError(f"Unknown cassette format {data.get('format')!r}{where}; expected {FORMAT!r}.")
+        known = {"format", "source", "sequence", "request", "response"}
+        return cls(
+            request=data["request"],
+            response=data["response"],
+            source=data["source"],
+            sequence=int(data.get("sequence", 1)),
+            path=path,
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    def dumps(self) -> str:
+        """The file's text: indented JSON, except a stream's events, one compact event per line."""
+        return dumps(self.to_json())
+
+    def write(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.dumps(), encoding="utf-8")
+        self.path = path
+        return path
+
+
+_EVENTS_MARK = "\u0000events\u0000"
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Cassette JSON for people: indented, with each stream event on a line of its own."""
+    response = data.get("response", {})
+    if "events" not in response:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    events = response["events"]
+    shell = {**data, "response": {**response, "events": _EVENTS_MARK}}
+    text = json.dumps(shell, indent=2, ensure_ascii=False)
+    lines = ",\n".join("      " + json.dumps(e, ensure_ascii=False, separators=(", ", ": ")) for e in events)
+    return text.replace(json.dumps(_EVENTS_MARK), "[\n" + lines + "\n    ]") + "\n"
+
+
+def load(path: Path) -> Cassette:
+    return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), path)
+
+
+def iter_cassette_files(root: Path) -> Iterator[Path]:
+    """Every cassette file below `root`, in a stable order."""
+    if root.is_dir():
+        yield from sorted(p for p in root.rglob("*.json") if p.is_file())
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug_for(body: Any, *, limit: int = 40) -> str:
+    """A short readable file-name stem from the last user text of a messages request."""
+    text = ""
+    if isinstance(body, dict):
+        for message in reversed(body.get("messages") or []):
+            if not isinstance(message, dict) or message.get("role") != "user":
+                continue
+            content = message.get("content")
+            if isinstance(content, str):
+                text = content
+            elif isinstance(content, list):
+                parts = [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
+                kinds = [b.get("type", "") for b in content if isinstance(b, dict)]
+                text = " ".join(parts) or "-".join(kinds)
+            break
+    stem = _SLUG.sub("-", text.lower()).strip("-")[:limit].rstrip("-") or "request"
+    if isinstance(body, dict) and body.get("stream"):
+        stem += "-stream"
+    return stem
+
+
+def file_name(cassette: Cassette) -> str:
+    """`<slug>-<hash of the request>[-<sequence>].json`: readable, and stable, so re-recording replaces."""
+    digest = hashlib.sha256(cassette.key.encode()).hexdigest()[:10]
+    stem = f"{slug_for(cassette.request.get('body'))}-{digest}"
+    return f"{stem}.json" if cassette.sequence == 1 else f"{stem}-{cassette.sequence}.json"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Finding the recording for a request, and explaining a miss
+
+
+def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> list[str]:
+    """Readable paths where two JSON values differ, at most `limit` of them."""
+    found: list[str] = []
+
+    def short(value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 70 else text[:67] + "..."
+
+    def walk(a: Any, b: Any, where: str) -> None:
+        if len(found) >= limit:
+            return
+        if isinstance(a, dict) and isinstance(b, dict):
+            for k in sorted(set(a) | set(b), key=str):
+                here = f"{where}.{k}" if where else str(k)
+                if k not in b:
+                    found.append(f"{here}: recorded {short(a[k])}, not sent")
+                elif k not in a:
+                    found.append(f"{here}: sent {short(b[k])}, not in the recording")
+                else:
+                    walk(a[k], b[k], here)
+        elif isinstance(a, list) and isinstance(b, list):
+            for i in range(max(len(a), len(b))):
+                here = f"{where}[{i}]"
+                if i >= len(b):
+                    found.append(f"{here}: recorded {short(a[i])}, not sent")
+                elif i >= len(a):
+                    found.append(f"{here}: sent {short(b[i])}, not in the recording")
+                else:
+                    walk(a[i], b[i], here)
+        elif a != b:
+            found.append(f"{where or 'body'}: recorded {short(a)}, sent {short(b)}")
+
+    walk(recorded, sent, path)
+    return found
+
+
+def _distance(recorded: Any, sent: Any) -> int:
+    return len(_differences(canonical_body(recorded), canonical_body(sent), limit=10_000))
+
+
+class CassetteLibrary:
+    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence."""
+
+    def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
+        self.root = root
+        self.prefer = prefer
+        self._by_key: dict[str, list[Cassette]] = {}
+        self._served: dict[str, int] = {}
+        self.add(load(path) for path in iter_cassette_files(root))
+
+    def add(self, cassettes: Iterable[Cassette]) -> None:
+        for cassette in cassettes:
+            self._by_key.setdefault(cassette.key, []).append(cassette)
+        for key, group in self._by_key.items():
+            group.sort(key=self._rank)
+
+    def _rank(self, cassette: Cassette) -> tuple[int, int, str]:
+        folder = cassette.path.parent.name if cassette.path else ""
+        return (0 if folder == self.prefer else 1, cassette.sequence, str(cassette.path))
+
+    def __len__(self) -> int:
+        return sum(len(group) for group in self._by_key.values())
+
+    def __iter__(self) -> Iterator[Cassette]:
+        for group in self._by_key.values():
+            yield from group
+
+    def find(self, method: str, path: str, body: Any) -> Cassette | None:
+        """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
+        key = request_key(method, path, body)
+        group = self._by_key.get(key)
+        if not group:
+            return None
+        folder = group[0].path.parent.name if group[0].path else None
+        group = [c for c in group if (c.path.parent.name if c.path else None) == folder]
+        served = self._served.get(key, 0)
+        self._served[key] = served + 1
+        return group[min(served, len(group) - 1)]
+
+    def closest(self, method: str, path: str, body: Any) -> Cassette | None:
+        """The recording whose request differs least from this one (same method and path), if any."""
+        candidates = [c for c in self if c.request["method"].upper() == method.upper() and c.request["path"] == path]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: (_distance(c.request.get("body"), body), self._rank(c)))
+
+    def explain_miss(self, method: str, path: str, body: Any) -> str:
+        """The message of a replay miss: what was sent, the closest recording, what differs, what to do."""
+        summary = f"{method.upper()} {path}"
+        if isinstance(body, dict):
+            n = len(body.get("messages") or [])
+            stream = ", streaming" if body.get("stream") else ""
+            summary += f" (model {body.get('model')!r}, {n} message{'s' if n != 1 else ''}{stream})"
+        lines = [
+            "This request is not recorded, so replay mode has no answer for it.",
+            f"  Sent: {summary}",
+        ]
+        nearest = self.closest(method, path, body)
+        if nearest is None:
+            lines.append(f"  No recording under {self.root} has this method and path.")
+        else:
+            where = nearest.path.relative_to(self.root.parent) if nearest.path else "(in memory)"
+            lines.append(f"  Closest recording: {where}")
+            lines.append("  What differs (recorded vs sent):")
+            diffs = _differences(canonical_body(nearest.request.get("body")), canonical_body(body))
+            lines.extend(f"    - {d}" for d in diffs)
+        lines += [
+            "To get an answer: set MINIMAX_API_KEY to call MiniMax live (mode 'auto' then goes live),",
+            "or record this request with MINIMAX_MODE=record and a key (see README: 'Recordings').",
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,100 @@
+"""Run the notebooks the way the tests do: fresh kernel, in order, on recordings (or live, to record).
+
+`python -m helpers regenerate` rewrites every notebook's stored outputs in replay mode; `python -m helpers
+record` runs them against the live service (a key is needed) and writes new cassettes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+KEY_VARIABLES = ("MINIMAX_API_KEY", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
+
+
+def notebook_paths(names: list[str] | None = None) -> list[Path]:
+    """The notebooks (solutions included), or those whose file name contains one of `names`."""
+    paths = sorted(NOTEBOOKS.rglob("*.ipynb"))
+    paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
+    if names:
+        paths = [p for p in paths if any(n in p.name for n in names)]
+    return paths
+
+
+def replay_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a keyless replay run at full speed: no key of any kind can leak in."""
+    env = {k: v for k, v in (base or os.environ).items() if k not in KEY_VARIABLES}
+    env.update({"MINIMAX_MODE": "replay", "MINIMAX_REPLAY_SPEED": "0"})
+    env.pop("MINIMAX_BASE_URL", None)
+    env.pop("ANTHROPIC_BASE_URL", None)
+    return env
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Replace os.environ for the duration (kernels inherit it when they start)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def strip_volatile(nb: object) -> None:
+    """Remove what must never be saved: widget state (breaks GitHub and JupyterLab), run timings."""
+    nb.metadata.pop("widgets", None)  # type: ignore[attr-defined]
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+
+
+def execute(path: Path, *, timeout: int = 600) -> object:
+    """Run one notebook from a fresh kernel in its own folder and return the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    strip_volatile(nb)
+    return nb
+
+
+def regenerate(names: list[str] | None = None) -> int:
+    """Re-run notebooks in replay mode and save their outputs; the only way stored outputs are made."""
+    import nbformat
+
+    with environment(replay_environment()):
+        for path in notebook_paths(names):
+            print(f"regenerating {path.relative_to(ROOT)} ...", flush=True)
+            nbformat.write(execute(path), path)
+    return 0
+
+
+def record(names: list[str] | None = None) -> int:
+    """Run notebooks live in record mode: every request's answer is written under data/cassettes."""
+    env = dict(os.environ)
+    if not any(env.get(k) for k in ("MINIMAX_API_KEY",)) and not env.get("MINIMAX_BASE_URL"):
+        print("Recording calls MiniMax live: set MINIMAX_API_KEY first (and MINIMAX_REGION=cn for a China key).")
+        return 2
+    env.update({"MINIMAX_MODE": "record"})
+    with environment(env):
+        for path in notebook_paths(names):
+            print(f"recording {path.relative_to(ROOT)} ...", flush=True)
+            execute(path)
+    print("Done. Now run `python -m helpers regenerate` to store outputs from the new recordings.")
+    return 0

@@ -1,0 +1,58 @@
+"""Server-sent events as MiniMax sends them: `event: <name>` and `data: <compact JSON>`, a blank line after each."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def encode_event(event: dict[str, Any]) -> bytes:
+    """One recorded event (`event` name plus `data` JSON, or `raw` text kept verbatim) as wire bytes."""
+    if "raw" in event:
+        return event["raw"].encode("utf-8")
+    data = event["data"]
+    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"event: {event['event']}\ndata: {payload}\n\n".encode()
+
+
+class EventParser:
+    """Split an incoming byte stream into events, remembering when each one was complete."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self.events: list[dict[str, Any]] = []
+
+    def feed(self, chunk: bytes, at: float) -> None:
+        self._buffer += chunk.replace(b"\r\n", b"\n")
+        while b"\n\n" in self._buffer:
+            block, self._buffer = self._buffer.split(b"\n\n", 1)
+            self._add(block, at)
+
+    def finish(self, at: float) -> list[dict[str, Any]]:
+        if self._buffer.strip():
+            self._add(self._buffer, at, complete=False)
+        self._buffer = b""
+        return self.events
+
+    def _add(self, block: bytes, at: float, complete: bool = True) -> None:
+        text = block.decode("utf-8", errors="replace")
+        name, data_lines, other = None, [], False
+        for line in text.split("\n"):
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data_lines.append(line[5:].removeprefix(" "))
+            elif line.strip():
+                other = True
+        record: dict[str, Any] = {"at": round(at, 4)}
+        data_text = "\n".join(data_lines)
+        try:
+            data = json.loads(data_text) if data_text else None
+        except ValueError:
+            data = None
+        if name is None or data is None or other or not complete:
+            record["raw"] = text + ("\n\n" if complete else "")
+        else:
+            record["event"] = name
+            record["data"] = data
+        self.events.append(record)
