@@ -218,7 +218,7 @@ class CassetteLibrary:
     def add(self, cassettes: Iterable[Cassette]) -> None:
         for cassette in cassettes:
             self._by_key.setdefault(cassette.key, []).append(cassette)
-        for key, group in self._by_key.items():
+        for group in self._by_key.values():
             group.sort(key=self._rank)
 
     def _rank(self, cassette: Cassette) -> tuple[int, int, str]:
