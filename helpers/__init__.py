@@ -9,6 +9,7 @@ from __future__ import annotations
 from .cassettes import Cassette, CassetteLibrary
 from .client import describe, detect_region, get_client
 from .config import REGIONS, SUPPORTED_MODELS, ConfigError
+from .exercises import Feedback, check
 from .render import MessageView, conversation, show
 from .transport import NotRecordedError
 
@@ -18,8 +19,10 @@ __all__ = [
     "Cassette",
     "CassetteLibrary",
     "ConfigError",
+    "Feedback",
     "MessageView",
     "NotRecordedError",
+    "check",
     "conversation",
     "describe",
     "detect_region",

@@ -1,0 +1,84 @@
+"""Self-checks for the exercises at the end of notebooks 01 to 05.
+
+A learner calls `helpers.check("01.2", answer)` and gets a `Feedback`: what is right, what is missing.
+Each notebook's checks live in their own module (`nb01.py`, ...), registered with `@exercise("01.2")`.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+_REGISTRY: dict[str, Callable[..., Feedback]] = {}
+_MODULES = ("nb01", "nb02", "nb03", "nb04", "nb05")
+
+
+@dataclass
+class Feedback:
+    """The result of one check: a title, the points met and the points still missing."""
+
+    exercise: str
+    title: str
+    right: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.missing
+
+    def ok(self, condition: bool, right: str, missing: str) -> bool:
+        """Record one point: `right` when `condition` holds, else `missing` (what to do about it)."""
+        (self.right if condition else self.missing).append(right if condition else missing)
+        return condition
+
+    def text(self) -> str:
+        head = f"Exercise {self.exercise} · {self.title}: " + ("all done ✅" if self.passed else "not yet ❌")
+        lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text())
+
+    def _repr_html_(self) -> str:
+        color = "#166534" if self.passed else "#991b1b"
+        verdict = "all done ✅" if self.passed else "not yet ❌"
+        items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
+        items += [f'<li style="color:#991b1b">✗ {html.escape(m)}</li>' for m in self.missing]
+        return (
+            f'<div><b style="color:{color}">Exercise {html.escape(self.exercise)} · {html.escape(self.title)}: '
+            f'{verdict}</b><ul style="margin:2px 0">{"".join(items)}</ul></div>'
+        )
+
+
+def exercise(exercise_id: str) -> Callable[[Callable[..., Feedback]], Callable[..., Feedback]]:
+    """Register a checker under an id like "03.1" (notebook 03, exercise 1)."""
+
+    def register(function: Callable[..., Feedback]) -> Callable[..., Feedback]:
+        _REGISTRY[exercise_id] = function
+        return function
+
+    return register
+
+
+def _load_all() -> None:
+    for name in _MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+
+
+def check(exercise_id: str, *args: Any, **kwargs: Any) -> Feedback:
+    """Check a learner's answer to exercise `exercise_id` (e.g. "01.2") and say what is right and missing."""
+    _load_all()
+    if exercise_id not in _REGISTRY:
+        known = ", ".join(sorted(_REGISTRY)) or "none yet"
+        raise KeyError(f"No exercise {exercise_id!r}. Known exercises: {known}.")
+    return _REGISTRY[exercise_id](*args, **kwargs)

@@ -1,0 +1,25 @@
+"""Fixtures for the helpers' unit tests (the replay environment itself is set in the root conftest.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No MiniMax/Anthropic variables, and a working directory with no .env above it."""
+    for name in list(os.environ):
+        if name.startswith(("MINIMAX_", "ANTHROPIC_")):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MINIMAX_REPLAY_SPEED", "0")
+    monkeypatch.chdir(tmp_path)
+    import helpers.client as client_module
+
+    monkeypatch.setattr(client_module, "_banners_shown", set())
+    monkeypatch.setattr(client_module, "_auto_regions", {})
+    return tmp_path
