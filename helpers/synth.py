@@ -104,8 +104,12 @@ def usage_for(request: dict[str, Any], blocks: list[dict[str, Any]], reply: dict
     }
 
 
-def message_body(request: dict[str, Any], reply: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    blocks = content_blocks(reply, rng)
+def message_body(
+    request: dict[str, Any], reply: dict[str, Any], rng: random.Random, content_rng: random.Random | None = None
+) -> dict[str, Any]:
+    """A non-streaming response body. `content_rng` seeds signatures and tool ids: give the streaming and
+    non-streaming forms of one exchange the same one, so their content is identical."""
+    blocks = content_blocks(reply, content_rng or rng)
     stop = reply.get("stop_reason") or ("tool_use" if reply.get("tool_calls") else "end_turn")
     return {
         "id": _hex(rng, 32),
@@ -266,7 +270,8 @@ def build(description: dict[str, Any], origin: str) -> list[Cassette]:
                         "body": error_body(reply["error"], rng),
                     }
                 else:
-                    message = message_body(body, reply, rng)
+                    content_rng = _seed(origin, name, str(sequence))
+                    message = message_body(request, reply, rng, content_rng)
                     replies.setdefault(name, message)
                     if form == "stream":
                         tps = TOKENS_PER_SECOND.get(body["model"], 60.0)

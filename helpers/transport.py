@@ -68,9 +68,8 @@ def _kept_headers(headers: Any) -> dict[str, str]:
 class _Pacer:
     """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent."""
 
-    def __init__(self, speed: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, speed: float) -> None:
         self.speed = speed
-        self.sleep = sleep
         self.start = time.perf_counter()
 
     def wait_until(self, at: float) -> None:
@@ -78,7 +77,7 @@ class _Pacer:
             return
         delay = self.start + at / self.speed - time.perf_counter()
         if delay > 0:
-            self.sleep(delay)
+            time.sleep(delay)
 
 
 def replay_chunks(cassette: Cassette, speed: float) -> Iterator[bytes]:
@@ -125,8 +124,10 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
             upstream: Any = None,
             observer: Callable[[dict[str, Any]], None] | None = None,
             endpoint_label: str = "",
+            check: Callable[[str, str, Any], None] | None = None,
         ) -> None:
             self.mode = mode
+            self.check = check
             self.library = library
             self.record_dir = record_dir
             self.speed = speed
@@ -138,6 +139,10 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
 
         # -- replay -------------------------------------------------------------------------------
         def handle_request(self, request: Any) -> Any:
+            if self.check is not None:
+                # Pre-send checks (helpers.compat) see the final body, whatever went through extra_body.
+                # They raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped.
+                self.check(request.method, api_path(request.url.path), parse_body(request.read()))
             if self.mode == "replay":
                 return self._replay(request)
             return self._forward(request)
@@ -189,7 +194,7 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
                     upstream.close()
                     response = {"status": status, "headers": kept}
                     response["events"] = parser.finish(time.perf_counter() - started)
-                    self._done(request, body, response, source, secrets)
+                    self._done(request, body, response, source, secrets, time.perf_counter() - started)
 
                 stream = IteratorStream(chunks(), on_close=finished)
                 return hx.Response(status, headers=headers, stream=stream, request=request)
@@ -197,7 +202,7 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
             raw = upstream.read()
             upstream.close()
             response = {"status": status, "headers": kept, "body": parse_body(raw)}
-            self._done(request, body, response, source, secrets)
+            self._done(request, body, response, source, secrets, time.perf_counter() - started)
             return hx.Response(status, headers=headers, content=raw, request=request)
 
         def _source(self, headers: Any) -> dict[str, Any]:
@@ -217,14 +222,23 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
             }
 
         def _done(
-            self, request: Any, body: Any, response: dict[str, Any], source: dict[str, Any], secrets: list[str]
+            self,
+            request: Any,
+            body: Any,
+            response: dict[str, Any],
+            source: dict[str, Any],
+            secrets: list[str],
+            elapsed: float | None = None,
         ) -> None:
             path = api_path(request.url.path)
             cassette = Cassette(
                 request={"method": request.method, "path": path, "body": body}, response=response, source=source
             )
             if self.observer:
-                self.observer({"request": body, "response": response, "source": source})
+                exchange = {"request": body, "response": response, "source": source}
+                if elapsed is not None:
+                    exchange["elapsed"] = elapsed  # live wall-clock seconds, request sent to response done
+                self.observer(exchange)
             if self.mode != "record" or self.record_dir is None:
                 return
             with self._lock:

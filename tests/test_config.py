@@ -1,0 +1,80 @@
+"""Region, mode, base URL and replay-speed settings: defaults, environment, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import config
+from helpers.config import ConfigError
+
+
+def test_region_defaults_to_global(clean_env) -> None:
+    assert config.resolve_region() == "global"
+
+
+def test_region_from_environment_and_argument_wins(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("MINIMAX_REGION", "CN")
+    assert config.resolve_region() == "cn"
+    assert config.resolve_region("auto") == "auto"
+
+
+@pytest.mark.parametrize("bad", ["europe", "", "glob al"])
+def test_bad_region_names_the_accepted_values(clean_env, bad) -> None:
+    with pytest.raises(ConfigError) as error:
+        config.resolve_region(bad)
+    message = str(error.value)
+    assert repr(bad) in message
+    for accepted in ("'global'", "'cn'", "'auto'"):
+        assert accepted in message
+
+
+def test_bad_region_from_environment_names_the_variable(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("MINIMAX_REGION", "us")
+    with pytest.raises(ConfigError, match="MINIMAX_REGION='us'"):
+        config.resolve_region()
+
+
+def test_mode_defaults_to_auto_and_rejects_unknown(clean_env, monkeypatch) -> None:
+    assert config.resolve_mode() == "auto"
+    monkeypatch.setenv("MINIMAX_MODE", "Replay")
+    assert config.resolve_mode() == "replay"
+    with pytest.raises(ConfigError) as error:
+        config.resolve_mode("playback")
+    for accepted in ("'auto'", "'live'", "'replay'", "'record'"):
+        assert accepted in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://api.minimax.io/anthropic", "global"),
+        ("https://api.minimaxi.com/anthropic/", "cn"),
+        ("https://api.anthropic.com", None),
+        ("http://127.0.0.1:8000", None),
+    ],
+)
+def test_region_of_url(url, expected) -> None:
+    assert config.region_of_url(url) == expected
+    assert config.is_minimax_url(url) is (expected is not None)
+
+
+def test_custom_base_url_is_checked(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("MINIMAX_BASE_URL", "http://127.0.0.1:9999/")
+    assert config.custom_base_url() == "http://127.0.0.1:9999"
+    monkeypatch.setenv("MINIMAX_BASE_URL", "localhost:9999")
+    with pytest.raises(ConfigError, match="not a usable URL"):
+        config.custom_base_url()
+    monkeypatch.setenv("MINIMAX_BASE_URL", "https://api.anthropic.com")
+    with pytest.raises(ConfigError, match="never be sent there"):
+        config.custom_base_url()
+
+
+def test_replay_speed(clean_env, monkeypatch) -> None:
+    monkeypatch.delenv("MINIMAX_REPLAY_SPEED")
+    assert config.replay_speed() == 1.0
+    monkeypatch.setenv("MINIMAX_REPLAY_SPEED", "2.5")
+    assert config.replay_speed() == 2.5
+    for bad in ("fast", "-1", "nan", "inf"):
+        monkeypatch.setenv("MINIMAX_REPLAY_SPEED", bad)
+        with pytest.raises(ConfigError, match="number >= 0"):
+            config.replay_speed()
