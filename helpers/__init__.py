@@ -12,6 +12,7 @@ from .config import REGIONS, SUPPORTED_MODELS, ConfigError
 from .exercises import Feedback, check
 from .render import MessageView, conversation, show
 from .transport import NotRecordedError
+from .usage import cost_summary, usage
 
 __all__ = [
     "REGIONS",
@@ -24,8 +25,10 @@ __all__ = [
     "NotRecordedError",
     "check",
     "conversation",
+    "cost_summary",
     "describe",
     "detect_region",
     "get_client",
     "show",
+    "usage",
 ]

@@ -10,10 +10,11 @@ from typing import Any
 
 import anthropic
 
-from . import config
+from . import compat, config
 from .cassettes import DEFAULT_ROOT, CassetteLibrary
 from .keys import FoundKey, NoKey, find_key
 from .transport import make_http_client, make_transport
+from .usage import UsageLog, attach
 
 REPLAY_PLACEHOLDER_KEY = "replay-mode-no-key"
 """What the SDK is given as a key in replay mode: it insists on one, and nothing is ever sent."""
@@ -112,6 +113,7 @@ def get_client(
     api_key: str | None = None,
     recordings: str | None = None,
     quiet: bool = False,
+    check: bool = True,
     **client_kwargs: Any,
 ) -> anthropic.Anthropic:
     """An `anthropic.Anthropic` client for MiniMax, live when a key is found and on recordings when not.
@@ -119,6 +121,7 @@ def get_client(
     region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global').
     mode: 'live', 'replay', 'record' or 'auto' (default: MINIMAX_MODE, else 'auto').
     recordings: the folder under data/cassettes that record mode writes to and replay looks in first.
+    check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
     Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
     """
     global _last_setup
@@ -161,16 +164,20 @@ def get_client(
     key = found.value if isinstance(found, FoundKey) and wanted_mode != "replay" else REPLAY_PLACEHOLDER_KEY
     key_source = found.source if wanted_mode != "replay" else f"{found.source} (replay sends nothing)"
     library = CassetteLibrary(_cassette_root(), prefer=recordings) if wanted_mode == "replay" else None
+    log = UsageLog()
     transport = make_transport(
+        observer=log.observe,
         mode=wanted_mode,
         library=library,
         record_dir=_cassette_root() / recordings,
         speed=config.replay_speed(),
         endpoint_label=base_url,
+        check=compat.check_hook if check else None,
     )
     client = anthropic.Anthropic(
         api_key=key, base_url=base_url, http_client=make_http_client(transport), **client_kwargs
     )
+    attach(client, log)  # every call this client makes is logged: helpers.usage()
     notes = found.notes if isinstance(found, NoKey) else ()
     setup = Setup(region_name, base_url, wanted_mode, key_source, recordings, _shown(_cassette_root()), notes)
     _last_setup = setup

@@ -1,0 +1,272 @@
+"""What each call cost: a log of every exchange a `get_client` client makes (model, tokens, timing, price).
+
+The transport reports each completed exchange to `UsageLog.observe`; in replay the timing comes from the
+recorded event times, so the log (and every cost table in a notebook) is the same on every run.
+`helpers.usage()` returns the log as a pandas DataFrame (pandas is imported only then).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+PRICES_AS_OF = "2026-11-25"
+"""When the figures below were copied into this table. Prices change: check the source before relying on them."""
+
+PRICE_SOURCE = (
+    "a provider's price list citing MiniMax's pricing page, as collected in the project's wire-format notes "
+    "(shared/spec/wire-format.md, Models)"
+)
+
+PRICES: dict[str, dict[str, float]] = {
+    "MiniMax-M2.1": {"input": 0.30, "output": 1.20, "cache_read": 0.03, "cache_write": 0.375},
+    "MiniMax-M2.1-lightning": {"input": 0.30, "output": 2.40, "cache_read": 0.03, "cache_write": 0.375},
+    "MiniMax-M2": {"input": 0.30, "output": 1.20, "cache_read": 0.03, "cache_write": 0.375},
+}
+"""US dollars per million tokens. Listed in the source: every M2.1 figure and M2.1-lightning's output price.
+Assumed equal to M2.1 (not listed): M2.1-lightning's input and cache prices, and all of M2's."""
+
+ASSUMED_PRICES = ("MiniMax-M2.1-lightning: input, cache_read, cache_write", "MiniMax-M2: all")
+
+COLUMNS = (
+    "call",
+    "client",
+    "model",
+    "stream",
+    "status",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "ttft_s",
+    "duration_s",
+    "cost_usd",
+    "source",
+)
+
+
+def cost_usd(model: str, usage: Mapping[str, Any]) -> float:
+    """The estimated price of one call in US dollars, from `PRICES` (0.0 for a model not in the table).
+
+    Follows Anthropic's usage convention: `input_tokens` excludes the tokens read from or written to the cache.
+    """
+    price = PRICES.get(model)
+    if price is None:
+        return 0.0
+    total = (
+        price["input"] * int(usage.get("input_tokens") or 0)
+        + price["output"] * int(usage.get("output_tokens") or 0)
+        + price["cache_read"] * int(usage.get("cache_read_input_tokens") or 0)
+        + price["cache_write"] * int(usage.get("cache_creation_input_tokens") or 0)
+    )
+    return total / 1_000_000
+
+
+@dataclass(frozen=True)
+class Call:
+    """One exchange as the log keeps it. Times are in seconds; None where the response carries no timing."""
+
+    call: int
+    client: int
+    model: str
+    stream: bool
+    status: int
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int
+    cache_creation_input_tokens: int
+    ttft_s: float | None
+    duration_s: float | None
+    cost_usd: float
+    source: str
+
+
+def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any], float | None, float | None]:
+    """Model, final usage, time to the first content delta and time of the last event, from a stream's events."""
+    model, usage, first, last = None, {}, None, None
+    for event in events:
+        data = event.get("data") if isinstance(event.get("data"), dict) else {}
+        kind = data.get("type")
+        at = event.get("at")
+        if at is not None:
+            last = float(at)
+        if kind == "message_start":
+            message = data.get("message") or {}
+            model = message.get("model") or model
+            usage = dict(message.get("usage") or {})
+        elif kind == "content_block_delta" and first is None and at is not None:
+            first = float(at)
+        elif kind == "message_delta" and data.get("usage"):
+            usage.update(data["usage"])  # the final usage is the one that counts (wire-format.md)
+    return model, usage, first, last
+
+
+def call_from_exchange(exchange: Mapping[str, Any], *, call: int = 1, client: int = 1) -> Call:
+    """Turn what the transport reports ({"request", "response", "source", optional "elapsed"}) into a Call."""
+    request = exchange.get("request") if isinstance(exchange.get("request"), dict) else {}
+    response = exchange.get("response") or {}
+    status = int(response.get("status") or 0)
+    model = str(request.get("model") or "?")
+    usage: dict[str, Any] = {}
+    ttft = duration = None
+    is_stream = "events" in response
+    if is_stream:
+        streamed_model, usage, ttft, duration = _stream_facts(response.get("events") or [])
+        model = streamed_model or model
+    elif isinstance(response.get("body"), dict):
+        body = response["body"]
+        model = str(body.get("model") or model)
+        usage = dict(body.get("usage") or {})
+    if exchange.get("elapsed") is not None:
+        duration = round(float(exchange["elapsed"]), 3)
+    tokens = {
+        name: int(usage.get(name) or 0)
+        for name in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+    }
+    source = exchange.get("source") or {}
+    return Call(
+        call=call,
+        client=client,
+        model=model,
+        stream=is_stream,
+        status=status,
+        ttft_s=round(ttft, 3) if ttft is not None else None,
+        duration_s=round(duration, 3) if duration is not None else None,
+        cost_usd=cost_usd(model, tokens) if status == 200 else 0.0,
+        source=str(source.get("kind", "?")) if isinstance(source, dict) else "?",
+        **tokens,
+    )
+
+
+_SESSION: list[Call] = []
+_LOCK = threading.Lock()
+_COUNTER = itertools.count(1)
+_CLIENT_COUNTER = itertools.count(1)
+_LOGS: weakref.WeakKeyDictionary[Any, UsageLog] = weakref.WeakKeyDictionary()
+
+
+class UsageLog:
+    """The calls of one client. Every call also lands in the session log that `usage()` reads."""
+
+    def __init__(self) -> None:
+        self.client_number = next(_CLIENT_COUNTER)
+        self.calls: list[Call] = []
+
+    def observe(self, exchange: Mapping[str, Any]) -> None:
+        """The transport's observer: called once per completed exchange (replay, record and live)."""
+        with _LOCK:
+            entry = call_from_exchange(exchange, call=next(_COUNTER), client=self.client_number)
+            self.calls.append(entry)
+            _SESSION.append(entry)
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+
+def attach(client: Any, log: UsageLog) -> None:
+    """Remember which log belongs to `client`, so `usage(client)` can find it."""
+    _LOGS[client] = log
+
+
+def log_of(client: Any) -> UsageLog:
+    """The log of a client made by `helpers.get_client`; a clear error for any other client."""
+    try:
+        return _LOGS[client]
+    except (KeyError, TypeError):
+        raise LookupError(
+            "This client keeps no usage log: only clients from helpers.get_client() do. "
+            "Call helpers.usage() with no argument for every call of this session."
+        ) from None
+
+
+def records(client: Any = None) -> list[dict[str, Any]]:
+    """The log as plain dicts: every call of this session, or only those of `client`."""
+    with _LOCK:
+        calls = list(_SESSION) if client is None else list(log_of(client).calls)
+    return [asdict(c) for c in calls]
+
+
+def usage(client: Any = None) -> Any:
+    """Every call made so far (or only `client`'s) as a pandas DataFrame, one row per call, with its cost."""
+    rows = records(client)
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def reset() -> None:
+    """Forget every call logged so far (the numbering restarts); clients keep logging afterwards."""
+    global _COUNTER
+    with _LOCK:
+        _SESSION.clear()
+        for log in list(_LOGS.values()):
+            log.calls.clear()
+        _COUNTER = itertools.count(1)
+
+
+def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Totals per model: calls, tokens and cost, plus a last 'total' row."""
+    by_model: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = by_model.setdefault(
+            row["model"],
+            {"model": row["model"], "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
+        )
+        entry["calls"] += 1
+        entry["input_tokens"] += int(row["input_tokens"])
+        entry["output_tokens"] += int(row["output_tokens"])
+        entry["cost_usd"] += float(row["cost_usd"])
+    result = [by_model[m] for m in sorted(by_model)]
+    total = {"model": "total", "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
+    for entry in result:
+        for key in ("calls", "input_tokens", "output_tokens", "cost_usd"):
+            total[key] += entry[key]
+    return [*result, total]
+
+
+class CostSummary:
+    """A small per-model cost table with the price date and source: text, HTML, and deterministic."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = summarize(rows)
+
+    @property
+    def total(self) -> float:
+        return float(self.rows[-1]["cost_usd"])
+
+    def text(self) -> str:
+        lines = [f"{'model':24} {'calls':>5} {'input tok':>10} {'output tok':>10} {'cost (USD)':>11}"]
+        for r in self.rows:
+            lines.append(
+                f"{r['model']:24} {r['calls']:>5} {r['input_tokens']:>10} {r['output_tokens']:>10} "
+                f"{r['cost_usd']:>11.6f}"
+            )
+        lines.append(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<th>{h}</th>" for h in ("model", "calls", "input tokens", "output tokens", "cost (USD)"))
+        body = "".join(
+            f"<tr><td>{html.escape(str(r['model']))}</td><td>{r['calls']}</td><td>{r['input_tokens']}</td>"
+            f"<td>{r['output_tokens']}</td><td>{r['cost_usd']:.6f}</td></tr>"
+            for r in self.rows
+        )
+        note = html.escape(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
+        return f"<table><tr>{head}</tr>{body}</table><p><small>{note}</small></p>"
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text())
+
+
+def cost_summary(client: Any = None) -> CostSummary:
+    """The cost of this session's calls (or `client`'s), per model, for the end of a notebook."""
+    return CostSummary(records(client))

@@ -1,0 +1,145 @@
+"""The usage log: every call of a get_client client is logged with tokens, timing and cost, from recorded figures."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import anthropic
+import pytest
+
+import helpers
+from helpers import synth
+from helpers.cassettes import DEFAULT_ROOT, CassetteLibrary, load
+from helpers.transport import httpx_module, make_http_client, make_transport
+
+usage_module = importlib.import_module("helpers.usage")
+
+HELLO = {
+    "model": "MiniMax-M2.1",
+    "max_tokens": 1000,
+    "system": "You are a helpful assistant.",
+    "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi, how are you?"}]}],
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_log() -> None:
+    usage_module.reset()
+
+
+def test_cost_uses_the_price_table() -> None:
+    tokens = {"input_tokens": 1_000_000, "output_tokens": 1_000_000, "cache_read_input_tokens": 1_000_000}
+    assert usage_module.cost_usd("MiniMax-M2.1", tokens) == pytest.approx(0.30 + 1.20 + 0.03)
+    assert usage_module.cost_usd("MiniMax-M2.1-lightning", {"output_tokens": 1_000_000}) == pytest.approx(2.40)
+    assert usage_module.cost_usd("not-a-model", tokens) == 0.0
+
+
+def test_price_table_covers_every_supported_model_and_is_dated() -> None:
+    assert set(usage_module.PRICES) == set(helpers.SUPPORTED_MODELS)
+    assert usage_module.PRICES_AS_OF[:4].isdigit() and usage_module.PRICE_SOURCE
+
+
+def test_replayed_call_is_logged_with_the_recorded_usage(clean_env: Path) -> None:
+    client = helpers.get_client(mode="replay", recordings="01_quick_start", quiet=True)
+    client.messages.create(**HELLO)
+    recorded = next(
+        load(p).response["body"]["usage"]
+        for p in sorted((DEFAULT_ROOT / "01_quick_start").glob("hi-how-are-you-*.json"))
+    )
+    frame = helpers.usage(client)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["model"] == "MiniMax-M2.1" and row["status"] == 200 and not row["stream"]
+    assert row["input_tokens"] == recorded["input_tokens"]
+    assert row["output_tokens"] == recorded["output_tokens"]
+    assert row["cost_usd"] == pytest.approx((0.30 * recorded["input_tokens"] + 1.20 * recorded["output_tokens"]) / 1e6)
+    assert row["source"] == "synthesized"
+    assert row["duration_s"] is None or row["duration_s"] != row["duration_s"]  # no timing in a JSON body
+
+
+def test_each_client_keeps_its_own_log_and_usage_lists_them_all(clean_env: Path) -> None:
+    first = helpers.get_client(mode="replay", recordings="01_quick_start", quiet=True)
+    second = helpers.get_client(mode="replay", recordings="01_quick_start", quiet=True)
+    first.messages.create(**HELLO)
+    second.messages.create(**HELLO)
+    second.messages.create(**HELLO)
+    assert len(helpers.usage(first)) == 1
+    assert len(helpers.usage(second)) == 2
+    everything = helpers.usage()
+    assert list(everything["call"]) == [1, 2, 3]
+    assert everything["client"].nunique() == 2
+
+
+def test_usage_of_a_foreign_client_says_what_to_do() -> None:
+    other = anthropic.Anthropic(api_key="x", base_url="http://127.0.0.1:9")
+    with pytest.raises(LookupError, match=r"helpers.get_client\(\)"):
+        helpers.usage(other)
+
+
+def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
+    description = {
+        "recordings": "usage_test",
+        "exchanges": [{"id": "s", "forms": ["stream"], "request": HELLO, "reply": {"thinking": "Hm.", "text": "Hi!"}}],
+    }
+    (cassette,) = synth.build(description, "test")
+    cassette.write(tmp_path / "usage_test" / "s.json")
+    events = cassette.response["events"]
+    first_delta = next(e["at"] for e in events if e["event"] == "content_block_delta")
+    final_usage = next(e["data"]["usage"] for e in events if e["event"] == "message_delta")
+
+    log = usage_module.UsageLog()
+    transport = make_transport(mode="replay", library=CassetteLibrary(tmp_path), speed=0, observer=log.observe)
+    client = anthropic.Anthropic(api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport))
+    with client.messages.stream(**HELLO) as stream:
+        stream.until_done()
+    (call,) = log.calls
+    assert call.stream and call.ttft_s == round(first_delta, 3)
+    assert call.duration_s == round(events[-1]["at"], 3)
+    assert call.output_tokens == final_usage["output_tokens"]
+    assert call.input_tokens == final_usage["input_tokens"]
+
+
+def test_live_calls_are_timed_and_errors_cost_nothing() -> None:
+    hx = httpx_module()
+    body = {"id": "0" * 32, "type": "message", "role": "assistant", "model": "MiniMax-M2.1-lightning",
+            "content": [{"text": "ok", "type": "text"}], "stop_reason": "end_turn",
+            "usage": {"input_tokens": 10, "output_tokens": 1000}}  # fmt: skip
+    error = {"type": "error", "error": {"type": "rate_limit_error", "message": "rate limit (1002)"}}
+    answers = iter([hx.Response(200, json=body), hx.Response(429, json=error)])
+    upstream = hx.MockTransport(lambda request: next(answers))
+    log = usage_module.UsageLog()
+    transport = make_transport(mode="live", upstream=upstream, observer=log.observe)
+    client = anthropic.Anthropic(
+        api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport), max_retries=0
+    )
+    client.messages.create(model="MiniMax-M2.1-lightning", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    with pytest.raises(anthropic.RateLimitError):
+        client.messages.create(model="MiniMax-M2.1", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    ok, failed = log.calls
+    assert ok.cost_usd == pytest.approx((0.30 * 10 + 2.40 * 1000) / 1e6)
+    assert ok.duration_s is not None and ok.duration_s >= 0
+    assert failed.status == 429 and failed.cost_usd == 0.0 and failed.model == "MiniMax-M2.1"
+
+
+def test_cost_summary_totals_per_model() -> None:
+    rows = [
+        {"model": "MiniMax-M2", "input_tokens": 5, "output_tokens": 7, "cost_usd": 0.5},
+        {"model": "MiniMax-M2.1", "input_tokens": 1, "output_tokens": 2, "cost_usd": 0.25},
+        {"model": "MiniMax-M2", "input_tokens": 5, "output_tokens": 1, "cost_usd": 0.5},
+    ]
+    summary = usage_module.CostSummary(rows)
+    assert [r["model"] for r in summary.rows] == ["MiniMax-M2", "MiniMax-M2.1", "total"]
+    assert summary.rows[0]["calls"] == 2 and summary.rows[0]["output_tokens"] == 8
+    assert summary.total == pytest.approx(1.25)
+    assert "Prices as of" in summary.text() and "<table>" in summary._repr_html_()
+
+
+def test_every_shipped_recording_has_usage_the_log_can_read() -> None:
+    for path in sorted(DEFAULT_ROOT.rglob("*.json")):
+        cassette = load(path)
+        call = usage_module.call_from_exchange({"request": cassette.request["body"], "response": cassette.response})
+        if cassette.response["status"] == 200:
+            assert call.output_tokens > 0, f"{path} has no output tokens"
+            assert call.model in helpers.SUPPORTED_MODELS, json.dumps(cassette.request["body"])[:80]
