@@ -15,6 +15,11 @@ from pathlib import Path
 from .config import ConfigError, is_minimax_url
 
 KEY_NAME = "MINIMAX_API_KEY"
+COLAB_HOWTO = (
+    f"To use a key in Colab: click the key icon in the left bar, add a secret named {KEY_NAME} with your "
+    "MiniMax key as its value, switch on 'Notebook access', then re-run the setup cell. Meanwhile the next "
+    "key source, or else the recordings, are used"
+)
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -99,11 +104,13 @@ def colab_secret(name: str = KEY_NAME) -> tuple[str | None, str | None]:
             hint = f"this notebook has no access to the Colab secret {name}: switch on 'Notebook access' for it"
         elif "Timeout" in kind or "timeout" in str(error).lower():
             hint = "Colab's secrets did not answer in time (they only answer inside the Colab UI)"
+        elif isinstance(error, ValueError):
+            hint = f"Colab's secrets rejected the name {name!r} ({kind})"
         else:
             hint = f"Colab's secrets refused the request ({kind})"
-        return None, hint
+        return None, f"{hint}. {COLAB_HOWTO}"
     if not value:
-        return None, f"the Colab secret {name} is empty"
+        return None, f"the Colab secret {name} is empty. {COLAB_HOWTO}"
     return value, None
 
 
