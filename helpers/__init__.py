@@ -11,6 +11,8 @@ from .client import describe, detect_region, get_client
 from .config import REGIONS, SUPPORTED_MODELS, ConfigError
 from .exercises import Feedback, check
 from .render import MessageView, conversation, show
+from .timeline import LiveTimeline, timeline
+from .tools import MaxTurnsError, ToolRun, run_tools
 from .transport import NotRecordedError
 from .usage import cost_summary, usage
 
@@ -21,14 +23,19 @@ __all__ = [
     "CassetteLibrary",
     "ConfigError",
     "Feedback",
+    "LiveTimeline",
+    "MaxTurnsError",
     "MessageView",
     "NotRecordedError",
+    "ToolRun",
     "check",
     "conversation",
     "cost_summary",
     "describe",
     "detect_region",
     "get_client",
+    "run_tools",
     "show",
+    "timeline",
     "usage",
 ]

@@ -1,0 +1,293 @@
+"""`run_tools()`: the tool loop done right for reasoning models. Each turn's whole assistant message (thinking
+with its signature, text, tool calls) goes back into the history exactly as received, every tool call of a
+turn is run, and all their results go back together in one user message.
+
+Tools are tool-definition dicts, `anthropic.beta_tool` objects, or plain typed, documented functions (turned
+into definitions by `anthropic.beta_tool`, the SDK's own local schema builder). `client.beta.messages.tool_runner`
+is not used: in anthropic 2.x it adds a `thread` body field and a beta header that MiniMax does not document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .render import as_plain
+
+FORBIDDEN_PARAMS = {"messages", "tools", "stream"}
+SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
+
+
+class MaxTurnsError(RuntimeError):
+    """The model was still asking for tools after `max_turns` model calls. Carries the history so far
+    (ending with the last tool results), so the conversation can be inspected or continued."""
+
+    def __init__(self, max_turns: int, history: list[dict[str, Any]], responses: list[Any]) -> None:
+        self.max_turns = max_turns
+        self.history = history
+        self.responses = responses
+        super().__init__(
+            f"The model still asked for tools after max_turns={max_turns} model calls. The history so far is in "
+            "error.history (it ends with the last tool results): raise max_turns, or continue with "
+            "run_tools(client, messages=error.history, ...)."
+        )
+
+
+@dataclass
+class ToolRun:
+    """What `run_tools` returns: the final message, the whole history (ready to extend and send again),
+    and every model response in order."""
+
+    final: Any
+    history: list[dict[str, Any]]
+    responses: list[Any] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The final answer's text, leading blank lines removed."""
+        return "".join(b.text for b in self.final.content if b.type == "text").lstrip("\n")
+
+    @property
+    def tool_calls(self) -> list[dict[str, Any]]:
+        """Every tool call of the run, in order, as plain dicts (id, name, input)."""
+        return [b for m in self.history if m["role"] == "assistant" for b in m["content"] if b["type"] == "tool_use"]
+
+    def usage(self) -> dict[str, int]:
+        """Input and output tokens summed over every model call of the run."""
+        totals = {"calls": len(self.responses), "input_tokens": 0, "output_tokens": 0}
+        for response in self.responses:
+            totals["input_tokens"] += response.usage.input_tokens
+            totals["output_tokens"] += response.usage.output_tokens
+        return totals
+
+    def _repr_html_(self) -> str:
+        from .timeline import timeline
+
+        return timeline(self).html()
+
+    def __repr__(self) -> str:
+        from .timeline import timeline
+
+        return timeline(self).text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
+# -- tools: definitions and the functions behind them ----------------------------------------------
+
+
+@dataclass
+class _Tool:
+    definition: dict[str, Any]
+    function: Callable[..., Any]
+    runner: Any = None  # a beta_tool object: its .call() validates and coerces input with pydantic
+
+    @property
+    def name(self) -> str:
+        return str(self.definition["name"])
+
+
+def _beta_tool(function: Callable[..., Any]) -> Any:
+    try:
+        from anthropic import beta_tool
+    except ImportError as error:  # anthropic before ~0.64
+        raise ImportError(
+            "Turning a plain function into a tool needs anthropic.beta_tool (anthropic 0.64 or later): "
+            "`pip install -U anthropic`, or give a tool-definition dict and the function in functions=."
+        ) from error
+    return beta_tool(function)
+
+
+def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., Any]] | None = None) -> list[_Tool]:
+    """Tool definitions paired with the functions that run them; every mistake is reported before a request."""
+    functions = dict(functions or {})
+    found: list[_Tool] = []
+    for item in tools:
+        if isinstance(item, Mapping):
+            definition = dict(item)
+            name = definition.get("name")
+            if not isinstance(name, str) or "input_schema" not in definition:
+                raise ValueError(
+                    f"A tool definition needs a 'name' and an 'input_schema': got keys {sorted(definition)}."
+                )
+            if name not in functions:
+                raise ValueError(
+                    f"Tool {name!r} has a definition but no function to run: pass functions={{{name!r}: ...}}, "
+                    "or give the function itself in tools= (it becomes a definition via anthropic.beta_tool)."
+                )
+            found.append(_Tool(definition, functions.pop(name)))
+        elif hasattr(item, "to_dict") and hasattr(item, "call"):
+            definition = dict(item.to_dict())
+            found.append(_Tool(definition, functions.pop(definition["name"], item.func), item))
+        elif callable(item):
+            runner = _beta_tool(item)
+            found.append(_Tool(dict(runner.to_dict()), functions.pop(runner.name, item), runner))
+        else:
+            raise TypeError(
+                f"tools= takes tool-definition dicts, anthropic.beta_tool objects or plain functions, "
+                f"not {type(item).__name__}."
+            )
+    names = [t.name for t in found]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"Two tools are named {', '.join(map(repr, duplicates))}: tool names must be unique.")
+    if functions:
+        raise ValueError(
+            f"functions= has {', '.join(map(repr, sorted(functions)))} but no tool of that name is defined in "
+            f"tools= (defined: {', '.join(map(repr, names)) or 'none'})."
+        )
+    return found
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+    "null": (type(None),),
+}
+
+
+def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input") -> list[str]:
+    """Why `value` does not fit a tool's JSON schema (the common subset: type, enum, properties, required,
+    additionalProperties, items); an empty list when it fits."""
+    problems: list[str] = []
+    kinds = schema.get("type")
+    if "anyOf" in schema:
+        options = [schema_problems(option, value, where) for option in schema["anyOf"]]
+        return [] if any(not o for o in options) else [f"{where}: fits none of the allowed forms"]
+    if kinds is not None:
+        allowed = [kinds] if isinstance(kinds, str) else list(kinds)
+        types = tuple(t for k in allowed for t in _JSON_TYPES.get(k, (object,)))
+        is_bool = isinstance(value, bool)
+        if not isinstance(value, types) or (is_bool and "boolean" not in allowed):
+            return [f"{where}: expected {' or '.join(allowed)}, got {json.dumps(value, ensure_ascii=False)}"]
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{where}: {json.dumps(value)} is not one of {json.dumps(schema['enum'])}")
+    if isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        for name in schema.get("required") or []:
+            if name not in value:
+                problems.append(f"{where}: missing required property {name!r}")
+        for name, item in value.items():
+            if name in properties:
+                problems.extend(schema_problems(properties[name], item, f"{where}.{name}"))
+            elif schema.get("additionalProperties") is False:
+                problems.append(f"{where}: unexpected property {name!r} (allowed: {', '.join(properties)})")
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        for i, item in enumerate(value):
+            problems.extend(schema_problems(schema["items"], item, f"{where}[{i}]"))
+    return problems
+
+
+def result_text(value: Any) -> str:
+    """A tool's return value as tool_result text: strings as they are, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(as_plain(value), ensure_ascii=False, default=str)
+
+
+def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, _Tool]) -> dict[str, Any]:
+    """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, input that
+    does not fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
+
+    def error(text: str) -> dict[str, Any]:
+        return {"type": "tool_result", "tool_use_id": call["id"], "content": text, "is_error": True}
+
+    tool = tools.get(call["name"])
+    if tool is None:
+        return error(f"Unknown tool {call['name']!r}. Available tools: {', '.join(tools) or 'none'}.")
+    arguments = call.get("input")
+    problems = schema_problems(tool.definition["input_schema"], arguments)
+    if problems:
+        return error(f"Invalid input for {tool.name}: " + "; ".join(problems))
+    try:
+        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**arguments)
+    except Exception as exc:
+        cause = exc.__cause__
+        if type(cause).__name__ == "ValidationError" and hasattr(cause, "errors"):
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in cause.errors())
+            return error(f"Invalid input for {tool.name}: {details}")
+        return error(f"{type(exc).__name__}: {exc}")
+    return {"type": "tool_result", "tool_use_id": call["id"], "content": result_text(value)}
+
+
+# -- the loop ---------------------------------------------------------------------------------------
+
+
+def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
+    if not isinstance(messages, list) or not messages:
+        raise ValueError("messages= must be a non-empty list of messages, e.g. [{'role': 'user', 'content': '...'}].")
+    if not isinstance(max_turns, int) or max_turns < 1:
+        raise ValueError(f"max_turns must be a whole number of model calls, 1 or more; got {max_turns!r}.")
+    clash = sorted(FORBIDDEN_PARAMS & set(params))
+    if clash:
+        raise TypeError(f"run_tools sets {', '.join(clash)} itself; use its own arguments (stream=True to stream).")
+    sampling = [p for p in SAMPLING_PARAMS if p in params]
+    if sampling:
+        raise TypeError(
+            f"{', '.join(sampling)} is not a keyword of messages.create in anthropic 1.0 and later: "
+            f"pass extra_body={{{sampling[0]!r}: ...}} instead (it works on every version)."
+        )
+    for name in ("model", "max_tokens"):
+        if name not in params:
+            raise TypeError(f"run_tools needs {name}=..., as messages.create does.")
+
+
+def _create(client: Any, stream: bool, params: dict[str, Any]) -> Any:
+    if not stream:
+        return client.messages.create(**params)
+    raise NotImplementedError(
+        "run_tools(stream=True) will stream each turn through helpers.stream's live renderer, which is not in "
+        "this checkout yet. Use stream=False (the default), and helpers.LiveTimeline for a live view per step."
+    )
+
+
+def run_tools(
+    client: Any,
+    *,
+    messages: list[Any],
+    tools: Iterable[Any],
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+    max_turns: int = 10,
+    stream: bool = False,
+    on_step: Callable[[dict[str, Any]], None] | None = None,
+    **params: Any,
+) -> ToolRun:
+    """Call the model, run every tool call of its turn, send all results back in one user message, and repeat
+    until it stops asking for tools. Returns a `ToolRun` (final message, full history, every response).
+
+    tools: definition dicts (with their functions in functions=), beta_tool objects, or plain typed functions.
+    max_turns: the most model calls; when reached with tools still wanted, `MaxTurnsError` carries the history.
+    on_step: called with each block as it completes (assistant blocks, then tool results), e.g. LiveTimeline.add.
+    Other keyword arguments (model, max_tokens, system, tool_choice, extra_body, ...) go to messages.create.
+    """
+    _check_params(messages, max_turns, params)
+    registry = {tool.name: tool for tool in collect_tools(tools, functions)}
+    definitions = [tool.definition for tool in registry.values()]
+    history: list[dict[str, Any]] = [as_plain(m) for m in messages]
+    responses: list[Any] = []
+    for _ in range(max_turns):
+        response = _create(client, stream, {**params, "messages": history, "tools": definitions})
+        responses.append(response)
+        content = as_plain(list(response.content))  # every block, exactly as received
+        history.append({"role": "assistant", "content": content})
+        for block in content:
+            if on_step:
+                on_step(block)
+        calls = [block for block in content if block["type"] == "tool_use"]
+        if response.stop_reason != "tool_use" or not calls:
+            return ToolRun(response, history, responses)
+        results = []
+        for call in calls:
+            result = run_tool_call(call, registry)
+            results.append(result)
+            if on_step:
+                on_step(result)
+        history.append({"role": "user", "content": results})
+    raise MaxTurnsError(max_turns, history, responses)

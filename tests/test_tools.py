@@ -1,0 +1,241 @@
+"""run_tools: several calls per turn, tool errors, unknown tools, bad input, max_turns, and the exact blocks
+sent back. The model is a scripted mock transport under the SDK's own HTTP client (httpx2 or httpx)."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import anthropic
+import pytest
+
+import helpers
+from helpers.synth import message_body
+from helpers.tools import MaxTurnsError, collect_tools, run_tools, schema_problems
+from helpers.transport import httpx_module, make_http_client
+
+MODEL = "MiniMax-M2.1"
+
+
+class ScriptedModel:
+    """Answers each POST /v1/messages with the next scripted reply (synth's MiniMax-shaped bodies) and keeps
+    every request body it was sent."""
+
+    def __init__(self, *replies: dict[str, Any]) -> None:
+        self.replies = list(replies)
+        self.requests: list[dict[str, Any]] = []
+        self.bodies: list[dict[str, Any]] = []
+        self.rng = random.Random(7)
+
+    def handle(self, request: Any) -> Any:
+        body = json.loads(request.content)
+        self.requests.append(body)
+        if not self.replies:
+            raise AssertionError("the loop made more model calls than the script has replies")
+        reply = message_body(body, self.replies.pop(0), self.rng)
+        self.bodies.append(reply)
+        return httpx_module().Response(200, json=reply)
+
+    def client(self) -> anthropic.Anthropic:
+        transport = httpx_module().MockTransport(self.handle)
+        return anthropic.Anthropic(
+            api_key="test", base_url="http://model.test", http_client=make_http_client(transport)
+        )
+
+
+def get_weather(city: str, unit: str = "celsius") -> str:
+    """Current weather in a city.
+
+    Args:
+        city: The city name, e.g. "Paris".
+        unit: "celsius" or "fahrenheit".
+    """
+    return f"{city}: 18 degrees {unit}, light rain"
+
+
+def divide(a: float, b: float) -> float:
+    """Divide a by b.
+
+    Args:
+        a: The dividend.
+        b: The divisor.
+    """
+    return a / b
+
+
+def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "input": arguments}
+
+
+def ask(text: str) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": text}]
+
+
+def test_two_calls_in_one_turn_are_answered_in_one_user_message() -> None:
+    model = ScriptedModel(
+        {
+            "thinking": "Two cities, two calls.",
+            "tool_calls": [call("get_weather", {"city": "Paris"}), call("get_weather", {"city": "Oslo"})],
+        },
+        {"thinking": "Both results are in.", "text": "\n\nParis is rainy; so is Oslo."},
+    )
+    run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("Paris and Oslo?"), tools=[get_weather])
+    assert len(model.requests) == 2
+    results = model.requests[1]["messages"][-1]
+    assert results["role"] == "user"
+    ids = [b["id"] for b in model.bodies[0]["content"] if b["type"] == "tool_use"]
+    assert [b["tool_use_id"] for b in results["content"]] == ids
+    assert [b["content"] for b in results["content"]] == [
+        "Paris: 18 degrees celsius, light rain",
+        "Oslo: 18 degrees celsius, light rain",
+    ]
+    assert all("is_error" not in b for b in results["content"])
+    assert all(i.startswith("call_function_") and i.endswith(f"_{n}") for n, i in enumerate(ids, start=1))
+    assert run.text == "Paris is rainy; so is Oslo."
+    assert [m["role"] for m in run.history] == ["user", "assistant", "user", "assistant"]
+    assert run.usage()["calls"] == 2
+
+
+def test_blocks_sent_back_are_exactly_what_the_model_returned() -> None:
+    model = ScriptedModel(
+        {
+            "thinking": "Weather first.\n",
+            "text": "\n\nLet me check.",
+            "tool_calls": [call("get_weather", {"city": "Nice", "unit": "fahrenheit"})],
+        },
+        {"thinking": "Now divide.", "tool_calls": [call("divide", {"a": 9, "b": 3})]},
+        {"thinking": "Done.", "text": "\n\n3."},
+    )
+    run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("go"), tools=[get_weather, divide])
+    for turn in (1, 2):
+        sent = model.requests[turn]["messages"][2 * turn - 1]
+        assert sent == {"role": "assistant", "content": model.bodies[turn - 1]["content"]}
+    thinking = model.requests[2]["messages"][1]["content"][0]
+    assert thinking["type"] == "thinking" and thinking["thinking"] == "Weather first.\n"
+    assert len(thinking["signature"]) == 64
+    assert model.requests[2]["messages"][1]["content"][1] == {"type": "text", "text": "\n\nLet me check."}
+    assert model.requests[2]["messages"][4]["content"][0]["content"] == "3.0"
+
+
+def test_a_tool_that_raises_becomes_an_error_result_and_the_loop_goes_on() -> None:
+    model = ScriptedModel(
+        {"thinking": "Divide.", "tool_calls": [call("divide", {"a": 1, "b": 0})]},
+        {"thinking": "Division by zero: say so.", "text": "\n\nYou cannot divide by zero."},
+    )
+    run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("1/0?"), tools=[divide])
+    result = model.requests[1]["messages"][-1]["content"][0]
+    assert result["is_error"] is True
+    assert result["content"] == "ZeroDivisionError: float division by zero"
+    assert run.final.stop_reason == "end_turn"
+
+
+def test_unknown_tool_and_bad_input_are_answered_as_errors() -> None:
+    model = ScriptedModel(
+        {
+            "thinking": "Try.",
+            "tool_calls": [
+                call("get_time", {}),
+                call("get_weather", {"town": "Paris"}),
+                call("get_weather", {"city": 42}),
+            ],
+        },
+        {"thinking": "Fix it.", "text": "\n\nSorry."},
+    )
+    run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("x"), tools=[get_weather])
+    unknown, missing, wrong_type = model.requests[1]["messages"][-1]["content"]
+    assert all(r["is_error"] for r in (unknown, missing, wrong_type))
+    assert unknown["content"] == "Unknown tool 'get_time'. Available tools: get_weather."
+    assert "missing required property 'city'" in missing["content"]
+    assert "unexpected property 'town'" in missing["content"]
+    assert wrong_type["content"] == "Invalid input for get_weather: input.city: expected string, got 42"
+
+
+def test_definition_dicts_with_functions() -> None:
+    definition = {
+        "name": "lookup",
+        "description": "Look a word up.",
+        "input_schema": {"type": "object", "properties": {"word": {"type": "string"}}, "required": ["word"]},
+    }
+    model = ScriptedModel(
+        {"thinking": "Look up.", "tool_calls": [call("lookup", {"word": "tea"})]},
+        {"thinking": "Ok.", "text": "\n\nA drink."},
+    )
+    run = run_tools(
+        model.client(),
+        model=MODEL,
+        max_tokens=500,
+        messages=ask("tea?"),
+        tools=[definition],
+        functions={"lookup": lambda word: {"word": word, "meaning": "a drink"}},
+    )
+    assert model.requests[0]["tools"] == [definition]
+    assert model.requests[1]["messages"][-1]["content"][0]["content"] == '{"word": "tea", "meaning": "a drink"}'
+    assert run.tool_calls[0]["input"] == {"word": "tea"}
+
+
+def test_tools_from_functions_use_beta_tool_schema() -> None:
+    (tool,) = collect_tools([get_weather])
+    assert tool.definition == anthropic.beta_tool(get_weather).to_dict()
+    assert tool.definition["input_schema"]["required"] == ["city"]
+    assert tool.definition["description"] == "Current weather in a city."
+
+
+def test_max_turns_raises_with_the_history() -> None:
+    asks_forever = {"thinking": "Again.", "tool_calls": [call("get_weather", {"city": "Rome"})]}
+    model = ScriptedModel(asks_forever, asks_forever)
+    with pytest.raises(MaxTurnsError, match="max_turns=2") as caught:
+        run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("loop"), tools=[get_weather], max_turns=2)
+    error = caught.value
+    assert len(model.requests) == 2
+    assert [m["role"] for m in error.history] == ["user", "assistant", "user", "assistant", "user"]
+    assert error.history[-1]["content"][0]["type"] == "tool_result"
+    assert len(error.responses) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"messages": []}, "non-empty list"),
+        ({"max_turns": 0}, "max_turns"),
+        ({"extra": {"temperature": 0.5}}, "extra_body"),
+        ({"tools": [{"name": "x", "input_schema": {"type": "object"}}]}, "no function to run"),
+        ({"tools": [get_weather], "functions": {"nope": print}}, "no tool of that name"),
+        ({"tools": [get_weather, get_weather]}, "unique"),
+        ({"tools": [42]}, "not int"),
+    ],
+)
+def test_bad_arguments_fail_before_anything_is_sent(kwargs: dict[str, Any], message: str) -> None:
+    model = ScriptedModel()
+    arguments: dict[str, Any] = {"messages": ask("x"), "tools": [get_weather], "functions": None, "max_turns": 3}
+    arguments.update({k: v for k, v in kwargs.items() if k != "extra"})
+    with pytest.raises((ValueError, TypeError), match=message):
+        run_tools(model.client(), model=MODEL, max_tokens=100, **arguments, **kwargs.get("extra", {}))
+    assert model.requests == []
+
+
+def test_schema_problems_cover_enum_items_and_booleans() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"kind": {"enum": ["a", "b"]}, "ids": {"type": "array", "items": {"type": "integer"}}},
+    }
+    assert schema_problems(schema, {"kind": "a", "ids": [1, 2]}) == []
+    assert schema_problems(schema, {"kind": "c", "ids": [1, True]}) == [
+        'input.kind: "c" is not one of ["a", "b"]',
+        "input.ids[1]: expected integer, got true",
+    ]
+
+
+def test_timeline_lists_every_step_in_order() -> None:
+    model = ScriptedModel(
+        {"thinking": "Call it.", "tool_calls": [call("get_weather", {"city": "Lyon"})]},
+        {"thinking": "Answer.", "text": "\n\nRainy."},
+    )
+    run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("Lyon?"), tools=[get_weather])
+    text = helpers.timeline(run).text()
+    order = [
+        text.index(s) for s in ("Lyon?", "Call it.", "[tool call · get_weather", "[tool result", "Answer.", "Rainy.")
+    ]
+    assert order == sorted(order)
+    assert "model call 2 · stop: end_turn" in text
+    assert '<div class="minimax-timeline">' in helpers.timeline(run).html()
