@@ -1,0 +1,416 @@
+"""Live view of a streamed message: thinking, answer and tool calls as they arrive, for one turn.
+
+In a notebook with ipywidgets (7.7.1 as on Colab, or 8.x) it draws a pane per content block and sends at
+most `max_rate` updates a second per pane; when the turn ends the widget output is replaced by a plain line
+and the static `helpers.show` view, so a saved notebook holds no widget (see wire-format.md). Elsewhere it
+prints the thinking and the text as they come, with clear markers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from .render import ERROR_STYLE, META_STYLE, TEXT_STYLE, THINKING_STYLE, TOOL_STYLE, MessageView, _in_ipython
+
+MAX_UPDATES_PER_SECOND = 20.0
+"""Per pane. Each update resends the pane's whole HTML, so the rate, not the token rate, sets the cost."""
+
+LIVE_TAIL_CHARS = {"thinking": 8000, "text": 20000, "tool_use": 4000}
+"""How much of a block the live pane shows (its end): long thinking stays cheap to resend. The static
+view at the end shows everything."""
+
+SCROLL_STYLE = "max-height:14em;overflow-y:auto;display:flex;flex-direction:column-reverse"
+"""A scrolling box that stays pinned to its newest line (column-reverse), even though each update
+replaces the pane's HTML."""
+
+
+@dataclass
+class LiveBlock:
+    """One content block as it forms: its type, the text (or partial JSON) so far, and what else is known."""
+
+    index: int
+    type: str
+    content: str = ""
+    name: str = ""
+    id: str = ""
+    signature: str | None = None
+    done: bool = False
+
+    def as_block(self) -> dict[str, Any]:
+        """The block in the API's shape, as far as it has arrived (tool input parsed when complete)."""
+        if self.type == "thinking":
+            return {"type": "thinking", "thinking": self.content, "signature": self.signature}
+        if self.type == "text":
+            return {"type": "text", "text": self.content}
+        if self.type == "tool_use":
+            try:
+                value: Any = json.loads(self.content) if self.content.strip() else {}
+            except ValueError:
+                value = {"partial_json": self.content}
+            return {"type": "tool_use", "id": self.id, "name": self.name, "input": value}
+        return {"type": self.type}
+
+
+@dataclass
+class _Pane:
+    """A block's widget and its throttle: `dirty` until the widget shows the block's latest content."""
+
+    block: LiveBlock
+    widget: Any
+    holder: Any = None
+    last_sent: float = float("-inf")
+    dirty: bool = False
+    updates: int = 0
+
+
+def _tail(text: str, limit: int) -> tuple[str, int]:
+    return (text, 0) if len(text) <= limit else (text[-limit:], len(text) - limit)
+
+
+def pane_html(block: LiveBlock) -> str:
+    """The live HTML of one block (the end of it when long). Thinking and text scroll, pinned to the end."""
+    esc = html.escape
+    shown, hidden = _tail(block.content, LIVE_TAIL_CHARS.get(block.type, 4000))
+    more = f'<div style="{META_STYLE}">… {hidden:,} earlier characters (all shown at the end)</div>' if hidden else ""
+    if block.type == "thinking":
+        body = esc(shown.strip("\n")) or ("<i>(empty)</i>" if block.done else "…")
+        return f'<div style="{SCROLL_STYLE}"><div style="{THINKING_STYLE}">{more}{body}</div></div>'
+    if block.type == "text":
+        body = esc(shown.lstrip("\n")) if not hidden else esc(shown)
+        body = body or ("<i>(empty text)</i>" if block.done else "…")
+        return f'<div style="{SCROLL_STYLE}"><div style="{TEXT_STYLE}">{more}{body}</div></div>'
+    if block.type == "tool_use":
+        state = "" if block.done else ' <small style="color:#6b7280">(arguments arriving…)</small>'
+        return (
+            f'<div style="{TOOL_STYLE}">🔧 <b>{esc(block.name)}</b>{state} <code>{more}{esc(shown)}</code>'
+            f'<br><small style="color:#6b7280">tool call {esc(block.id)}</small></div>'
+        )
+    return f"<div><i>[{esc(block.type)} block]</i></div>"
+
+
+class LiveView:
+    """Live rendering of ONE streamed turn; make a new one per turn (e.g. per model call in a tool loop).
+
+    Usage (this is what `helpers.stream` does)::
+
+        view = LiveView(label="MiniMax-M2.1")
+        with client.messages.stream(**params) as stream:
+            for event in stream:
+                view.feed(event)          # any event the SDK yields; raw events drive the view
+            message = stream.get_final_message()
+        view.finish(message)              # live panes give way to the static helpers.show view
+
+    On a failure call `view.fail(reason, partial)` instead of `finish`: what arrived stays on screen with
+    a note saying what happened. `mode` is "auto" (widgets in a notebook with ipywidgets, else print),
+    "widgets", "print" or "off". `out` is where print mode writes; `clock` is injectable for tests.
+    """
+
+    def __init__(
+        self,
+        label: str = "streamed reply",
+        *,
+        mode: str = "auto",
+        max_rate: float = MAX_UPDATES_PER_SECOND,
+        out: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if mode not in ("auto", "widgets", "print", "off"):
+            raise ValueError(f"LiveView mode={mode!r} is not one we know: use 'auto', 'widgets', 'print' or 'off'.")
+        if max_rate <= 0:
+            raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
+        self.label = label
+        self.mode = _pick_mode() if mode == "auto" else mode
+        self.interval = 1.0 / max_rate
+        self.out = out
+        self.clock = clock
+        self.blocks: list[LiveBlock] = []
+        self.model = ""
+        self.stop_reason: str | None = None
+        self.usage: dict[str, Any] = {}
+        self.events = 0
+        self.started = False
+        self.ended = False
+        self._panes: list[_Pane] = []
+        self._box: Any = None
+        self._handle: Any = None
+        self._status: Any = None
+        self._printed_head: set[int] = set()
+
+    # -- public API -------------------------------------------------------------------------------
+    @property
+    def updates(self) -> int:
+        """Widget updates sent so far, all panes together (0 in print mode)."""
+        return sum(p.updates for p in self._panes)
+
+    def start(self) -> LiveView:
+        """Put the (empty) live view on screen. Called by the first `feed` if not called before."""
+        if self.started:
+            return self
+        self.started = True
+        if self.mode == "widgets":
+            self._start_widgets()
+        return self
+
+    def feed(self, event: Any) -> None:
+        """Take one stream event (an SDK event object or a dict) and update the view."""
+        if not self.started:
+            self.start()
+        kind = _get(event, "type")
+        if kind == "message_start":
+            message = _get(event, "message")
+            self.model = str(_get(message, "model") or "")
+        elif kind == "content_block_start":
+            self._open(int(_get(event, "index")), _get(event, "content_block"))
+        elif kind == "content_block_delta":
+            self._delta(int(_get(event, "index")), _get(event, "delta"))
+        elif kind == "content_block_stop":
+            self._close(int(_get(event, "index")))
+        elif kind == "message_delta":
+            self.stop_reason = _get(_get(event, "delta"), "stop_reason")
+            usage = _get(event, "usage")
+            if usage is not None:
+                self.usage = _plain(usage)
+        else:
+            return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
+        self.events += 1
+
+    def partial_content(self) -> list[dict[str, Any]]:
+        """The content blocks received so far, in the API's shape (for an interrupted stream)."""
+        return [b.as_block() for b in self.blocks]
+
+    def finish(self, message: Any) -> None:
+        """End the live view and show the static view of the final `message` (widgets), or a closing line."""
+        if self.ended:
+            return
+        self.ended = True
+        self._flush_all()
+        if self.mode == "widgets":
+            self._end_widgets([MessageView(message)])
+        elif self.mode == "print":
+            self._write(f"\n── end · {_summary(message)} ──\n")
+
+    def fail(self, reason: str, partial: Any = None) -> None:
+        """End the live view after an interruption: keep what arrived and say clearly what happened."""
+        if self.ended:
+            return
+        self.ended = True
+        self._flush_all()
+        if self.events:
+            note = f"⚠️ Stream interrupted: {reason}. Kept what arrived: {len(self.blocks)} block(s)."
+        else:
+            note = f"⚠️ No answer: {reason}."
+        if self.mode == "widgets":
+            shown = partial if partial is not None else {"role": "assistant", "content": self.partial_content()}
+            self._end_widgets([MessageView(shown), _Note(note)])
+        elif self.mode == "print":
+            self._write(f"\n── {note} ──\n")
+
+    # -- blocks -----------------------------------------------------------------------------------
+    def _open(self, index: int, start: Any) -> None:
+        block = LiveBlock(index=index, type=str(_get(start, "type") or "?"))
+        block.name = str(_get(start, "name") or "")
+        block.id = str(_get(start, "id") or "")
+        block.content = str(_get(start, "thinking") or _get(start, "text") or "")
+        self.blocks.append(block)
+        if self.mode == "widgets":
+            self._add_pane(block)
+        elif self.mode == "print":
+            self._print_head(block)
+            if block.content:
+                self._print_piece(block, block.content)
+
+    def _find(self, index: int) -> LiveBlock | None:
+        for block in reversed(self.blocks):
+            if block.index == index:
+                return block
+        return None
+
+    def _delta(self, index: int, delta: Any) -> None:
+        block = self._find(index)
+        if block is None:
+            return
+        kind = _get(delta, "type")
+        piece = ""
+        if kind == "thinking_delta":
+            piece = _get(delta, "thinking") or ""
+        elif kind == "text_delta":
+            piece = _get(delta, "text") or ""
+        elif kind == "input_json_delta":
+            piece = _get(delta, "partial_json") or ""
+        elif kind == "signature_delta":
+            block.signature = _get(delta, "signature")
+            return
+        if not piece:
+            return
+        if self.mode == "print":
+            self._print_piece(block, piece)
+        block.content += piece
+        if self.mode == "widgets":
+            pane = self._panes[-1] if self._panes and self._panes[-1].block is block else self._pane_of(block)
+            pane.dirty = True
+            now = self.clock()
+            if now - pane.last_sent >= self.interval:
+                self._send(pane, now)
+
+    def _close(self, index: int) -> None:
+        block = self._find(index)
+        if block is None:
+            return
+        block.done = True
+        if self.mode == "widgets":
+            pane = self._pane_of(block)
+            pane.dirty = True
+            self._send(pane, self.clock())
+        elif self.mode == "print":
+            if block.type == "thinking" and not block.content:
+                self._write("(empty)")
+            elif block.type == "text" and not block.content.strip("\n"):
+                self._write("(empty text)")
+            self._write("\n")
+
+    # -- print mode -------------------------------------------------------------------------------
+    def _write(self, text: str) -> None:
+        out = self.out or sys.stdout
+        out.write(text)
+        out.flush()
+
+    def _print_head(self, block: LiveBlock) -> None:
+        head = {
+            "thinking": "── 💭 thinking ──",
+            "text": "── 💬 answer ──",
+            "tool_use": f"── 🔧 tool call {block.name} ({block.id}) ──",
+        }.get(block.type, f"── [{block.type} block] ──")
+        self._write(("\n" if self.blocks[:-1] else "") + head + "\n")
+
+    def _print_piece(self, block: LiveBlock, piece: str) -> None:
+        if block.type == "text" and not block.content.strip("\n"):
+            piece = piece.lstrip("\n")  # answers after thinking often start with blank lines
+            if not piece:
+                return
+        self._write(piece)
+
+    # -- widget mode ------------------------------------------------------------------------------
+    def _start_widgets(self) -> None:
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        self._status = widgets.HTML(value=f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>')
+        self._box = widgets.VBox(children=[self._status])
+        bundle = {
+            "text/plain": self.placeholder_text(),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": self._box.model_id,
+            },
+        }
+        # Our own bundle (not display(widget)): ipywidgets 7 drops display_id, and text/plain must be fixed.
+        self._handle = display(bundle, raw=True, display_id=True)
+
+    def placeholder_text(self) -> str:
+        """The text/plain of the live widget and of the line that replaces it (nbval compares them)."""
+        return f"⇣ streamed live: {self.label}"
+
+    def _add_pane(self, block: LiveBlock) -> None:
+        import ipywidgets as widgets
+
+        widget = widgets.HTML(value=pane_html(block))
+        holder = widget
+        if block.type == "thinking":
+            holder = widgets.Accordion(children=[widget])
+            holder.set_title(0, "💭 Thinking")
+            holder.selected_index = 0
+        pane = _Pane(block=block, widget=widget, holder=holder)
+        self._panes.append(pane)
+        if self._box is not None:
+            self._box.children = (*self._box.children[:-1], holder, self._box.children[-1])
+
+    def _pane_of(self, block: LiveBlock) -> _Pane:
+        for pane in reversed(self._panes):
+            if pane.block is block:
+                return pane
+        raise LookupError(f"no pane for block {block.index}")
+
+    def _send(self, pane: _Pane, now: float) -> None:
+        pane.widget.value = pane_html(pane.block)
+        pane.last_sent = now
+        pane.dirty = False
+        pane.updates += 1
+        if pane.block.done and pane.block.type == "thinking" and pane.holder is not pane.widget:
+            signed = "" if pane.block.signature else ", no signature"
+            pane.holder.set_title(0, f"💭 Thinking · {len(pane.block.content)} chars{signed}")
+
+    def _flush_all(self) -> None:
+        now = self.clock()
+        for pane in self._panes:
+            if pane.dirty:
+                self._send(pane, now)
+
+    def _end_widgets(self, views: list[Any]) -> None:
+        from IPython.display import display
+
+        if self._handle is not None:
+            self._handle.update({"text/plain": self.placeholder_text()}, raw=True)
+        for view in views:
+            display(view)
+        if self._box is not None:
+            self._box.close()
+            for pane in self._panes:
+                pane.holder.close()
+                if pane.holder is not pane.widget:
+                    pane.widget.close()
+            if self._status is not None:
+                self._status.close()
+
+
+class _Note:
+    """A short notice shown after an interrupted stream's partial message."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f'<div style="{ERROR_STYLE}">{html.escape(self.text)}</div>'
+
+
+def _pick_mode() -> str:
+    """Widgets inside a notebook kernel that has ipywidgets; printing everywhere else."""
+    if not _in_ipython():
+        return "print"
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return "print"
+    return "widgets"
+
+
+def _get(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(exclude_none=True)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _summary(message: Any) -> str:
+    stop = _get(message, "stop_reason") or "-"
+    usage = _get(message, "usage")
+    tokens = ""
+    if usage is not None:
+        tokens = f" · tokens: {_get(usage, 'input_tokens')} in, {_get(usage, 'output_tokens')} out"
+    return f"{_get(message, 'model') or '?'} · stop: {stop}{tokens}"

@@ -1,0 +1,135 @@
+"""`helpers.stream(client, **params)`: stream one message, render it live, return the final `Message`.
+
+It is `client.messages.stream(**params)` plus a `LiveView`: the returned object is the one
+`stream.get_final_message()` gives. An interrupted stream (you pressed stop, the connection dropped, the
+server sent an error) keeps what arrived on screen and raises `StreamInterrupted` carrying it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import anthropic
+
+from .live import LiveView
+
+SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
+
+
+class StreamInterrupted(anthropic.AnthropicError):
+    """A stream stopped before `message_stop`. `.partial` is what arrived (a `Message` snapshot, or a dict
+    `{"role": "assistant", "content": [...]}` if even the message header was missing); `.reason` says why
+    in words; `.kind` is "interrupt", "connection" or "server"; `.__cause__` is the original error."""
+
+    def __init__(self, reason: str, partial: Any, kind: str) -> None:
+        super().__init__(f"The stream was interrupted: {reason}. The part that arrived is in .partial.")
+        self.reason = reason
+        self.partial = partial
+        self.kind = kind
+
+
+def check_params(client: Any, params: dict[str, Any]) -> None:
+    """Refuse, before anything is sent, arguments that `messages.stream` would reject or that make no sense."""
+    if isinstance(client, anthropic.AsyncAnthropic):
+        raise TypeError("helpers.stream needs a synchronous anthropic.Anthropic client, not AsyncAnthropic.")
+    stream_method = getattr(getattr(client, "messages", None), "stream", None)
+    if not callable(stream_method):
+        raise TypeError(
+            f"helpers.stream(client, ...) takes an anthropic.Anthropic client (e.g. helpers.get_client()), "
+            f"not {type(client).__name__}."
+        )
+    if "stream" in params:
+        raise ValueError("helpers.stream always streams: remove stream=... from the arguments.")
+    missing = [name for name in ("model", "max_tokens", "messages") if name not in params]
+    if missing:
+        raise ValueError(f"helpers.stream is missing {', '.join(missing)}: give model=, max_tokens= and messages=.")
+    try:
+        accepted = inspect.signature(stream_method).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return
+    for name in params:
+        if name in accepted:
+            continue
+        if name in SAMPLING_PARAMS:
+            raise TypeError(
+                f"This anthropic SDK ({anthropic.__version__}) does not take {name}= as an argument. "
+                f'Pass it in the body instead: extra_body={{"{name}": {params[name]!r}}} (works on every version).'
+            )
+        raise TypeError(f"client.messages.stream() does not take {name}=; check the spelling.")
+
+
+def _snapshot(manager: Any, view: LiveView) -> Any:
+    """What arrived so far: the SDK's own message snapshot when it has one, else the view's blocks."""
+    try:
+        snapshot = manager.current_message_snapshot
+    except (AssertionError, AttributeError):
+        snapshot = None
+    if snapshot is not None:
+        return snapshot
+    return {"role": "assistant", "content": view.partial_content()}
+
+
+def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **params: Any) -> Any:
+    """Send `params` (as for `client.messages.create`) as a stream, render it live, return the final Message.
+
+    Works with any `anthropic.Anthropic` client. `view` is an optional `LiveView` (one per turn); by default
+    a new one is made. Errors before the stream starts (401, 429, 529 ...) are raised unchanged; a stream
+    cut short raises `StreamInterrupted` with `.partial`.
+    """
+    check_params(client, params)
+    view = view or LiveView(label=str(params["model"]))
+    view.start()
+    manager = None
+    try:
+        with client.messages.stream(**params) as manager:
+            saw_stop = False
+            for event in manager:
+                view.feed(event)
+                saw_stop = saw_stop or getattr(event, "type", None) == "message_stop"
+            if not saw_stop:
+                raise _TruncatedError()
+            message = manager.get_final_message()
+    except _TruncatedError as error:
+        reason = "the connection closed before the message was complete (no message_stop)"
+        _raise(view, manager, reason, "connection", error)
+    except KeyboardInterrupt as error:
+        _raise(view, manager, "stopped by you (interrupt)", "interrupt", error)
+    except anthropic.APIStatusError as error:
+        if manager is None or not view.events:
+            view.fail(f"MiniMax answered HTTP {error.status_code} before the stream started")
+            raise
+        _raise(view, manager, f"the server sent an error: {_error_text(error)}", "server", error)
+    except anthropic.APIError as error:
+        if manager is None or not view.events:
+            view.fail(f"the request failed before the stream started ({type(error).__name__})")
+            raise
+        _raise(view, manager, f"the stream failed: {_error_text(error)}", "server", error)
+    except Exception as error:
+        if manager is None:
+            view.fail(f"the request failed before the stream started ({type(error).__name__})")
+            raise
+        _raise(view, manager, f"the connection dropped ({type(error).__name__}: {error})", "connection", error)
+    view.finish(message)
+    return message
+
+
+class _TruncatedError(Exception):
+    """The event stream ended without `message_stop`."""
+
+
+def _error_text(error: Exception) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        if isinstance(inner, dict) and inner.get("message"):
+            return f"{inner.get('type', 'error')}: {inner['message']}"
+    return str(error)
+
+
+def _raise(view: LiveView, manager: Any, reason: str, kind: str, cause: BaseException) -> None:
+    partial = _snapshot(manager, view) if manager is not None else {"role": "assistant", "content": []}
+    view.fail(reason, partial)
+    raise StreamInterrupted(reason, partial, kind) from cause
