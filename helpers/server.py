@@ -8,7 +8,11 @@ or a wrong one answers 401 in MiniMax's error envelope) and streams at the recor
 from __future__ import annotations
 
 import json
+import signal
+import sys
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,52 @@ from .cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
 from .transport import SOURCE_HEADER, _Pacer
 
 LOOPBACK = "127.0.0.1"
+FAULT_HEADER = "x-replay-fault"
+"""A request header that asks this server for a fault on that one request (e.g. `cut:5`), from any client."""
+
+FAULT_KINDS = ("overloaded", "cut", "slow", "malformed")
+OVERLOADED_MESSAGE = (
+    "The server cluster is currently under high load. Please retry after a short wait and thank you for "
+    "your patience. (2064) (529)"
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure, for the next request.
+
+    overloaded: answer 529 in MiniMax's envelope instead (the SDK retries it).
+    cut: close the connection after `after` stream events (or halfway through a JSON body).
+    slow: wait `seconds` before sending anything (the first byte is late: timeouts).
+    malformed: after `after` stream events, send one event whose data is not JSON.
+    """
+
+    kind: str
+    after: int = 3
+    seconds: float = 2.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"Unknown fault {self.kind!r}. Use one of {', '.join(FAULT_KINDS)}.")
+
+
+def parse_fault(spec: str) -> list[Fault]:
+    """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`."""
+    kind, _, arg = spec.strip().partition(":")
+    kind = kind.strip().lower()
+    try:
+        if kind == "overloaded":
+            return [Fault("overloaded")] * (int(arg) if arg else 1)
+        if kind in ("cut", "malformed"):
+            return [Fault(kind, after=int(arg) if arg else 3)]
+        if kind == "slow":
+            return [Fault("slow", seconds=float(arg) if arg else 2.0)]
+    except ValueError:
+        pass
+    raise ValueError(
+        f"Cannot read the fault {spec!r}. Use overloaded[:times], cut[:after_events], slow[:seconds] "
+        "or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
+    )
 
 
 def error_envelope(status: int, kind: str, message: str) -> dict[str, Any]:
@@ -35,8 +85,13 @@ class ReplayServer:
         port: int = 0,
         speed: float = 0.0,
         api_keys: set[str] | None = None,
+        faults: Iterable[Fault | str] = (),
     ) -> None:
         self.library = CassetteLibrary(root)
+        self.faults: list[Fault] = []
+        self._stopping = threading.Event()
+        for fault in faults:
+            self.inject(fault)
         self.speed = speed
         self.api_keys = api_keys
         self.requests: list[dict[str, Any]] = []
@@ -58,7 +113,29 @@ class ReplayServer:
         self._thread.start()
         return self
 
+    def inject(self, fault: Fault | str, **options: Any) -> ReplayServer:
+        """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
+        (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
+        if isinstance(fault, Fault):
+            new = [fault]
+        elif options:
+            times = int(options.pop("times", 1))
+            new = [Fault(fault, **options)] * times
+        else:
+            new = parse_fault(fault)
+        with self._lock:
+            self.faults.extend(new)
+        return self
+
+    def _next_fault(self, headers: Any) -> Fault | None:
+        asked = headers.get(FAULT_HEADER)
+        if asked:
+            return parse_fault(asked)[0]
+        with self._lock:
+            return self.faults.pop(0) if self.faults else None
+
     def stop(self) -> None:
+        self._stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread:
@@ -116,6 +193,17 @@ class ReplayServer:
                 if refused:
                     self._send_json(*refused)
                     return
+                try:
+                    fault = server._next_fault(self.headers)
+                except ValueError as error:
+                    self._send_json(400, error_envelope(400, "bad_request_error", str(error)))
+                    return
+                if fault is not None and fault.kind == "slow" and server._stopping.wait(fault.seconds):
+                    self.close_connection = True
+                    return
+                if fault is not None and fault.kind == "overloaded":
+                    self._send_json(529, error_envelope(529, "overloaded_error", OVERLOADED_MESSAGE))
+                    return
                 with server._lock:
                     cassette = server.library.find("POST", path, body)
                     miss = None if cassette else server.library.explain_miss("POST", path, body)
@@ -124,6 +212,9 @@ class ReplayServer:
                     return
                 response = cassette.response
                 source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))}
+                if fault is not None and fault.kind in ("cut", "malformed"):
+                    self._send_faulty(response, source, fault)
+                    return
                 if not cassette.is_stream:
                     self._send_json(response["status"], response.get("body"), source)
                     return
@@ -140,8 +231,75 @@ class ReplayServer:
                     self.wfile.flush()
                 self.close_connection = True
 
+            def _send_faulty(self, response: dict[str, Any], source: dict[str, str], fault: Fault) -> None:
+                """A stream (chunked, as real servers send it) that breaks as `fault` says, or a cut JSON body."""
+                self.close_connection = True
+                if "events" not in response:
+                    data = json.dumps(response.get("body"), ensure_ascii=False).encode()
+                    sent = data[: len(data) // 2]  # cut: half of what content-length promises
+                    if fault.kind == "malformed":
+                        data = sent  # malformed: a complete body that is not valid JSON
+                    self.send_response(response["status"])
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(sent)
+                    self.wfile.flush()
+                    return
+                self.send_response(response["status"])
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
+                self.end_headers()
+
+                def chunk(data: bytes) -> None:
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                    self.wfile.flush()
+
+                for n, event in enumerate(response["events"]):
+                    if n == fault.after:
+                        if fault.kind == "cut":
+                            return  # no terminating chunk: the client sees an incomplete body
+                        chunk(b'event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n')
+                    chunk(sse.encode_event(event))
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
             def do_GET(self) -> None:
                 # models.list() answers 404 on MiniMax's endpoint (wire-format.md): so does this server.
                 self._send_json(404, error_envelope(404, "not_found_error", "404 page not found"))
 
         return Handler
+
+
+def serve(
+    *,
+    port: int = 8765,
+    speed: float = 0.0,
+    root: Path = DEFAULT_ROOT,
+    faults: Iterable[str] = (),
+    api_keys: set[str] | None = None,
+) -> int:
+    """`python -m helpers serve`: run a ReplayServer in the foreground until Ctrl-C or SIGTERM, then stop cleanly."""
+    server = ReplayServer(root, port=port, speed=speed, api_keys=api_keys, faults=faults)
+    done = threading.Event()
+
+    def stop_on_signal(signum: int, frame: Any) -> None:
+        done.set()
+
+    previous = signal.signal(signal.SIGTERM, stop_on_signal)
+    server.start()
+    print(f"Replaying {len(server.library)} recordings from {root} on {server.url}", flush=True)
+    print(f"  export ANTHROPIC_BASE_URL={server.url}", flush=True)
+    print("  export ANTHROPIC_API_KEY=any-text   # " + ("checked" if api_keys else "not checked: keyless"), flush=True)
+    print("Ctrl-C stops the server.", flush=True)
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        print("Stopped.", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,264 @@
+"""What MiniMax's Anthropic-compatible endpoint supports, as one table, and the checks made from it.
+
+`PARAMETERS` and `CONTENT_TYPES` restate the spec's compatibility tables (with the wire-format notes where
+they are more precise). `check_request(**params)` reads them and returns findings as data; `enforce(body)`
+is what the client from `get_client` runs on every request before it is sent: errors raise, warnings and
+notes are shown once per parameter per process. Notebook 05 builds its tables from the same data.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import anthropic
+
+from .config import SUPPORTED_MODELS
+
+Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
+Level = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class Support:
+    """One row of the compatibility tables: a request parameter or a content-block type."""
+
+    name: str
+    status: Status
+    note: str
+
+
+SAMPLING_RANGE = (0.0, 1.0)
+"""`temperature` and `top_p` must lie in (0.0, 1.0]: 0 excluded, 1 included (spec: Important Notes)."""
+
+PARAMETERS: tuple[Support, ...] = (
+    Support("model", "supported", "MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2 only"),
+    Support("messages", "partial", "text, tool calls, tool results and thinking; no image or document input"),
+    Support("max_tokens", "supported", "thinking tokens count against it"),
+    Support("stream", "supported", "server-sent events, same shape as Anthropic's"),
+    Support("system", "supported", "a string or a list of text blocks"),
+    Support("temperature", "supported", "range (0.0, 1.0]; outside it MiniMax answers an error; 1 is recommended"),
+    Support("top_p", "supported", "nucleus sampling, range (0.0, 1.0]"),
+    Support("tool_choice", "supported", "auto, any, tool, none"),
+    Support("tools", "supported", "client tools with a JSON schema"),
+    Support("metadata", "supported", "e.g. metadata.user_id"),
+    Support("thinking", "no effect", "M2.x models always think; the parameter changes nothing"),
+    Support("top_k", "ignored", "accepted and ignored"),
+    Support("stop_sequences", "ignored", "accepted and ignored: generation does not stop at them"),
+    Support("service_tier", "ignored", "accepted and ignored"),
+    Support("mcp_servers", "ignored", "accepted and ignored"),
+    Support("context_management", "ignored", "accepted and ignored"),
+    Support("container", "ignored", "accepted and ignored"),
+)
+"""Request parameters (spec: Supported Parameters; `thinking` per its Important Notes and later doc pages)."""
+
+CONTENT_TYPES: tuple[Support, ...] = (
+    Support("text", "supported", "text messages"),
+    Support("tool_use", "supported", "tool calls (sent back in the assistant turn)"),
+    Support("tool_result", "supported", "tool call results"),
+    Support("thinking", "supported", "reasoning blocks, sent back unchanged"),
+    Support("image", "not supported", "image input is not supported"),
+    Support("document", "not supported", "document input is not supported"),
+)
+"""Content-block types inside `messages` (spec: Messages Field Support)."""
+
+
+def support_of(name: str, table: tuple[Support, ...] = PARAMETERS) -> Support | None:
+    """The row for `name` in `table`, or None when the spec does not mention it."""
+    return next((row for row in table if row.name == name), None)
+
+
+def table_rows(kind: Literal["parameters", "content"] = "parameters") -> list[dict[str, str]]:
+    """One table as plain rows (name, status, note), for pandas or printing."""
+    table = PARAMETERS if kind == "parameters" else CONTENT_TYPES
+    return [asdict(row) for row in table]
+
+
+# -- findings ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check found: its level, a stable code, where in the request, and what to do."""
+
+    level: Level
+    code: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message}"
+
+
+class RequestNotSupportedError(anthropic.AnthropicError, ValueError):
+    """A request MiniMax cannot serve, caught before it was sent. The message lists each problem and its fix.
+
+    It subclasses `anthropic.AnthropicError` so that the SDK passes it through from its HTTP layer unchanged."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        lines = [f"  - {f.where}: {f.message}" for f in findings]
+        super().__init__("MiniMax cannot serve this request; nothing was sent.\n" + "\n".join(lines))
+
+
+class MiniMaxCompatWarning(UserWarning):
+    """A parameter MiniMax ignores, or a model name it does not serve: the request is sent anyway."""
+
+
+class MiniMaxNote(UserWarning):
+    """Something worth knowing about a request that does no harm (e.g. `thinking`, which has no effect)."""
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _check_sampling(name: str, value: Any) -> Finding | None:
+    low, high = SAMPLING_RANGE
+    number = _number(value)
+    if number is not None and not math.isnan(number) and low < number <= high:
+        return None
+    shown = repr(value)
+    fix = "1.0 (MiniMax's recommended temperature)" if name == "temperature" else "a value such as 0.95"
+    return Finding(
+        "error",
+        f"{name}-range",
+        name,
+        f"{name}={shown} is outside the range MiniMax accepts, (0.0, 1.0] (above 0, at most 1). Use {fix}.",
+    )
+
+
+def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
+    """Every content block of every message, nested tool-result content included, with where it sits."""
+    if not isinstance(messages, list):
+        return
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, Mapping) else getattr(message, "content", None)
+        if not isinstance(content, (list, tuple)):
+            continue
+        for j, block in enumerate(content):
+            where = f"messages[{i}].content[{j}]"
+            yield where, block
+            inner = block.get("content") if isinstance(block, Mapping) else None
+            if isinstance(inner, list):
+                for k, nested in enumerate(inner):
+                    yield f"{where}.content[{k}]", nested
+
+
+def _block_type(block: Any) -> str | None:
+    kind = block.get("type") if isinstance(block, Mapping) else getattr(block, "type", None)
+    return kind if isinstance(kind, str) else None
+
+
+def check_request(**params: Any) -> list[Finding]:
+    """Check a `messages.create` request against what MiniMax supports, before sending it.
+
+    Takes the same keyword arguments as `client.messages.create` (`extra_body` is merged in, as the SDK does)
+    and returns the findings, errors first; an empty list means nothing to report.
+    """
+    body = dict(params)
+    extra = body.pop("extra_body", None)
+    if isinstance(extra, Mapping):
+        body.update(extra)
+    return check_body(body)
+
+
+def check_body(body: Mapping[str, Any]) -> list[Finding]:
+    """`check_request` on a request body as it goes over the wire (a JSON object)."""
+    found: list[Finding] = []
+    for name in ("temperature", "top_p"):
+        if name in body and body[name] is not None:
+            finding = _check_sampling(name, body[name])
+            if finding:
+                found.append(finding)
+    for where, block in _content_blocks(body.get("messages")):
+        kind = _block_type(block)
+        row = support_of(kind, CONTENT_TYPES) if kind else None
+        if row is not None and row.status == "not supported":
+            found.append(
+                Finding(
+                    "error",
+                    "unsupported-content",
+                    where,
+                    f"an {kind!r} block: MiniMax's Anthropic-compatible endpoint accepts text, tool calls and tool "
+                    f"results only ({row.note}). Describe the {kind} in text, or extract its text first.",
+                )
+            )
+    model = body.get("model")
+    if isinstance(model, str) and model not in SUPPORTED_MODELS:
+        found.append(
+            Finding(
+                "warning",
+                "unknown-model",
+                "model",
+                f"{model!r} is not served by this endpoint. It serves {', '.join(SUPPORTED_MODELS)}.",
+            )
+        )
+    for row in PARAMETERS:
+        if row.name not in body:
+            continue
+        if row.status == "ignored":
+            found.append(
+                Finding(
+                    "warning",
+                    "ignored-parameter",
+                    row.name,
+                    f"MiniMax ignores {row.name}: it is accepted and has no effect. Leave it out.",
+                )
+            )
+        elif row.status == "no effect":
+            found.append(
+                Finding(
+                    "note",
+                    "thinking-no-effect",
+                    row.name,
+                    "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.",
+                )
+            )
+    order = {"error": 0, "warning": 1, "note": 2}
+    return sorted(found, key=lambda f: order[f.level])
+
+
+# -- enforcement in the client -----------------------------------------------------------------------
+
+_shown: set[tuple[str, str]] = set()
+"""(code, where) of the warnings and notes already shown in this process: each is shown once."""
+
+
+def reset_shown() -> None:
+    """Forget which warnings were shown, so they appear again (tests, or a fresh start in a notebook)."""
+    _shown.clear()
+
+
+def _warn(finding: Finding) -> None:
+    key = (finding.code, finding.where)
+    if key in _shown:
+        return
+    _shown.add(key)
+    category = MiniMaxNote if finding.level == "note" else MiniMaxCompatWarning
+    # warn_explicit with a fixed location: the text shown is the same on every machine (no file paths).
+    warnings.warn_explicit(finding.message, category, filename="minimax", lineno=0, module="helpers.compat")
+
+
+def enforce(body: Any) -> list[Finding]:
+    """Run the checks on a request body about to be sent: raise on errors, warn (once) on the rest."""
+    if not isinstance(body, Mapping):
+        return []
+    findings = check_body(body)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise RequestNotSupportedError(errors)
+    for finding in findings:
+        _warn(finding)
+    return findings
+
+
+def check_hook(method: str, path: str, body: Any) -> None:
+    """The transport's pre-send hook: checks `POST /v1/messages` bodies, lets anything else through."""
+    if method.upper() == "POST" and path in ("/v1/messages", "/v1/messages/count_tokens"):
+        enforce(body)
