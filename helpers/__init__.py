@@ -10,7 +10,9 @@ from .cassettes import Cassette, CassetteLibrary
 from .client import describe, detect_region, get_client
 from .config import REGIONS, SUPPORTED_MODELS, ConfigError
 from .exercises import Feedback, check
+from .live import LiveView
 from .render import MessageView, conversation, show
+from .stream import StreamInterrupted, stream
 from .timeline import LiveTimeline, timeline
 from .tools import MaxTurnsError, ToolRun, run_tools
 from .transport import NotRecordedError
@@ -24,9 +26,11 @@ __all__ = [
     "ConfigError",
     "Feedback",
     "LiveTimeline",
+    "LiveView",
     "MaxTurnsError",
     "MessageView",
     "NotRecordedError",
+    "StreamInterrupted",
     "ToolRun",
     "check",
     "conversation",
@@ -36,6 +40,7 @@ __all__ = [
     "get_client",
     "run_tools",
     "show",
+    "stream",
     "timeline",
     "usage",
 ]
