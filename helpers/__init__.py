@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from .cassettes import Cassette, CassetteLibrary
 from .client import describe, detect_region, get_client
+from .compat import RequestNotSupportedError, check_request
 from .config import REGIONS, SUPPORTED_MODELS, ConfigError
+from .errors import explain
 from .exercises import Feedback, check
 from .live import LiveView
 from .render import MessageView, conversation, show
@@ -30,13 +32,16 @@ __all__ = [
     "MaxTurnsError",
     "MessageView",
     "NotRecordedError",
+    "RequestNotSupportedError",
     "StreamInterrupted",
     "ToolRun",
     "check",
+    "check_request",
     "conversation",
     "cost_summary",
     "describe",
     "detect_region",
+    "explain",
     "get_client",
     "run_tools",
     "show",
