@@ -29,8 +29,12 @@ def _library(tmp_path, cassettes: list[Cassette]) -> CassetteLibrary:
 
 def _client(library: CassetteLibrary, speed: float = 0.0) -> anthropic.Anthropic:
     t = transport.make_transport(mode="replay", library=library, speed=speed)
-    return anthropic.Anthropic(api_key="x", base_url="https://api.minimax.io/anthropic",
-                               http_client=transport.make_http_client(t), max_retries=0)
+    return anthropic.Anthropic(
+        api_key="x",
+        base_url="https://api.minimax.io/anthropic",
+        http_client=transport.make_http_client(t),
+        max_retries=0,
+    )
 
 
 def _exchange(**reply) -> dict:
@@ -77,10 +81,18 @@ def test_miss_with_nothing_recorded_says_so(tmp_path) -> None:
 
 
 def test_same_request_replays_its_recordings_in_sequence(tmp_path) -> None:
-    description = {"exchanges": [{"id": "x", "request": HELLO, "replies": [
-        {"error": {"status": 529, "message": "overloaded (2064) (529)"}},
-        {"thinking": "ok", "text": "second"},
-    ]}]}
+    description = {
+        "exchanges": [
+            {
+                "id": "x",
+                "request": HELLO,
+                "replies": [
+                    {"error": {"status": 529, "message": "overloaded (2064) (529)"}},
+                    {"thinking": "ok", "text": "second"},
+                ],
+            }
+        ]
+    }
     client = _client(_library(tmp_path, build(description, "t")))
     with pytest.raises(anthropic.APIStatusError) as error:
         client.messages.create(**HELLO)
@@ -122,9 +134,7 @@ def test_stream_is_delivered_incrementally_at_the_recorded_pace(monkeypatch) -> 
 def test_speed_zero_never_sleeps(monkeypatch) -> None:
     cassette = build(_exchange(thinking="x y", text="z"), "t")[1]
     monkeypatch.setattr(transport.time, "sleep", lambda s: pytest.fail("slept at speed 0"))
-    assert b"".join(transport.replay_chunks(cassette, speed=0.0)).count(b"event: ") == len(
-        cassette.response["events"]
-    )
+    assert b"".join(transport.replay_chunks(cassette, speed=0.0)).count(b"event: ") == len(cassette.response["events"])
 
 
 def test_raw_events_replay_verbatim(tmp_path) -> None:

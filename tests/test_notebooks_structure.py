@@ -1,0 +1,103 @@
+"""Structural checks of every notebook (in the spirit of Anthropic's cookbook tests): saved from a fresh
+kernel in order, no errors, no widget state, no secrets, only supported models, and the teaching shape."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import project
+from helpers.config import SUPPORTED_MODELS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
+SECRET = re.compile(
+    r"(sk-[A-Za-z0-9_-]{12,}|Bearer\s+[A-Za-z0-9._-]{12,}|eyJ[A-Za-z0-9_-]{20,}|api_key\s*=\s*[\"'][^\"']{6,}[\"'])"
+)
+MODEL_NAME = re.compile(r"MiniMax-[A-Za-z0-9][A-Za-z0-9.\-]*")
+NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception", "nbval-raises-exception"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _is_solution(path: Path) -> bool:
+    return "solutions" in path.parts
+
+
+def test_there_are_notebooks() -> None:
+    assert any(p.name == "01_quick_start.ipynb" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_saved_from_a_fresh_kernel_in_order(path: Path) -> None:
+    code = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), "run `python -m helpers regenerate` (fresh kernel, in order)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_errors_no_widget_state(path: Path) -> None:
+    nb = _load(path)
+    assert "widgets" not in nb.get("metadata", {}), "saved widget state breaks GitHub's rendering"
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"error output in: {_source(cell)[:80]}"
+            assert WIDGET_MIME not in output.get("data", {}), "a widget view was saved (model not found on reopen)"
+            assert not (output["output_type"] == "stream" and output.get("name") == "stderr"), (
+                f"stderr output in: {_source(cell)[:80]}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_secrets_and_no_machine_paths(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not SECRET.search(text), f"secret-like string: {SECRET.search(text)}"
+    for fragment in ("/work/", "/root/", "/home/", "/tmp/"):
+        assert fragment not in text, f"machine-specific path {fragment!r} stored in the notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_only_supported_model_names(path: Path) -> None:
+    names = {m.rstrip(".-") for m in MODEL_NAME.findall(path.read_text(encoding="utf-8"))}
+    assert names <= set(SUPPORTED_MODELS), f"unsupported model names: {names - set(SUPPORTED_MODELS)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_title_badge_and_teaching_shape(path: Path) -> None:
+    cells = _load(path)["cells"]
+    first = _source(cells[0])
+    assert cells[0]["cell_type"] == "markdown" and first.startswith("# "), "first cell: a '# Title'"
+    relative = path.relative_to(ROOT).as_posix()
+    assert "colab-badge.svg" in first and project.colab_url(relative) in first, "Open-in-Colab badge for this file"
+    markdown = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    if not _is_solution(path):
+        for heading in ("What you will learn", "Prerequisites", "Recap"):
+            assert heading in markdown, f"missing '{heading}'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_setup_cell_and_a_model_constant(path: Path) -> None:
+    code = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    assert code and code[0].startswith("# Setup"), "the first code cell is the setup cell"
+    assert sum("import helpers" in c for c in code) == 1, "helpers is imported once, in the setup cell"
+    assert re.search(r"^MODEL = \"MiniMax-M2\.1(-lightning)?\"$", code[0], re.MULTILINE), "MODEL constant in setup"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_output_masks_carry_a_reason(path: Path) -> None:
+    for cell in _load(path)["cells"]:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & NBVAL_TAGS:
+            reason = cell["metadata"].get("nbval_reason", "")
+            assert len(reason) > 10, f"cell tagged {sorted(tags & NBVAL_TAGS)} needs metadata.nbval_reason"

@@ -1,0 +1,106 @@
+"""Record mode over a real socket against a local MiniMax-like server, with a canary key that must
+appear in no file afterwards; what was recorded replays to the same message."""
+
+from __future__ import annotations
+
+import anthropic
+import pytest
+
+import helpers
+from helpers.cassettes import CassetteLibrary, load
+from helpers.server import ReplayServer
+from helpers.synth import build
+
+CANARY = "sk-canary-record-9b7e4411c0de"
+HELLO = {
+    "model": "MiniMax-M2.1",
+    "max_tokens": 500,
+    "messages": [{"role": "user", "content": "Tell me a fact about octopuses."}],
+}
+
+
+@pytest.fixture
+def server(tmp_path):
+    description = {
+        "exchanges": [
+            {
+                "id": "fact",
+                "request": HELLO,
+                "forms": ["create", "stream"],
+                "reply": {
+                    "thinking": "A fun, true fact: octopuses have three hearts.",
+                    "text": "\n\nOctopuses have three hearts.",
+                },
+            }
+        ]
+    }
+    for n, cassette in enumerate(build(description, "test")):
+        cassette.write(tmp_path / "served" / f"{n}.json")
+    with ReplayServer(tmp_path / "served", api_keys={CANARY}) as running:
+        yield running
+
+
+def _record_client(clean_env, monkeypatch, server, out):
+    monkeypatch.setenv("MINIMAX_BASE_URL", server.url)
+    monkeypatch.setenv("MINIMAX_CASSETTES", str(out))
+    monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+    return helpers.get_client(mode="record", recordings="recorded")
+
+
+def test_record_writes_cassettes_without_the_key(clean_env, monkeypatch, server, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    client = _record_client(clean_env, monkeypatch, server, out)
+    message = client.messages.create(**HELLO)
+    with client.messages.stream(**HELLO) as stream:
+        deltas = [text for text in stream.text_stream]
+        streamed = stream.get_final_message()
+    assert "".join(deltas) == streamed.content[1].text == message.content[1].text
+
+    sent = server.requests[-1]["headers"]
+    assert sent.get("Authorization") == f"Bearer {CANARY}" or sent.get("X-Api-Key") == CANARY
+
+    files = sorted((out / "recorded").glob("*.json"))
+    assert len(files) == 2
+    for path in files:
+        text = path.read_text()
+        assert CANARY not in text and CANARY[:12] not in text
+        assert "authorization" not in text.lower() and "x-api-key" not in text.lower()
+    assert CANARY not in capsys.readouterr().out
+    stream_file = next(p for p in files if p.name.endswith("-stream-" + p.name.split("-stream-")[-1]))
+    events = load(stream_file).response["events"]
+    assert events[0]["event"] == "message_start" and events[-1]["event"] == "message_stop"
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events), "arrival times only grow"
+    assert load(files[0]).source["kind"] == "synthesized", "a synthesized answer stays labelled synthesized"
+
+
+def test_recordings_replay_to_the_same_message(clean_env, monkeypatch, server, tmp_path) -> None:
+    out = tmp_path / "out"
+    client = _record_client(clean_env, monkeypatch, server, out)
+    live = client.messages.create(**HELLO)
+    monkeypatch.delenv("MINIMAX_BASE_URL")
+    monkeypatch.delenv("MINIMAX_API_KEY")
+    replayed = helpers.get_client(mode="replay", quiet=True).messages.create(**HELLO)
+    assert replayed.model_dump() == live.model_dump()
+    assert len(CassetteLibrary(out)) == 1
+
+
+def test_key_found_in_a_body_is_scrubbed(clean_env, monkeypatch, server, tmp_path) -> None:
+    out = tmp_path / "out"
+    client = _record_client(clean_env, monkeypatch, server, out)
+    echo = {**HELLO, "messages": [{"role": "user", "content": f"my key is {CANARY}"}]}
+    with pytest.raises(anthropic.NotFoundError):
+        client.messages.create(**echo)
+    (written,) = (out / "recorded").glob("*.json")
+    text = written.read_text()
+    assert CANARY not in text and "<redacted>" in text
+
+
+def test_live_mode_with_a_wrong_key_gets_minimax_401(clean_env, monkeypatch, server) -> None:
+    monkeypatch.setenv("MINIMAX_BASE_URL", server.url)
+    client = helpers.get_client(mode="live", api_key="sk-wrong-key-000", quiet=True, max_retries=0)
+    with pytest.raises(anthropic.AuthenticationError, match="invalid api key \\(2049\\)"):
+        client.messages.create(**HELLO)
+
+
+def test_server_listens_on_loopback_only(server) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
