@@ -1,0 +1,63 @@
+"""`python -m helpers cost`: what running every notebook live once would cost, from its recordings' usage.
+
+Each cassette is one call a notebook makes; its recorded usage priced with the table in `usage.py` gives the
+estimate. The recordings shipped today are synthesized, so the figure is as good as their token counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .cassettes import DEFAULT_ROOT, iter_cassette_files, load
+from .usage import PRICE_SOURCE, PRICES_AS_OF, call_from_exchange
+
+
+def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
+    """One row per recordings folder: calls, input and output tokens, estimated cost (US dollars)."""
+    rows = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "scratch") if root.is_dir() else []:
+        row: dict[str, Any] = {"notebook": folder.name, "calls": 0, "input_tokens": 0, "output_tokens": 0}
+        row["cost_usd"] = 0.0
+        kinds: set[str] = set()
+        for path in iter_cassette_files(folder):
+            cassette = load(path)
+            call = call_from_exchange(
+                {"request": cassette.request.get("body"), "response": cassette.response, "source": cassette.source}
+            )
+            row["calls"] += 1
+            row["input_tokens"] += call.input_tokens + call.cache_read_input_tokens + call.cache_creation_input_tokens
+            row["output_tokens"] += call.output_tokens
+            row["cost_usd"] += call.cost_usd
+            kinds.add(call.source)
+        row["recordings"] = "+".join(sorted(kinds)) or "-"
+        if row["calls"]:
+            rows.append(row)
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    """The table `python -m helpers cost` prints (Markdown, so it can go into the README as it is)."""
+    lines = [
+        "| notebook | calls | input tokens | output tokens | cost (USD) | recordings |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['notebook']} | {r['calls']} | {r['input_tokens']:,} | {r['output_tokens']:,} | "
+            f"{r['cost_usd']:.4f} | {r['recordings']} |"
+        )
+    total = sum(r["cost_usd"] for r in rows)
+    calls = sum(r["calls"] for r in rows)
+    lines.append(
+        f"| **all** | {calls} | {sum(r['input_tokens'] for r in rows):,} | "
+        f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}** | |"
+    )
+    lines.append("")
+    lines.append(f"Prices as of {PRICES_AS_OF} (US dollars per million tokens) from {PRICE_SOURCE}.")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    print(report(per_notebook()))
+    return 0
