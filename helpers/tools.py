@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .render import as_plain
+from .render import as_plain, show
 
 FORBIDDEN_PARAMS = {"messages", "tools", "stream"}
 SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
@@ -239,13 +239,14 @@ def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> N
             raise TypeError(f"run_tools needs {name}=..., as messages.create does.")
 
 
-def _create(client: Any, stream: bool, params: dict[str, Any]) -> Any:
+def _create(client: Any, stream: bool, params: dict[str, Any], turn: int) -> Any:
+    """One model call: plain, or streamed live through helpers.stream (one LiveView per turn)."""
     if not stream:
         return client.messages.create(**params)
-    raise NotImplementedError(
-        "run_tools(stream=True) will stream each turn through helpers.stream's live renderer, which is not in "
-        "this checkout yet. Use stream=False (the default), and helpers.LiveTimeline for a live view per step."
-    )
+    from .live import LiveView
+    from .stream import stream as stream_turn
+
+    return stream_turn(client, view=LiveView(label=f"{params['model']} · model call {turn}"), **params)
 
 
 def run_tools(
@@ -264,6 +265,7 @@ def run_tools(
 
     tools: definition dicts (with their functions in functions=), beta_tool objects, or plain typed functions.
     max_turns: the most model calls; when reached with tools still wanted, `MaxTurnsError` carries the history.
+    stream: stream every turn live (helpers.stream's widgets), each followed by its tool results.
     on_step: called with each block as it completes (assistant blocks, then tool results), e.g. LiveTimeline.add.
     Other keyword arguments (model, max_tokens, system, tool_choice, extra_body, ...) go to messages.create.
     """
@@ -272,8 +274,8 @@ def run_tools(
     definitions = [tool.definition for tool in registry.values()]
     history: list[dict[str, Any]] = [as_plain(m) for m in messages]
     responses: list[Any] = []
-    for _ in range(max_turns):
-        response = _create(client, stream, {**params, "messages": history, "tools": definitions})
+    for turn in range(1, max_turns + 1):
+        response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
         responses.append(response)
         content = as_plain(list(response.content))  # every block, exactly as received
         history.append({"role": "assistant", "content": content})
@@ -290,4 +292,6 @@ def run_tools(
             if on_step:
                 on_step(result)
         history.append({"role": "user", "content": results})
+        if stream:
+            show({"role": "user", "content": results})
     raise MaxTurnsError(max_turns, history, responses)

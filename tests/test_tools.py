@@ -11,7 +11,8 @@ import anthropic
 import pytest
 
 import helpers
-from helpers.synth import message_body
+from helpers.sse import encode_event
+from helpers.synth import message_body, stream_events
 from helpers.tools import MaxTurnsError, collect_tools, run_tools, schema_problems
 from helpers.transport import httpx_module, make_http_client
 
@@ -22,7 +23,8 @@ class ScriptedModel:
     """Answers each POST /v1/messages with the next scripted reply (synth's MiniMax-shaped bodies) and keeps
     every request body it was sent."""
 
-    def __init__(self, *replies: dict[str, Any]) -> None:
+    def __init__(self, *replies: dict[str, Any], stream: bool = False) -> None:
+        self.stream = stream
         self.replies = list(replies)
         self.requests: list[dict[str, Any]] = []
         self.bodies: list[dict[str, Any]] = []
@@ -35,7 +37,11 @@ class ScriptedModel:
             raise AssertionError("the loop made more model calls than the script has replies")
         reply = message_body(body, self.replies.pop(0), self.rng)
         self.bodies.append(reply)
-        return httpx_module().Response(200, json=reply)
+        if not self.stream:
+            return httpx_module().Response(200, json=reply)
+        assert body.get("stream") is True
+        events = b"".join(encode_event(e) for e in stream_events(reply, self.rng, 60.0))
+        return httpx_module().Response(200, content=events, headers={"content-type": "text/event-stream"})
 
     def client(self) -> anthropic.Anthropic:
         transport = httpx_module().MockTransport(self.handle)
@@ -239,3 +245,23 @@ def test_timeline_lists_every_step_in_order() -> None:
     assert order == sorted(order)
     assert "model call 2 · stop: end_turn" in text
     assert '<div class="minimax-timeline">' in helpers.timeline(run).html()
+
+
+def test_streamed_turns_send_back_the_same_blocks_and_show_tool_results(capsys: pytest.CaptureFixture[str]) -> None:
+    model = ScriptedModel(
+        {
+            "thinking": "Two calls.",
+            "tool_calls": [call("get_weather", {"city": "Bern"}), call("divide", {"a": 1, "b": 0})],
+        },
+        {"thinking": "One failed.", "text": "\n\nBern: rain. 1/0 is undefined."},
+        stream=True,
+    )
+    run = run_tools(
+        model.client(), model=MODEL, max_tokens=500, messages=ask("both"), tools=[get_weather, divide], stream=True
+    )
+    assert model.requests[1]["messages"][1] == {"role": "assistant", "content": model.bodies[0]["content"]}
+    results = model.requests[1]["messages"][2]["content"]
+    assert [r.get("is_error", False) for r in results] == [False, True]
+    assert run.text == "Bern: rain. 1/0 is undefined."
+    shown = capsys.readouterr().out
+    assert "[tool result · call_function_" in shown and "[tool error · call_function_" in shown
