@@ -106,6 +106,16 @@ def detect_region(key: str, *, transport: Any = None) -> str:
     )
 
 
+def _checked_speed(speed: float) -> float:
+    """A replay_speed argument, checked like MINIMAX_REPLAY_SPEED."""
+    if not isinstance(speed, (int, float)) or speed < 0 or speed != speed or speed == float("inf"):
+        raise config.ConfigError(
+            f"replay_speed={speed!r} is not a pace we can use. Give a number >= 0: "
+            "1 replays at the recorded pace, 2 twice as fast, 0 as fast as possible."
+        )
+    return float(speed)
+
+
 def get_client(
     *,
     region: str | None = None,
@@ -113,6 +123,7 @@ def get_client(
     api_key: str | None = None,
     recordings: str | None = None,
     quiet: bool = False,
+    replay_speed: float | None = None,
     check: bool = True,
     **client_kwargs: Any,
 ) -> anthropic.Anthropic:
@@ -121,6 +132,7 @@ def get_client(
     region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global').
     mode: 'live', 'replay', 'record' or 'auto' (default: MINIMAX_MODE, else 'auto').
     recordings: the folder under data/cassettes that record mode writes to and replay looks in first.
+    replay_speed: pace of replayed streams (1 = recorded pace, 0 = instant); default MINIMAX_REPLAY_SPEED.
     check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
     Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
     """
@@ -170,7 +182,7 @@ def get_client(
         mode=wanted_mode,
         library=library,
         record_dir=_cassette_root() / recordings,
-        speed=config.replay_speed(),
+        speed=config.replay_speed() if replay_speed is None else _checked_speed(replay_speed),
         endpoint_label=base_url,
         check=compat.check_hook if check else None,
     )

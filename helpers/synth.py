@@ -217,6 +217,15 @@ def stream_events(body: dict[str, Any], rng: random.Random, tps: float) -> list[
     return events
 
 
+def cut_stream(events: list[dict[str, Any]], keep: int | None) -> list[dict[str, Any]]:
+    """A stream whose connection dropped: only the first `keep` events arrive (all of them when None)."""
+    if keep is None:
+        return events
+    if not 0 < int(keep) < len(events):
+        raise ValueError(f"cut_after_events={keep!r} must be between 1 and {len(events) - 1} for this reply.")
+    return events[: int(keep)]
+
+
 def error_body(error: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """MiniMax's error envelope (wire-format.md, Errors)."""
     status = int(error["status"])
@@ -278,7 +287,7 @@ def build(description: dict[str, Any], origin: str) -> list[Cassette]:
                         response = {
                             "status": 200,
                             "headers": {"content-type": "text/event-stream"},
-                            "events": stream_events(message, rng, tps),
+                            "events": cut_stream(stream_events(message, rng, tps), reply.get("cut_after_events")),
                         }
                     else:
                         response = {"status": 200, "headers": {"content-type": "application/json"}, "body": message}

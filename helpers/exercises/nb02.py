@@ -1,0 +1,90 @@
+"""Checks for the exercises of notebook 02 (streaming). They check properties any correct answer has, so they
+pass on recordings and live alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import Feedback, exercise
+
+EVENT_TYPES = ("message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta")
+DELTA_TYPES = ("thinking_delta", "text_delta")
+
+
+@exercise("02.1")
+def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
+    """02.1: count the events (and the delta types) of a raw `stream=True` response, and collect the answer."""
+    fb = Feedback("02.1", "count a raw stream")
+    if not isinstance(counts, Mapping):
+        fb.ok(False, "", f"counts should be a dict of event type -> number, not {type(counts).__name__}")
+        return fb
+    fb.ok(counts.get("message_start") == 1, "one message_start", "count message_start events (there is exactly one)")
+    fb.ok(counts.get("message_stop") == 1, "one message_stop", "count message_stop too: it ends every full stream")
+    starts, stops = counts.get("content_block_start", 0), counts.get("content_block_stop", 0)
+    fb.ok(
+        starts >= 2 and starts == stops,
+        f"{starts} blocks opened and closed",
+        "count content_block_start and content_block_stop: every block opens and closes (thinking, then text)",
+    )
+    deltas = counts.get("content_block_delta", 0)
+    kinds = {kind: counts.get(kind, 0) for kind in (*DELTA_TYPES, "signature_delta")}
+    fb.ok(
+        all(kinds[k] > 0 for k in DELTA_TYPES),
+        "thinking_delta and text_delta counted",
+        "also count each content_block_delta by event.delta.type (thinking_delta, text_delta, signature_delta)",
+    )
+    fb.ok(
+        deltas > 0 and deltas == sum(kinds.values()),
+        "every content_block_delta has one delta type",
+        "the delta types should add up to the number of content_block_delta events",
+    )
+    text = answer if isinstance(answer, str) else ""
+    words = ("red", "green", "blue")
+    fb.ok(
+        all(w in text.lower() for w in words),
+        "the answer text was collected from the text deltas",
+        "join the text of every text_delta into `answer` (it should name red, green and blue)",
+    )
+    fb.ok(
+        bool(text) and not text.startswith("\n"),
+        "leading blank lines removed",
+        "strip the blank lines the answer starts with: answer.lstrip()",
+    )
+    return fb
+
+
+@exercise("02.2")
+def keep_what_arrived(error: Any, kept_text: str) -> Feedback:
+    """02.2: catch the `StreamInterrupted` of a dropped stream and recover the answer text that arrived."""
+    from ..stream import StreamInterrupted
+
+    fb = Feedback("02.2", "keep what arrived")
+    if not fb.ok(
+        isinstance(error, StreamInterrupted),
+        "caught helpers.StreamInterrupted",
+        "wrap helpers.stream(...) in try/except helpers.StreamInterrupted as error, and pass `error`",
+    ):
+        return fb
+    fb.ok(error.kind == "connection", "it was a dropped connection", f"expected kind 'connection', got {error.kind!r}")
+    content = getattr(error.partial, "content", None)
+    if content is None and isinstance(error.partial, Mapping):
+        content = error.partial.get("content")
+    blocks = list(content or [])
+    texts = [_field(b, "text") for b in blocks if _field(b, "type") == "text"]
+    expected = "".join(t or "" for t in texts)
+    fb.ok(
+        any(_field(b, "type") == "thinking" for b in blocks),
+        "the partial message kept its thinking",
+        "error.partial.content should still hold the thinking block",
+    )
+    fb.ok(
+        isinstance(kept_text, str) and bool(kept_text.strip()) and kept_text.strip() == expected.strip(),
+        "kept_text is the answer text that arrived",
+        "set kept_text to the text of the text blocks in error.partial.content (joined)",
+    )
+    return fb
+
+
+def _field(block: Any, name: str) -> Any:
+    return block.get(name) if isinstance(block, Mapping) else getattr(block, name, None)
