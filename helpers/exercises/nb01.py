@@ -1,0 +1,160 @@
+"""Checks for the exercises at the end of notebook 01 (quick start).
+
+01.1 pull the answer text out of a message; 01.2 build the next turn without losing the thinking;
+01.3 give a reasoning model enough budget to answer (a model call: its reference request is recorded).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from ..render import as_plain
+from . import Feedback, exercise
+
+_SIGNATURE = "5f3c9a0b" * 8
+_THINKING = {"type": "thinking", "thinking": "Let me think.", "signature": _SIGNATURE}
+_SAMPLES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "thinking then text",
+        {"role": "assistant", "content": [_THINKING, {"type": "text", "text": "\n\nHello!"}]},
+        "Hello!",
+    ),
+    ("thinking only (stopped at max_tokens)", {"role": "assistant", "content": [_THINKING]}, ""),
+    (
+        "two text blocks",
+        {
+            "role": "assistant",
+            "content": [_THINKING, {"type": "text", "text": "One."}, {"type": "text", "text": " Two."}],
+        },
+        "One. Two.",
+    ),
+]
+
+
+def _call(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
+    """Run the learner's function; an exception becomes a readable note instead of a traceback."""
+    try:
+        return function(*args), None
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
+def _message(data: dict[str, Any]) -> Any:
+    """A real SDK `Message` built from a sample, so the learner's code sees exactly what a call returns."""
+    from anthropic.types import Message
+
+    return Message.model_validate(
+        {
+            "id": "0" * 32,
+            "type": "message",
+            "model": "MiniMax-M2.1",
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": 10, "output_tokens": 10},
+            **data,
+        }
+    )
+
+
+@exercise("01.1")
+def answer_text(function: Callable[[Any], str]) -> Feedback:
+    """Exercise 01.1: `function(message)` returns only the answer: the text blocks joined, without thinking."""
+    feedback = Feedback("01.1", "the answer text of a message")
+    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('01.1', f)"):
+        return feedback
+    for label, sample, expected in _SAMPLES:
+        result, error = _call(function, _message(sample))
+        if error:
+            feedback.ok(False, "", f"{label}: your function raised {error}")
+            continue
+        if not isinstance(result, str):
+            feedback.ok(False, "", f"{label}: return a str, not {type(result).__name__}")
+            continue
+        feedback.ok(
+            result.strip() == expected,
+            f"{label}: {expected!r}",
+            f"{label}: expected {expected!r}, got {result!r}"
+            + (" (the thinking is not part of the answer)" if "think" in result.lower() else ""),
+        )
+    return feedback
+
+
+@exercise("01.2")
+def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
+    """Exercise 01.2: `function(history, response, question)` returns the next request's messages."""
+    feedback = Feedback("01.2", "the next turn, thinking included")
+    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('01.2', f)"):
+        return feedback
+    history = [{"role": "user", "content": "Hi!"}]
+    original = copy.deepcopy(history)
+    response = _message(_SAMPLES[0][1])
+    result, error = _call(function, history, response, "And now?")
+    if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
+        return feedback
+    if not feedback.ok(isinstance(result, list), "it returns a list", "return a list of messages"):
+        return feedback
+    feedback.ok(history == original, "the history you were given is unchanged", "copy the history; do not change it")
+    roles = [m.get("role") if isinstance(m, dict) else None for m in result]
+    feedback.ok(
+        roles == ["user", "assistant", "user"],
+        "roles alternate: user, assistant, user",
+        f"expected roles ['user', 'assistant', 'user'], got {roles}",
+    )
+    if len(result) != 3 or not all(isinstance(m, dict) for m in result):
+        return feedback
+    content = as_plain(result[1].get("content"))
+    sent = [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
+    kinds = [b.get("type") for b in sent]
+    feedback.ok(
+        "thinking" in kinds,
+        "the thinking block goes back",
+        "send the whole response.content back: the thinking block is missing",
+    )
+    thinking = next((b for b in sent if b.get("type") == "thinking"), {})
+    feedback.ok(
+        thinking.get("signature") == _SIGNATURE,
+        "with its signature, unchanged",
+        "keep each block exactly as received (the signature was lost or changed)",
+    )
+    feedback.ok(
+        "text" in kinds, "the text block goes back", "the text block of the response is missing from the history"
+    )
+    feedback.ok(
+        _user_text(result[2]) == "And now?",
+        "the new question comes last",
+        "the last message should be the user's new question",
+    )
+    return feedback
+
+
+def _user_text(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return ""
+
+
+@exercise("01.3")
+def enough_budget(response: Any) -> Feedback:
+    """Exercise 01.3: a response to "Explain why the sky is blue." that finished, with thinking and an answer."""
+    feedback = Feedback("01.3", "enough max_tokens for thinking and an answer")
+    message = as_plain(response)
+    if not feedback.ok(
+        isinstance(message, dict) and message.get("type") == "message",
+        "you passed a response from client.messages.create",
+        "pass the Message that client.messages.create returned",
+    ):
+        return feedback
+    kinds = [b.get("type") for b in message.get("content") or []]
+    stop = message.get("stop_reason")
+    feedback.ok(
+        stop == "end_turn",
+        "the model finished on its own (stop_reason 'end_turn')",
+        f"stop_reason is {stop!r}: the budget ran out; raise max_tokens",
+    )
+    feedback.ok("thinking" in kinds, "it thought first", "no thinking block: is this a MiniMax M2.x response?")
+    feedback.ok("text" in kinds, "it wrote an answer (a text block)", "no text block yet: the thinking used it all")
+    return feedback

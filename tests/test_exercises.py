@@ -1,0 +1,93 @@
+"""Exercises: every registered check has a reference solution that calls it, and notebook 01's checks judge well."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECK_CALL = re.compile(r"helpers\.check\(\s*[\"'](\d\d\.\d+)[\"']")
+
+
+def _check_calls(path: Path) -> set[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return set(CHECK_CALL.findall(source))
+
+
+def _registered() -> set[str]:
+    exercises._load_all()
+    return set(exercises._REGISTRY)
+
+
+def test_every_registered_exercise_has_a_solution_that_runs_its_check() -> None:
+    solved = set().union(*(_check_calls(p) for p in (ROOT / "notebooks" / "solutions").glob("*.ipynb")))
+    missing = sorted(_registered() - solved)
+    assert not missing, f"no solution in notebooks/solutions/ calls helpers.check for {missing}"
+
+
+def test_every_exercise_in_a_notebook_is_registered() -> None:
+    asked = set().union(*(_check_calls(p) for p in (ROOT / "notebooks").glob("*.ipynb")))
+    assert asked <= _registered(), f"notebooks check unknown exercises: {sorted(asked - _registered())}"
+
+
+def test_notebook_01_ends_with_two_or_three_exercises() -> None:
+    asked = _check_calls(ROOT / "notebooks" / "01_quick_start.ipynb")
+    assert asked == {"01.1", "01.2", "01.3"}
+
+
+def test_an_unknown_exercise_lists_the_known_ones() -> None:
+    with pytest.raises(KeyError, match=r"01\.1"):
+        helpers.check("99.9", None)
+
+
+def test_answer_text_feedback_names_what_is_wrong() -> None:
+    def with_thinking(message):
+        return "".join(getattr(b, "text", getattr(b, "thinking", "")) for b in message.content)
+
+    feedback = helpers.check("01.1", with_thinking)
+    assert not feedback.passed
+    assert any("thinking is not part of the answer" in m for m in feedback.missing)
+    assert helpers.check("01.1", lambda m: "".join(b.text for b in m.content if b.type == "text")).passed
+    assert not helpers.check("01.1", "not a function").passed
+
+
+def test_next_turn_catches_dropped_thinking_and_a_mutated_history() -> None:
+    def text_only(history, response, question):
+        history.append({"role": "assistant", "content": [b for b in response.content if b.type == "text"]})
+        history.append({"role": "user", "content": question})
+        return history
+
+    feedback = helpers.check("01.2", text_only)
+    joined = " ".join(feedback.missing)
+    assert "thinking block is missing" in joined and "do not change it" in joined
+
+    def crashes(history, response, question):
+        raise RuntimeError("oops")
+
+    assert any("RuntimeError: oops" in m for m in helpers.check("01.2", crashes).missing)
+
+
+def test_budget_check_on_recorded_responses(clean_env: Path) -> None:
+    client = helpers.get_client(mode="replay", recordings="01_quick_start", quiet=True)
+    request = {
+        "model": "MiniMax-M2.1",
+        "system": "You are a helpful assistant.",
+        "messages": [{"role": "user", "content": [{"type": "text", "text": "Explain why the sky is blue."}]}],
+    }
+    assert not helpers.check("01.3", client.messages.create(max_tokens=40, **request)).passed
+    assert helpers.check("01.3", client.messages.create(max_tokens=1000, **request)).passed
+    with pytest.raises(helpers.NotRecordedError, match="not recorded"):
+        client.messages.create(max_tokens=777, **request)
+    assert not helpers.check("01.3", {"not": "a message"}).passed
+
+
+def test_feedback_renders_as_text_and_html() -> None:
+    feedback = helpers.check("01.1", lambda m: "")
+    assert "not yet" in feedback.text() and "<li" in feedback._repr_html_()
