@@ -1,0 +1,125 @@
+"""Checks for the exercises at the end of notebook 03 (tool use).
+
+03.1 write a tool definition by hand; 03.2 answer every tool call of a turn, unknown tools and failures included.
+Neither calls the model: both are checked on made-up data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..render import as_plain
+from . import Feedback, exercise
+
+
+@exercise("03.1")
+def check_definition(definition: Any) -> Feedback:
+    """A `convert_currency` tool with amount (number), from_currency and to_currency (strings), all required."""
+    feedback = Feedback("03.1", "a tool definition for convert_currency")
+    if not feedback.ok(
+        isinstance(definition, Mapping), "it is a dict", "Give a dict with name, description, input_schema."
+    ):
+        return feedback
+    feedback.ok(
+        definition.get("name") == "convert_currency",
+        "name is 'convert_currency'",
+        "Set 'name' to 'convert_currency' (the model calls the tool by this name).",
+    )
+    description = definition.get("description")
+    feedback.ok(
+        isinstance(description, str) and len(description.strip()) >= 10,
+        "it has a description the model can read",
+        "Add a 'description' sentence: the model decides when to use the tool from it.",
+    )
+    schema = definition.get("input_schema")
+    if not feedback.ok(
+        isinstance(schema, Mapping) and schema.get("type") == "object",
+        "input_schema is a JSON Schema object",
+        "Add 'input_schema': {'type': 'object', 'properties': {...}, 'required': [...]}.",
+    ):
+        return feedback
+    properties = schema.get("properties") or {}
+    expected = {"amount": ("number",), "from_currency": ("string",), "to_currency": ("string",)}
+    for name, types in expected.items():
+        kind = (properties.get(name) or {}).get("type")
+        feedback.ok(
+            kind in types,
+            f"property {name!r} is a {types[0]}",
+            f"Add property {name!r} with 'type': {types[0]!r} under input_schema.properties.",
+        )
+    required = set(schema.get("required") or [])
+    feedback.ok(
+        set(expected) <= required,
+        "all three properties are required",
+        f"List {sorted(expected)} in input_schema.required (missing: {sorted(set(expected) - required)}).",
+    )
+    return feedback
+
+
+def _response() -> Any:
+    """A real SDK `Message` asking for three tools in one turn: one that works, one that raises, one unknown."""
+    from anthropic.types import Message
+
+    calls = [
+        {"type": "tool_use", "id": "call_function_1111111111_1", "name": "add", "input": {"a": 2, "b": 3}},
+        {"type": "tool_use", "id": "call_function_1111111111_2", "name": "divide", "input": {"a": 1, "b": 0}},
+        {"type": "tool_use", "id": "call_function_1111111111_3", "name": "teleport", "input": {"to": "Mars"}},
+    ]
+    return Message.model_validate(
+        {
+            "id": "0" * 32,
+            "type": "message",
+            "role": "assistant",
+            "model": "MiniMax-M2.1",
+            "content": [{"type": "thinking", "thinking": "Three calls.", "signature": "ab" * 32}, *calls],
+            "stop_reason": "tool_use",
+            "usage": {"input_tokens": 10, "output_tokens": 10},
+        }
+    )
+
+
+@exercise("03.2")
+def check_safe_results(function: Callable[..., Any]) -> Feedback:
+    """One user message, one tool_result per call (ids in order), errors and unknown tools as is_error."""
+    feedback = Feedback("03.2", "answer every tool call, failures included")
+    functions = {"add": lambda a, b: a + b, "divide": lambda a, b: a / b}
+    try:
+        message = as_plain(function(_response(), functions))
+    except Exception as error:
+        feedback.ok(False, "", f"Your function raised {type(error).__name__}: {error}. Catch errors per call.")
+        return feedback
+    if not feedback.ok(
+        isinstance(message, dict) and message.get("role") == "user" and isinstance(message.get("content"), list),
+        "it returns one user message with a list of blocks",
+        "Return {'role': 'user', 'content': [ ...tool_result blocks... ]}.",
+    ):
+        return feedback
+    blocks = message["content"]
+    ids = [b.get("tool_use_id") for b in blocks if isinstance(b, dict)]
+    feedback.ok(
+        ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3)]
+        and all(b.get("type") == "tool_result" for b in blocks),
+        "one tool_result per call, with the call's id, in order",
+        f"Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.",
+    )
+    if len(blocks) != 3:
+        return feedback
+    ok, failed, unknown = blocks
+    feedback.ok(
+        str(ok.get("content")) == "5" and not ok.get("is_error"),
+        "a working tool's output is the content, with no is_error",
+        "For add(2, 3) send content '5' and leave is_error out (or False).",
+    )
+    feedback.ok(
+        failed.get("is_error") is True and "division by zero" in str(failed.get("content")),
+        "a tool that raises gives is_error and the error text",
+        "When the function raises, send is_error: True and the error text (e.g. f'{type(e).__name__}: {e}').",
+    )
+    text = str(unknown.get("content"))
+    feedback.ok(
+        unknown.get("is_error") is True and "add" in text and "divide" in text,
+        "an unknown tool gives is_error and lists the available tools",
+        "For an unknown name send is_error: True and a content naming the tools that exist (add, divide).",
+    )
+    return feedback
