@@ -35,6 +35,7 @@ class Explanation:
     code: int | None = None
     message: str = ""
     details: tuple[str, ...] = field(default_factory=tuple)
+    said_by: str = "MiniMax"
 
     def text(self) -> str:
         head = f"{self.title}"
@@ -44,7 +45,7 @@ class Explanation:
             head += f" · MiniMax code {self.code}"
         lines = [head]
         if self.message:
-            lines.append(f"  MiniMax said: {self.message}")
+            lines.append(f"  {self.said_by} said: {self.message}")
         lines.append(f"  What it means: {self.meaning}")
         lines.extend(f"    - {d}" for d in self.details)
         lines.append(f"  Retry? {'yes, it can succeed later' if self.retryable else 'no, retrying will not help'}")
@@ -69,7 +70,7 @@ class Explanation:
             head += f" · MiniMax code {self.code}"
         parts = [head]
         if self.message:
-            parts.append(f"<div>MiniMax said: <code>{esc(self.message)}</code></div>")
+            parts.append(f"<div>{esc(self.said_by)} said: <code>{esc(self.message)}</code></div>")
         parts.append(f"<div><b>What it means:</b> {esc(self.meaning)}</div>")
         if self.details:
             parts.append("<ul style='margin:2px 0'>" + "".join(f"<li>{esc(d)}</li>" for d in self.details) + "</ul>")
@@ -318,7 +319,6 @@ def explain(error: Any) -> Explanation:
             "Raise the timeout (timeout=120 on the client or per call), stream long answers, and keep "
             "max_retries for transient slowness.",
             True,
-            message=str(error),
         )
     if isinstance(error, anthropic.APIConnectionError):
         return Explanation(
@@ -328,6 +328,28 @@ def explain(error: Any) -> Explanation:
             "Check the network and the base URL (helpers.describe()); the SDK already retried.",
             True,
             message=str(error.__cause__ or error),
+            said_by="The SDK",
+        )
+    if type(error).__name__ == "StreamInterrupted" and hasattr(error, "partial"):
+        return Explanation(
+            "stream-cut",
+            "The stream was interrupted",
+            f"The stream stopped before its end ({getattr(error, 'reason', 'no reason given')}). What arrived "
+            "is kept in the error's .partial.",
+            "Show or keep the partial answer, and send the request again if you need the whole answer.",
+            True,
+            message=str(error),
+            said_by="helpers.stream",
+        )
+    if isinstance(error, json.JSONDecodeError):
+        return Explanation(
+            "malformed",
+            "A response or stream event was not valid JSON",
+            "The answer arrived, but part of it could not be read: a proxy or the server sent something broken.",
+            "Send the request again; if it keeps happening, check any proxy or gateway between you and MiniMax.",
+            True,
+            message=str(error),
+            said_by="Python's JSON parser",
         )
     if _is_cut_stream(error):
         return Explanation(
@@ -339,6 +361,7 @@ def explain(error: Any) -> Explanation:
             "once they have started).",
             True,
             message=str(error),
+            said_by="The HTTP library",
         )
     if isinstance(error, anthropic.AnthropicError):
         return Explanation(
@@ -348,6 +371,7 @@ def explain(error: Any) -> Explanation:
             "Read the message; helpers.describe() shows the endpoint and mode in use.",
             False,
             message=str(error),
+            said_by="The SDK",
         )
     return Explanation(
         "unknown",
@@ -356,6 +380,7 @@ def explain(error: Any) -> Explanation:
         "Read the message and the traceback.",
         False,
         message=str(error),
+        said_by="Python",
     )
 
 

@@ -75,6 +75,14 @@ def error_envelope(status: int, kind: str, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": message, "http_code": str(status)}}
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class ReplayServer:
     """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop()."""
 
@@ -96,7 +104,7 @@ class ReplayServer:
         self.api_keys = api_keys
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), self._handler_class())
+        self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
