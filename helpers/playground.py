@@ -1,0 +1,351 @@
+"""A small chat app for notebook 06: a text box, model and region pickers, tools on or off, the conversation
+with thinking folded under each answer, and a running usage total.
+
+The chat logic (`Playground.send`) is plain code that works anywhere; the widgets (ipywidgets 7.7.1 as on
+Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes, and
+`close()` replaces it by that same line plus the static transcript, so a saved notebook holds no widget.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import config
+from .render import META_STYLE, MessageView, _in_ipython, as_plain, block_html
+from .usage import log_of, summarize
+
+SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
+MAX_TOKENS = 1000
+PLACEHOLDER = "💬 Chat playground (an interactive widget while the notebook runs; transcript below once closed)"
+USER_STYLE = "background:#f3f4f6;border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap"
+
+MODEL_FACTS: dict[str, dict[str, Any]] = {
+    "MiniMax-M2.1": {"output_tokens_per_second": 60, "context_window": 204_800, "good_for": "code, agents"},
+    "MiniMax-M2.1-lightning": {"output_tokens_per_second": 100, "context_window": 204_800, "good_for": "speed"},
+    "MiniMax-M2": {"output_tokens_per_second": None, "context_window": 204_800, "good_for": "agents, reasoning"},
+}
+"""What the `model_facts` tool answers: speeds from MiniMax's model table (M2's is not published)."""
+
+TOOLS: list[dict[str, Any]] = [
+    {
+        "name": "calculate",
+        "description": "Evaluate an arithmetic expression (+, -, *, /, **, parentheses) and return the number.",
+        "input_schema": {
+            "type": "object",
+            "properties": {"expression": {"type": "string", "description": "e.g. '1200 / 100'"}},
+            "required": ["expression"],
+        },
+    },
+    {
+        "name": "model_facts",
+        "description": "Facts about one MiniMax model: output speed (tokens/s), context window, what it is good for.",
+        "input_schema": {
+            "type": "object",
+            "properties": {"model": {"type": "string", "enum": list(config.SUPPORTED_MODELS)}},
+            "required": ["model"],
+        },
+    },
+]
+"""The playground's two tools: both deterministic, so a recorded conversation replays exactly."""
+
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+def calculate(expression: str) -> str:
+    """Arithmetic only (no names, no calls), so a model cannot run code through this tool."""
+
+    def value(node: ast.AST) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            if isinstance(node.op, ast.Pow) and abs(value(node.right)) > 100:
+                raise ValueError("exponent too large")
+            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](value(node.operand))
+        raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
+
+    result = value(ast.parse(expression, mode="eval").body)
+    return str(int(result)) if float(result).is_integer() else f"{result:.6g}"
+
+
+def model_facts(model: str) -> dict[str, Any]:
+    """The `model_facts` tool: a fixed table, so the answer never depends on time or network."""
+    if model not in MODEL_FACTS:
+        raise ValueError(f"unknown model {model!r}; known: {', '.join(MODEL_FACTS)}")
+    return {"model": model, **MODEL_FACTS[model]}
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {"calculate": calculate, "model_facts": model_facts}
+
+
+@dataclass(frozen=True)
+class TurnSummary:
+    """One user turn as `play` reports it."""
+
+    number: int
+    model: str
+    tools: bool
+    calls: int
+    answer: str
+
+    def line(self) -> str:
+        tools = "tools on" if self.tools else "tools off"
+        calls = f"{self.calls} model call{'s' if self.calls != 1 else ''}"
+        short = self.answer if len(self.answer) <= 60 else self.answer[:57] + "..."
+        return f"turn {self.number} · {self.model} · {tools} · {calls} · {short!r}"
+
+
+class Playground:
+    """A chat over one growing history. `send(text)` adds a user turn and the model's answer (with tools
+    when `tools` is on); `show()` opens the widgets; `close()` leaves the transcript and the bill."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        model: str = config.SUPPORTED_MODELS[0],
+        region: str = "global",
+        tools: bool = False,
+        recordings: str = "06_chat_playground",
+        system: str = SYSTEM,
+        max_tokens: int = MAX_TOKENS,
+        client_factory: Callable[[str], Any] | None = None,
+    ) -> None:
+        log_of(client)  # only get_client clients keep the usage log the running total reads
+        self.history: list[dict[str, Any]] = []
+        self.system = system
+        self.max_tokens = max_tokens
+        self.recordings = recordings
+        self.model = _checked_model(model)
+        self.region = _checked_region(region)
+        self.tools = bool(tools)
+        self._clients: dict[str, Any] = {self.region: client}
+        self._factory = client_factory or self._default_factory
+        self._turns = 0
+        self._widgets: dict[str, Any] = {}
+        self._handle: Any = None
+
+    # -- the chat itself ---------------------------------------------------------------------------
+    def _default_factory(self, region: str) -> Any:
+        from .client import get_client
+
+        return get_client(region=region, recordings=self.recordings, quiet=True)
+
+    @property
+    def client(self) -> Any:
+        """The client of the current region (built on first use: keys are bound to a region)."""
+        if self.region not in self._clients:
+            self._clients[self.region] = self._factory(self.region)
+        return self._clients[self.region]
+
+    def settings(self, *, model: str | None = None, region: str | None = None, tools: bool | None = None) -> None:
+        """Change the model, region or tools for the next turns (what the pickers do)."""
+        if model is not None:
+            self.model = _checked_model(model)
+        if region is not None:
+            self.region = _checked_region(region)
+        if tools is not None:
+            self.tools = bool(tools)
+        self._refresh()
+
+    def send(self, text: str) -> Any:
+        """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("Type a message first: send() needs some text.")
+        user = {"role": "user", "content": text.strip()}
+        params = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
+        if self.tools:
+            from .tools import run_tools
+
+            run = run_tools(self.client, messages=[*self.history, user], tools=TOOLS, functions=FUNCTIONS, **params)
+            final, added, calls = run.final, run.history[len(self.history) :], len(run.responses)
+        else:
+            final = self.client.messages.create(messages=[*self.history, user], **params)
+            added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content))}], 1
+        self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
+        self._turns += 1
+        self.last = TurnSummary(self._turns, self.model, self.tools, calls, _answer(final))
+        self._refresh()
+        return final
+
+    def play(self, turns: Iterable[Mapping[str, Any]]) -> None:
+        """Send a scripted conversation, each turn with its own settings (e.g. a recorded one, in replay)."""
+        for turn in turns:
+            self.settings(model=turn.get("model"), region=turn.get("region"), tools=turn.get("tools"))
+            self.send(turn["text"])
+            print(self.last.line())
+
+    # -- what it shows ----------------------------------------------------------------------------
+    def totals(self) -> dict[str, Any]:
+        """Calls, tokens and estimated cost of every client this playground used."""
+        rows = [row for client in self._clients.values() for row in _rows(client)]
+        total = summarize(rows)[-1]
+        return {k: total[k] for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
+
+    def total_line(self) -> str:
+        t = self.totals()
+        return (
+            f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {t['input_tokens']:,} input and "
+            f"{t['output_tokens']:,} output tokens · about ${t['cost_usd']:.4f}"
+        )
+
+    def transcript(self) -> MessageView:
+        """The conversation as the static view shows it (thinking folded under each answer)."""
+        return MessageView(self.history)
+
+    def html(self) -> str:
+        """The conversation for the live widget: user turns as bubbles, answers with thinking folded."""
+        parts = []
+        for message in self.history:
+            content = message["content"]
+            blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+            if message["role"] == "user" and all(b.get("type") == "text" for b in blocks):
+                text = "".join(b.get("text", "") for b in blocks)
+                parts.append(f'<div style="{USER_STYLE}">🧑 {html.escape(text)}</div>')
+            else:
+                parts.extend(block_html(b) for b in blocks)
+        if not parts:
+            parts.append(f'<div style="{META_STYLE}">No messages yet: type below and press Send.</div>')
+        return "".join(parts)
+
+    # -- widgets ----------------------------------------------------------------------------------
+    def show(self) -> None:
+        """Open the app: widgets in a notebook with ipywidgets; elsewhere, a note on how to chat."""
+        if not _in_ipython() or not _has_ipywidgets():
+            print("No notebook widgets here: chat with playground.send('...') and read playground.transcript().")
+            return
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        w = self._widgets
+        w["chat"] = widgets.HTML(value=self.html())
+        w["model"] = widgets.Dropdown(options=list(config.SUPPORTED_MODELS), value=self.model, description="model")
+        w["region"] = widgets.Dropdown(options=list(config.REGIONS), value=self.region, description="region")
+        w["tools"] = widgets.Checkbox(value=self.tools, description="tools (calculate, model_facts)")
+        w["text"] = widgets.Textarea(placeholder="Ask something…", layout=widgets.Layout(width="98%"))
+        w["send"] = widgets.Button(description="Send", button_style="primary")
+        w["status"] = widgets.HTML(value="")
+        w["total"] = widgets.HTML(value=f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>')
+        for name in ("model", "region", "tools"):
+            w[name].observe(self._picked(name), names="value")
+        w["send"].on_click(self._clicked)
+        w["box"] = widgets.VBox(
+            [
+                w["chat"],
+                widgets.HBox([w["model"], w["region"], w["tools"]]),
+                w["text"],
+                widgets.HBox([w["send"], w["status"]]),
+                w["total"],
+            ]
+        )
+        bundle = {
+            "text/plain": PLACEHOLDER,
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": w["box"].model_id,
+            },
+        }
+        # A raw bundle (not display(widget)): ipywidgets 7 ignores display_id, and text/plain must stay fixed.
+        self._handle = display(bundle, raw=True, display_id=True)
+
+    def _picked(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def handler(change: dict[str, Any]) -> None:
+            self.settings(**{name: change["new"]})
+
+        return handler
+
+    def _clicked(self, _button: Any = None) -> None:
+        w = self._widgets
+        text = w["text"].value
+        w["status"].value = f'<span style="{META_STYLE}">thinking…</span>'
+        try:
+            self.send(text)
+        except Exception as error:  # shown in the app: a click handler's exception would vanish
+            w["status"].value = _error_html(error)
+            return
+        w["text"].value = ""
+        w["status"].value = ""
+
+    def _refresh(self) -> None:
+        w = self._widgets
+        if "chat" not in w:
+            return
+        w["chat"].value = self.html()
+        w["total"].value = f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
+        for name in ("model", "region", "tools"):
+            if w[name].value != getattr(self, name):
+                w[name].value = getattr(self, name)
+
+    def close(self) -> None:
+        """Replace the widgets by a plain line, then show the transcript and the usage total (what gets saved)."""
+        if self._handle is not None:
+            self._handle.update({"text/plain": PLACEHOLDER}, raw=True)
+            self._handle = None
+        for widget in self._widgets.values():
+            widget.close()
+        self._widgets = {}
+        if _in_ipython():
+            from IPython.display import display
+
+            display(self.transcript())
+        else:
+            print(self.transcript().text())
+        print(self.total_line())
+
+
+def _rows(client: Any) -> list[dict[str, Any]]:
+    from dataclasses import asdict
+
+    return [asdict(call) for call in log_of(client).calls]
+
+
+def _answer(message: Any) -> str:
+    return "".join(b.text for b in message.content if b.type == "text").strip()
+
+
+def _has_ipywidgets() -> bool:
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _checked_model(model: str) -> str:
+    if model not in config.SUPPORTED_MODELS:
+        known = ", ".join(config.SUPPORTED_MODELS)
+        raise config.ConfigError(f"model={model!r} is not served here. Use one of {known}.")
+    return model
+
+
+def _checked_region(region: str) -> str:
+    if region not in config.REGIONS:
+        raise config.ConfigError(
+            f"region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
+        )
+    return region
+
+
+def _error_html(error: Exception) -> str:
+    from .transport import NotRecordedError
+
+    if isinstance(error, NotRecordedError):
+        first = "Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live."
+    else:
+        first = f"{type(error).__name__}: {error}"
+    return f'<span style="color:#991b1b">{html.escape(first)}</span>'
