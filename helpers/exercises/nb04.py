@@ -1,0 +1,116 @@
+"""Checks for the exercises at the end of notebook 04 (interleaved thinking).
+
+04.1 find what is wrong in a tool conversation's history (made-up data); 04.2 continue a run_tools conversation
+with its thinking intact (a model call: its reference request is recorded).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from ..render import as_plain
+from . import Feedback, exercise
+
+_SIG = "c0ffee12" * 8
+_GOOD: list[dict[str, Any]] = [
+    {"role": "user", "content": "Weather in Oslo?"},
+    {
+        "role": "assistant",
+        "content": [
+            {"type": "thinking", "thinking": "Call the tool.", "signature": _SIG},
+            {"type": "tool_use", "id": "call_function_1234567890_1", "name": "get_weather", "input": {"city": "Oslo"}},
+        ],
+    },
+    {
+        "role": "user",
+        "content": [{"type": "tool_result", "tool_use_id": "call_function_1234567890_1", "content": "3 °C"}],
+    },
+    {
+        "role": "assistant",
+        "content": [
+            {"type": "thinking", "thinking": "Answer.", "signature": _SIG},
+            {"type": "text", "text": "\n\nIt is 3 °C."},
+        ],
+    },
+]
+
+
+def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
+    no_thinking = copy.deepcopy(_GOOD)
+    no_thinking[1]["content"] = no_thinking[1]["content"][1:]
+    no_signature = copy.deepcopy(_GOOD)
+    del no_signature[3]["content"][0]["signature"]
+    orphan = copy.deepcopy(_GOOD)
+    orphan[2]["content"][0]["tool_use_id"] = "call_function_1234567890_9"
+    return [
+        ("an assistant message without its thinking block", no_thinking),
+        ("a thinking block without its signature", no_signature),
+        ("a tool_use with no matching tool_result", orphan),
+    ]
+
+
+@exercise("04.1")
+def check_history_problems(function: Callable[..., Any]) -> Feedback:
+    """Empty list for a good history; at least one problem for each broken one."""
+    feedback = Feedback("04.1", "find what is wrong in a history")
+    try:
+        good = function(copy.deepcopy(_GOOD))
+    except Exception as error:
+        feedback.ok(False, "", f"On a good history your function raised {type(error).__name__}: {error}.")
+        return feedback
+    feedback.ok(
+        isinstance(good, list) and not good,
+        "a good history has no problems",
+        f"A correct history should give an empty list; yours gave {good!r}.",
+    )
+    for label, history in _broken():
+        try:
+            found = function(history)
+        except Exception as error:
+            feedback.ok(False, "", f"On {label} your function raised {type(error).__name__}: {error}.")
+            continue
+        feedback.ok(
+            isinstance(found, list) and len(found) > 0,
+            f"it finds {label}",
+            f"It should report {label}; it returned {found!r}.",
+        )
+    return feedback
+
+
+FOLLOW_UP = "Sum the plan up in three short bullet points."
+
+
+@exercise("04.2")
+def check_follow_up(followup: Any, run: Any) -> Feedback:
+    """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
+    feedback = Feedback("04.2", "continue the conversation with its thinking intact")
+    history = getattr(followup, "history", None)
+    if not feedback.ok(
+        isinstance(history, list),
+        "you passed what run_tools returned",
+        "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
+    ):
+        return feedback
+    earlier = as_plain(run.history)
+    n = len(earlier)
+    feedback.ok(
+        as_plain(history[:n]) == earlier,
+        "the earlier history went back unchanged (every thinking block and signature)",
+        "Start messages with run.history exactly as it is: do not rebuild or filter its blocks.",
+    )
+    asked = as_plain(history[n]) if len(history) > n else {}
+    content = asked.get("content")
+    text = content if isinstance(content, str) else " ".join(b.get("text", "") for b in content or [])
+    feedback.ok(
+        asked.get("role") == "user" and text.strip() == FOLLOW_UP,
+        "the follow-up question comes right after it",
+        f"Append {{'role': 'user', 'content': {FOLLOW_UP!r}}} after run.history.",
+    )
+    feedback.ok(
+        followup.final.stop_reason == "end_turn" and bool(followup.text),
+        "the model answered",
+        "The run should end with an answer (stop_reason 'end_turn').",
+    )
+    return feedback
