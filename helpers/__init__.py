@@ -13,6 +13,7 @@ from .config import REGIONS, SUPPORTED_MODELS, ConfigError
 from .errors import explain
 from .exercises import Feedback, check
 from .live import LiveView
+from .playground import Playground
 from .render import MessageView, conversation, show
 from .stream import StreamInterrupted, stream
 from .timeline import LiveTimeline, timeline
@@ -32,6 +33,7 @@ __all__ = [
     "MaxTurnsError",
     "MessageView",
     "NotRecordedError",
+    "Playground",
     "RequestNotSupportedError",
     "StreamInterrupted",
     "ToolRun",

@@ -134,6 +134,7 @@ class Playground:
         self.region = _checked_region(region)
         self.tools = bool(tools)
         self._clients: dict[str, Any] = {self.region: client}
+        self._already = {id(client): len(log_of(client).calls)}  # calls made before the playground opened
         self._factory = client_factory or self._default_factory
         self._turns = 0
         self._widgets: dict[str, Any] = {}
@@ -192,7 +193,7 @@ class Playground:
     # -- what it shows ----------------------------------------------------------------------------
     def totals(self) -> dict[str, Any]:
         """Calls, tokens and estimated cost of every client this playground used."""
-        rows = [row for client in self._clients.values() for row in _rows(client)]
+        rows = [row for client in self._clients.values() for row in _rows(client)[self._already.get(id(client), 0) :]]
         total = summarize(rows)[-1]
         return {k: total[k] for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
 
