@@ -1,0 +1,332 @@
+"""helpers.stream and LiveView: print fallback, widget throttling, awkward blocks, interruptions, checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import pytest
+
+import helpers
+from helpers.live import LiveView, pane_html
+from helpers.stream import StreamInterrupted, check_params
+from helpers.transport import _classes, httpx_module, make_http_client
+
+ROOT = Path(__file__).resolve().parent.parent
+RAINBOW = "In three short paragraphs, explain how a rainbow forms."
+HAIKU = "Write a haiku about the sea, then explain its imagery in two sentences."
+SYSTEM = "You are a helpful assistant."
+
+
+def rainbow_params() -> dict[str, Any]:
+    return {
+        "model": "MiniMax-M2.1",
+        "max_tokens": 1500,
+        "system": SYSTEM,
+        "messages": [{"role": "user", "content": RAINBOW}],
+    }
+
+
+def sse(events: list[dict[str, Any]]) -> list[bytes]:
+    return [f"event: {e['type']}\ndata: {json.dumps(e, ensure_ascii=False)}\n\n".encode() for e in events]
+
+
+def message_events(blocks: list[dict[str, Any]], *, stop: bool = True) -> list[dict[str, Any]]:
+    """A MiniMax-shaped stream for `blocks` (dicts with type and the pieces of content to stream)."""
+    start = {
+        "id": "0" * 32,
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "MiniMax-M2.1",
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 5, "output_tokens": 0},
+    }
+    events: list[dict[str, Any]] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(blocks):
+        kind = block["type"]
+        head: dict[str, Any] = {"type": kind}
+        head.update({"thinking": ""} if kind == "thinking" else {"text": ""} if kind == "text" else {})
+        if kind == "tool_use":
+            head.update({"id": "call_function_1234567890_1", "name": block["name"], "input": {}})
+        events.append({"type": "content_block_start", "index": index, "content_block": head})
+        field = {"thinking": "thinking", "text": "text", "tool_use": "partial_json"}[kind]
+        delta_type = {"thinking": "thinking_delta", "text": "text_delta", "tool_use": "input_json_delta"}[kind]
+        for piece in block["pieces"]:
+            events.append({"type": "content_block_delta", "index": index, "delta": {"type": delta_type, field: piece}})
+        if block.get("signature"):
+            delta = {"type": "signature_delta", "signature": block["signature"]}
+            events.append({"type": "content_block_delta", "index": index, "delta": delta})
+        events.append({"type": "content_block_stop", "index": index})
+    if stop:
+        usage = {"input_tokens": 5, "output_tokens": 9}
+        events.append({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": usage})
+        events.append({"type": "message_stop"})
+    return events
+
+
+def client_for(chunks: Iterator[bytes] | list[bytes], status: int = 200, body: Any = None) -> anthropic.Anthropic:
+    """A client whose every request is answered by these SSE chunks (or by an error status and body)."""
+    hx = httpx_module()
+    stream_class = _classes(hx)[1]
+
+    def handler(request: Any) -> Any:
+        if status != 200:
+            return hx.Response(status, json=body, request=request)
+        headers = {"content-type": "text/event-stream"}
+        return hx.Response(200, headers=headers, stream=stream_class(iter(chunks)), request=request)
+
+    return anthropic.Anthropic(
+        api_key="test",
+        base_url="http://127.0.0.1:9",
+        max_retries=0,
+        http_client=make_http_client(hx.MockTransport(handler)),
+    )
+
+
+AWKWARD = [
+    {"type": "thinking", "pieces": ["用户", "想知道", "。" * 3]},  # no signature
+    {"type": "text", "pieces": ["\n\n", "你好", "！ Hello."]},
+    {"type": "text", "pieces": []},  # an empty block
+    {"type": "tool_use", "name": "get_weather", "pieces": ["", '{"location": ', '"Paris, FR"}']},
+]
+
+
+# -- print fallback -------------------------------------------------------------------------------
+
+
+def test_plain_process_prints_marked_thinking_and_answer(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = helpers.get_client(recordings="02_streaming", mode="replay", quiet=True)
+    message = helpers.stream(client, **rainbow_params())
+    out = capsys.readouterr().out
+    assert "── 💭 thinking ──" in out and "── 💬 answer ──" in out
+    assert "explanation of rainbows" in out and "Sunlight looks white" in out
+    assert "── 💬 answer ──\nSunlight" in out, "leading blank lines of the answer are not printed"
+    assert "stop: end_turn" in out
+    with client.messages.stream(**rainbow_params()) as reference:
+        expected = reference.get_final_message()
+    assert message.model_dump() == expected.model_dump()
+
+
+def test_plain_process_from_the_command_line_prints(tmp_path: Path) -> None:
+    script = (
+        "import helpers\n"
+        "c = helpers.get_client(recordings='02_streaming', mode='replay', quiet=True, replay_speed=0)\n"
+        f"helpers.stream(c, model='MiniMax-M2.1', max_tokens=1500, system={SYSTEM!r}, "
+        f"messages=[{{'role': 'user', 'content': {RAINBOW!r}}}])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "── 💭 thinking ──" in done.stdout and "── 💬 answer ──" in done.stdout
+
+
+def test_awkward_blocks_print_correctly(capsys: pytest.CaptureFixture[str]) -> None:
+    message = helpers.stream(client_for(sse(message_events(AWKWARD))), model="MiniMax-M2.1", max_tokens=50, messages=[])
+    out = capsys.readouterr().out
+    assert "用户想知道。。。" in out
+    assert "── 💬 answer ──\n你好！ Hello." in out
+    assert "(empty text)" in out
+    assert '── 🔧 tool call get_weather (call_function_1234567890_1) ──\n{"location": "Paris, FR"}' in out
+    assert message.content[0].signature in (None, "")
+    assert message.content[3].input == {"location": "Paris, FR"}
+
+
+# -- widgets ---------------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_widget_updates_are_throttled_per_pane(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ipywidgets")
+    clock = FakeClock()
+    view = LiveView(mode="widgets", clock=clock)
+    pieces = [f"w{i} " for i in range(2000)]
+    for event in message_events([{"type": "thinking", "pieces": pieces}, {"type": "text", "pieces": pieces}]):
+        clock.now += 0.001  # 1000 deltas a second, far above the update rate
+        view.feed(event)
+    thinking, text = view._panes
+    # 2 s per block at most 20 updates/s, plus the flush at the block's end
+    assert thinking.updates <= 2 * 20 + 2 and text.updates <= 2 * 20 + 2
+    assert thinking.updates >= 20, "the pane is refreshed while the block streams"
+    assert "w1999" in text.widget.value and "w1999" in thinking.widget.value
+    view.finish({"type": "message", "model": "MiniMax-M2.1", "content": view.partial_content(), "stop_reason": "x"})
+    capsys.readouterr()
+
+
+def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ipywidgets")
+    view = LiveView(mode="widgets", clock=FakeClock())
+    for event in message_events([*AWKWARD, {"type": "thinking", "pieces": []}]):
+        view.feed(event)
+    thinking, text, empty, tool, empty_thinking = view._panes
+    assert "用户想知道" in thinking.widget.value
+    assert "no signature" in str(thinking.holder.get_title(0))
+    assert text.widget.value.count("你好") == 1 and "\n\n你好" not in text.widget.value
+    assert "(empty text)" in empty.widget.value
+    assert "(empty)" in empty_thinking.widget.value
+    assert "get_weather" in tool.widget.value and "Paris, FR" in tool.widget.value
+    capsys.readouterr()
+
+
+def test_long_blocks_send_only_their_end() -> None:
+    from helpers.live import LIVE_TAIL_CHARS, LiveBlock
+
+    block = LiveBlock(index=0, type="thinking", content="x" * 50_000 + "THE END")
+    html = pane_html(block)
+    assert "THE END" in html and len(html) < LIVE_TAIL_CHARS["thinking"] + 1000
+    assert "earlier characters" in html
+
+
+def test_live_view_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        LiveView(mode="fancy")
+    with pytest.raises(ValueError, match="max_rate"):
+        LiveView(max_rate=0)
+
+
+# -- interruptions ---------------------------------------------------------------------------------
+
+
+def test_dropped_stream_keeps_the_partial_message(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = helpers.get_client(recordings="02_streaming", mode="replay", quiet=True)
+    content = [{"type": "text", "text": HAIKU}]
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(
+            client,
+            model="MiniMax-M2.1",
+            max_tokens=800,
+            system=SYSTEM,
+            messages=[{"role": "user", "content": content}],
+        )
+    error = caught.value
+    assert error.kind == "connection"
+    assert [b.type for b in error.partial.content] == ["thinking", "text"]
+    assert error.partial.stop_reason is None
+    out = capsys.readouterr().out
+    assert "Stream interrupted" in out and "Grey waves" in out
+
+
+def test_server_error_mid_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    events = message_events([{"type": "thinking", "pieces": ["Let me see"]}], stop=False)
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy (2064)"}}
+    chunks = [*sse(events), b"event: error\ndata: " + json.dumps(error).encode() + b"\n\n"]
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client_for(chunks), model="MiniMax-M2.1", max_tokens=50, messages=[])
+    assert caught.value.kind == "server"
+    assert "overloaded_error: busy (2064)" in caught.value.reason
+    assert caught.value.partial.content[0].thinking == "Let me see"
+    assert isinstance(caught.value.__cause__, anthropic.APIStatusError)
+    assert "Stream interrupted" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["interrupt", "connection"])
+def test_interrupt_and_connection_loss(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    hx = httpx_module()
+    events = sse(message_events([{"type": "text", "pieces": ["Hello", " world"]}], stop=False))
+
+    def chunks() -> Iterator[bytes]:
+        yield from events
+        raise KeyboardInterrupt if kind == "interrupt" else hx.ReadError("connection reset")
+
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client_for(chunks()), model="MiniMax-M2.1", max_tokens=50, messages=[])
+    assert caught.value.kind == kind
+    assert caught.value.partial.content[0].text == "Hello world"
+    out = capsys.readouterr().out
+    assert "Hello world" in out and ("stopped by you" in out if kind == "interrupt" else "dropped" in out)
+
+
+def test_errors_before_the_stream_are_raised_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "high load (2064) (529)"}}
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        helpers.stream(client_for([], status=529, body=body), model="MiniMax-M2.1", max_tokens=50, messages=[])
+    assert not isinstance(caught.value, StreamInterrupted)
+    assert caught.value.status_code == 529
+    assert "No answer" in capsys.readouterr().out
+
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+def test_bad_arguments_are_refused_before_sending() -> None:
+    client = client_for([])
+    with pytest.raises(ValueError, match="always streams"):
+        check_params(client, {"model": "MiniMax-M2.1", "max_tokens": 5, "messages": [], "stream": True})
+    with pytest.raises(ValueError, match="max_tokens"):
+        check_params(client, {"model": "MiniMax-M2.1", "messages": []})
+    with pytest.raises(TypeError, match=r"anthropic\.Anthropic"):
+        check_params(object(), {"model": "MiniMax-M2.1", "max_tokens": 5, "messages": []})
+    with pytest.raises(TypeError, match="AsyncAnthropic"):
+        check_params(anthropic.AsyncAnthropic(api_key="x"), {})
+
+
+def test_sampling_arguments_point_at_extra_body() -> None:
+    import inspect
+
+    client = client_for([])
+    if "temperature" in inspect.signature(client.messages.stream).parameters:
+        pytest.skip("this SDK still takes temperature= as an argument")
+    with pytest.raises(TypeError, match=r'extra_body=\{"temperature": 0.5\}'):
+        check_params(client, {"model": "MiniMax-M2.1", "max_tokens": 5, "messages": [], "temperature": 0.5})
+
+
+def test_replay_speed_argument(clean_env: Path) -> None:
+    client = helpers.get_client(recordings="02_streaming", mode="replay", quiet=True, replay_speed=2.5)
+    assert client._client._transport.speed == 2.5
+    with pytest.raises(helpers.ConfigError, match="replay_speed"):
+        helpers.get_client(mode="replay", quiet=True, replay_speed=-1)
+
+
+def test_import_helpers_loads_no_widgets() -> None:
+    code = "import sys, helpers; print(sorted(m for m in ('ipywidgets', 'IPython', 'pandas') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# -- exercises -------------------------------------------------------------------------------------
+
+
+def test_exercise_checks_pass_on_right_answers_only(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = helpers.get_client(recordings="02_streaming", mode="replay", quiet=True)
+    counts: dict[str, int] = {}
+    answer = ""
+    question = "Name the three primary colours of light, comma-separated."
+    for event in client.messages.create(
+        model="MiniMax-M2.1", max_tokens=600, messages=[{"role": "user", "content": question}], stream=True
+    ):
+        counts[event.type] = counts.get(event.type, 0) + 1
+        if event.type == "content_block_delta":
+            counts[event.delta.type] = counts.get(event.delta.type, 0) + 1
+            if event.delta.type == "text_delta":
+                answer += event.delta.text
+    assert helpers.check("02.1", counts, answer.lstrip()).passed
+    assert not helpers.check("02.1", counts, answer).passed
+    assert not helpers.check("02.1", {}, "").passed
+
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(
+            client,
+            model="MiniMax-M2.1",
+            max_tokens=800,
+            system=SYSTEM,
+            messages=[{"role": "user", "content": [{"type": "text", "text": HAIKU}]}],
+        )
+    kept = "".join(b.text for b in caught.value.partial.content if b.type == "text")
+    assert helpers.check("02.2", caught.value, kept).passed
+    assert not helpers.check("02.2", caught.value, "").passed
+    assert not helpers.check("02.2", None, kept).passed
+    capsys.readouterr()
