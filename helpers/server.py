@@ -98,12 +98,12 @@ class ReplayServer:
         self.library = CassetteLibrary(root)
         self.faults: list[Fault] = []
         self._stopping = threading.Event()
-        for fault in faults:
-            self.inject(fault)
         self.speed = speed
         self.api_keys = api_keys
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        for fault in faults:
+            self.inject(fault)
         self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None

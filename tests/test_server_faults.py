@@ -1,0 +1,183 @@
+"""The replay server over real sockets: faults (529 then success, cut stream, slow first byte, malformed event),
+per-request faults by header, loopback only, clean stop, the `serve` command, and the Node.js quick start."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import anthropic
+import pytest
+
+from helpers.errors import explain
+from helpers.server import FAULT_HEADER, Fault, ReplayServer, parse_fault
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_DIR = ROOT / "examples" / "node"
+PROMPT = "In two sentences, why do we retry failed requests with backoff?"
+PARAMS = {"model": "MiniMax-M2.1", "max_tokens": 1000, "messages": [{"role": "user", "content": PROMPT}]}
+
+
+@pytest.fixture
+def server() -> ReplayServer:
+    with ReplayServer() as running:
+        yield running
+
+
+def client_for(server: ReplayServer, **options: object) -> anthropic.Anthropic:
+    return anthropic.Anthropic(base_url=server.url, api_key="any-text", **options)
+
+
+def test_sdk_retries_a_529_and_succeeds(server: ReplayServer) -> None:
+    server.inject("overloaded")
+    message = client_for(server, max_retries=2).messages.create(**PARAMS)
+    assert message.stop_reason == "end_turn" and message.content[-1].type == "text"
+    assert [r["headers"].get("x-stainless-retry-count") for r in server.requests] == ["0", "1"]
+
+
+def test_529_beyond_the_retry_budget_is_raised_and_explained(server: ReplayServer) -> None:
+    server.inject("overloaded", times=2)
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        client_for(server, max_retries=1).messages.create(**PARAMS)
+    assert caught.value.status_code == 529
+    found = explain(caught.value)
+    assert found.kind == "overloaded" and found.code == 2064 and "retried 1 time " in found.meaning
+
+
+def test_cut_stream_raises_and_keeps_the_partial_content(server: ReplayServer) -> None:
+    server.inject("cut", after=8)
+    client = client_for(server, max_retries=0)
+    seen: list[str] = []
+    with pytest.raises(Exception) as caught, client.messages.stream(**PARAMS) as stream:
+        for event in stream:
+            seen.append(event.type)
+    partial = stream.current_message_snapshot
+    assert partial.content and partial.content[0].type == "thinking" and partial.content[0].thinking
+    assert "message_stop" not in seen
+    found = explain(caught.value)
+    assert found.kind in ("stream-cut", "connection") and found.retryable
+
+
+def test_cut_json_body_is_a_connection_error(server: ReplayServer) -> None:
+    server.inject(Fault("cut"))
+    with pytest.raises(anthropic.APIConnectionError):
+        client_for(server, max_retries=0).messages.create(**PARAMS)
+
+
+def test_slow_first_byte_times_out_within_its_bound(server: ReplayServer) -> None:
+    server.inject("slow", seconds=20)
+    started = time.monotonic()
+    with pytest.raises(anthropic.APITimeoutError) as caught:
+        client_for(server, max_retries=0, timeout=0.5).messages.create(**PARAMS)
+    elapsed = time.monotonic() - started
+    print(f"timeout 0.5 s raised after {elapsed:.2f} s")
+    assert elapsed < 10, "the timeout must fire long before the server's 20 s delay"
+    assert explain(caught.value).kind == "timeout"
+
+
+def test_malformed_event_raises(server: ReplayServer) -> None:
+    server.inject("malformed", after=4)
+    with pytest.raises(ValueError) as caught, client_for(server, max_retries=0).messages.stream(**PARAMS) as stream:
+        stream.get_final_message()
+    assert explain(caught.value).kind == "malformed"
+
+
+def test_fault_by_request_header_applies_to_that_request_only(server: ReplayServer) -> None:
+    client = client_for(server, max_retries=0)
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        client.messages.create(**PARAMS, extra_headers={FAULT_HEADER: "overloaded"})
+    assert caught.value.status_code == 529
+    assert client.messages.create(**PARAMS).stop_reason == "end_turn"
+
+
+def test_faults_from_the_constructor_play_in_order() -> None:
+    with ReplayServer(faults=["overloaded:2"]) as running:
+        assert [f.kind for f in running.faults] == ["overloaded", "overloaded"]
+        assert client_for(running, max_retries=2).messages.create(**PARAMS).stop_reason == "end_turn"
+        assert len(running.requests) == 3 and running.faults == []
+
+
+@pytest.mark.parametrize("spec", ["explode", "cut:many", "slow:soon"])
+def test_unreadable_fault_specs_say_what_works(spec: str) -> None:
+    with pytest.raises(ValueError, match="overloaded"):
+        parse_fault(spec)
+
+
+def test_listens_on_loopback_only_and_stops_cleanly() -> None:
+    running = ReplayServer().start()
+    assert running._httpd.server_address[0] == "127.0.0.1"
+    port = running.port
+    running.inject("slow", seconds=30)
+    running.stop()
+    assert running._thread is not None and not running._thread.is_alive()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/messages", data=b"{}", timeout=2)
+
+
+# -- `python -m helpers serve` and other clients ---------------------------------------------------------
+
+
+@pytest.fixture
+def served() -> str:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers", "serve", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        first = process.stdout.readline() if process.stdout else ""
+        assert "http://127.0.0.1:" in first, first
+        yield first.rsplit(" on ", 1)[1].strip()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == 0 and "Stopped." in err
+
+
+def test_serve_help_lists_port_and_faults() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers", "serve", "--help"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "--port" in done.stdout and "--fault" in done.stdout and "127.0.0.1" in done.stdout
+
+
+def test_serve_answers_a_plain_http_client(served: str) -> None:
+    body = json.dumps(
+        {
+            "model": "MiniMax-M2.1",
+            "max_tokens": 300,
+            "messages": [{"role": "user", "content": "Say good morning in French."}],
+            "metadata": {"user_id": "learner-42"},
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{served}/v1/messages", data=body, headers={"content-type": "application/json", "x-api-key": "k"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    assert answer["content"][-1]["text"].strip() == "Bonjour !"
+
+
+def test_node_quick_start_runs_against_the_server(served: str) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed: the Node quick start cannot run here")
+    if not (NODE_DIR / "node_modules" / "@anthropic-ai" / "sdk").is_dir():
+        pytest.skip("the Node SDK is not installed: run `npm ci --prefix examples/node` first")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "MINIMAX_"))}
+    env.update({"ANTHROPIC_BASE_URL": served, "ANTHROPIC_API_KEY": "any-text"})
+    done = subprocess.run([node, "quickstart.mjs"], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Thinking:\n") and "Text:\n" in done.stdout and "doing well" in done.stdout
