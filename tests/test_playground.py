@@ -1,0 +1,116 @@
+"""The chat playground without widgets: the recorded conversation replays, tools are safe, totals are right."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import config, playground
+from helpers.cassettes import DEFAULT_ROOT, load
+
+RECORDED = [
+    {"text": "Which MiniMax model should I use for a quick live demo in class?"},
+    {"text": "How long would an answer of 1200 output tokens take on MiniMax-M2.1-lightning?", "tools": True},
+    {"text": "Thanks! Sum up our chat in one sentence.", "tools": False, "model": "MiniMax-M2.1-lightning"},
+]
+
+
+@pytest.fixture
+def app(clean_env: Path) -> helpers.Playground:
+    return helpers.Playground(helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True))
+
+
+def test_the_recorded_conversation_replays_with_tools(app: helpers.Playground, capsys) -> None:
+    app.play(RECORDED)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" · ")[3] for line in lines] == ["1 model call", "3 model calls", "1 model call"]
+    roles = [m["role"] for m in app.history]
+    assert roles == ["user", "assistant"] * 5
+    kinds = [b["type"] for m in app.history if m["role"] == "assistant" for b in m["content"]]
+    assert kinds.count("thinking") == 5, "every model call's thinking stays in the history"
+    assert app.history[-1]["content"][-1]["text"].strip().startswith("We chose MiniMax-M2.1-lightning")
+
+
+def test_totals_match_the_recorded_usage(app: helpers.Playground) -> None:
+    app.play(RECORDED)
+    recorded = [load(p).response["body"]["usage"] for p in sorted((DEFAULT_ROOT / "06_chat_playground").glob("*.json"))]
+    totals = app.totals()
+    assert totals["calls"] == 5
+    assert totals["input_tokens"] == sum(u["input_tokens"] for u in recorded)
+    assert totals["output_tokens"] == sum(u["output_tokens"] for u in recorded)
+    assert "5 calls" in app.total_line()
+
+
+def test_calls_made_before_the_playground_are_not_in_its_total(clean_env: Path) -> None:
+    client = helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True)
+    client.messages.create(
+        model="MiniMax-M2.1",
+        max_tokens=1000,
+        system=playground.SYSTEM,
+        messages=[{"role": "user", "content": RECORDED[0]["text"]}],
+    )
+    app = helpers.Playground(client)
+    assert app.totals()["calls"] == 0
+    app.send(RECORDED[0]["text"])
+    assert app.totals()["calls"] == 1 and len(helpers.usage(client)) == 2
+
+
+def test_recorded_requests_use_the_playgrounds_tools_and_prompt() -> None:
+    description = json.loads((DEFAULT_ROOT.parent / "exchanges" / "06_chat_playground.json").read_text())
+    for exchange in description["exchanges"]:
+        request = exchange["request"]
+        assert request["system"] == playground.SYSTEM and request["max_tokens"] == playground.MAX_TOKENS
+        assert request.get("tools", playground.TOOLS) == playground.TOOLS, "re-run synth after changing TOOLS"
+
+
+def test_a_failed_turn_leaves_the_history_unchanged(app: helpers.Playground) -> None:
+    with pytest.raises(helpers.NotRecordedError):
+        app.send("nobody recorded this")
+    assert app.history == []
+    with pytest.raises(ValueError, match="Type a message"):
+        app.send("   ")
+
+
+def test_bad_settings_say_what_works(app: helpers.Playground) -> None:
+    with pytest.raises(config.ConfigError, match=r"MiniMax-M2\.1-lightning"):
+        app.settings(model="claude-3")
+    with pytest.raises(config.ConfigError, match="'global' or 'cn'"):
+        app.settings(region="eu")
+
+
+def test_a_region_switch_uses_that_regions_client(clean_env: Path) -> None:
+    made = []
+
+    def factory(region: str):
+        made.append(region)
+        return helpers.get_client(mode="replay", region=region, recordings="06_chat_playground", quiet=True)
+
+    app = helpers.Playground(factory("global"), client_factory=factory)
+    app.settings(region="cn")
+    assert str(app.client.base_url).startswith(config.REGIONS["cn"])
+    assert made == ["global", "cn"]
+
+
+def test_calculate_is_arithmetic_only() -> None:
+    assert playground.calculate("1200 / 100") == "12"
+    assert playground.calculate("(2 + 3) * -4") == "-20"
+    assert playground.calculate("1 / 3") == "0.333333"
+    for bad in ("__import__('os')", "x + 1", "2 ** 1000"):
+        with pytest.raises(ValueError):
+            playground.calculate(bad)
+
+
+def test_model_facts_cover_the_supported_models() -> None:
+    assert set(playground.MODEL_FACTS) == set(config.SUPPORTED_MODELS)
+    with pytest.raises(ValueError, match="unknown model"):
+        playground.model_facts("gpt")
+
+
+def test_without_widgets_show_says_how_to_chat(app: helpers.Playground, capsys) -> None:
+    app.show()
+    assert "playground.send" in capsys.readouterr().out
+    app.close()
+    assert "0 calls" in capsys.readouterr().out

@@ -1,0 +1,104 @@
+"""The helpers' widgets under whatever ipywidgets is installed: run it with 8.x here and with 7.7.1 (Colab's)
+in a separate environment (see README, section classroom). No frontend: widgets are built, driven and closed
+in-process, with `display` captured."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ipywidgets = pytest.importorskip("ipywidgets")
+
+import helpers  # noqa: E402
+from helpers import live, playground, synth  # noqa: E402
+from helpers.cassettes import CassetteLibrary  # noqa: E402
+from helpers.transport import make_http_client, make_transport  # noqa: E402
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class Handle:
+    def __init__(self, shown: list[Any]) -> None:
+        self.shown = shown
+
+    def update(self, obj: Any, **kwargs: Any) -> None:
+        self.shown.append(("update", obj))
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Capture IPython's display() and pretend to be in a notebook."""
+    display_module = importlib.import_module("IPython.display")
+    captured: list[Any] = []
+
+    def display(obj: Any, *more: Any, display_id: Any = None, raw: bool = False, **kwargs: Any) -> Any:
+        captured.append(obj)
+        return Handle(captured) if display_id else None
+
+    monkeypatch.setattr(display_module, "display", display)
+    monkeypatch.setattr(playground, "_in_ipython", lambda: True)
+    monkeypatch.setattr(live, "_in_ipython", lambda: True, raising=False)
+    return captured
+
+
+def test_ipywidgets_version_is_one_we_support() -> None:
+    major = int(ipywidgets.__version__.split(".")[0])
+    assert major in (7, 8), f"ipywidgets {ipywidgets.__version__}: the helpers support 7.7.1 (Colab) and 8.x"
+
+
+def test_playground_widgets_drive_the_chat_and_close_to_plain_output(clean_env: Path, shown: list[Any]) -> None:
+    client = helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True)
+    app = helpers.Playground(client)
+    app.show()
+    bundle = shown[0]
+    assert bundle["text/plain"] == playground.PLACEHOLDER and WIDGET_MIME in bundle
+    w = app._widgets
+    assert bundle[WIDGET_MIME]["model_id"] == w["box"].model_id
+
+    w["text"].value = "Which MiniMax model should I use for a quick live demo in class?"
+    w["send"].click()
+    assert "quick live demo" in w["chat"].value and "Thinking" in w["chat"].value
+    assert w["text"].value == "" and w["status"].value == ""
+    assert w["total"].value.count("1 call") == 1
+
+    w["tools"].value = True
+    w["model"].value = "MiniMax-M2.1-lightning"
+    assert app.tools and app.model == "MiniMax-M2.1-lightning"
+    w["text"].value = "Something nobody recorded"
+    w["send"].click()
+    assert "Not recorded" in w["status"].value, "a replay miss is shown in the app, not lost in a callback"
+    assert w["text"].value == "Something nobody recorded", "the text stays so it can be sent again"
+    assert len(app.history) == 2, "a failed turn leaves no half history"
+
+    app.settings(model="MiniMax-M2")
+    assert w["model"].value == "MiniMax-M2", "settings() from code moves the pickers too"
+
+    app.close()
+    assert ("update", {"text/plain": playground.PLACEHOLDER}) in shown
+    assert isinstance(shown[-1], helpers.MessageView)
+    assert app._widgets == {}
+
+
+def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any]) -> None:
+    request = {"model": "MiniMax-M2.1", "max_tokens": 200, "messages": [{"role": "user", "content": "Hi"}]}
+    description = {
+        "recordings": "w",
+        "exchanges": [
+            {"id": "s", "forms": ["stream"], "request": request, "reply": {"thinking": "Hm.", "text": "Hi!"}}
+        ],
+    }
+    (cassette,) = synth.build(description, "test")
+    cassette.write(tmp_path / "w" / "s.json")
+    transport = make_transport(mode="replay", library=CassetteLibrary(tmp_path), speed=0)
+    import anthropic
+
+    client = anthropic.Anthropic(api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport))
+    message = helpers.stream(client, view=helpers.LiveView(label="test", mode="widgets"), **request)
+    assert [b.type for b in message.content] == ["thinking", "text"]
+    bundles = [s for s in shown if isinstance(s, dict)]
+    assert bundles and WIDGET_MIME in bundles[0], "the live view was shown as a widget"
+    updates = [s for s in shown if isinstance(s, tuple) and s[0] == "update"]
+    assert updates and WIDGET_MIME not in updates[-1][1], "and replaced by plain output at the end"
