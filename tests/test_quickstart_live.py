@@ -21,10 +21,12 @@ def _merged(outputs: list) -> list:
     """Consecutive stream outputs joined, as nbval compares them (how prints are chunked varies)."""
     merged: list = []
     for output in outputs:
-        if merged and output.get("output_type") == "stream" == merged[-1].get("output_type"):
-            if output.get("name") == merged[-1].get("name"):
-                merged[-1] = {**merged[-1], "text": merged[-1]["text"] + output["text"]}
-                continue
+        previous = merged[-1] if merged else {}
+        if output.get("output_type") == "stream" == previous.get("output_type") and output.get("name") == previous.get(
+            "name"
+        ):
+            merged[-1] = {**previous, "text": previous["text"] + output["text"]}
+            continue
         merged.append(dict(output))
     return merged
 
