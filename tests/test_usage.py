@@ -140,6 +140,8 @@ def test_every_shipped_recording_has_usage_the_log_can_read() -> None:
     for path in sorted(DEFAULT_ROOT.rglob("*.json")):
         cassette = load(path)
         call = usage_module.call_from_exchange({"request": cassette.request["body"], "response": cassette.response})
-        if cassette.response["status"] == 200:
+        events = cassette.response.get("events") or []
+        cut_short = bool(events) and not any(e.get("event") == "message_delta" for e in events)
+        if cassette.response["status"] == 200 and not cut_short:  # a dropped stream never reports its usage
             assert call.output_tokens > 0, f"{path} has no output tokens"
             assert call.model in helpers.SUPPORTED_MODELS, json.dumps(cassette.request["body"])[:80]
