@@ -236,7 +236,7 @@ class Playground:
         w["chat"] = widgets.HTML(value=self.html())
         w["model"] = widgets.Dropdown(options=list(config.SUPPORTED_MODELS), value=self.model, description="model")
         w["region"] = widgets.Dropdown(options=list(config.REGIONS), value=self.region, description="region")
-        w["tools"] = widgets.Checkbox(value=self.tools, description="tools (calculate, model_facts)")
+        w["tools"] = widgets.Checkbox(value=self.tools, description="tools")
         w["text"] = widgets.Textarea(placeholder="Ask something…", layout=widgets.Layout(width="98%"))
         w["send"] = widgets.Button(description="Send", button_style="primary")
         w["status"] = widgets.HTML(value="")
