@@ -102,3 +102,13 @@ def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any])
     assert bundles and WIDGET_MIME in bundles[0], "the live view was shown as a widget"
     updates = [s for s in shown if isinstance(s, tuple) and s[0] == "update"]
     assert updates and WIDGET_MIME not in updates[-1][1], "and replaced by plain output at the end"
+
+
+def test_the_expected_ipywidgets_is_the_one_under_test() -> None:
+    """CI sets EXPECT_IPYWIDGETS=7.7.1 in the Colab-like environment, so a silent upgrade cannot pass."""
+    import os
+
+    expected = os.environ.get("EXPECT_IPYWIDGETS")
+    if not expected:
+        pytest.skip("EXPECT_IPYWIDGETS is not set (only the ipywidgets 7.7.1 CI step sets it)")
+    assert ipywidgets.__version__ == expected
