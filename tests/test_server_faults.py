@@ -16,6 +16,7 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from support import missing
 
 from helpers.errors import explain
 from helpers.server import FAULT_HEADER, Fault, ReplayServer, parse_fault
@@ -173,9 +174,9 @@ def test_serve_answers_a_plain_http_client(served: str) -> None:
 def test_node_quick_start_runs_against_the_server(served: str) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed: the Node quick start cannot run here")
+        missing("node", "Node.js is not installed: the Node quick start cannot run here")
     if not (NODE_DIR / "node_modules" / "@anthropic-ai" / "sdk").is_dir():
-        pytest.skip("the Node SDK is not installed: run `npm ci --prefix examples/node` first")
+        missing("node", "the Node SDK is not installed: run `npm ci --prefix examples/node` first")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "MINIMAX_"))}
     env.update({"ANTHROPIC_BASE_URL": served, "ANTHROPIC_API_KEY": "any-text"})
     done = subprocess.run([node, "quickstart.mjs"], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=60)
