@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from .render import ERROR_STYLE, META_STYLE, TEXT_STYLE, THINKING_STYLE, TOOL_STYLE, MessageView, _in_ipython
@@ -36,11 +36,25 @@ class LiveBlock:
 
     index: int
     type: str
-    content: str = ""
     name: str = ""
     id: str = ""
     signature: str | None = None
     done: bool = False
+    parts: list[str] = field(default_factory=list)
+    visible: bool = False
+    """True once a text block holds more than the blank lines it often starts with."""
+
+    @property
+    def content(self) -> str:
+        """Everything received so far (pieces are kept in a list: appending to one long string is quadratic)."""
+        if len(self.parts) > 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    def add(self, piece: str) -> None:
+        self.parts.append(piece)
+        if not self.visible and piece.strip("\n"):
+            self.visible = True
 
     def as_block(self) -> dict[str, Any]:
         """The block in the API's shape, as far as it has arrived (tool input parsed when complete)."""
@@ -162,13 +176,13 @@ class LiveView:
         if not self.started:
             self.start()
         kind = _get(event, "type")
-        if kind == "message_start":
+        if kind == "content_block_delta":  # by far the most frequent: first
+            self._delta(event.index if not isinstance(event, dict) else event["index"], _get(event, "delta"))
+        elif kind == "message_start":
             message = _get(event, "message")
             self.model = str(_get(message, "model") or "")
         elif kind == "content_block_start":
             self._open(int(_get(event, "index")), _get(event, "content_block"))
-        elif kind == "content_block_delta":
-            self._delta(int(_get(event, "index")), _get(event, "delta"))
         elif kind == "content_block_stop":
             self._close(int(_get(event, "index")))
         elif kind == "message_delta":
@@ -216,16 +230,20 @@ class LiveView:
         block = LiveBlock(index=index, type=str(_get(start, "type") or "?"))
         block.name = str(_get(start, "name") or "")
         block.id = str(_get(start, "id") or "")
-        block.content = str(_get(start, "thinking") or _get(start, "text") or "")
+        first = str(_get(start, "thinking") or _get(start, "text") or "")
+        if first:
+            block.add(first)
         self.blocks.append(block)
         if self.mode == "widgets":
             self._add_pane(block)
         elif self.mode == "print":
             self._print_head(block)
-            if block.content:
-                self._print_piece(block, block.content)
+            if first:
+                self._print_piece(block, first, visible_before=False)
 
     def _find(self, index: int) -> LiveBlock | None:
+        if self.blocks and self.blocks[-1].index == index:
+            return self.blocks[-1]
         for block in reversed(self.blocks):
             if block.index == index:
                 return block
@@ -248,10 +266,11 @@ class LiveView:
             return
         if not piece:
             return
+        visible_before = block.visible
+        block.add(piece)
         if self.mode == "print":
-            self._print_piece(block, piece)
-        block.content += piece
-        if self.mode == "widgets":
+            self._print_piece(block, piece, visible_before)
+        elif self.mode == "widgets":
             pane = self._panes[-1] if self._panes and self._panes[-1].block is block else self._pane_of(block)
             pane.dirty = True
             now = self.clock()
@@ -268,9 +287,9 @@ class LiveView:
             pane.dirty = True
             self._send(pane, self.clock())
         elif self.mode == "print":
-            if block.type == "thinking" and not block.content:
+            if block.type == "thinking" and not block.parts:
                 self._write("(empty)")
-            elif block.type == "text" and not block.content.strip("\n"):
+            elif block.type == "text" and not block.visible:
                 self._write("(empty text)")
             self._write("\n")
 
@@ -288,8 +307,8 @@ class LiveView:
         }.get(block.type, f"── [{block.type} block] ──")
         self._write(("\n" if self.blocks[:-1] else "") + head + "\n")
 
-    def _print_piece(self, block: LiveBlock, piece: str) -> None:
-        if block.type == "text" and not block.content.strip("\n"):
+    def _print_piece(self, block: LiveBlock, piece: str, visible_before: bool) -> None:
+        if block.type == "text" and not visible_before:
             piece = piece.lstrip("\n")  # answers after thinking often start with blank lines
             if not piece:
                 return

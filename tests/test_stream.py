@@ -185,7 +185,7 @@ def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) ->
 def test_long_blocks_send_only_their_end() -> None:
     from helpers.live import LIVE_TAIL_CHARS, LiveBlock
 
-    block = LiveBlock(index=0, type="thinking", content="x" * 50_000 + "THE END")
+    block = LiveBlock(index=0, type="thinking", parts=["x" * 50_000, "THE END"])
     html = pane_html(block)
     assert "THE END" in html and len(html) < LIVE_TAIL_CHARS["thinking"] + 1000
     assert "earlier characters" in html

@@ -1,0 +1,201 @@
+"""Benchmark of helpers.stream on one long recorded stream (>= 20,000 deltas), inside a real Jupyter kernel.
+
+    python benchmarks/stream_benchmark.py
+
+Prints: the kernel's CPU cost of helpers.stream with live widgets against plain iteration of the SDK stream
+(ratio), the widget updates sent per second of stream, replay pace accuracy at speed 1, and the time of
+`import helpers` against `import anthropic`. The recording is generated at run time into a temporary folder
+(synthesized with helpers.synth, never written to data/cassettes). Figures, not pass/fail: nothing is timed
+in the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from helpers.cassettes import Cassette, file_name  # noqa: E402
+from helpers.synth import estimate_tokens, message_body, stream_events  # noqa: E402
+
+RECORDED_TPS = 4000.0
+"""Tokens per second of the benchmark stream: far above any model so 20,000+ deltas play in about 15 s."""
+
+WORDS = ["light", "drop", "angle", "colour", "wave", "token", "stream", "model", "answer", "sea", "光", "雨", "彩虹"]
+PROMPT = "Benchmark: write at length."
+REPEATS = 3
+
+
+def build_recording(folder: Path) -> dict[str, Any]:
+    """Write one long streamed exchange (thinking + text) as a cassette; return its request and figures."""
+    rng = random.Random(7)
+    thinking = " ".join(rng.choice(WORDS) for _ in range(26_000))
+    text = "\n\n" + " ".join(rng.choice(WORDS) for _ in range(26_000))
+    request = {
+        "model": "MiniMax-M2.1",
+        "max_tokens": 100_000,
+        "messages": [{"role": "user", "content": PROMPT}],
+        "stream": True,
+    }
+    body = message_body(request, {"thinking": thinking, "text": text}, rng)
+    events = stream_events(body, rng, RECORDED_TPS)
+    cassette = Cassette(
+        request={"method": "POST", "path": "/v1/messages", "body": request},
+        response={"status": 200, "headers": {"content-type": "text/event-stream"}, "events": events},
+        source={"kind": "synthesized", "from": "benchmarks/stream_benchmark.py", "note": "benchmark only"},
+    )
+    cassette.write(folder / "bench" / file_name(cassette))
+    deltas = [e for e in events if e.get("event") == "content_block_delta"]
+    content = [e for e in deltas if e["data"]["delta"]["type"] in ("thinking_delta", "text_delta")]
+    span = content[-1]["at"] - content[0]["at"]
+    tokens = sum(estimate_tokens(e["data"]["delta"].get("thinking") or e["data"]["delta"].get("text")) for e in content)
+    return {
+        "deltas": len(deltas),
+        "output_tokens": body["usage"]["output_tokens"],
+        "recorded_tps": tokens / span,
+        "recorded_seconds": events[-1]["at"],
+    }
+
+
+KERNEL_SETUP = """
+import os, sys, time, json
+sys.path.insert(0, {root!r})
+os.environ["MINIMAX_CASSETTES"] = {cassettes!r}
+import helpers
+from helpers.live import LiveView
+from helpers.synth import estimate_tokens
+PARAMS = dict(model="MiniMax-M2.1", max_tokens=100_000, messages=[{{"role": "user", "content": {prompt!r}}}])
+
+def plain(client):
+    with client.messages.stream(**PARAMS) as stream:
+        for event in stream:
+            pass
+        return stream.get_final_message()
+
+def live(client, view):
+    return helpers.stream(client, view=view, **PARAMS)
+
+def cpu(fn, *args):
+    start = time.process_time()
+    fn(*args)
+    return time.process_time() - start
+"""
+
+KERNEL_COST = """
+fast = helpers.get_client(recordings="bench", mode="replay", replay_speed=0, quiet=True)
+plain_costs, live_costs = [], []
+for _ in range({repeats}):
+    plain_costs.append(cpu(plain, fast))
+    live_costs.append(cpu(live, fast, LiveView(mode="widgets")))
+print(json.dumps({{"plain": plain_costs, "live": live_costs}}))
+"""
+
+KERNEL_PACE = """
+paced = helpers.get_client(recordings="bench", mode="replay", replay_speed=1, quiet=True)
+view = LiveView(mode="widgets")
+times, tokens = [], 0
+original = view.feed
+def timed_feed(event):
+    if getattr(event, "type", "") == "content_block_delta" and event.delta.type in ("thinking_delta", "text_delta"):
+        global tokens
+        times.append(time.perf_counter())
+        tokens += estimate_tokens(getattr(event.delta, "thinking", None) or getattr(event.delta, "text", None))
+    original(event)
+view.feed = timed_feed
+start = time.perf_counter()
+helpers.stream(paced, view=view, **PARAMS)
+seconds = time.perf_counter() - start
+per_pane = [p.updates for p in view._panes]
+print(json.dumps({"tps": tokens / (times[-1] - times[0]), "seconds": seconds, "updates": view.updates,
+                  "per_pane": per_pane}))
+"""
+
+
+def run_in_kernel(code_blocks: list[str]) -> tuple[list[dict[str, Any]], int]:
+    """Run code in a fresh IPython kernel; return the JSON lines it printed and the widget updates it sent."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    results: list[dict[str, Any]] = []
+    comm_updates = 0
+    try:
+        for code in code_blocks:
+            msg_id = client.execute(code)
+            while True:
+                msg = client.get_iopub_msg(timeout=600)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+                if kind == "stream" and content["name"] == "stdout":
+                    for line in content["text"].splitlines():
+                        if line.startswith("{"):
+                            results.append(json.loads(line))
+                elif kind == "comm_msg" and content.get("data", {}).get("method") == "update":
+                    comm_updates += 1
+                elif kind == "error":
+                    raise RuntimeError("\n".join(content["traceback"]))
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    return results, comm_updates
+
+
+def import_seconds(statement: str, runs: int = 7) -> float:
+    """Median wall time of `statement` in fresh interpreters (each one pays the full import)."""
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        times.append(float(done.stdout.strip()))
+    return statistics.median(times)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        figures = build_recording(folder)
+        print(
+            f"recording: {figures['deltas']:,} deltas, {figures['output_tokens']:,} output tokens, "
+            f"{figures['recorded_seconds']:.1f} s at speed 1 (recorded {figures['recorded_tps']:.0f} tokens/s)"
+        )
+        setup = KERNEL_SETUP.format(root=str(ROOT), cassettes=str(folder), prompt=PROMPT)
+        (cost,), _ = run_in_kernel([setup, KERNEL_COST.format(repeats=REPEATS)])
+        (pace,), comm_updates = run_in_kernel([setup, KERNEL_PACE])
+
+    plain, live = statistics.median(cost["plain"]), statistics.median(cost["live"])
+    ratio = live / plain
+    per_second = pace["updates"] / pace["seconds"]
+    pace_error = pace["tps"] / figures["recorded_tps"] - 1
+    anthropic_s = import_seconds("import anthropic")
+    helpers_s = import_seconds("import helpers")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    pane_rate = max(pace["per_pane"]) / pace["seconds"]
+    print(f"kernel CPU, median of {REPEATS} runs at speed 0:")
+    print(f"  plain iteration {plain:.2f} s, helpers.stream with widgets {live:.2f} s")
+    print(f"  ratio {ratio:.3f} (goal <= 1.15: {verdict(ratio <= 1.15)})")
+    print(f"widget updates at speed 1: {pace['updates']} in {pace['seconds']:.1f} s = {per_second:.1f}/s, all panes")
+    print(f"  per pane {pace['per_pane']}; comm update messages on iopub (all widgets): {comm_updates}")
+    print(f"  (goal <= 20/s; one pane streams at a time: {verdict(per_second <= 20 and pane_rate <= 20)})")
+    print(f"replay pace at speed 1: {pace['tps']:.0f} tokens/s measured, {figures['recorded_tps']:.0f} recorded")
+    print(f"  error {pace_error:+.1%} (goal within 5%: {verdict(abs(pace_error) <= 0.05)})")
+    print(f"import time, median of 7 fresh interpreters: anthropic {anthropic_s * 1000:.0f} ms, ", end="")
+    print(f"helpers {helpers_s * 1000:.0f} ms")
+    print(f"  ratio {helpers_s / anthropic_s:.2f} (goal <= 1.2: {verdict(helpers_s / anthropic_s <= 1.2)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
