@@ -93,9 +93,9 @@ class _Tool:
 def _beta_tool(function: Callable[..., Any]) -> Any:
     try:
         from anthropic import beta_tool
-    except ImportError as error:  # anthropic before ~0.64
+    except ImportError as error:  # anthropic before 0.68 (checked in the published wheels)
         raise ImportError(
-            "Turning a plain function into a tool needs anthropic.beta_tool (anthropic 0.64 or later): "
+            "Turning a plain function into a tool needs anthropic.beta_tool (anthropic 0.68 or later): "
             "`pip install -U anthropic`, or give a tool-definition dict and the function in functions=."
         ) from error
     return beta_tool(function)
