@@ -13,4 +13,4 @@ def missing(feature: str, reason: str) -> None:
     required = {f.strip() for f in os.environ.get("REQUIRE", "").split(",") if f.strip()}
     if feature in required:
         pytest.fail(f"{reason} (and REQUIRE={os.environ['REQUIRE']} says it must run here)")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import missing
 
 from helpers.notebooks import replay_environment
 
@@ -35,10 +36,13 @@ ARGS = [
 ]
 
 if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    missing("browser", "Debian's chromium is not installed (apt-get install -y chromium)")
+try:
+    from playwright import sync_api
+except ImportError:
+    missing("browser", "playwright is not installed (pip install playwright)")
 if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None:
-    pytest.skip("jupyterlab is not installed in this environment", allow_module_level=True)
+    missing("browser", "jupyterlab is not installed in this environment")
 
 
 def _free_port() -> int:
