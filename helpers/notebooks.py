@@ -47,13 +47,34 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name, as nbval does when comparing: how a cell's prints
+    are chunked depends on timing, and one output per stream reads better in the saved file."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        same_stream = (
+            previous is not None
+            and output.get("output_type") == "stream" == previous.get("output_type")
+            and output.get("name") == previous.get("name")
+        )
+        if same_stream:
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def strip_volatile(nb: object) -> None:
-    """Remove what must never be saved: widget state (breaks GitHub and JupyterLab), run timings."""
+    """Remove what must never be saved (widget state breaks GitHub and JupyterLab; run timings change every
+    run) and join fragmented print outputs."""
     nb.metadata.pop("widgets", None)  # type: ignore[attr-defined]
     for cell in nb.cells:  # type: ignore[attr-defined]
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
+        if cell.get("outputs"):
+            cell.outputs = merge_streams(cell.outputs)
 
 
 def execute(path: Path, *, timeout: int = 600) -> object:

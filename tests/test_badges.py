@@ -26,7 +26,7 @@ def test_notebook_01_holds_exactly_the_shared_setup_cell() -> None:
 
 def test_setup_cell_installs_only_the_sdk() -> None:
     installs = [line for line in badges.setup_source().splitlines() if "pip install" in line]
-    assert installs == ['    %pip install -q "anthropic>=0.49,<3"'], "Colab's own ipywidgets must not be upgraded"
+    assert installs == ['    %pip install -q "anthropic>=0.68,<3"'], "Colab's own ipywidgets must not be upgraded"
 
 
 def _notebook(folder: Path, name: str, title: str, setup: str) -> Path:

@@ -46,7 +46,7 @@ def test_in_colab_it_clones_the_project_and_installs_only_the_sdk(monkeypatch: p
     shell, namespace = run_setup(monkeypatch, in_colab=True, cwd=ROOT / "notebooks")
     folder = f"/content/{project.CLONE_FOLDER}"
     assert shell.commands == [f"git clone -q --depth 1 {project.repository_url()} {folder}"]
-    assert shell.magics == [("pip", 'install -q "anthropic>=0.49,<3"')]
+    assert shell.magics == [("pip", 'install -q "anthropic>=0.68,<3"')]
     assert not any("ipywidgets" in line for _, line in shell.magics)
     assert namespace["ROOT"] == ROOT and namespace["MODEL"] == "MiniMax-M2.1"
 

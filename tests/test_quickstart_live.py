@@ -9,26 +9,12 @@ import nbformat
 import pytest
 
 from helpers.cassettes import DEFAULT_ROOT, iter_cassette_files
-from helpers.notebooks import NOTEBOOKS, environment, execute, replay_environment
+from helpers.notebooks import NOTEBOOKS, environment, execute, merge_streams, replay_environment
 from helpers.server import ReplayServer
 
 CANARY = "sk-canary-notebook-31f0c7aa52"
 NOTEBOOK = NOTEBOOKS / "01_quick_start.ipynb"
 BANNER = "MiniMax · region"
-
-
-def _merged(outputs: list) -> list:
-    """Consecutive stream outputs joined, as nbval compares them (how prints are chunked varies)."""
-    merged: list = []
-    for output in outputs:
-        previous = merged[-1] if merged else {}
-        if output.get("output_type") == "stream" == previous.get("output_type") and output.get("name") == previous.get(
-            "name"
-        ):
-            merged[-1] = {**previous, "text": previous["text"] + output["text"]}
-            continue
-        merged.append(dict(output))
-    return merged
 
 
 def _outputs(nb) -> list[str]:
@@ -37,7 +23,7 @@ def _outputs(nb) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        text = json.dumps(_merged(cell.outputs), sort_keys=True, ensure_ascii=False)
+        text = json.dumps(merge_streams([dict(o) for o in cell.outputs]), sort_keys=True, ensure_ascii=False)
         result.append("<banner>" if BANNER in text else text)
     return result
 
