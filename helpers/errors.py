@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import config
+from .display import Displayable
 
 _CODE = re.compile(r"\((\d{3,5})\)")
 
 STYLE = "border:1px solid #fecaca;background:#fef2f2;border-radius:4px;padding:6px 10px;margin:4px 0"
 
 
-@dataclass(frozen=True)
-class Explanation:
+@dataclass(frozen=True, repr=False)
+class Explanation(Displayable):
     """An error in plain words: what happened, whether retrying can help, and the next step."""
 
     kind: str
@@ -55,13 +56,7 @@ class Explanation:
     def __str__(self) -> str:
         return self.text()
 
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
-
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
         esc = html.escape
         head = f"<b>{esc(self.title)}</b>"
         if self.status is not None:

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .display import Displayable
+
 THINKING_STYLE = "color:#6b7280;border-left:3px solid #d1d5db;padding:2px 10px;margin:4px 0;white-space:pre-wrap"
 TEXT_STYLE = "white-space:pre-wrap;margin:4px 0"
 TOOL_STYLE = "border:1px solid #c7d2fe;background:#eef2ff;border-radius:4px;padding:4px 8px;margin:4px 0"
@@ -118,7 +120,7 @@ def block_html(block: Mapping[str, Any]) -> str:
 # -- a message, a conversation --------------------------------------------------------------------
 
 
-class MessageView:
+class MessageView(Displayable):
     """What `show()` displays: a message or a list of messages, with text, HTML and pretty reprs."""
 
     def __init__(self, value: Any) -> None:
@@ -158,15 +160,6 @@ class MessageView:
                 parts.append(f'<div style="{META_STYLE}">{html.escape(_usage_line(message))}</div>')
         parts.append("</div>")
         return "".join(parts)
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
 
 
 def _in_ipython() -> bool:

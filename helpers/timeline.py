@@ -11,6 +11,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from .display import Displayable
 from .render import META_STYLE, as_plain, block_html, block_text
 
 ICONS = {"thinking": "💭", "text": "✅", "tool_use": "🔧", "tool_result": "↩️"}
@@ -28,7 +29,7 @@ def _usage(response: Any) -> str:
     )
 
 
-class Timeline:
+class Timeline(Displayable):
     """The steps of a tool conversation, grouped by model call: what each turn thought, called and got back."""
 
     def __init__(self, history: list[Any], responses: list[Any] | None = None) -> None:
@@ -93,15 +94,6 @@ class Timeline:
                 )
         parts.append("</div>")
         return "".join(parts)
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
 
 
 def timeline(value: Any) -> Timeline:

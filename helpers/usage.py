@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .display import Displayable
+
 PRICES_AS_OF = "2026-11-25"
 """When the figures below were copied into this table. Prices change: check the source before relying on them."""
 
@@ -228,7 +230,7 @@ def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [*result, total]
 
 
-class CostSummary:
+class CostSummary(Displayable):
     """A small per-model cost table with the price date and source: text, HTML, and deterministic."""
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
@@ -248,7 +250,7 @@ class CostSummary:
         lines.append(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
         import html
 
         head = "".join(f"<th>{h}</th>" for h in ("model", "calls", "input tokens", "output tokens", "cost (USD)"))
@@ -259,12 +261,6 @@ class CostSummary:
         )
         note = html.escape(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
         return f"<table><tr>{head}</tr>{body}</table><p><small>{note}</small></p>"
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
 
 
 def cost_summary(client: Any = None) -> CostSummary:

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display import Displayable
+
 _REGISTRY: dict[str, Callable[..., Feedback]] = {}
 _MODULES = ("nb01", "nb02", "nb03", "nb04", "nb05")
 
 
-@dataclass
-class Feedback:
+@dataclass(repr=False)
+class Feedback(Displayable):
     """The result of one check: a title, the points met and the points still missing."""
 
     exercise: str
@@ -39,13 +41,7 @@ class Feedback:
         lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
-
-    def _repr_html_(self) -> str:
+    def html(self) -> str:
         color = "#166534" if self.passed else "#991b1b"
         verdict = "all done ✅" if self.passed else "not yet ❌"
         items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
