@@ -159,37 +159,21 @@ def stream_events(body: dict[str, Any], rng: random.Random, tps: float) -> list[
     }
     emit("message_start", {"type": "message_start", "message": start})
     emit("ping", {"type": "ping"})
-    produced = 0
     for index, block in enumerate(body["content"]):
         kind = block["type"]
-        if kind == "thinking":
-            emit(
-                "content_block_start",
-                {"type": "content_block_start", "index": index, "content_block": {"type": "thinking", "thinking": ""}},
-            )
-            for piece in chunk_text(block["thinking"], rng):
-                delta = {"type": "thinking_delta", "thinking": piece}
+        if kind in ("thinking", "text"):
+            empty = {"type": kind, kind: ""}
+            emit("content_block_start", {"type": "content_block_start", "index": index, "content_block": empty})
+            for piece in chunk_text(block[kind], rng):
+                delta = {"type": f"{kind}_delta", kind: piece}
                 emit(
                     "content_block_delta",
                     {"type": "content_block_delta", "index": index, "delta": delta},
                     tokens=estimate_tokens(piece),
                 )
-                produced += 1
-            if "signature" in block:
+            if kind == "thinking" and "signature" in block:
                 delta = {"type": "signature_delta", "signature": block["signature"]}
                 emit("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
-        elif kind == "text":
-            emit(
-                "content_block_start",
-                {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
-            )
-            for piece in chunk_text(block["text"], rng):
-                delta = {"type": "text_delta", "text": piece}
-                emit(
-                    "content_block_delta",
-                    {"type": "content_block_delta", "index": index, "delta": delta},
-                    tokens=estimate_tokens(piece),
-                )
         elif kind == "tool_use":
             start_block = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             emit("content_block_start", {"type": "content_block_start", "index": index, "content_block": start_block})
