@@ -184,17 +184,26 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
 
             if content_type.startswith("text/event-stream"):
                 parser = sse.EventParser()
+                state = {"ended": False, "failed": False}
 
                 def chunks() -> Iterator[bytes]:
-                    for chunk in upstream.stream:
-                        parser.feed(chunk, time.perf_counter() - started)
-                        yield chunk
+                    try:
+                        for chunk in upstream.stream:
+                            parser.feed(chunk, time.perf_counter() - started)
+                            yield chunk
+                    except Exception:
+                        state["failed"] = True  # the connection broke: keep what arrived, as it arrived
+                        raise
+                    state["ended"] = True
 
                 def finished() -> None:
                     upstream.close()
                     response = {"status": status, "headers": kept}
                     response["events"] = parser.finish(time.perf_counter() - started)
-                    self._done(request, body, response, source, secrets, time.perf_counter() - started)
+                    # A stream the reader abandoned (stop pressed, loop left early) is not what the server
+                    # sent: log it, but never write it as a recording.
+                    complete = state["ended"] or state["failed"]
+                    self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
 
                 stream = IteratorStream(chunks(), on_close=finished)
                 return hx.Response(status, headers=headers, stream=stream, request=request)
@@ -229,6 +238,7 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
             source: dict[str, Any],
             secrets: list[str],
             elapsed: float | None = None,
+            complete: bool = True,
         ) -> None:
             path = api_path(request.url.path)
             cassette = Cassette(
@@ -239,7 +249,7 @@ def _classes(hx: ModuleType) -> tuple[type, type]:
                 if elapsed is not None:
                     exchange["elapsed"] = elapsed  # live wall-clock seconds, request sent to response done
                 self.observer(exchange)
-            if self.mode != "record" or self.record_dir is None:
+            if self.mode != "record" or self.record_dir is None or not complete:
                 return
             with self._lock:
                 cassette.sequence = self._written.get(cassette.key, 0) + 1

@@ -104,3 +104,15 @@ def test_live_mode_with_a_wrong_key_gets_minimax_401(clean_env, monkeypatch, ser
 
 def test_server_listens_on_loopback_only(server) -> None:
     assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_a_stream_the_reader_abandons_is_not_written(clean_env, monkeypatch, server, tmp_path) -> None:
+    out = tmp_path / "out"
+    client = _record_client(clean_env, monkeypatch, server, out)
+    with client.messages.stream(**HELLO) as stream:
+        next(iter(stream))  # read one event, then leave: what was saved would not be what the server sent
+    assert not list(out.rglob("*.json")), "an abandoned stream was written as a recording"
+    with client.messages.stream(**HELLO) as stream:
+        stream.get_final_message()
+    (written,) = (out / "recorded").glob("*.json")
+    assert load(written).response["events"][-1]["event"] == "message_stop"
