@@ -106,16 +106,6 @@ def detect_region(key: str, *, transport: Any = None) -> str:
     )
 
 
-def _checked_speed(speed: float) -> float:
-    """A replay_speed argument, checked like MINIMAX_REPLAY_SPEED."""
-    if not isinstance(speed, (int, float)) or speed < 0 or speed != speed or speed == float("inf"):
-        raise config.ConfigError(
-            f"replay_speed={speed!r} is not a pace we can use. Give a number >= 0: "
-            "1 replays at the recorded pace, 2 twice as fast, 0 as fast as possible."
-        )
-    return float(speed)
-
-
 def get_client(
     *,
     region: str | None = None,
@@ -139,7 +129,9 @@ def get_client(
     global _last_setup
     wanted_region = config.resolve_region(region)
     wanted_mode = config.resolve_mode(mode)
-    recordings = recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch"
+    recordings = config.check_recordings_name(
+        recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch"
+    )
     for reserved in ("api_key", "auth_token", "base_url", "http_client"):
         if reserved in client_kwargs:
             raise config.ConfigError(
@@ -182,7 +174,7 @@ def get_client(
         mode=wanted_mode,
         library=library,
         record_dir=_cassette_root() / recordings,
-        speed=config.replay_speed() if replay_speed is None else _checked_speed(replay_speed),
+        speed=config.replay_speed(replay_speed),
         endpoint_label=base_url,
         check=compat.check_hook if check else None,
     )

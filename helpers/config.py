@@ -6,6 +6,7 @@ Everything here is plain data and validation, so it can be tested without a netw
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -96,18 +97,36 @@ def custom_base_url() -> str | None:
     return check_base_url(raw, source="MINIMAX_BASE_URL") if raw else None
 
 
-def replay_speed() -> float:
-    """MINIMAX_REPLAY_SPEED as a factor on recorded timing: 1 = real pace (default), 0 = as fast as possible."""
-    raw = os.environ.get("MINIMAX_REPLAY_SPEED", "").strip()
-    if not raw:
-        return 1.0
-    try:
-        speed = float(raw)
-    except ValueError:
-        speed = -1.0
-    if speed < 0 or speed != speed or speed == float("inf"):
+def replay_speed(value: float | None = None) -> float:
+    """The pace of replayed streams, as a factor on recorded timing: 1 = real pace (default), 0 = as fast as
+    possible. The argument wins; else MINIMAX_REPLAY_SPEED."""
+    if value is not None:
+        source, speed = f"replay_speed={value!r}", value
+    else:
+        raw = os.environ.get("MINIMAX_REPLAY_SPEED", "").strip()
+        if not raw:
+            return 1.0
+        source = f"MINIMAX_REPLAY_SPEED={raw!r}"
+        try:
+            speed = float(raw)
+        except ValueError:
+            speed = -1.0
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 <= speed < float("inf"):
         raise ConfigError(
-            f"MINIMAX_REPLAY_SPEED={raw!r} is not a pace we can use. Give a number >= 0: "
+            f"{source} is not a pace we can use. Give a number >= 0: "
             "1 replays at the recorded pace, 2 twice as fast, 0 as fast as possible."
         )
-    return speed
+    return float(speed)
+
+
+_FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def check_recordings_name(name: str) -> str:
+    """A recordings folder name: one plain folder under data/cassettes, never a path elsewhere."""
+    if not isinstance(name, str) or not _FOLDER_NAME.match(name) or ".." in name:
+        raise ConfigError(
+            f"recordings={name!r} is not a folder name we can use. Give a plain name such as '01_quick_start' "
+            "(letters, digits, '_', '-', '.'; no slashes): recordings live in data/cassettes/<name>/."
+        )
+    return name

@@ -117,3 +117,8 @@ def test_region_auto_with_a_key_no_region_accepts(clean_env, monkeypatch) -> Non
 def test_region_auto_in_replay_makes_no_request(clean_env) -> None:
     helpers.get_client(region="auto", quiet=True)
     assert "region global" in helpers.describe()
+
+
+def test_recordings_outside_the_cassette_folder_are_refused(clean_env) -> None:
+    with pytest.raises(ConfigError, match="not a folder name"):
+        helpers.get_client(recordings="../../etc", quiet=True)

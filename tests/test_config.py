@@ -78,3 +78,19 @@ def test_replay_speed(clean_env, monkeypatch) -> None:
         monkeypatch.setenv("MINIMAX_REPLAY_SPEED", bad)
         with pytest.raises(ConfigError, match="number >= 0"):
             config.replay_speed()
+
+
+def test_replay_speed_argument_wins_and_is_checked(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("MINIMAX_REPLAY_SPEED", "3")
+    assert config.replay_speed(0) == 0.0
+    assert config.replay_speed(None) == 3.0
+    for bad in (-0.5, float("nan"), float("inf"), "2", True):
+        with pytest.raises(ConfigError, match="replay_speed="):
+            config.replay_speed(bad)
+
+
+@pytest.mark.parametrize("bad", ["../elsewhere", "a/b", "", ".hidden", "x..y", 3])
+def test_recordings_must_be_a_plain_folder_name(bad) -> None:
+    with pytest.raises(ConfigError, match="not a folder name"):
+        config.check_recordings_name(bad)
+    assert config.check_recordings_name("01_quick_start") == "01_quick_start"
