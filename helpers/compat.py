@@ -113,12 +113,14 @@ class MiniMaxNote(UserWarning):
 
 
 def _number(value: Any) -> float | None:
+    """`value` as a float when it is a real number (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
 
 def _check_sampling(name: str, value: Any) -> Finding | None:
+    """An error finding when `temperature` or `top_p` is not a number in (0.0, 1.0]; None when it is."""
     low, high = SAMPLING_RANGE
     number = _number(value)
     if number is not None and not math.isnan(number) and low < number <= high:
@@ -135,7 +137,7 @@ def _check_sampling(name: str, value: Any) -> Finding | None:
 
 def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
     """Every content block of every message, nested tool-result content included, with where it sits."""
-    if not isinstance(messages, list):
+    if not isinstance(messages, (list, tuple)):
         return
     for i, message in enumerate(messages):
         content = message.get("content") if isinstance(message, Mapping) else getattr(message, "content", None)
@@ -145,24 +147,37 @@ def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
             where = f"messages[{i}].content[{j}]"
             yield where, block
             inner = block.get("content") if isinstance(block, Mapping) else None
-            if isinstance(inner, list):
+            if isinstance(inner, (list, tuple)):
                 for k, nested in enumerate(inner):
                     yield f"{where}.content[{k}]", nested
 
 
 def _block_type(block: Any) -> str | None:
+    """A content block's `type`, for a dict or an SDK object alike; None when it has none."""
     kind = block.get("type") if isinstance(block, Mapping) else getattr(block, "type", None)
     return kind if isinstance(kind, str) else None
+
+
+_UNSET_TYPES: tuple[type, ...] = tuple(
+    kind for kind in (getattr(anthropic, "NotGiven", None), getattr(anthropic, "Omit", None)) if kind is not None
+)
+"""The SDK's markers for an argument left unset (`Omit` is missing from some older releases)."""
+
+
+def _given(value: Any) -> bool:
+    """Whether a parameter sets anything: not None, `anthropic.NOT_GIVEN` or `anthropic.omit`."""
+    return value is not None and not isinstance(value, _UNSET_TYPES)
 
 
 def check_request(**params: Any) -> list[Finding]:
     """Check a `messages.create` request against what MiniMax supports, before sending it.
 
     Takes the same keyword arguments as `client.messages.create` (`extra_body` is merged in, as the SDK does)
-    and returns the findings, errors first; an empty list means nothing to report.
+    and returns the findings, errors first; an empty list means nothing to report. `anthropic.NOT_GIVEN` and
+    `anthropic.omit` (never sent) and None (sent as null, which sets nothing) count as absent.
     """
-    body = dict(params)
-    extra = body.pop("extra_body", None)
+    body = {name: value for name, value in params.items() if name != "extra_body" and _given(value)}
+    extra = params.get("extra_body")
     if isinstance(extra, Mapping):
         body.update(extra)
     return check_body(body)
@@ -170,9 +185,10 @@ def check_request(**params: Any) -> list[Finding]:
 
 def check_body(body: Mapping[str, Any]) -> list[Finding]:
     """`check_request` on a request body as it goes over the wire (a JSON object)."""
+    body = {name: value for name, value in body.items() if _given(value)}
     found: list[Finding] = []
     for name in ("temperature", "top_p"):
-        if name in body and body[name] is not None:
+        if name in body:
             finding = _check_sampling(name, body[name])
             if finding:
                 found.append(finding)
@@ -236,6 +252,7 @@ def reset_shown() -> None:
 
 
 def _warn(finding: Finding) -> None:
+    """Show a warning or note once per (code, where) in this process."""
     key = (finding.code, finding.where)
     if key in _shown:
         return

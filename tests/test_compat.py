@@ -89,6 +89,20 @@ def test_ignored_parameters_thinking_and_unknown_models() -> None:
     assert codes(found)[-1] == ("note", "thinking-no-effect", "thinking")
 
 
+@pytest.mark.parametrize("unset", [anthropic.NOT_GIVEN, anthropic.omit, None], ids=["NOT_GIVEN", "omit", "None"])
+def test_unset_arguments_are_not_findings(unset: object) -> None:
+    """A wrapper that forwards every argument (`temperature=NOT_GIVEN`, ...) must not be refused or warned."""
+    params = {name: unset for name in ("temperature", "top_p", "top_k", "stop_sequences", "thinking")}
+    assert helpers.check_request(**BASE, **params) == []
+    assert helpers.check_request(**BASE, extra_body={"temperature": None, "top_k": None}) == []
+
+
+def test_messages_given_as_a_tuple_are_checked() -> None:
+    messages = ({"role": "user", "content": ({"type": "image", "source": {}},)},)
+    found = helpers.check_request(model="MiniMax-M2.1", max_tokens=10, messages=messages)
+    assert codes(found) == [("error", "unsupported-content", "messages[0].content[0]")]
+
+
 def test_errors_come_first() -> None:
     found = helpers.check_request(**BASE, extra_body={"top_k": 1, "temperature": 5})
     assert [f.level for f in found] == ["error", "warning"]
