@@ -139,7 +139,7 @@ class LiveView:
         if max_rate <= 0:
             raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
         self.label = label
-        self.mode = _pick_mode() if mode == "auto" else mode
+        self.mode = ("widgets" if widgets_available() else "print") if mode == "auto" else mode
         self.interval = 1.0 / max_rate
         self.out = out
         self.clock = clock
@@ -317,20 +317,10 @@ class LiveView:
     # -- widget mode ------------------------------------------------------------------------------
     def _start_widgets(self) -> None:
         import ipywidgets as widgets
-        from IPython.display import display
 
         self._status = widgets.HTML(value=f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>')
         self._box = widgets.VBox(children=[self._status])
-        bundle = {
-            "text/plain": self.placeholder_text(),
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": self._box.model_id,
-            },
-        }
-        # Our own bundle (not display(widget)): ipywidgets 7 drops display_id, and text/plain must be fixed.
-        self._handle = display(bundle, raw=True, display_id=True)
+        self._handle = display_widget(self._box, self.placeholder_text())
 
     def placeholder_text(self) -> str:
         """The text/plain of the live widget and of the line that replaces it (nbval compares them)."""
@@ -375,7 +365,7 @@ class LiveView:
         from IPython.display import display
 
         if self._handle is not None:
-            self._handle.update({"text/plain": self.placeholder_text()}, raw=True)
+            end_widget(self._handle, self.placeholder_text())
         for view in views:
             display(view)
         if self._box is not None:
@@ -401,15 +391,39 @@ class _Note:
         return f'<div style="{ERROR_STYLE}">{html.escape(self.text)}</div>'
 
 
-def _pick_mode() -> str:
-    """Widgets inside a notebook kernel that has ipywidgets; printing everywhere else."""
+def widgets_available() -> bool:
+    """True inside a notebook kernel that has ipywidgets: the only place a live widget can be seen."""
     if not _in_ipython():
-        return "print"
+        return False
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
-        return "print"
-    return "widgets"
+        return False
+    return True
+
+
+def display_widget(widget: Any, text: str) -> Any:
+    """Display `widget` with a fixed text/plain and return the display handle that `end_widget` updates.
+
+    A raw bundle, not `display(widget)`: ipywidgets 7 (Colab's) publishes its own output without the
+    display_id, so the widget could never be replaced and would stay in the saved notebook.
+    """
+    from IPython.display import display
+
+    bundle = {
+        "text/plain": text,
+        "application/vnd.jupyter.widget-view+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "model_id": widget.model_id,
+        },
+    }
+    return display(bundle, raw=True, display_id=True)
+
+
+def end_widget(handle: Any, text: str) -> None:
+    """Replace a widget shown by `display_widget` with plain `text`: what the saved notebook keeps."""
+    handle.update({"text/plain": text}, raw=True)
 
 
 def _get(obj: Any, name: str) -> Any:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import config
+from .live import display_widget, end_widget, widgets_available
 from .render import META_STYLE, MessageView, _in_ipython, as_plain, block_html
 from .usage import log_of, summarize
 
@@ -226,11 +227,10 @@ class Playground:
     # -- widgets ----------------------------------------------------------------------------------
     def show(self) -> None:
         """Open the app: widgets in a notebook with ipywidgets; elsewhere, a note on how to chat."""
-        if not _in_ipython() or not _has_ipywidgets():
+        if not widgets_available():
             print("No notebook widgets here: chat with playground.send('...') and read playground.transcript().")
             return
         import ipywidgets as widgets
-        from IPython.display import display
 
         w = self._widgets
         w["chat"] = widgets.HTML(value=self.html())
@@ -253,16 +253,7 @@ class Playground:
                 w["total"],
             ]
         )
-        bundle = {
-            "text/plain": PLACEHOLDER,
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": w["box"].model_id,
-            },
-        }
-        # A raw bundle (not display(widget)): ipywidgets 7 ignores display_id, and text/plain must stay fixed.
-        self._handle = display(bundle, raw=True, display_id=True)
+        self._handle = display_widget(w["box"], PLACEHOLDER)
 
     def _picked(self, name: str) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
@@ -295,7 +286,7 @@ class Playground:
     def close(self) -> None:
         """Replace the widgets by a plain line, then show the transcript and the usage total (what gets saved)."""
         if self._handle is not None:
-            self._handle.update({"text/plain": PLACEHOLDER}, raw=True)
+            end_widget(self._handle, PLACEHOLDER)
             self._handle = None
         for widget in self._widgets.values():
             widget.close()
@@ -317,14 +308,6 @@ def _rows(client: Any) -> list[dict[str, Any]]:
 
 def _answer(message: Any) -> str:
     return "".join(b.text for b in message.content if b.type == "text").strip()
-
-
-def _has_ipywidgets() -> bool:
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _checked_model(model: str) -> str:

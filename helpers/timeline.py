@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .display import Displayable
+from .live import display_widget, end_widget, widgets_available
 from .render import META_STYLE, as_plain, block_html, block_text
 
 ICONS = {"thinking": "💭", "text": "✅", "tool_use": "🔧", "tool_result": "↩️"}
@@ -107,19 +108,6 @@ def timeline(value: Any) -> Timeline:
     return Timeline(history, getattr(value, "responses", None))
 
 
-class _Plain:
-    """A display object with only a text/plain form: what the live widget's output becomes when it ends."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __repr__(self) -> str:
-        return self._text
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self._text)
-
-
 class LiveTimeline:
     """Shows each step in a widget as it happens (`run_tools(..., on_step=live.add)`), then `finish(run)`
     swaps the widget for the static timeline, which is what a saved notebook keeps. Outside a notebook, or
@@ -129,24 +117,12 @@ class LiveTimeline:
         self.blocks: list[dict[str, Any]] = []
         self._widget: Any = None
         self._handle: Any = None
-        self._plain = ""
-        try:
-            import ipywidgets
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:
+        if not widgets_available():
             return
-        shell = get_ipython()
-        if shell is None or type(shell).__name__ == "TerminalInteractiveShell":
-            return
+        import ipywidgets
 
-        class _LiveHTML(ipywidgets.HTML):  # type: ignore[misc]
-            def __repr__(self) -> str:
-                return LIVE_PLACEHOLDER
-
-        self._widget = _LiveHTML(value="")
-        self._plain = repr(self._widget)
-        self._handle = display(self._widget, display_id=True)
+        self._widget = ipywidgets.HTML(value="")
+        self._handle = display_widget(self._widget, LIVE_PLACEHOLDER)
 
     def add(self, block: Mapping[str, Any]) -> None:
         """Append one step (a thinking, text, tool_use or tool_result block) to the live view."""
@@ -168,7 +144,7 @@ class LiveTimeline:
             return
         from IPython.display import display
 
-        self._handle.update(_Plain(self._plain))
+        end_widget(self._handle, LIVE_PLACEHOLDER)
         self._widget.close()
         self._widget = None
         if run is not None:

@@ -112,3 +112,59 @@ def test_the_expected_ipywidgets_is_the_one_under_test() -> None:
     if not expected:
         pytest.skip("EXPECT_IPYWIDGETS is not set (only the ipywidgets 7.7.1 CI step sets it)")
     assert ipywidgets.__version__ == expected
+
+
+@pytest.fixture
+def published(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """A real IPython shell whose display publisher records (mime types, display_id, update) for each output:
+    IPython and ipywidgets' own display code runs, so a widget that bypasses display_id shows up."""
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    outputs: list[tuple[set[str], Any]] = []
+
+    def publish(data: dict[str, Any], metadata: Any = None, *, transient: Any = None, **kwargs: Any) -> None:
+        outputs.append((set(data), (transient or {}).get("display_id")))
+
+    monkeypatch.setattr(shell.display_pub, "publish", publish)
+    yield outputs
+    InteractiveShell.clear_instance()
+
+
+def assert_no_widget_is_left(outputs: list[tuple[set[str], Any]]) -> None:
+    """Each widget output carries a display_id and ends replaced by plain output (what a saved notebook keeps)."""
+    last: dict[str, set[str]] = {}
+    for mimes, display_id in outputs:
+        if WIDGET_MIME in mimes:
+            assert display_id, "a widget shown without a display_id can never be replaced by plain output"
+        if display_id:
+            last[display_id] = mimes
+    assert last, "no widget was shown"
+    assert all(WIDGET_MIME not in mimes for mimes in last.values()), "a widget output was left in the notebook"
+
+
+def test_live_timeline_leaves_no_widget_in_the_notebook(published: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    live_timeline = helpers.LiveTimeline()
+    live_timeline.add({"type": "thinking", "thinking": "用户想知道天气。", "signature": None})
+    live_timeline.add({"type": "text", "text": "\n\n晴天。"})
+    live_timeline.finish([{"role": "user", "content": "天气?"}, {"role": "assistant", "content": live_timeline.blocks}])
+    assert_no_widget_is_left(published)
+    assert capsys.readouterr().out == "", "in a notebook the steps are shown in the widget, not printed"
+
+
+def test_live_stream_view_leaves_no_widget_in_the_notebook(published: Any) -> None:
+    view = helpers.LiveView(label="test")
+    assert view.mode == "widgets"
+    view.feed({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+    view.feed({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "你好"}})
+    view.feed({"type": "content_block_stop", "index": 0})
+    view.finish({"role": "assistant", "content": view.partial_content()})
+    assert_no_widget_is_left(published)
+
+
+def test_playground_leaves_no_widget_in_the_notebook(clean_env: Path, published: Any) -> None:
+    app = helpers.Playground(helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True))
+    app.show()
+    app.close()
+    assert_no_widget_is_left(published)
