@@ -38,18 +38,21 @@ class Explanation(Displayable):
     details: tuple[str, ...] = field(default_factory=tuple)
     said_by: str = "MiniMax"
 
+    def _facts(self) -> str:
+        """The status and MiniMax code that follow the title (empty when neither is known)."""
+        facts = "" if self.status is None else f" · HTTP {self.status}"
+        return facts + ("" if self.code is None else f" · MiniMax code {self.code}")
+
+    def _retry(self) -> str:
+        return "yes, it can succeed later" if self.retryable else "no, retrying will not help"
+
     def text(self) -> str:
-        head = f"{self.title}"
-        if self.status is not None:
-            head += f" · HTTP {self.status}"
-        if self.code is not None:
-            head += f" · MiniMax code {self.code}"
-        lines = [head]
+        lines = [self.title + self._facts()]
         if self.message:
             lines.append(f"  {self.said_by} said: {self.message}")
         lines.append(f"  What it means: {self.meaning}")
         lines.extend(f"    - {d}" for d in self.details)
-        lines.append(f"  Retry? {'yes, it can succeed later' if self.retryable else 'no, retrying will not help'}")
+        lines.append(f"  Retry? {self._retry()}")
         lines.append(f"  Next step: {self.next_step}")
         return "\n".join(lines)
 
@@ -58,19 +61,13 @@ class Explanation(Displayable):
 
     def html(self) -> str:
         esc = html.escape
-        head = f"<b>{esc(self.title)}</b>"
-        if self.status is not None:
-            head += f" · HTTP {self.status}"
-        if self.code is not None:
-            head += f" · MiniMax code {self.code}"
-        parts = [head]
+        parts = [f"<b>{esc(self.title)}</b>{self._facts()}"]
         if self.message:
             parts.append(f"<div>{esc(self.said_by)} said: <code>{esc(self.message)}</code></div>")
         parts.append(f"<div><b>What it means:</b> {esc(self.meaning)}</div>")
         if self.details:
             parts.append("<ul style='margin:2px 0'>" + "".join(f"<li>{esc(d)}</li>" for d in self.details) + "</ul>")
-        retry = "yes, it can succeed later" if self.retryable else "no, retrying will not help"
-        parts.append(f"<div><b>Retry?</b> {retry}</div>")
+        parts.append(f"<div><b>Retry?</b> {self._retry()}</div>")
         parts.append(f"<div><b>Next step:</b> {esc(self.next_step)}</div>")
         return f'<div style="{STYLE}">{"".join(parts)}</div>'
 
@@ -78,11 +75,17 @@ class Explanation(Displayable):
 # -- reading an error --------------------------------------------------------------------------------
 
 
+_HTTP_STATUSES = (400, 401, 402, 403, 404, 429, 500, 502, 503, 529)
+"""Statuses MiniMax may repeat after its code, as in `... (2064) (529)`: never taken for the code."""
+
+
 def minimax_code(message: str) -> int | None:
-    """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated."""
+    """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated.
+
+    The code ends the message; an earlier number in parentheses (a limit, an id) is part of the text."""
     codes = [int(c) for c in _CODE.findall(message or "")]
-    codes = [c for c in codes if c not in (400, 401, 402, 403, 404, 429, 500, 502, 503, 529)] or codes
-    return codes[0] if codes else None
+    codes = [c for c in codes if c not in _HTTP_STATUSES] or codes
+    return codes[-1] if codes else None
 
 
 def _envelope(body: Any) -> tuple[str, str]:
@@ -120,7 +123,7 @@ def _retries_taken(error: Any) -> int | None:
 # -- the explanations --------------------------------------------------------------------------------
 
 
-def _auth(status: int, code: int | None, message: str, error: Any) -> Explanation:
+def _auth(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
     region, host = _region_of_request(error)
     if code == 1004:
         return Explanation(
@@ -157,7 +160,7 @@ def _auth(status: int, code: int | None, message: str, error: Any) -> Explanatio
     )
 
 
-def _rate(status: int, code: int | None, message: str, error: Any) -> Explanation:
+def _rate(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
     if code == 2056 or "usage limit" in message.lower():
         return Explanation(
             "quota",
@@ -184,7 +187,7 @@ def _rate(status: int, code: int | None, message: str, error: Any) -> Explanatio
     )
 
 
-def _overloaded(status: int, code: int | None, message: str, error: Any) -> Explanation:
+def _overloaded(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
     taken = _retries_taken(error)
     tried = (
         f"The SDK already retried {taken} time{'s' if taken != 1 else ''} with backoff before giving up."
@@ -205,7 +208,7 @@ def _overloaded(status: int, code: int | None, message: str, error: Any) -> Expl
     )
 
 
-def _invalid(status: int, code: int | None, message: str, error: Any) -> Explanation:
+def _invalid(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
     low = message.lower()
     details: list[str] = []
     if "tool id" in low or "tool result" in low:
@@ -242,7 +245,7 @@ def _invalid(status: int, code: int | None, message: str, error: Any) -> Explana
     )
 
 
-def _balance(status: int, code: int | None, message: str, error: Any) -> Explanation:
+def _balance(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
     return Explanation(
         "balance",
         "Insufficient balance",
@@ -256,7 +259,8 @@ def _balance(status: int, code: int | None, message: str, error: Any) -> Explana
     )
 
 
-def _from_status(status: int, kind: str, message: str, error: Any) -> Explanation:
+def _from_status(status: int | None, kind: str, message: str, error: Any) -> Explanation:
+    """Pick the explanation from the HTTP status (None when unknown), MiniMax's error type and its code."""
     code = minimax_code(message)
     low = message.lower()
     if status == 401 or kind == "authorized_error" or code in (1004, 2049):
@@ -267,14 +271,15 @@ def _from_status(status: int, kind: str, message: str, error: Any) -> Explanatio
         return _rate(status, code, message, error)
     if status == 529 or kind == "overloaded_error" or code == 2064:
         return _overloaded(status, code, message, error)
-    if status == 400 and (code == 2013 or kind == "bad_request_error"):
+    # Only 2013 (or a bad request with no code at all) is "invalid params": any other code is shown as unknown.
+    if code == 2013 or (kind == "bad_request_error" and code is None):
         return _invalid(status, code, message, error)
     return Explanation(
         "unknown",
         "An error this guide does not know",
         "Shown as received: read MiniMax's message below.",
         "Retry if the status is 5xx; otherwise check the request. Search the code in MiniMax's error-code page.",
-        status >= 500,
+        status is not None and status >= 500,
         status,
         code,
         message or kind or "(no message)",
@@ -303,7 +308,7 @@ def explain(error: Any) -> Explanation:
         kind, message = _envelope(error)
         inner = error.get("error")
         raw_status = inner.get("http_code") if isinstance(inner, Mapping) else None
-        status = int(raw_status) if str(raw_status or "").isdigit() else 0
+        status = int(raw_status) if str(raw_status or "").isdigit() else None
         return _from_status(status, kind, message, error)
     if isinstance(error, anthropic.APITimeoutError):
         return Explanation(

@@ -133,3 +133,26 @@ def test_text_and_html_views_say_the_same_things() -> None:
     html = found._repr_html_()
     assert "Next step:" in html and "<script" not in html
     assert json.dumps(found.next_step)  # plain data
+
+
+def test_the_code_is_the_last_number_in_parentheses() -> None:
+    """MiniMax ends its message with the code: a number earlier in the text is not it."""
+    assert minimax_code("context of (8192) tokens exceeded (1039)") == 1039
+    assert minimax_code("context of (8192) tokens exceeded (1039) (400)") == 1039
+
+
+def test_another_400_code_is_shown_as_unknown_not_as_invalid_params() -> None:
+    body = {
+        "type": "error",
+        "error": {"type": "bad_request_error", "message": "context window exceeded (1039)", "http_code": "400"},
+    }
+    found = explain(body)
+    assert (found.kind, found.status, found.code) == ("unknown", 400, 1039)
+    assert "context window exceeded (1039)" in found.text() and not found.details
+
+
+def test_a_body_without_http_code_shows_no_status() -> None:
+    found = explain({"type": "error", "error": {"type": "weird_error", "message": "odd"}})
+    assert found.status is None and "HTTP" not in found.text() and not found.retryable
+    invalid = explain({"type": "error", "error": {"type": "bad_request_error", "message": "invalid params (2013)"}})
+    assert invalid.kind == "invalid-params" and invalid.status is None
