@@ -47,13 +47,15 @@ class Timeline(Displayable):
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
             out.append(("question", blocks))
         turn = 0
+        # responses belong to the last model calls: a history that was continued holds earlier ones too
+        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(self.responses)
         for message in self.history[first_answer:]:
             content = message.get("content")
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content or [])
             if message.get("role") == "assistant":
                 heading = f"model call {turn + 1}"
-                if turn < len(self.responses):
-                    heading += " · " + _usage(self.responses[turn])
+                if 0 <= turn - skipped < len(self.responses):
+                    heading += " · " + _usage(self.responses[turn - skipped])
                 out.append((heading, blocks))
                 turn += 1
             elif out and all(b.get("type") == "tool_result" for b in blocks):

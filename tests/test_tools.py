@@ -265,3 +265,14 @@ def test_streamed_turns_send_back_the_same_blocks_and_show_tool_results(capsys: 
     assert run.text == "Bern: rain. 1/0 is undefined."
     shown = capsys.readouterr().out
     assert "[tool result · call_function_" in shown and "[tool error · call_function_" in shown
+
+
+def test_timeline_of_a_continued_run_puts_each_usage_on_its_own_model_call() -> None:
+    asks = {"thinking": "Again.", "tool_calls": [call("get_weather", {"city": "Rome"})]}
+    model = ScriptedModel(asks, {"thinking": "Done.", "text": "\n\nSunny."})
+    with pytest.raises(MaxTurnsError) as caught:
+        run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("Rome?"), tools=[get_weather], max_turns=1)
+    run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=caught.value.history, tools=[get_weather])
+    text = helpers.timeline(run).text()
+    assert "── model call 1 ──" in text, "the earlier call's usage is not in this run's responses"
+    assert f"model call 2 · stop: end_turn · tokens: {run.final.usage.input_tokens} in" in text
