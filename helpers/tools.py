@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .render import as_plain, show
-
-FORBIDDEN_PARAMS = {"messages", "tools", "stream"}
-SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
+from .stream import SAMPLING_PARAMS
 
 
 class MaxTurnsError(RuntimeError):
@@ -52,7 +50,13 @@ class ToolRun:
     @property
     def tool_calls(self) -> list[dict[str, Any]]:
         """Every tool call of the run, in order, as plain dicts (id, name, input)."""
-        return [b for m in self.history if m["role"] == "assistant" for b in m["content"] if b["type"] == "tool_use"]
+        return [
+            b
+            for m in self.history
+            if m["role"] == "assistant" and isinstance(m["content"], list)  # a plain-string turn has no calls
+            for b in m["content"]
+            if b.get("type") == "tool_use"
+        ]
 
     def usage(self) -> dict[str, int]:
         """Input and output tokens summed over every model call of the run."""
@@ -81,6 +85,8 @@ class ToolRun:
 
 @dataclass
 class _Tool:
+    """A tool's definition (as sent to the model) and what runs it."""
+
     definition: dict[str, Any]
     function: Callable[..., Any]
     runner: Any = None  # a beta_tool object: its .call() validates and coerces input with pydantic
@@ -91,6 +97,7 @@ class _Tool:
 
 
 def _beta_tool(function: Callable[..., Any]) -> Any:
+    """`anthropic.beta_tool(function)`, with a clear message on an SDK too old to have it."""
     try:
         from anthropic import beta_tool
     except ImportError as error:  # anthropic before 0.68 (checked in the published wheels)
@@ -103,6 +110,8 @@ def _beta_tool(function: Callable[..., Any]) -> Any:
 
 def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., Any]] | None = None) -> list[_Tool]:
     """Tool definitions paired with the functions that run them; every mistake is reported before a request."""
+    if isinstance(tools, (str, Mapping)) or callable(tools):
+        raise TypeError(f"tools= takes a list of tools, e.g. tools=[get_weather], not one {type(tools).__name__}.")
     functions = dict(functions or {})
     found: list[_Tool] = []
     for item in tools:
@@ -119,12 +128,14 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
                     "or give the function itself in tools= (it becomes a definition via anthropic.beta_tool)."
                 )
             found.append(_Tool(definition, functions.pop(name)))
-        elif hasattr(item, "to_dict") and hasattr(item, "call"):
-            definition = dict(item.to_dict())
-            found.append(_Tool(definition, functions.pop(definition["name"], item.func), item))
-        elif callable(item):
-            runner = _beta_tool(item)
-            found.append(_Tool(dict(runner.to_dict()), functions.pop(runner.name, item), runner))
+        elif (hasattr(item, "to_dict") and hasattr(item, "call")) or callable(item):
+            runner = item if hasattr(item, "call") else _beta_tool(item)  # a beta_tool object, or a function
+            if runner.name in functions:
+                raise ValueError(
+                    f"Tool {runner.name!r} is a function already: remove {runner.name!r} from functions= "
+                    "(functions= is only for tool-definition dicts)."
+                )
+            found.append(_Tool(dict(runner.to_dict()), runner.func, runner))
         else:
             raise TypeError(
                 f"tools= takes tool-definition dicts, anthropic.beta_tool objects or plain functions, "
@@ -168,7 +179,8 @@ def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input")
         if not isinstance(value, types) or (is_bool and "boolean" not in allowed):
             return [f"{where}: expected {' or '.join(allowed)}, got {json.dumps(value, ensure_ascii=False)}"]
     if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{where}: {json.dumps(value)} is not one of {json.dumps(schema['enum'])}")
+        allowed = json.dumps(schema["enum"], ensure_ascii=False)
+        problems.append(f"{where}: {json.dumps(value, ensure_ascii=False)} is not one of {allowed}")
     if isinstance(value, dict):
         properties = schema.get("properties") or {}
         for name in schema.get("required") or []:
@@ -178,7 +190,7 @@ def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input")
             if name in properties:
                 problems.extend(schema_problems(properties[name], item, f"{where}.{name}"))
             elif schema.get("additionalProperties") is False:
-                problems.append(f"{where}: unexpected property {name!r} (allowed: {', '.join(properties)})")
+                problems.append(f"{where}: unexpected property {name!r} (allowed: {', '.join(properties) or 'none'})")
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
         for i, item in enumerate(value):
             problems.extend(schema_problems(schema["items"], item, f"{where}[{i}]"))
@@ -221,13 +233,11 @@ def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, _Tool]) -> dict[s
 
 
 def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
+    """Refuse, before any request, arguments that would fail or mislead (see run_tools)."""
     if not isinstance(messages, list) or not messages:
         raise ValueError("messages= must be a non-empty list of messages, e.g. [{'role': 'user', 'content': '...'}].")
     if not isinstance(max_turns, int) or max_turns < 1:
         raise ValueError(f"max_turns must be a whole number of model calls, 1 or more; got {max_turns!r}.")
-    clash = sorted(FORBIDDEN_PARAMS & set(params))
-    if clash:
-        raise TypeError(f"run_tools sets {', '.join(clash)} itself; use its own arguments (stream=True to stream).")
     sampling = [p for p in SAMPLING_PARAMS if p in params]
     if sampling:
         raise TypeError(

@@ -209,6 +209,9 @@ def test_max_turns_raises_with_the_history() -> None:
         ({"tools": [get_weather], "functions": {"nope": print}}, "no tool of that name"),
         ({"tools": [get_weather, get_weather]}, "unique"),
         ({"tools": [42]}, "not int"),
+        ({"tools": get_weather}, "a list of tools"),
+        ({"tools": [get_weather], "functions": {"get_weather": print}}, "is a function already"),
+        ({"tools": [anthropic.beta_tool(divide)], "functions": {"divide": print}}, "is a function already"),
     ],
 )
 def test_bad_arguments_fail_before_anything_is_sent(kwargs: dict[str, Any], message: str) -> None:
@@ -230,6 +233,21 @@ def test_schema_problems_cover_enum_items_and_booleans() -> None:
         'input.kind: "c" is not one of ["a", "b"]',
         "input.ids[1]: expected integer, got true",
     ]
+    cities = {"type": "object", "properties": {"city": {"enum": ["北京", "上海"]}}, "additionalProperties": False}
+    assert schema_problems(cities, {"city": "巴黎", "x": 1}) == [
+        'input.city: "巴黎" is not one of ["北京", "上海"]',
+        "input: unexpected property 'x' (allowed: city)",
+    ]
+
+
+def test_tool_calls_skip_plain_string_turns() -> None:
+    history = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "call_1", "name": "get_weather", "input": {}}]},
+    ]
+    assert [c["id"] for c in helpers.ToolRun(final=None, history=history).tool_calls] == ["call_1"]
 
 
 def test_timeline_lists_every_step_in_order() -> None:
