@@ -110,13 +110,18 @@ class ReplayServer:
 
     @property
     def port(self) -> int:
+        """The port it listens on (the one the system picked when built with port=0)."""
         return int(self._httpd.server_address[1])
 
     @property
     def url(self) -> str:
+        """The base URL for a client: `ANTHROPIC_BASE_URL` or `base_url=`."""
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> ReplayServer:
+        """Serve in a background thread (daemon: it never keeps Python alive)."""
+        if self._thread is not None:
+            raise RuntimeError("This ReplayServer was already started; build a new one to serve again.")
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay-server", daemon=True)
         self._thread.start()
         return self
@@ -136,6 +141,7 @@ class ReplayServer:
         return self
 
     def _next_fault(self, headers: Any) -> Fault | None:
+        """The fault the request's header asks for, else the next queued one, else None."""
         asked = headers.get(FAULT_HEADER)
         if asked:
             return parse_fault(asked)[0]
@@ -143,13 +149,15 @@ class ReplayServer:
             return self.faults.pop(0) if self.faults else None
 
     def stop(self) -> None:
+        """Stop serving and free the port; streams in progress end at their next event. Safe to call twice."""
         self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
+        if self._thread is not None:  # shutdown() waits for serve_forever: without a thread it would wait forever
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
+        self._httpd.server_close()
 
     def __enter__(self) -> ReplayServer:
+        """Start serving; the `with` block's end stops it."""
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -235,6 +243,8 @@ class ReplayServer:
                 pacer = _Pacer(server.speed)
                 for event in response["events"]:
                     pacer.wait_until(float(event.get("at", 0.0)))
+                    if server._stopping.is_set():
+                        break  # stopped: end the stream here rather than play on after stop()
                     self.wfile.write(sse.encode_event(event))
                     self.wfile.flush()
                 self.close_connection = True

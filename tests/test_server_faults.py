@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -121,6 +122,34 @@ def test_listens_on_loopback_only_and_stops_cleanly() -> None:
     assert running._thread is not None and not running._thread.is_alive()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/messages", data=b"{}", timeout=2)
+
+
+def test_a_server_never_started_stops_and_frees_its_port() -> None:
+    """stop() without start() used to wait forever for a serve loop that never ran (it runs in a thread here,
+    so a regression fails the test instead of hanging the suite)."""
+    idle = ReplayServer()
+    port = idle.port
+    stopper = threading.Thread(target=idle.stop, daemon=True)
+    stopper.start()
+    stopper.join(timeout=30)
+    assert not stopper.is_alive(), "stop() hung on a server that was never started"
+    idle.stop()  # twice is fine
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/messages", data=b"{}", timeout=2)
+    with ReplayServer() as running, pytest.raises(RuntimeError, match="already started"):
+        running.start()
+
+
+def test_a_stream_in_progress_ends_when_the_server_stops() -> None:
+    running = ReplayServer(speed=1.0).start()  # recorded pace: the stream takes seconds to play
+    client = client_for(running, max_retries=0)
+    seen: list[str] = []
+    with client.messages.stream(**PARAMS) as stream:
+        for event in stream:  # the server closes the connection: the body just ends, before message_stop
+            seen.append(event.type)
+            if event.type == "content_block_delta" and len(seen) == 5:
+                running.stop()
+    assert "content_block_delta" in seen and "message_stop" not in seen
 
 
 # -- `python -m helpers serve` and other clients ---------------------------------------------------------
