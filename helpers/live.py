@@ -16,7 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .render import ERROR_STYLE, META_STYLE, TEXT_STYLE, THINKING_STYLE, TOOL_STYLE, MessageView, _in_ipython
+from .render import (
+    ERROR_STYLE,
+    META_STYLE,
+    TEXT_STYLE,
+    THINKING_STYLE,
+    TOOL_STYLE,
+    MessageView,
+    _in_ipython,
+    _usage_line,
+    as_plain,
+)
 
 MAX_UPDATES_PER_SECOND = 20.0
 """Per pane. Each update resends the pane's whole HTML, so the rate, not the token rate, sets the cost."""
@@ -52,6 +62,7 @@ class LiveBlock:
         return self.parts[0] if self.parts else ""
 
     def add(self, piece: str) -> None:
+        """Append a streamed piece; a text block becomes visible at its first non-blank piece."""
         self.parts.append(piece)
         if not self.visible and piece.strip("\n"):
             self.visible = True
@@ -84,6 +95,7 @@ class _Pane:
 
 
 def _tail(text: str, limit: int) -> tuple[str, int]:
+    """The last `limit` characters of `text`, and how many were left out before them."""
     return (text, 0) if len(text) <= limit else (text[-limit:], len(text) - limit)
 
 
@@ -144,9 +156,6 @@ class LiveView:
         self.out = out
         self.clock = clock
         self.blocks: list[LiveBlock] = []
-        self.model = ""
-        self.stop_reason: str | None = None
-        self.usage: dict[str, Any] = {}
         self.events = 0
         self.started = False
         self.ended = False
@@ -178,19 +187,11 @@ class LiveView:
         kind = _get(event, "type")
         if kind == "content_block_delta":  # by far the most frequent: first
             self._delta(event.index if not isinstance(event, dict) else event["index"], _get(event, "delta"))
-        elif kind == "message_start":
-            message = _get(event, "message")
-            self.model = str(_get(message, "model") or "")
         elif kind == "content_block_start":
             self._open(int(_get(event, "index")), _get(event, "content_block"))
         elif kind == "content_block_stop":
             self._close(int(_get(event, "index")))
-        elif kind == "message_delta":
-            self.stop_reason = _get(_get(event, "delta"), "stop_reason")
-            usage = _get(event, "usage")
-            if usage is not None:
-                self.usage = _plain(usage)
-        else:
+        elif kind not in ("message_start", "message_delta"):
             return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         self.events += 1
 
@@ -207,7 +208,7 @@ class LiveView:
         if self.mode == "widgets":
             self._end_widgets([MessageView(message)])
         elif self.mode == "print":
-            self._write(f"\n── end · {_summary(message)} ──\n")
+            self._write(f"\n── end · {_usage_line(as_plain(message) or {})} ──\n")
 
     def fail(self, reason: str, partial: Any = None) -> None:
         """End the live view after an interruption: keep what arrived and say clearly what happened."""
@@ -230,6 +231,7 @@ class LiveView:
         block = LiveBlock(index=index, type=str(_get(start, "type") or "?"))
         block.name = str(_get(start, "name") or "")
         block.id = str(_get(start, "id") or "")
+        block.signature = _get(start, "signature") or None  # MiniMax sends it later, as a signature_delta
         first = str(_get(start, "thinking") or _get(start, "text") or "")
         if first:
             block.add(first)
@@ -427,23 +429,9 @@ def end_widget(handle: Any, text: str) -> None:
 
 
 def _get(obj: Any, name: str) -> Any:
+    """`obj.name` for SDK events, `obj[name]` for dicts, None when absent."""
     if obj is None:
         return None
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
-
-
-def _plain(value: Any) -> dict[str, Any]:
-    if hasattr(value, "model_dump"):
-        return value.model_dump(exclude_none=True)
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def _summary(message: Any) -> str:
-    stop = _get(message, "stop_reason") or "-"
-    usage = _get(message, "usage")
-    tokens = ""
-    if usage is not None:
-        tokens = f" · tokens: {_get(usage, 'input_tokens')} in, {_get(usage, 'output_tokens')} out"
-    return f"{_get(message, 'model') or '?'} · stop: {stop}{tokens}"

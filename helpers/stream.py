@@ -80,6 +80,8 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     cut short raises `StreamInterrupted` with `.partial`.
     """
     check_params(client, params)
+    if view is not None and (view.events or view.ended):
+        raise ValueError("This LiveView already showed a turn: make a new LiveView() for each helpers.stream call.")
     view = view or LiveView(label=str(params["model"]))
     view.start()
     manager = None
@@ -121,6 +123,7 @@ class _TruncatedError(Exception):
 
 
 def _error_text(error: Exception) -> str:
+    """The server's own `type: message` from an API error's body, else the error's text."""
     body = getattr(error, "body", None)
     if isinstance(body, dict):
         inner = body.get("error") if isinstance(body.get("error"), dict) else body
@@ -130,6 +133,7 @@ def _error_text(error: Exception) -> str:
 
 
 def _raise(view: LiveView, manager: Any, reason: str, kind: str, cause: BaseException) -> None:
+    """End the view with what arrived and raise `StreamInterrupted` carrying it."""
     partial = _snapshot(manager, view) if manager is not None else {"role": "assistant", "content": []}
     view.fail(reason, partial)
     raise StreamInterrupted(reason, partial, kind) from cause

@@ -191,6 +191,26 @@ def test_long_blocks_send_only_their_end() -> None:
     assert "earlier characters" in html
 
 
+def test_a_live_view_shows_one_turn_only(capsys: pytest.CaptureFixture[str]) -> None:
+    view = LiveView(mode="print")
+    chunks = sse(message_events([{"type": "text", "pieces": ["Hi"]}]))
+    helpers.stream(client_for(chunks), view=view, model="MiniMax-M2.1", max_tokens=50, messages=[])
+    sent: list[Any] = []
+    client = client_for(chunks)
+    client._client.event_hooks["request"].append(sent.append)
+    with pytest.raises(ValueError, match="new LiveView"):
+        helpers.stream(client, view=view, model="MiniMax-M2.1", max_tokens=50, messages=[])
+    assert sent == [], "refused before anything was sent"
+    capsys.readouterr()
+
+
+def test_a_thinking_block_signed_at_its_start_shows_as_signed() -> None:
+    view = LiveView(mode="off")
+    start = {"type": "thinking", "thinking": "", "signature": "ab" * 32}
+    view.feed({"type": "content_block_start", "index": 0, "content_block": start})
+    assert view.partial_content() == [{"type": "thinking", "thinking": "", "signature": "ab" * 32}]
+
+
 def test_live_view_rejects_bad_settings() -> None:
     with pytest.raises(ValueError, match="mode"):
         LiveView(mode="fancy")
