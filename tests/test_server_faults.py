@@ -19,6 +19,7 @@ import anthropic
 import pytest
 from support import missing
 
+from helpers.__main__ import main as helpers_main
 from helpers.errors import explain
 from helpers.server import FAULT_HEADER, Fault, ReplayServer, parse_fault
 
@@ -181,6 +182,20 @@ def test_serve_help_lists_port_and_faults() -> None:
         [sys.executable, "-m", "helpers", "serve", "--help"], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0 and "--port" in done.stdout and "--fault" in done.stdout and "127.0.0.1" in done.stdout
+
+
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "http"], ["--speed", "-1"]])
+def test_serve_refuses_a_bad_port_or_speed_before_starting(args: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        helpers_main(["serve", *args])
+    assert exited.value.code == 2 and "is not a" in capsys.readouterr().err
+
+
+def test_serve_on_a_taken_port_says_so_without_a_traceback(capsys) -> None:
+    with ReplayServer() as taken:
+        assert helpers_main(["serve", "--port", str(taken.port)]) == 1
+    err = capsys.readouterr().err
+    assert f"Cannot listen on 127.0.0.1:{taken.port}" in err and "--port" in err and "Traceback" not in err
 
 
 def test_serve_answers_a_plain_http_client(served: str) -> None:
