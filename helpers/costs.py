@@ -10,15 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from .cassettes import DEFAULT_ROOT, iter_cassette_files, load
-from .usage import PRICE_SOURCE, PRICES_AS_OF, call_from_exchange
+from .usage import ASSUMED_PRICES, call_from_exchange, price_note
 
 
 def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
     """One row per recordings folder: calls, input and output tokens, estimated cost (US dollars)."""
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != "scratch") if root.is_dir() else []
     rows = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "scratch") if root.is_dir() else []:
-        row: dict[str, Any] = {"notebook": folder.name, "calls": 0, "input_tokens": 0, "output_tokens": 0}
-        row["cost_usd"] = 0.0
+    for folder in folders:
+        row: dict[str, Any] = {
+            "notebook": folder.name,
+            "calls": 0,
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cost_usd": 0.0,
+        }
         kinds: set[str] = set()
         for path in iter_cassette_files(folder):
             cassette = load(path)
@@ -54,10 +60,12 @@ def report(rows: list[dict[str, Any]]) -> str:
         f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}** | |"
     )
     lines.append("")
-    lines.append(f"Prices as of {PRICES_AS_OF} (US dollars per million tokens) from {PRICE_SOURCE}.")
+    lines.append(f"{price_note()} In US dollars; input tokens include cache reads and writes.")
+    lines.append(f"Not in the source, assumed equal to MiniMax-M2.1's: {'; '.join(ASSUMED_PRICES)}.")
     return "\n".join(lines)
 
 
 def main() -> int:
+    """`python -m helpers cost`: print the estimate for this checkout's recordings."""
     print(report(per_notebook()))
     return 0

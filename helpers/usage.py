@@ -33,6 +33,13 @@ PRICES: dict[str, dict[str, float]] = {
 Assumed equal to M2.1 (not listed): M2.1-lightning's input and cache prices, and all of M2's."""
 
 ASSUMED_PRICES = ("MiniMax-M2.1-lightning: input, cache_read, cache_write", "MiniMax-M2: all")
+"""The figures in `PRICES` that the source does not list (assumed equal to M2.1's), for reports to say so."""
+
+
+def price_note() -> str:
+    """When and where the prices come from: every table that shows a cost ends with it."""
+    return f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only."
+
 
 COLUMNS = (
     "call",
@@ -88,7 +95,9 @@ class Call:
 
 
 def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any], float | None, float | None]:
-    """Model, final usage, time to the first content delta and time of the last event, from a stream's events."""
+    """Model, final usage, time to the first content delta and time of the last event, from a stream's events.
+
+    A stream cut before its `message_delta` keeps `message_start`'s usage: its output tokens are unknown (0)."""
     model, usage, first, last = None, {}, None, None
     for event in events:
         data = event.get("data") if isinstance(event.get("data"), dict) else {}
@@ -102,8 +111,10 @@ def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, A
             usage = dict(message.get("usage") or {})
         elif kind == "content_block_delta" and first is None and at is not None:
             first = float(at)
-        elif kind == "message_delta" and data.get("usage"):
-            usage.update(data["usage"])  # the final usage is the one that counts (wire-format.md)
+        elif kind == "message_delta" and isinstance(data.get("usage"), dict):
+            # The final usage is the one that counts (wire-format.md); a null figure in it changes nothing,
+            # as in the SDK's own accumulation.
+            usage.update({name: value for name, value in data["usage"].items() if value is not None})
     return model, usage, first, last
 
 
@@ -134,7 +145,7 @@ def call_from_exchange(exchange: Mapping[str, Any], *, call: int = 1, client: in
         call=call,
         client=client,
         model=model,
-        stream=is_stream,
+        stream=is_stream or request.get("stream") is True,  # an error answering a stream request is still one
         status=status,
         ttft_s=round(ttft, 3) if ttft is not None else None,
         duration_s=round(duration, 3) if duration is not None else None,
@@ -166,6 +177,7 @@ class UsageLog:
             _SESSION.append(entry)
 
     def __len__(self) -> int:
+        """How many calls this client has logged."""
         return len(self.calls)
 
 
@@ -238,6 +250,7 @@ class CostSummary(Displayable):
 
     @property
     def total(self) -> float:
+        """The cost of every call in the summary, in US dollars."""
         return float(self.rows[-1]["cost_usd"])
 
     def text(self) -> str:
@@ -247,7 +260,7 @@ class CostSummary(Displayable):
                 f"{r['model']:24} {r['calls']:>5} {r['input_tokens']:>10} {r['output_tokens']:>10} "
                 f"{r['cost_usd']:>11.6f}"
             )
-        lines.append(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
+        lines.append(price_note())
         return "\n".join(lines)
 
     def html(self) -> str:
@@ -259,7 +272,7 @@ class CostSummary(Displayable):
             f"<td>{r['output_tokens']}</td><td>{r['cost_usd']:.6f}</td></tr>"
             for r in self.rows
         )
-        note = html.escape(f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only.")
+        note = html.escape(price_note())
         return f"<table><tr>{head}</tr>{body}</table><p><small>{note}</small></p>"
 
 

@@ -145,3 +145,43 @@ def test_every_shipped_recording_has_usage_the_log_can_read() -> None:
         if cassette.response["status"] == 200 and not cut_short:  # a dropped stream never reports its usage
             assert call.output_tokens > 0, f"{path} has no output tokens"
             assert call.model in helpers.SUPPORTED_MODELS, json.dumps(cassette.request["body"])[:80]
+
+
+def _stream_exchange(final_usage: dict) -> dict:
+    start = {"type": "message", "model": "MiniMax-M2.1", "usage": {"input_tokens": 50, "output_tokens": 0}}
+    events = [
+        {"event": "message_start", "at": 0.1, "data": {"type": "message_start", "message": start}},
+        {"event": "content_block_delta", "at": 0.4, "data": {"type": "content_block_delta", "index": 0}},
+        {"event": "message_delta", "at": 0.9, "data": {"type": "message_delta", "usage": final_usage}},
+    ]
+    return {"request": {"model": "MiniMax-M2.1", "stream": True}, "response": {"status": 200, "events": events}}
+
+
+def test_a_null_figure_in_the_final_usage_keeps_the_earlier_one() -> None:
+    """Some servers send `"input_tokens": null` in message_delta; like the SDK, the log keeps message_start's."""
+    call = usage_module.call_from_exchange(_stream_exchange({"input_tokens": None, "output_tokens": 12}))
+    assert (call.input_tokens, call.output_tokens, call.ttft_s, call.duration_s) == (50, 12, 0.4, 0.9)
+
+
+def test_a_cut_stream_keeps_the_start_usage_and_an_error_to_a_stream_request_is_a_stream_call() -> None:
+    exchange = _stream_exchange({})
+    exchange["response"]["events"] = exchange["response"]["events"][:2]  # cut before message_delta
+    cut = usage_module.call_from_exchange(exchange)
+    assert (cut.stream, cut.input_tokens, cut.output_tokens, cut.duration_s) == (True, 50, 0, 0.4)
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy (2064) (529)"}}
+    refused = usage_module.call_from_exchange(
+        {"request": {"model": "MiniMax-M2", "stream": True}, "response": {"status": 529, "body": error}}
+    )
+    assert (refused.stream, refused.status, refused.model, refused.cost_usd) == (True, 529, "MiniMax-M2", 0.0)
+
+
+def test_the_cost_report_gives_the_prices_date_source_and_assumptions() -> None:
+    from helpers import costs
+
+    rows = costs.per_notebook()
+    assert rows and all(r["calls"] > 0 for r in rows)
+    text = costs.report(rows)
+    assert usage_module.PRICES_AS_OF in text and usage_module.PRICE_SOURCE in text
+    assert all(assumed in text for assumed in usage_module.ASSUMED_PRICES)
+    total = sum(r["cost_usd"] for r in rows)
+    assert f"**{total:.4f}**" in text
