@@ -65,19 +65,28 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
 }
 
 
+_LARGEST = 10**300
+"""Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
+
+
 def calculate(expression: str) -> str:
-    """Arithmetic only (no names, no calls), so a model cannot run code through this tool."""
+    """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel."""
 
     def value(node: ast.AST) -> float:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return node.value
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-            if isinstance(node.op, ast.Pow) and abs(value(node.right)) > 100:
+            left, right = value(node.left), value(node.right)
+            if isinstance(node.op, ast.Pow) and abs(right) > 100:
                 raise ValueError("exponent too large")
-            return _OPERATORS[type(node.op)](value(node.left), value(node.right))
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
-            return _OPERATORS[type(node.op)](value(node.operand))
-        raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
+            result = _OPERATORS[type(node.op)](left, right)
+        elif isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+            result = _OPERATORS[type(node.op)](value(node.operand))
+        else:
+            raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
+        if isinstance(result, complex) or abs(result) > _LARGEST:
+            raise ValueError(f"{ast.unparse(node)!r} is too large (or not a real number)")
+        return result
 
     result = value(ast.parse(expression, mode="eval").body)
     return str(int(result)) if float(result).is_integer() else f"{result:.6g}"
@@ -194,11 +203,13 @@ class Playground:
     # -- what it shows ----------------------------------------------------------------------------
     def totals(self) -> dict[str, Any]:
         """Calls, tokens and estimated cost of every client this playground used."""
-        rows = [row for client in self._clients.values() for row in _rows(client)[self._already.get(id(client), 0) :]]
+        clients = {id(client): client for client in self._clients.values()}  # a factory may hand back one client
+        rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
         total = summarize(rows)[-1]
         return {k: total[k] for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
 
     def total_line(self) -> str:
+        """The running total as one line: calls, tokens and estimated cost."""
         t = self.totals()
         return (
             f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {t['input_tokens']:,} input and "
@@ -232,6 +243,7 @@ class Playground:
             return
         import ipywidgets as widgets
 
+        self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
         w["chat"] = widgets.HTML(value=self.html())
         w["model"] = widgets.Dropdown(options=list(config.SUPPORTED_MODELS), value=self.model, description="model")
@@ -283,14 +295,18 @@ class Playground:
             if w[name].value != getattr(self, name):
                 w[name].value = getattr(self, name)
 
-    def close(self) -> None:
-        """Replace the widgets by a plain line, then show the transcript and the usage total (what gets saved)."""
+    def _close_widgets(self) -> None:
+        """Replace the app's output by its plain line and close its widgets (nothing to do if not shown)."""
         if self._handle is not None:
             end_widget(self._handle, PLACEHOLDER)
             self._handle = None
         for widget in self._widgets.values():
             widget.close()
         self._widgets = {}
+
+    def close(self) -> None:
+        """Replace the widgets by a plain line, then show the transcript and the usage total (what gets saved)."""
+        self._close_widgets()
         if _in_ipython():
             from IPython.display import display
 
@@ -301,12 +317,14 @@ class Playground:
 
 
 def _rows(client: Any) -> list[dict[str, Any]]:
+    """The client's usage log as rows for `usage.summarize`."""
     from dataclasses import asdict
 
     return [asdict(call) for call in log_of(client).calls]
 
 
 def _answer(message: Any) -> str:
+    """A message's answer text, without its thinking."""
     return "".join(b.text for b in message.content if b.type == "text").strip()
 
 
@@ -326,6 +344,7 @@ def _checked_region(region: str) -> str:
 
 
 def _error_html(error: Exception) -> str:
+    """An error as the app's status line shows it (a replay miss says how to chat live)."""
     from .transport import NotRecordedError
 
     if isinstance(error, NotRecordedError):

@@ -94,11 +94,20 @@ def test_a_region_switch_uses_that_regions_client(clean_env: Path) -> None:
     assert made == ["global", "cn"]
 
 
+def test_a_factory_that_reuses_the_client_is_counted_once(clean_env: Path) -> None:
+    client = helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True)
+    app = helpers.Playground(client, client_factory=lambda region: client)
+    app.send(RECORDED[0]["text"])
+    app.settings(region="cn")
+    assert app.client is client
+    assert app.totals()["calls"] == 1
+
+
 def test_calculate_is_arithmetic_only() -> None:
     assert playground.calculate("1200 / 100") == "12"
     assert playground.calculate("(2 + 3) * -4") == "-20"
     assert playground.calculate("1 / 3") == "0.333333"
-    for bad in ("__import__('os')", "x + 1", "2 ** 1000"):
+    for bad in ("__import__('os')", "x + 1", "2 ** 1000", "(((10**100)**100)**100)**100", "True + 1", "(-8) ** 0.5"):
         with pytest.raises(ValueError):
             playground.calculate(bad)
 

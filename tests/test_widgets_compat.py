@@ -166,5 +166,6 @@ def test_live_stream_view_leaves_no_widget_in_the_notebook(published: Any) -> No
 def test_playground_leaves_no_widget_in_the_notebook(clean_env: Path, published: Any) -> None:
     app = helpers.Playground(helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True))
     app.show()
+    app.show()  # shown twice: the first app must not stay behind as a widget either
     app.close()
     assert_no_widget_is_left(published)
