@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -91,3 +92,34 @@ def test_budget_check_on_recorded_responses(clean_env: Path) -> None:
 def test_feedback_renders_as_text_and_html() -> None:
     feedback = helpers.check("01.1", lambda m: "")
     assert "not yet" in feedback.text() and "<li" in feedback._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("exercise", "answer"),
+    [
+        ("03.1", {"name": "convert_currency", "input_schema": {"type": "object", "properties": ["amount"]}}),
+        ("03.1", {"name": "convert_currency", "input_schema": {"type": "object", "properties": {"amount": "number"}}}),
+        ("03.2", lambda response, functions: {"role": "user", "content": ["5", "oops", "?"]}),
+        ("03.2", "not a function"),
+        ("04.1", "not a function"),
+        ("05.1", lambda params: {**params, "extra_body": ["temperature", 0.7]}),
+    ],
+)
+def test_a_malformed_answer_gets_feedback_not_a_traceback(exercise: str, answer: object) -> None:
+    feedback = helpers.check(exercise, answer)
+    assert not feedback.passed and feedback.missing and all(m for m in feedback.missing)
+
+
+def test_follow_up_check_says_what_to_pass_when_given_the_wrong_things() -> None:
+    first = {"role": "user", "content": "Plan a trip."}
+    followup = SimpleNamespace(history=[first, {"role": "user", "content": [{"type": "text", "text": 5}]}])
+    feedback = helpers.check("04.2", followup, None)
+    assert not feedback.passed and "helpers.check('04.2', followup, run)" in feedback.missing[0]
+    partial = helpers.check("04.2", followup, SimpleNamespace(history=[first]))  # no .final; text not a str
+    assert not partial.passed and any("answer" in m for m in partial.missing)
+    assert any(m.startswith("Append") for m in partial.missing)
+
+
+def test_a_non_function_is_named_for_what_it_is() -> None:
+    feedback = helpers.check("03.2", 42)
+    assert feedback.missing == ["Pass your function itself: helpers.check('03.2', f)."]

@@ -29,6 +29,7 @@ class Feedback(Displayable):
 
     @property
     def passed(self) -> bool:
+        """True when nothing is missing."""
         return not self.missing
 
     def ok(self, condition: bool, right: str, missing: str) -> bool:
@@ -62,13 +63,18 @@ def exercise(exercise_id: str) -> Callable[[Callable[..., Feedback]], Callable[.
     return register
 
 
+def call_answer(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
+    """Run a learner's function: (its result, None), or (None, "TypeError: ...") when it raised."""
+    try:
+        return function(*args), None
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
 def _load_all() -> None:
+    """Import every notebook's checks, so that each registers its exercises."""
     for name in _MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def check(exercise_id: str, *args: Any, **kwargs: Any) -> Feedback:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..render import as_plain
-from . import Feedback, exercise
+from . import Feedback, call_answer, exercise
 
 _SIGNATURE = "5f3c9a0b" * 8
 _THINKING = {"type": "thinking", "thinking": "Let me think.", "signature": _SIGNATURE}
@@ -31,14 +31,6 @@ _SAMPLES: list[tuple[str, dict[str, Any], str]] = [
         "One. Two.",
     ),
 ]
-
-
-def _call(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
-    """Run the learner's function; an exception becomes a readable note instead of a traceback."""
-    try:
-        return function(*args), None
-    except Exception as error:
-        return None, f"{type(error).__name__}: {error}"
 
 
 def _message(data: dict[str, Any]) -> Any:
@@ -64,7 +56,7 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
     if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('01.1', f)"):
         return feedback
     for label, sample, expected in _SAMPLES:
-        result, error = _call(function, _message(sample))
+        result, error = call_answer(function, _message(sample))
         if error:
             feedback.ok(False, "", f"{label}: your function raised {error}")
             continue
@@ -89,7 +81,7 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     history = [{"role": "user", "content": "Hi!"}]
     original = copy.deepcopy(history)
     response = _message(_SAMPLES[0][1])
-    result, error = _call(function, history, response, "And now?")
+    result, error = call_answer(function, history, response, "And now?")
     if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
         return feedback
     if not feedback.ok(isinstance(result, list), "it returns a list", "return a list of messages"):
@@ -129,11 +121,12 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
 
 
 def _user_text(message: dict[str, Any]) -> str:
+    """The text of a user message, whether its content is a string or a list of text blocks."""
     content = message.get("content")
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(b.get("text", "") for b in content if isinstance(b, dict))
+        return "".join(b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str))
     return ""
 
 

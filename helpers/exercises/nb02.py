@@ -87,4 +87,5 @@ def keep_what_arrived(error: Any, kept_text: str) -> Feedback:
 
 
 def _field(block: Any, name: str) -> Any:
+    """A field of a content block, whether it is a dict or an SDK object."""
     return block.get(name) if isinstance(block, Mapping) else getattr(block, name, None)

@@ -55,6 +55,9 @@ def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
 def check_history_problems(function: Callable[..., Any]) -> Feedback:
     """Empty list for a good history; at least one problem for each broken one."""
     feedback = Feedback("04.1", "find what is wrong in a history")
+    if not callable(function):
+        feedback.ok(False, "", "Pass your function itself: helpers.check('04.1', f).")
+        return feedback
     try:
         good = function(copy.deepcopy(_GOOD))
     except Exception as error:
@@ -88,9 +91,10 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     feedback = Feedback("04.2", "continue the conversation with its thinking intact")
     history = getattr(followup, "history", None)
     if not feedback.ok(
-        isinstance(history, list),
+        isinstance(history, list) and isinstance(getattr(run, "history", None), list),
         "you passed what run_tools returned",
-        "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
+        "Pass both runs: helpers.check('04.2', followup, run), where followup = helpers.run_tools(client, ..., "
+        "messages=run.history + [follow-up message]).",
     ):
         return feedback
     earlier = as_plain(run.history)
@@ -101,16 +105,25 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
         "Start messages with run.history exactly as it is: do not rebuild or filter its blocks.",
     )
     asked = as_plain(history[n]) if len(history) > n else {}
+    asked = asked if isinstance(asked, dict) else {}
     content = asked.get("content")
-    text = content if isinstance(content, str) else " ".join(b.get("text", "") for b in content or [])
+    blocks = content if isinstance(content, list) else []
+    text = content if isinstance(content, str) else " ".join(_text_of(b) for b in blocks)
     feedback.ok(
         asked.get("role") == "user" and text.strip() == FOLLOW_UP,
         "the follow-up question comes right after it",
         f"Append {{'role': 'user', 'content': {FOLLOW_UP!r}}} after run.history.",
     )
+    final = getattr(followup, "final", None)
     feedback.ok(
-        followup.final.stop_reason == "end_turn" and bool(followup.text),
+        getattr(final, "stop_reason", None) == "end_turn" and bool(getattr(followup, "text", "")),
         "the model answered",
         "The run should end with an answer (stop_reason 'end_turn').",
     )
     return feedback
+
+
+def _text_of(block: Any) -> str:
+    """A text block's text; empty for anything else."""
+    text = block.get("text") if isinstance(block, dict) else None
+    return text if isinstance(text, str) else ""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..compat import check_request
-from . import Feedback, exercise
+from . import Feedback, call_answer, exercise
 
 _REQUEST: dict[str, Any] = {
     "model": "MiniMax-M2.1",
@@ -45,13 +45,6 @@ def _body(status: int, kind: str, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": message, "http_code": str(status)}}
 
 
-def _call(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
-    try:
-        return function(*args), None
-    except Exception as error:
-        return None, f"{type(error).__name__}: {error}"
-
-
 @exercise("05.1")
 def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feedback:
     """Exercise 05.1: `function(params)` returns messages.create arguments MiniMax serves as meant, on any SDK."""
@@ -59,13 +52,14 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
     if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('05.1', f)"):
         return feedback
     given = copy.deepcopy(_REQUEST)
-    result, error = _call(function, given)
+    result, error = call_answer(function, given)
     if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
         return feedback
     if not feedback.ok(isinstance(result, dict), "it returns a dict", "return a dict of messages.create arguments"):
         return feedback
     feedback.ok(given == _REQUEST, "the request you were given is unchanged", "build a new dict; do not change params")
-    extra = result.get("extra_body") or {}
+    extra = result.get("extra_body")
+    extra = extra if isinstance(extra, dict) else {}
     feedback.ok(
         "temperature" not in result
         and "top_p" not in result
@@ -91,7 +85,7 @@ def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
     if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('05.2', f)"):
         return feedback
     for label, status, kind, message, expected in _ERRORS:
-        result, error = _call(function, _body(status, kind, message))
+        result, error = call_answer(function, _body(status, kind, message))
         if error:
             feedback.ok(False, "", f"{label}: your function raised {error}")
             continue
