@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from . import project
 
@@ -20,6 +21,7 @@ _CLIENT_LINE = re.compile(r"^client = helpers\.get_client\(.*\)\s*$")
 
 
 def repository_root() -> Path:
+    """The checkout this package sits in: notebook paths in badges are relative to it."""
     return Path(__file__).resolve().parent.parent
 
 
@@ -83,10 +85,10 @@ def expected_title_cell(relative: str, current: str) -> str:
     return "\n".join([*head, "", wanted, *([""] if rest and rest[0].strip() else []), *rest])
 
 
-def _cells(nb: object) -> tuple[object | None, object | None]:
-    cells = nb.cells  # type: ignore[attr-defined]
-    markdown = next((c for c in cells if c.cell_type == "markdown"), None)
-    code = next((c for c in cells if c.cell_type == "code"), None)
+def _cells(nb: Any) -> tuple[Any, Any]:
+    """The notebook's first markdown cell (title and badge) and first code cell (setup), or None for each."""
+    markdown = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    code = next((c for c in nb.cells if c.cell_type == "code"), None)
     return markdown, code
 
 
@@ -101,14 +103,14 @@ def check_notebook(path: Path, *, fix: bool = False) -> list[str]:
     found: list[str] = []
     if markdown is None or code is None:
         return [f"{relative}: needs a title cell and a setup cell"]
-    title = expected_title_cell(relative, markdown.source)  # type: ignore[attr-defined]
-    if title != markdown.source:  # type: ignore[attr-defined]
+    title = expected_title_cell(relative, markdown.source)
+    if title != markdown.source:
         found.append(f"{relative}: the Open-in-Colab badge is missing or does not point at {relative}")
-        markdown.source = title  # type: ignore[attr-defined]
-    setup = expected_setup(path, code.source)  # type: ignore[attr-defined]
-    if setup != code.source:  # type: ignore[attr-defined]
+        markdown.source = title
+    setup = expected_setup(path, code.source)
+    if setup != code.source:
         found.append(f"{relative}: the first code cell differs from the shared setup cell")
-        code.source = setup  # type: ignore[attr-defined]
+        code.source = setup
     if fix and found:
         nbformat.write(nb, path)
     return found
@@ -125,8 +127,12 @@ def main(names: list[str], *, check: bool = False) -> int:
     """`python -m helpers badges [--check] [names]`: rewrite (or only list) what disagrees with project.py."""
     from .notebooks import notebook_paths
 
+    paths = notebook_paths(names)
+    if not paths:
+        print(f"No notebook matches {', '.join(names)}: give part of a notebook's file name, or nothing for all.")
+        return 1
     changed = 0
-    for path in notebook_paths(names):
+    for path in paths:
         found = check_notebook(path, fix=not check)
         for line in found:
             print(("differs: " if check else "rewrote: ") + line)

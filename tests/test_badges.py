@@ -71,3 +71,9 @@ def test_check_mode_reports_and_changes_nothing(tmp_path: Path, monkeypatch, cap
     assert badges.main([], check=True) == 1
     assert "differs: notebooks/09_y.ipynb" in capsys.readouterr().out
     assert path.read_text() == before
+
+
+def test_a_name_that_matches_no_notebook_is_an_error(capsys) -> None:
+    """`python -m helpers badges 07_typo` used to say 'All notebooks already agree' and exit 0."""
+    assert badges.main(["no-such-notebook"]) == 1
+    assert "No notebook matches no-such-notebook" in capsys.readouterr().out
