@@ -13,9 +13,8 @@ from typing import Any
 
 from .display import Displayable
 from .live import display_widget, end_widget, widgets_available
-from .render import META_STYLE, as_plain, block_html, block_text
+from .render import META_STYLE, _blocks, as_plain, block_html, block_text
 
-ICONS = {"thinking": "💭", "text": "✅", "tool_use": "🔧", "tool_result": "↩️"}
 LIVE_PLACEHOLDER = "(live timeline: it ran here; the saved timeline is below)"
 """The text the live widget leaves in a saved notebook, and what a fresh run's widget says in text/plain."""
 STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
@@ -23,10 +22,20 @@ NUMBER_STYLE = "min-width:2.2em;color:#6b7280;font-family:monospace;padding-top:
 
 
 def _usage(response: Any) -> str:
-    usage = as_plain(response).get("usage") or {}
+    """A model call's stop reason and tokens, for its heading."""
+    plain = as_plain(response)
+    usage = plain.get("usage") or {}
     return (
-        f"stop: {as_plain(response).get('stop_reason')} · tokens: {usage.get('input_tokens', 0)} in, "
+        f"stop: {plain.get('stop_reason')} · tokens: {usage.get('input_tokens', 0)} in, "
         f"{usage.get('output_tokens', 0)} out"
+    )
+
+
+def _step_html(number: str, block: Mapping[str, Any]) -> str:
+    """One numbered step: the same in the static timeline and the live one."""
+    return (
+        f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
+        f'<div style="flex:1">{block_html(block)}</div></div>'
     )
 
 
@@ -43,15 +52,12 @@ class Timeline(Displayable):
         first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
         question = self.history[first_answer - 1] if first_answer else None
         if question is not None:
-            content = question.get("content")
-            blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
-            out.append(("question", blocks))
+            out.append(("question", _blocks(question.get("content"))))
         turn = 0
         # responses belong to the last model calls: a history that was continued holds earlier ones too
         skipped = sum(m.get("role") == "assistant" for m in self.history) - len(self.responses)
         for message in self.history[first_answer:]:
-            content = message.get("content")
-            blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content or [])
+            blocks = _blocks(message.get("content"))
             if message.get("role") == "assistant":
                 heading = f"model call {turn + 1}"
                 if 0 <= turn - skipped < len(self.responses):
@@ -91,10 +97,7 @@ class Timeline(Displayable):
                 if heading != "question":
                     step += 1
                     number = f"{step}."
-                parts.append(
-                    f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
-                    f'<div style="flex:1">{block_html(block)}</div></div>'
-                )
+                parts.append(_step_html(number, block))
         parts.append("</div>")
         return "".join(parts)
 
@@ -133,11 +136,7 @@ class LiveTimeline:
         if self._widget is None:
             print(f"{len(self.blocks):>2}. {block_text(plain)}")
             return
-        items = "".join(
-            f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{i}.</div><div style="flex:1">{block_html(b)}'
-            "</div></div>"
-            for i, b in enumerate(self.blocks, start=1)
-        )
+        items = "".join(_step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
         self._widget.value = f'<div class="minimax-timeline">{items}</div>'
 
     def finish(self, run: Any = None) -> None:
