@@ -91,11 +91,13 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     feedback = Feedback("04.2", "continue the conversation with its thinking intact")
     history = getattr(followup, "history", None)
     if not feedback.ok(
-        isinstance(history, list) and isinstance(getattr(run, "history", None), list),
+        isinstance(history, list),
         "you passed what run_tools returned",
-        "Pass both runs: helpers.check('04.2', followup, run), where followup = helpers.run_tools(client, ..., "
-        "messages=run.history + [follow-up message]).",
+        "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
     ):
+        return feedback
+    if not isinstance(getattr(run, "history", None), list):
+        feedback.ok(False, "", "Pass the earlier run second: helpers.check('04.2', followup, run).")
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
