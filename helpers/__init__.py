@@ -17,7 +17,7 @@ from .playground import Playground
 from .render import MessageView, conversation, show
 from .stream import StreamInterrupted, stream
 from .timeline import LiveTimeline, timeline
-from .tools import MaxTurnsError, ToolRun, run_tools
+from .tools import MaxTurnsError, ToolRun, TruncatedToolCallError, run_tools
 from .transport import NotRecordedError
 from .usage import cost_summary, usage
 
@@ -37,6 +37,7 @@ __all__ = [
     "RequestNotSupportedError",
     "StreamInterrupted",
     "ToolRun",
+    "TruncatedToolCallError",
     "check",
     "check_request",
     "conversation",

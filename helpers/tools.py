@@ -33,6 +33,22 @@ class MaxTurnsError(RuntimeError):
         )
 
 
+class TruncatedToolCallError(RuntimeError):
+    """A turn ran out of `max_tokens` while writing a tool call, so its input may be cut off and the call
+    was not run. `history` stops before that turn, so the loop can be run again with a larger budget."""
+
+    def __init__(self, turn: int, history: list[dict[str, Any]], responses: list[Any]) -> None:
+        self.turn = turn
+        self.history = history
+        self.responses = responses
+        names = ", ".join(b.name for b in responses[-1].content if b.type == "tool_use")
+        super().__init__(
+            f"Model call {turn} stopped at max_tokens while writing a tool call ({names}): its input may be cut "
+            "off, so it was not run. Thinking counts against max_tokens: raise it and run again, e.g. "
+            "run_tools(client, messages=error.history, ..., max_tokens=4000)."
+        )
+
+
 @dataclass
 class ToolRun:
     """What `run_tools` returns: the final message, the whole history (ready to extend and send again),
@@ -293,6 +309,8 @@ def run_tools(
             if on_step:
                 on_step(block)
         calls = [block for block in content if block["type"] == "tool_use"]
+        if calls and response.stop_reason == "max_tokens":
+            raise TruncatedToolCallError(turn, history[:-1], responses)
         if response.stop_reason != "tool_use" or not calls:
             return ToolRun(response, history, responses)
         results = []

@@ -13,7 +13,7 @@ import pytest
 import helpers
 from helpers.sse import encode_event
 from helpers.synth import message_body, stream_events
-from helpers.tools import MaxTurnsError, collect_tools, run_tools, schema_problems
+from helpers.tools import MaxTurnsError, TruncatedToolCallError, collect_tools, run_tools, schema_problems
 from helpers.transport import httpx_module, make_http_client
 
 MODEL = "MiniMax-M2.1"
@@ -294,3 +294,27 @@ def test_timeline_of_a_continued_run_puts_each_usage_on_its_own_model_call() -> 
     text = helpers.timeline(run).text()
     assert "── model call 1 ──" in text, "the earlier call's usage is not in this run's responses"
     assert f"model call 2 · stop: end_turn · tokens: {run.final.usage.input_tokens} in" in text
+
+
+def test_a_tool_call_cut_by_max_tokens_is_not_run() -> None:
+    ran: list[str] = []
+
+    def lookup(city: str) -> str:
+        """Look a city up.
+
+        Args:
+            city: The city.
+        """
+        ran.append(city)
+        return city
+
+    model = ScriptedModel(
+        {"thinking": "Look it up.", "tool_calls": [call("lookup", {"city": "Par"})], "stop_reason": "max_tokens"}
+    )
+    with pytest.raises(
+        TruncatedToolCallError, match="stopped at max_tokens while writing a tool call \\(lookup\\)"
+    ) as error:
+        run_tools(model.client(), messages=ask("Where?"), tools=[lookup], model=MODEL, max_tokens=50)
+    assert ran == [], "a possibly cut-off call must not run"
+    assert error.value.history == ask("Where?"), "the history stops before the cut turn, ready to run again"
+    assert error.value.turn == 1 and len(error.value.responses) == 1
