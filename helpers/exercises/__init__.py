@@ -37,6 +37,13 @@ class Feedback(Displayable):
         (self.right if condition else self.missing).append(right if condition else missing)
         return condition
 
+    def needs_function(self, function: object) -> bool:
+        """True when `function` is callable; else record how to pass it, so the check can stop early."""
+        if callable(function):
+            return True
+        self.missing.append(f"Pass your function itself: helpers.check('{self.exercise}', f).")
+        return False
+
     def text(self) -> str:
         head = f"Exercise {self.exercise} · {self.title}: " + ("all done ✅" if self.passed else "not yet ❌")
         lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]

@@ -55,8 +55,7 @@ def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
 def check_history_problems(function: Callable[..., Any]) -> Feedback:
     """Empty list for a good history; at least one problem for each broken one."""
     feedback = Feedback("04.1", "find what is wrong in a history")
-    if not callable(function):
-        feedback.ok(False, "", "Pass your function itself: helpers.check('04.1', f).")
+    if not feedback.needs_function(function):
         return feedback
     try:
         good = function(copy.deepcopy(_GOOD))
