@@ -32,6 +32,17 @@ def rainbow_params() -> dict[str, Any]:
     }
 
 
+def stream_the_dropped_haiku(client: anthropic.Anthropic) -> Any:
+    """The request whose recording (02_streaming) is cut mid-answer: helpers.stream must raise on it."""
+    return helpers.stream(
+        client,
+        model="MiniMax-M2.1",
+        max_tokens=800,
+        system=SYSTEM,
+        messages=[{"role": "user", "content": [{"type": "text", "text": HAIKU}]}],
+    )
+
+
 def sse(events: list[dict[str, Any]]) -> list[bytes]:
     return [f"event: {e['type']}\ndata: {json.dumps(e, ensure_ascii=False)}\n\n".encode() for e in events]
 
@@ -223,15 +234,8 @@ def test_live_view_rejects_bad_settings() -> None:
 
 def test_dropped_stream_keeps_the_partial_message(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     client = helpers.get_client(recordings="02_streaming", mode="replay", quiet=True)
-    content = [{"type": "text", "text": HAIKU}]
     with pytest.raises(StreamInterrupted) as caught:
-        helpers.stream(
-            client,
-            model="MiniMax-M2.1",
-            max_tokens=800,
-            system=SYSTEM,
-            messages=[{"role": "user", "content": content}],
-        )
+        stream_the_dropped_haiku(client)
     error = caught.value
     assert error.kind == "connection"
     assert [b.type for b in error.partial.content] == ["thinking", "text"]
@@ -338,13 +342,7 @@ def test_exercise_checks_pass_on_right_answers_only(clean_env: Path, capsys: pyt
     assert not helpers.check("02.1", {}, "").passed
 
     with pytest.raises(StreamInterrupted) as caught:
-        helpers.stream(
-            client,
-            model="MiniMax-M2.1",
-            max_tokens=800,
-            system=SYSTEM,
-            messages=[{"role": "user", "content": [{"type": "text", "text": HAIKU}]}],
-        )
+        stream_the_dropped_haiku(client)
     kept = "".join(b.text for b in caught.value.partial.content if b.type == "text")
     assert helpers.check("02.2", caught.value, kept).passed
     assert not helpers.check("02.2", caught.value, "").passed
