@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from helpers.notebooks import replay_environment
+    from devtools.notebooks import replay_environment
 
     env = replay_environment()
     os.environ.clear()

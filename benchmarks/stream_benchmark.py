@@ -5,7 +5,7 @@
 Prints: the kernel's CPU cost of helpers.stream with live widgets against plain iteration of the SDK stream
 (ratio), the widget updates sent per second of stream, replay pace accuracy at speed 1, and the time of
 `import helpers` against `import anthropic`. The recording is generated at run time into a temporary folder
-(synthesized with helpers.synth, never written to data/cassettes). Figures, not pass/fail: nothing is timed
+(synthesized with devtools.synth, never written to data/cassettes). Figures, not pass/fail: nothing is timed
 in the test suite.
 """
 
@@ -23,8 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.cassettes import Cassette, file_name  # noqa: E402
-from helpers.synth import estimate_tokens, message_body, stream_events  # noqa: E402
+from devtools.synth import estimate_tokens, message_body, stream_events  # noqa: E402
+from helpers._replay.cassettes import Cassette, file_name  # noqa: E402
 
 RECORDED_TPS = 4000.0
 """Tokens per second of the benchmark stream: far above any model so 20,000+ deltas play in about 15 s."""
@@ -71,7 +71,7 @@ sys.path.insert(0, {root!r})
 os.environ["MINIMAX_CASSETTES"] = {cassettes!r}
 import helpers
 from helpers.live import LiveView
-from helpers.synth import estimate_tokens
+from devtools.synth import estimate_tokens
 PARAMS = dict(model="MiniMax-M2.1", max_tokens=100_000, messages=[{{"role": "user", "content": {prompt!r}}}])
 
 def plain(client):

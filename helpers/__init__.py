@@ -1,54 +1,64 @@
-"""Helpers for the MiniMax + Anthropic SDK notebooks: pick the endpoint and key, build the client, record
-and replay responses, and show messages with thinking kept apart from the answer.
+"""Helpers for the MiniMax + Anthropic SDK notebooks: this file is their index.
 
+Each name below is grouped by the notebook that teaches it, with the module that holds it, so a learner can
+open that file and read how it works. `helpers._replay` (recordings) is machinery no notebook needs opened.
 Importing this package is cheap: widgets, pandas and IPython load only when a function needs them.
 """
 
 from __future__ import annotations
 
-from .cassettes import Cassette, CassetteLibrary
-from .client import describe, detect_region, get_client
+# 01 quick start: what replay raises for a request no recording holds (_replay/cassettes.py)
+from ._replay.cassettes import NotRecordedError
+
+# 01 quick start: what every call cost, and a summary per model (billing.py)
+from .billing import cost_summary, usage
+
+# 01 quick start: a client for MiniMax, live with a key or on recordings without one (client.py)
+from .client import REGIONS, SUPPORTED_MODELS, ConfigError, describe, get_client
+
+# 05 parameters and errors: checks before sending, and what an error means (compat.py, errors.py)
 from .compat import RequestNotSupportedError, check_request
-from .config import REGIONS, SUPPORTED_MODELS, ConfigError
 from .errors import explain
-from .exercises import Feedback, check
-from .live import LiveView
+
+# every notebook: check an exercise answer (exercises/)
+from .exercises import check
+
+# 04 interleaved thinking: each thinking, call and result as it happens (live.py)
+from .live import LiveTimeline, LiveView
+
+# 06 chat playground: a chat app over one history (playground.py)
 from .playground import Playground
-from .render import MessageView, conversation, show
-from .stream import StreamInterrupted, stream
-from .timeline import LiveTimeline, timeline
-from .tools import MaxTurnsError, ToolRun, TruncatedToolCallError, run_tools
-from .transport import NotRecordedError
-from .usage import cost_summary, usage
+
+# 01 quick start: a message with its thinking folded apart from the answer (show.py)
+from .show import conversation, show
+
+# 02 streaming: stream a turn with a live view, and the error a cut stream raises (streaming.py, live.py)
+from .streaming import StreamInterrupted, stream
+
+# 03 tool use: the tool loop and the two ways it stops early (tools.py)
+from .tools import MaxTurnsError, TruncatedToolCallError, run_tools
 
 __all__ = [
     "REGIONS",
     "SUPPORTED_MODELS",
-    "Cassette",
-    "CassetteLibrary",
     "ConfigError",
-    "Feedback",
     "LiveTimeline",
     "LiveView",
     "MaxTurnsError",
-    "MessageView",
     "NotRecordedError",
     "Playground",
     "RequestNotSupportedError",
     "StreamInterrupted",
-    "ToolRun",
     "TruncatedToolCallError",
     "check",
     "check_request",
     "conversation",
     "cost_summary",
     "describe",
-    "detect_region",
     "explain",
     "get_client",
     "run_tools",
     "show",
     "stream",
-    "timeline",
     "usage",
 ]

@@ -1,6 +1,6 @@
 """What MiniMax's Anthropic-compatible endpoint supports, as one table, and the checks made from it.
 
-`PARAMETERS` and `CONTENT_TYPES` restate the spec's compatibility tables (with the wire-format notes where
+`PARAMETERS` and `CONTENT_TYPES` restate the spec's compatibility tables (with the sources (docs/sources.md) where
 they are more precise). `check_request(**params)` reads them and returns findings as data; `enforce(body)`
 is what the client from `get_client` runs on every request before it is sent: errors raise, warnings and
 notes are shown once per parameter per process. Notebook 05 builds its tables from the same data.
@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import anthropic
 
-from .config import SUPPORTED_MODELS
+from .models import TAUGHT_MODELS as SUPPORTED_MODELS
 
 Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
 Level = Literal["error", "warning", "note"]

@@ -1,7 +1,7 @@
 """`helpers.explain(error)`: what an error from MiniMax (or from the way to it) means, and what to do next.
 
 MiniMax puts a numeric code at the end of its error message, e.g. `"invalid api key (2049)"` (see
-shared/spec/wire-format.md, Errors). The code, with the HTTP status, tells a quota wall (2056) from a
+docs/sources.md, Errors). The code, with the HTTP status, tells a quota wall (2056) from a
 transient rate limit (1002), or a wrong key from a key of the other region. Unknown errors are shown as
 they are, never hidden.
 """
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import config
-from .display import Displayable
+from .client import REGIONS, region_of_url
+from .show import Displayable
 
 _CODE = re.compile(r"\((\d{3,5})\)")
 
@@ -108,7 +108,7 @@ def _region_of_request(error: Any) -> tuple[str | None, str | None]:
     if not url:
         return None, None
     host = re.sub(r"^https?://", "", url).split("/", 1)[0]
-    return config.region_of_url(url), host
+    return region_of_url(url), host
 
 
 def _retries_taken(error: Any) -> int | None:
@@ -137,8 +137,8 @@ def _auth(status: int | None, code: int | None, message: str, error: Any) -> Exp
             code,
             message,
         )
-    if region in config.REGIONS:
-        other = next(name for name in config.REGIONS if name != region)
+    if region in REGIONS:
+        other = next(name for name in REGIONS if name != region)
         where = f"The request went to the {region!r} region ({host})."
         step = (
             f"If your key comes from the {other!r} console, use region={other!r} (or MINIMAX_REGION={other}, "

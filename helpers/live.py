@@ -2,7 +2,7 @@
 
 In a notebook with ipywidgets (7.7.1 as on Colab, or 8.x) it draws a pane per content block and sends at
 most `max_rate` updates a second per pane; when the turn ends the widget output is replaced by a plain line
-and the static `helpers.show` view, so a saved notebook holds no widget (see wire-format.md). Elsewhere it
+and the static `helpers.show` view, so a saved notebook holds no widget (see docs/sources.md). Elsewhere it
 prints the thinking and the text as they come, with clear markers.
 """
 
@@ -12,11 +12,11 @@ import html
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from .render import (
+from .show import (
     ERROR_STYLE,
     META_STYLE,
     TEXT_STYLE,
@@ -24,8 +24,11 @@ from .render import (
     TOOL_STYLE,
     MessageView,
     _in_ipython,
+    _step_html,
     _usage_line,
     as_plain,
+    block_text,
+    timeline,
 )
 
 MAX_UPDATES_PER_SECOND = 20.0
@@ -435,3 +438,48 @@ def _get(obj: Any, name: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
+
+
+# -- the live timeline of a tool conversation (notebook 04) --------------------------------------------------
+
+LIVE_PLACEHOLDER = "(live timeline: it ran here; the saved timeline is below)"
+"""The text the live widget leaves in a saved notebook, and what a fresh run's widget says in text/plain."""
+
+
+class LiveTimeline:
+    """Shows each step in a widget as it happens (`run_tools(..., on_step=live.add)`), then `finish(run)`
+    swaps the widget for the static timeline, which is what a saved notebook keeps. Outside a notebook, or
+    without ipywidgets, each step is printed instead."""
+
+    def __init__(self) -> None:
+        self.blocks: list[dict[str, Any]] = []
+        self._widget: Any = None
+        self._handle: Any = None
+        if not widgets_available():
+            return
+        import ipywidgets
+
+        self._widget = ipywidgets.HTML(value="")
+        self._handle = display_widget(self._widget, LIVE_PLACEHOLDER)
+
+    def add(self, block: Mapping[str, Any]) -> None:
+        """Append one step (a thinking, text, tool_use or tool_result block) to the live view."""
+        plain = as_plain(block)
+        self.blocks.append(plain)
+        if self._widget is None:
+            print(f"{len(self.blocks):>2}. {block_text(plain)}")
+            return
+        items = "".join(_step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
+        self._widget.value = f'<div class="minimax-timeline">{items}</div>'
+
+    def finish(self, run: Any = None) -> None:
+        """End the live view: its output becomes plain text, and the static timeline of `run` is displayed."""
+        if self._widget is None:
+            return
+        from IPython.display import display
+
+        end_widget(self._handle, LIVE_PLACEHOLDER)
+        self._widget.close()
+        self._widget = None
+        if run is not None:
+            display(timeline(run))

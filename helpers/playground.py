@@ -15,22 +15,27 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import config
+from .billing import log_of, summarize
+from .client import REGIONS, SUPPORTED_MODELS, ConfigError
 from .live import display_widget, end_widget, widgets_available
-from .render import META_STYLE, MessageView, _in_ipython, as_plain, block_html
-from .usage import log_of, summarize
+from .models import MODELS
+from .show import META_STYLE, MessageView, _in_ipython, as_plain, block_html
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
 PLACEHOLDER = "💬 Chat playground (an interactive widget while the notebook runs; transcript below once closed)"
 USER_STYLE = "background:#f3f4f6;border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap"
 
+_GOOD_FOR = {"MiniMax-M2.1": "code, agents", "MiniMax-M2.1-lightning": "speed", "MiniMax-M2": "agents, reasoning"}
 MODEL_FACTS: dict[str, dict[str, Any]] = {
-    "MiniMax-M2.1": {"output_tokens_per_second": 60, "context_window": 204_800, "good_for": "code, agents"},
-    "MiniMax-M2.1-lightning": {"output_tokens_per_second": 100, "context_window": 204_800, "good_for": "speed"},
-    "MiniMax-M2": {"output_tokens_per_second": None, "context_window": 204_800, "good_for": "agents, reasoning"},
+    name: {
+        "output_tokens_per_second": MODELS[name].tokens_per_second,
+        "context_window": MODELS[name].context_window,
+        "good_for": good_for,
+    }
+    for name, good_for in _GOOD_FOR.items()
 }
-"""What the `model_facts` tool answers: speeds from MiniMax's model table (M2's is not published)."""
+"""What the `model_facts` tool answers, from the catalogue (helpers.models; M2's speed is not published)."""
 
 TOOLS: list[dict[str, Any]] = [
     {
@@ -47,7 +52,7 @@ TOOLS: list[dict[str, Any]] = [
         "description": "Facts about one MiniMax model: output speed (tokens/s), context window, what it is good for.",
         "input_schema": {
             "type": "object",
-            "properties": {"model": {"type": "string", "enum": list(config.SUPPORTED_MODELS)}},
+            "properties": {"model": {"type": "string", "enum": list(SUPPORTED_MODELS)}},
             "required": ["model"],
         },
     },
@@ -127,7 +132,7 @@ class Playground:
         self,
         client: Any,
         *,
-        model: str = config.SUPPORTED_MODELS[0],
+        model: str = SUPPORTED_MODELS[0],
         region: str = "global",
         tools: bool = False,
         recordings: str = "06_chat_playground",
@@ -246,8 +251,8 @@ class Playground:
         self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
         w["chat"] = widgets.HTML(value=self.html())
-        w["model"] = widgets.Dropdown(options=list(config.SUPPORTED_MODELS), value=self.model, description="model")
-        w["region"] = widgets.Dropdown(options=list(config.REGIONS), value=self.region, description="region")
+        w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description="model")
+        w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description="region")
         w["tools"] = widgets.Checkbox(value=self.tools, description="tools")
         w["text"] = widgets.Textarea(placeholder="Ask something…", layout=widgets.Layout(width="98%"))
         w["send"] = widgets.Button(description="Send", button_style="primary")
@@ -329,15 +334,15 @@ def _answer(message: Any) -> str:
 
 
 def _checked_model(model: str) -> str:
-    if model not in config.SUPPORTED_MODELS:
-        known = ", ".join(config.SUPPORTED_MODELS)
-        raise config.ConfigError(f"model={model!r} is not served here. Use one of {known}.")
+    if model not in SUPPORTED_MODELS:
+        known = ", ".join(SUPPORTED_MODELS)
+        raise ConfigError(f"model={model!r} is not served here. Use one of {known}.")
     return model
 
 
 def _checked_region(region: str) -> str:
-    if region not in config.REGIONS:
-        raise config.ConfigError(
+    if region not in REGIONS:
+        raise ConfigError(
             f"region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
         )
     return region
@@ -345,7 +350,7 @@ def _checked_region(region: str) -> str:
 
 def _error_html(error: Exception) -> str:
     """An error as the app's status line shows it (a replay miss says how to chat live)."""
-    from .transport import NotRecordedError
+    from ._replay.transport import NotRecordedError
 
     if isinstance(error, NotRecordedError):
         first = "Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live."

@@ -17,9 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from . import sse
-from .cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
-from .transport import SOURCE_HEADER, _Pacer
+from ._replay import sse
+from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
+from ._replay.error_body import error_body
+from ._replay.transport import SOURCE_HEADER
 
 LOOPBACK = "127.0.0.1"
 FAULT_HEADER = "x-replay-fault"
@@ -68,11 +69,6 @@ def parse_fault(spec: str) -> list[Fault]:
         f"Cannot read the fault {spec!r}. Use overloaded[:times], cut[:after_events], slow[:seconds] "
         "or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
     )
-
-
-def error_envelope(status: int, kind: str, message: str) -> dict[str, Any]:
-    """MiniMax's error body (wire-format.md, Errors)."""
-    return {"type": "error", "error": {"type": kind, "message": message, "http_code": str(status)}}
 
 
 class _QuietHTTPServer(ThreadingHTTPServer):
@@ -171,13 +167,14 @@ class ReplayServer:
         auth = headers.get("Authorization", "")
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
         if not key:
-            return 401, error_envelope(
+            return 401, error_body(
                 401,
-                "authorized_error",
-                "login fail: Please carry the API secret key in the 'Authorization' field of the request header (1004)",
+                kind="authorized_error",
+                message="login fail: Please carry the API secret key in the 'Authorization' field of the request "
+                "header (1004)",
             )
         if key not in self.api_keys:
-            return 401, error_envelope(401, "authorized_error", "invalid api key (2049)")
+            return 401, error_body(401, kind="authorized_error", message="invalid api key (2049)")
         return None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -212,19 +209,19 @@ class ReplayServer:
                 try:
                     fault = server._next_fault(self.headers)
                 except ValueError as error:
-                    self._send_json(400, error_envelope(400, "bad_request_error", str(error)))
+                    self._send_json(400, error_body(400, kind="bad_request_error", message=str(error)))
                     return
                 if fault is not None and fault.kind == "slow" and server._stopping.wait(fault.seconds):
                     self.close_connection = True
                     return
                 if fault is not None and fault.kind == "overloaded":
-                    self._send_json(529, error_envelope(529, "overloaded_error", OVERLOADED_MESSAGE))
+                    self._send_json(529, error_body(529, kind="overloaded_error", message=OVERLOADED_MESSAGE))
                     return
                 with server._lock:
                     cassette = server.library.find("POST", path, body)
                     miss = None if cassette else server.library.explain_miss("POST", path, body)
                 if cassette is None:
-                    self._send_json(404, error_envelope(404, "not_found_error", miss or "not recorded"))
+                    self._send_json(404, error_body(404, kind="not_found_error", message=miss or "not recorded"))
                     return
                 response = cassette.response
                 source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))}
@@ -240,7 +237,7 @@ class ReplayServer:
                 self.send_header("connection", "close")
                 self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
                 self.end_headers()
-                pacer = _Pacer(server.speed)
+                pacer = sse.Pacer(server.speed)
                 for event in response["events"]:
                     pacer.wait_until(float(event.get("at", 0.0)))
                     if server._stopping.is_set():
@@ -284,8 +281,8 @@ class ReplayServer:
                 self.wfile.flush()
 
             def do_GET(self) -> None:
-                # models.list() answers 404 on MiniMax's endpoint (wire-format.md): so does this server.
-                self._send_json(404, error_envelope(404, "not_found_error", "404 page not found"))
+                # models.list() answers 404 on MiniMax's endpoint (docs/sources.md): so does this server.
+                self._send_json(404, error_body(404, kind="not_found_error", message="404 page not found"))
 
         return Handler
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .render import as_plain, show
-from .stream import SAMPLING_PARAMS
+from .show import as_plain, show
+from .streaming import SAMPLING_PARAMS
 
 
 class MaxTurnsError(RuntimeError):
@@ -83,12 +83,12 @@ class ToolRun:
         return totals
 
     def _repr_html_(self) -> str:
-        from .timeline import timeline
+        from .show import timeline
 
         return timeline(self).html()
 
     def __repr__(self) -> str:
-        from .timeline import timeline
+        from .show import timeline
 
         return timeline(self).text()
 
@@ -270,7 +270,7 @@ def _create(client: Any, stream: bool, params: dict[str, Any], turn: int) -> Any
     if not stream:
         return client.messages.create(**params)
     from .live import LiveView
-    from .stream import stream as stream_turn
+    from .streaming import stream as stream_turn
 
     return stream_turn(client, view=LiveView(label=f"{params['model']} · model call {turn}"), **params)
 

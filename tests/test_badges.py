@@ -1,4 +1,4 @@
-"""Badges and setup cells agree with helpers/project.py, and `python -m helpers badges` can make them agree."""
+"""Badges and setup cells agree with devtools/project.py, and `python -m devtools badges` can make them agree."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import badges, project
+from devtools import badges, project
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_notebook_agrees_with_project() -> None:
     found = badges.problems()
-    assert not found, "Run `python -m helpers badges` to fix:\n" + "\n".join(found)
+    assert not found, "Run `python -m devtools badges` to fix:\n" + "\n".join(found)
 
 
 def test_notebook_01_holds_exactly_the_shared_setup_cell() -> None:
@@ -67,13 +67,13 @@ def test_check_mode_reports_and_changes_nothing(tmp_path: Path, monkeypatch, cap
     monkeypatch.setattr(badges, "repository_root", lambda: tmp_path)
     path = _notebook(tmp_path, "09_y.ipynb", "# Y", "print(1)")
     before = path.read_text()
-    monkeypatch.setattr("helpers.notebooks.notebook_paths", lambda names=None: [path])
+    monkeypatch.setattr("devtools.notebooks.notebook_paths", lambda names=None: [path])
     assert badges.main([], check=True) == 1
     assert "differs: notebooks/09_y.ipynb" in capsys.readouterr().out
     assert path.read_text() == before
 
 
 def test_a_name_that_matches_no_notebook_is_an_error(capsys) -> None:
-    """`python -m helpers badges 07_typo` used to say 'All notebooks already agree' and exit 0."""
+    """`python -m devtools badges 07_typo` used to say 'All notebooks already agree' and exit 0."""
     assert badges.main(["no-such-notebook"]) == 1
     assert "No notebook matches no-such-notebook" in capsys.readouterr().out

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from support import missing
 
-from helpers.notebooks import replay_environment
+from devtools.notebooks import replay_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

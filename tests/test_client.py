@@ -6,9 +6,8 @@ import anthropic
 import pytest
 
 import helpers
-from helpers import config
-from helpers.client import REPLAY_PLACEHOLDER_KEY
-from helpers.config import ConfigError
+from helpers import client as config
+from helpers.client import REPLAY_PLACEHOLDER_KEY, ConfigError
 from helpers.server import ReplayServer
 
 CANARY = "sk-canary-client-5d21e8b0"

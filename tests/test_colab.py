@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers.keys import COLAB_HOWTO, FoundKey, NoKey, colab_secret, find_key
+from helpers.client import COLAB_HOWTO, FoundKey, NoKey, colab_secret, find_key
 
 CANARY = "sk-colab-canary-0123456789"
 

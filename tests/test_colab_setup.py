@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from helpers import badges, project
+from devtools import badges, project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import config
-from helpers.config import ConfigError
+from helpers import client as config
+from helpers.client import ConfigError
 
 
 def test_region_defaults_to_global(clean_env) -> None:
@@ -71,22 +71,22 @@ def test_custom_base_url_is_checked(clean_env, monkeypatch) -> None:
 
 def test_replay_speed(clean_env, monkeypatch) -> None:
     monkeypatch.delenv("MINIMAX_REPLAY_SPEED")
-    assert config.replay_speed() == 1.0
+    assert config.resolve_replay_speed() == 1.0
     monkeypatch.setenv("MINIMAX_REPLAY_SPEED", "2.5")
-    assert config.replay_speed() == 2.5
+    assert config.resolve_replay_speed() == 2.5
     for bad in ("fast", "-1", "nan", "inf"):
         monkeypatch.setenv("MINIMAX_REPLAY_SPEED", bad)
         with pytest.raises(ConfigError, match="number >= 0"):
-            config.replay_speed()
+            config.resolve_replay_speed()
 
 
 def test_replay_speed_argument_wins_and_is_checked(clean_env, monkeypatch) -> None:
     monkeypatch.setenv("MINIMAX_REPLAY_SPEED", "3")
-    assert config.replay_speed(0) == 0.0
-    assert config.replay_speed(None) == 3.0
+    assert config.resolve_replay_speed(0) == 0.0
+    assert config.resolve_replay_speed(None) == 3.0
     for bad in (-0.5, float("nan"), float("inf"), "2", True):
         with pytest.raises(ConfigError, match="replay_speed="):
-            config.replay_speed(bad)
+            config.resolve_replay_speed(bad)
 
 
 @pytest.mark.parametrize("bad", ["../elsewhere", "a/b", "", ".hidden", "x..y", 3])

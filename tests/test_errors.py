@@ -37,7 +37,7 @@ def test_401_names_the_region_used_and_suggests_the_other(no_retry: anthropic.An
 def test_401_from_the_china_host_suggests_global() -> None:
     request = anthropic.DefaultHttpxClient().build_request("POST", "https://api.minimaxi.com/anthropic/v1/messages")
     body = {"type": "error", "error": {"type": "authorized_error", "message": "invalid api key (2049)"}}
-    import helpers.transport as transport
+    import helpers._replay.transport as transport
 
     response = transport.httpx_module().Response(401, json=body, request=request)
     error = anthropic.AuthenticationError("invalid api key (2049)", response=response, body=body)

@@ -7,8 +7,7 @@ import types
 
 import pytest
 
-from helpers.config import ConfigError
-from helpers.keys import FoundKey, NoKey, find_key, read_dotenv
+from helpers.client import ConfigError, FoundKey, NoKey, find_key, read_dotenv
 
 CANARY = "sk-canary-keys-7f3a9c"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import project
-from helpers.config import SUPPORTED_MODELS
+from devtools import project
+from helpers.client import SUPPORTED_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -43,7 +43,7 @@ def test_there_are_notebooks() -> None:
 def test_saved_from_a_fresh_kernel_in_order(path: Path) -> None:
     code = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
     counts = [c.get("execution_count") for c in code]
-    assert counts == list(range(1, len(code) + 1)), "run `python -m helpers regenerate` (fresh kernel, in order)"
+    assert counts == list(range(1, len(code) + 1)), "run `python -m devtools regenerate` (fresh kernel, in order)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

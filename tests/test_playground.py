@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers import config, playground
-from helpers.cassettes import DEFAULT_ROOT, load
+from helpers import client as config
+from helpers import playground
+from helpers._replay.cassettes import DEFAULT_ROOT, load
 
 RECORDED = [
     {"text": "Which MiniMax model should I use for a quick live demo in class?"},

@@ -8,8 +8,8 @@ import json
 import nbformat
 import pytest
 
-from helpers.cassettes import DEFAULT_ROOT, iter_cassette_files
-from helpers.notebooks import NOTEBOOKS, environment, execute, merge_streams, replay_environment
+from devtools.notebooks import NOTEBOOKS, environment, execute, merge_streams, replay_environment
+from helpers._replay.cassettes import DEFAULT_ROOT, iter_cassette_files
 from helpers.server import ReplayServer
 
 CANARY = "sk-canary-notebook-31f0c7aa52"

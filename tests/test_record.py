@@ -7,9 +7,9 @@ import anthropic
 import pytest
 
 import helpers
-from helpers.cassettes import CassetteLibrary, load
+from devtools.synth import build
+from helpers._replay.cassettes import CassetteLibrary, load
 from helpers.server import ReplayServer
-from helpers.synth import build
 
 CANARY = "sk-canary-record-9b7e4411c0de"
 HELLO = {

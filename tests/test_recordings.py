@@ -11,10 +11,10 @@ from pathlib import Path
 import anthropic
 import pytest
 
-from helpers.cassettes import DEFAULT_ROOT, CassetteLibrary, file_name, iter_cassette_files, load
-from helpers.config import SUPPORTED_MODELS
-from helpers.synth import EXCHANGES_DIR, build
-from helpers.transport import make_http_client, make_transport
+from devtools.synth import EXCHANGES_DIR, build
+from helpers._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, file_name, iter_cassette_files, load
+from helpers._replay.transport import make_http_client, make_transport
+from helpers.client import SUPPORTED_MODELS
 
 FILES = list(iter_cassette_files(DEFAULT_ROOT))
 IDS = [str(p.relative_to(DEFAULT_ROOT)) for p in FILES]
@@ -149,13 +149,13 @@ def test_stream_and_body_forms_agree() -> None:
 
 @pytest.mark.parametrize("description", sorted(EXCHANGES_DIR.glob("*.json")), ids=lambda p: p.name)
 def test_synthesized_recordings_are_up_to_date(description: Path) -> None:
-    """`python -m helpers synth` would write exactly the files that are committed."""
+    """`python -m devtools synth` would write exactly the files that are committed."""
     data = json.loads(description.read_text())
     folder = DEFAULT_ROOT / data["recordings"]
     expected = build(data, f"data/exchanges/{description.name}")
     files = {p.name: load(p) for p in iter_cassette_files(folder)}
     on_disk = {name: c for name, c in files.items() if c.source["kind"] == "synthesized"}
     expected = [c for c in expected if files.get(file_name(c)) is None or file_name(c) in on_disk]
-    assert sorted(file_name(c) for c in expected) == sorted(on_disk), "run `python -m helpers synth`"
+    assert sorted(file_name(c) for c in expected) == sorted(on_disk), "run `python -m devtools synth`"
     for cassette in expected:
-        assert on_disk[file_name(cassette)].to_json() == cassette.to_json(), "run `python -m helpers synth`"
+        assert on_disk[file_name(cassette)].to_json() == cassette.to_json(), "run `python -m devtools synth`"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import anthropic
 
-from helpers.render import MessageView, show
+from helpers.show import MessageView, show
 
 MESSAGE = {
     "id": "0123456789abcdef0123456789abcdef",

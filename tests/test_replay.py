@@ -9,9 +9,9 @@ import anthropic
 import pytest
 
 import helpers
-from helpers import transport
-from helpers.cassettes import Cassette, CassetteLibrary, api_path, request_key
-from helpers.synth import build
+from devtools.synth import build
+from helpers._replay import sse, transport
+from helpers._replay.cassettes import Cassette, CassetteLibrary, api_path, request_key
 
 HELLO = {
     "model": "MiniMax-M2.1",
@@ -122,7 +122,7 @@ def test_stream_is_delivered_incrementally_at_the_recorded_pace(monkeypatch) -> 
         clock["now"] += seconds
 
     monkeypatch.setattr(transport.time, "sleep", fake_sleep)
-    chunks = transport.replay_chunks(cassette, speed=2.0)
+    chunks = sse.paced_chunks(cassette.response["events"], speed=2.0)
     first = next(chunks)
     assert first.startswith(b"event: message_start\n") and b"message_stop" not in first
     assert clock["now"] == pytest.approx(100.0 + times[0] / 2)
@@ -134,13 +134,15 @@ def test_stream_is_delivered_incrementally_at_the_recorded_pace(monkeypatch) -> 
 def test_speed_zero_never_sleeps(monkeypatch) -> None:
     cassette = build(_exchange(thinking="x y", text="z"), "t")[1]
     monkeypatch.setattr(transport.time, "sleep", lambda s: pytest.fail("slept at speed 0"))
-    assert b"".join(transport.replay_chunks(cassette, speed=0.0)).count(b"event: ") == len(cassette.response["events"])
+    assert b"".join(sse.paced_chunks(cassette.response["events"], speed=0.0)).count(b"event: ") == len(
+        cassette.response["events"]
+    )
 
 
 def test_raw_events_replay_verbatim(tmp_path) -> None:
     cassette = build(_exchange(thinking="x", text="y"), "t")[1]
     cassette.response["events"].insert(2, {"at": 1.0, "raw": ": keep-alive comment\n\n"})
-    assert b": keep-alive comment\n\n" in b"".join(transport.replay_chunks(cassette, speed=0))
+    assert b": keep-alive comment\n\n" in b"".join(sse.paced_chunks(cassette.response["events"], speed=0))
 
 
 def test_cassette_files_are_readable_json_with_one_event_per_line(tmp_path) -> None:

@@ -13,9 +13,9 @@ import anthropic
 import pytest
 
 import helpers
+from helpers._replay.transport import IteratorStream, httpx_module, make_http_client
 from helpers.live import LiveView, pane_html
-from helpers.stream import StreamInterrupted, check_params
-from helpers.transport import _classes, httpx_module, make_http_client
+from helpers.streaming import StreamInterrupted, check_params
 
 ROOT = Path(__file__).resolve().parent.parent
 RAINBOW = "In three short paragraphs, explain how a rainbow forms."
@@ -85,7 +85,7 @@ def message_events(blocks: list[dict[str, Any]], *, stop: bool = True) -> list[d
 def client_for(chunks: Iterator[bytes] | list[bytes], status: int = 200, body: Any = None) -> anthropic.Anthropic:
     """A client whose every request is answered by these SSE chunks (or by an error status and body)."""
     hx = httpx_module()
-    stream_class = _classes(hx)[1]
+    stream_class = IteratorStream
 
     def handler(request: Any) -> Any:
         if status != 200:

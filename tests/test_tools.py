@@ -10,11 +10,11 @@ from typing import Any
 import anthropic
 import pytest
 
-import helpers
-from helpers.sse import encode_event
-from helpers.synth import message_body, stream_events
-from helpers.tools import MaxTurnsError, TruncatedToolCallError, collect_tools, run_tools, schema_problems
-from helpers.transport import httpx_module, make_http_client
+from devtools.synth import message_body, stream_events
+from helpers._replay.sse import encode_event
+from helpers._replay.transport import httpx_module, make_http_client
+from helpers.show import timeline
+from helpers.tools import MaxTurnsError, ToolRun, TruncatedToolCallError, collect_tools, run_tools, schema_problems
 
 MODEL = "MiniMax-M2.1"
 
@@ -247,7 +247,7 @@ def test_tool_calls_skip_plain_string_turns() -> None:
         {"role": "user", "content": "weather?"},
         {"role": "assistant", "content": [{"type": "tool_use", "id": "call_1", "name": "get_weather", "input": {}}]},
     ]
-    assert [c["id"] for c in helpers.ToolRun(final=None, history=history).tool_calls] == ["call_1"]
+    assert [c["id"] for c in ToolRun(final=None, history=history).tool_calls] == ["call_1"]
 
 
 def test_timeline_lists_every_step_in_order() -> None:
@@ -256,13 +256,13 @@ def test_timeline_lists_every_step_in_order() -> None:
         {"thinking": "Answer.", "text": "\n\nRainy."},
     )
     run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("Lyon?"), tools=[get_weather])
-    text = helpers.timeline(run).text()
+    text = timeline(run).text()
     order = [
         text.index(s) for s in ("Lyon?", "Call it.", "[tool call · get_weather", "[tool result", "Answer.", "Rainy.")
     ]
     assert order == sorted(order)
     assert "model call 2 · stop: end_turn" in text
-    assert '<div class="minimax-timeline">' in helpers.timeline(run).html()
+    assert '<div class="minimax-timeline">' in timeline(run).html()
 
 
 def test_streamed_turns_send_back_the_same_blocks_and_show_tool_results(capsys: pytest.CaptureFixture[str]) -> None:
@@ -291,7 +291,7 @@ def test_timeline_of_a_continued_run_puts_each_usage_on_its_own_model_call() -> 
     with pytest.raises(MaxTurnsError) as caught:
         run_tools(model.client(), model=MODEL, max_tokens=500, messages=ask("Rome?"), tools=[get_weather], max_turns=1)
     run = run_tools(model.client(), model=MODEL, max_tokens=500, messages=caught.value.history, tools=[get_weather])
-    text = helpers.timeline(run).text()
+    text = timeline(run).text()
     assert "── model call 1 ──" in text, "the earlier call's usage is not in this run's responses"
     assert f"model call 2 · stop: end_turn · tokens: {run.final.usage.input_tokens} in" in text
 

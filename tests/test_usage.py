@@ -10,11 +10,11 @@ import anthropic
 import pytest
 
 import helpers
-from helpers import synth
-from helpers.cassettes import DEFAULT_ROOT, CassetteLibrary, load
-from helpers.transport import httpx_module, make_http_client, make_transport
+from devtools import synth
+from helpers._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, load
+from helpers._replay.transport import httpx_module, make_http_client, make_transport
 
-usage_module = importlib.import_module("helpers.usage")
+usage_module = importlib.import_module("helpers.billing")
 
 HELLO = {
     "model": "MiniMax-M2.1",
@@ -176,7 +176,7 @@ def test_a_cut_stream_keeps_the_start_usage_and_an_error_to_a_stream_request_is_
 
 
 def test_the_cost_report_gives_the_prices_date_source_and_assumptions() -> None:
-    from helpers import costs
+    from devtools import costs
 
     rows = costs.per_notebook()
     assert rows and all(r["calls"] > 0 for r in rows)

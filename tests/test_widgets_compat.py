@@ -13,9 +13,11 @@ import pytest
 ipywidgets = pytest.importorskip("ipywidgets")
 
 import helpers  # noqa: E402
-from helpers import live, playground, synth  # noqa: E402
-from helpers.cassettes import CassetteLibrary  # noqa: E402
-from helpers.transport import make_http_client, make_transport  # noqa: E402
+from devtools import synth  # noqa: E402
+from helpers import live, playground  # noqa: E402
+from helpers._replay.cassettes import CassetteLibrary  # noqa: E402
+from helpers._replay.transport import make_http_client, make_transport  # noqa: E402
+from helpers.show import MessageView  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -78,7 +80,7 @@ def test_playground_widgets_drive_the_chat_and_close_to_plain_output(clean_env: 
 
     app.close()
     assert ("update", {"text/plain": playground.PLACEHOLDER}) in shown
-    assert isinstance(shown[-1], helpers.MessageView)
+    assert isinstance(shown[-1], MessageView)
     assert app._widgets == {}
 
 

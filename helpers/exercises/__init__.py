@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..display import Displayable
+from ..show import Displayable
 
 _REGISTRY: dict[str, Callable[..., Feedback]] = {}
 _MODULES = ("nb01", "nb02", "nb03", "nb04", "nb05")

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from ..render import as_plain
+from ..show import as_plain
 from . import Feedback, call_answer, exercise
 
 _SIGNATURE = "5f3c9a0b" * 8

@@ -57,7 +57,7 @@ def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
 @exercise("02.2")
 def keep_what_arrived(error: Any, kept_text: str) -> Feedback:
     """02.2: catch the `StreamInterrupted` of a dropped stream and recover the answer text that arrived."""
-    from ..stream import StreamInterrupted
+    from ..streaming import StreamInterrupted
 
     fb = Feedback("02.2", "keep what arrived")
     if not fb.ok(

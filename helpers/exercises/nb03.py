@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..render import as_plain
+from ..show import as_plain
 from . import Feedback, exercise
 
 

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from .._replay.error_body import error_body
 from ..compat import check_request
 from . import Feedback, call_answer, exercise
 
@@ -39,10 +40,6 @@ _ERRORS: list[tuple[str, int, str, str, bool]] = [
     ),
     ("insufficient balance (500, 1008)", 500, "api_error", "insufficient balance (1008)", False),
 ]
-
-
-def _body(status: int, kind: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "error": {"type": kind, "message": message, "http_code": str(status)}}
 
 
 @exercise("05.1")
@@ -85,7 +82,7 @@ def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
     if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('05.2', f)"):
         return feedback
     for label, status, kind, message, expected in _ERRORS:
-        result, error = call_answer(function, _body(status, kind, message))
+        result, error = call_answer(function, error_body(status, message, kind=kind))
         if error:
             feedback.ok(False, "", f"{label}: your function raised {error}")
             continue

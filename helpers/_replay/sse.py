@@ -1,8 +1,11 @@
-"""Server-sent events as MiniMax sends them: `event: <name>` and `data: <compact JSON>`, a blank line after each."""
+"""Server-sent events as MiniMax sends them (`event: <name>` and `data: <compact JSON>`, a blank line after
+each), and the pacer that replays recorded events at the pace they arrived."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 
@@ -56,3 +59,26 @@ class EventParser:
             record["event"] = name
             record["data"] = data
         self.events.append(record)
+
+
+class Pacer:
+    """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent (0 = never sleep)."""
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self.start = time.perf_counter()
+
+    def wait_until(self, at: float) -> None:
+        if self.speed <= 0:
+            return
+        delay = self.start + at / self.speed - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def paced_chunks(events: Iterable[dict[str, Any]], speed: float) -> Iterator[bytes]:
+    """Recorded events as wire bytes, one event at a time, at the recorded pace scaled by `speed`."""
+    pacer = Pacer(speed)
+    for event in events:
+        pacer.wait_until(float(event.get("at", 0.0)))
+        yield encode_event(event)

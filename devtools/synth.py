@@ -1,7 +1,7 @@
 """Build synthesized cassettes from short descriptions of exchanges (`data/exchanges/*.json`).
 
 We cannot reach MiniMax from where these notebooks are built, so their recordings are made here, shaped
-on the facts in shared/spec/wire-format.md: 32-hex message ids, 64-hex signatures, `call_function_..._N`
+on the facts listed in docs/sources.md: 32-hex message ids, 64-hex signatures, `call_function_..._N`
 tool ids, MiniMax's key order and `base_resp`, one `ping`, thinking then `signature_delta`, tool input in
 one `input_json_delta`, small text chunks, and a pace that follows each model's tokens per second. The
 non-streaming body and the stream of the same exchange carry the same content and usage. Everything is
@@ -17,29 +17,28 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .cassettes import DEFAULT_ROOT, Cassette, file_name, iter_cassette_files, load
+from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, file_name, iter_cassette_files, load
+from helpers._replay.error_body import error_body
+from helpers.models import SYNTH_DEFAULT_TOKENS_PER_SECOND, model_info
 
 EXCHANGES_DIR = DEFAULT_ROOT.parent / "exchanges"
 
-TOKENS_PER_SECOND = {"MiniMax-M2.1": 60.0, "MiniMax-M2.1-lightning": 100.0, "MiniMax-M2": 50.0}
-"""Output pace per model: M2.1 and lightning from MiniMax's model table (DOC); M2's is a GUESS."""
+
+def tokens_per_second(model: str) -> float:
+    """A model's output pace from the catalogue; a GUESS (SYNTH_DEFAULT_TOKENS_PER_SECOND) where none is published."""
+    info = model_info(model)
+    if info is None or info.tokens_per_second is None:
+        return SYNTH_DEFAULT_TOKENS_PER_SECOND
+    return info.tokens_per_second
+
 
 FIRST_TOKEN_SECONDS = (0.7, 1.6)
 """Time to the first event after the request is sent: a GUESS within what third-party timings report."""
 
 SOURCE_NOTE = (
-    "Not captured from MiniMax: synthesized by `python -m helpers synth` from the description named in "
-    "'from', shaped on shared/spec/wire-format.md. Ids, signatures, usage, chunking and timing are generated."
+    "Not captured from MiniMax: synthesized by `python -m devtools synth` from the description named in "
+    "'from', shaped on the facts listed in docs/sources.md. Ids, signatures, usage, chunking and timing are generated."
 )
-
-ERROR_TYPES = {
-    400: "bad_request_error",
-    401: "authorized_error",
-    402: "insufficient_balance_error",
-    429: "rate_limit_error",
-    500: "api_error",
-    529: "overloaded_error",
-}
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -210,13 +209,15 @@ def cut_stream(events: list[dict[str, Any]], keep: int | None) -> list[dict[str,
     return events[: int(keep)]
 
 
-def error_body(error: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """MiniMax's error envelope (wire-format.md, Errors)."""
-    status = int(error["status"])
-    inner = {"type": error.get("type") or ERROR_TYPES.get(status, "api_error"), "message": error["message"]}
-    if error.get("http_code", True):
-        inner["http_code"] = str(status)
-    return {"type": "error", "error": inner, "request_id": _hex(rng, 32)}
+def described_error_body(error: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The error body an exchange description asks for, with a request id."""
+    return error_body(
+        int(error["status"]),
+        error["message"],
+        kind=error.get("type"),
+        http_code=bool(error.get("http_code", True)),
+        request_id=_hex(rng, 32),
+    )
 
 
 # -- descriptions to cassettes ---------------------------------------------------------------------
@@ -260,14 +261,14 @@ def build(description: dict[str, Any], origin: str) -> list[Cassette]:
                     response = {
                         "status": int(reply["error"]["status"]),
                         "headers": {"content-type": "application/json"},
-                        "body": error_body(reply["error"], rng),
+                        "body": described_error_body(reply["error"], rng),
                     }
                 else:
                     content_rng = _seed(origin, name, str(sequence))
                     message = message_body(request, reply, rng, content_rng)
                     replies.setdefault(name, message)
                     if form == "stream":
-                        tps = TOKENS_PER_SECOND.get(body["model"], 60.0)
+                        tps = tokens_per_second(body["model"])
                         response = {
                             "status": 200,
                             "headers": {"content-type": "text/event-stream"},

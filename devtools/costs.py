@@ -1,4 +1,4 @@
-"""`python -m helpers cost`: what running every notebook live once would cost, from its recordings' usage.
+"""`python -m devtools cost`: what running every notebook live once would cost, from its recordings' usage.
 
 Each cassette is one call a notebook makes; its recorded usage priced with the table in `usage.py` gives the
 estimate. The recordings shipped today are synthesized, so the figure is as good as their token counts.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .cassettes import DEFAULT_ROOT, iter_cassette_files, load
-from .usage import ASSUMED_PRICES, call_from_exchange, price_note
+from helpers._replay.cassettes import DEFAULT_ROOT, iter_cassette_files, load
+from helpers.billing import ASSUMED_PRICES, call_from_exchange, price_note
 
 
 def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
@@ -43,7 +43,7 @@ def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
 
 
 def report(rows: list[dict[str, Any]]) -> str:
-    """The table `python -m helpers cost` prints (Markdown, so it can go into the README as it is)."""
+    """The table `python -m devtools cost` prints (Markdown, so it can go into the README as it is)."""
     lines = [
         "| notebook | calls | input tokens | output tokens | cost (USD) | recordings |",
         "|---|---:|---:|---:|---:|---|",
@@ -66,6 +66,6 @@ def report(rows: list[dict[str, Any]]) -> str:
 
 
 def main() -> int:
-    """`python -m helpers cost`: print the estimate for this checkout's recordings."""
+    """`python -m devtools cost`: print the estimate for this checkout's recordings."""
     print(report(per_notebook()))
     return 0

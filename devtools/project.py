@@ -1,11 +1,11 @@
 """Where this collection is published: the one place the repository URL lives (badges and setup cells
-are rewritten from it by `python -m helpers badges`)."""
+are rewritten from it by `python -m devtools badges`)."""
 
 from __future__ import annotations
 
 REPOSITORY = "minimax-notebooks/minimax-anthropic-notebooks"
 """GitHub owner/name. A placeholder until the collection is published: change it here, then run
-`python -m helpers badges` to rewrite every notebook's badge and setup cell."""
+`python -m devtools badges` to rewrite every notebook's badge and setup cell."""
 
 BRANCH = "main"
 CLONE_FOLDER = "minimax-anthropic-notebooks"

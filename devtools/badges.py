@@ -1,6 +1,6 @@
-"""Keep every notebook's Open-in-Colab badge and setup cell in step with helpers/project.py.
+"""Keep every notebook's Open-in-Colab badge and setup cell in step with devtools/project.py.
 
-The repository URL lives only in `project.py`. `python -m helpers badges` rewrites each notebook's badge (in
+The repository URL lives only in `project.py`. `python -m devtools badges` rewrites each notebook's badge (in
 its first markdown cell) and the shared part of its setup cell (its first code cell) from it; `problems()`
 lists what disagrees, for the test suite. A setup cell's own last line (`client = helpers.get_client(...)`)
 is kept, and added, with the notebook's stem, where missing (notebook 01 creates its client later).
@@ -124,7 +124,7 @@ def problems(names: list[str] | None = None) -> list[str]:
 
 
 def main(names: list[str], *, check: bool = False) -> int:
-    """`python -m helpers badges [--check] [names]`: rewrite (or only list) what disagrees with project.py."""
+    """`python -m devtools badges [--check] [names]`: rewrite (or only list) what disagrees with project.py."""
     from .notebooks import notebook_paths
 
     paths = notebook_paths(names)
@@ -138,10 +138,10 @@ def main(names: list[str], *, check: bool = False) -> int:
             print(("differs: " if check else "rewrote: ") + line)
         changed += bool(found)
     if check:
-        print(f"{changed} notebook(s) disagree with helpers/project.py" if changed else "All notebooks agree.")
+        print(f"{changed} notebook(s) disagree with devtools/project.py" if changed else "All notebooks agree.")
         return 1 if changed else 0
     if changed:
         print(f"Rewrote {changed} notebook(s). Their stored outputs are unchanged: the setup cell prints nothing.")
     else:
-        print("All notebooks already agree with helpers/project.py.")
+        print("All notebooks already agree with devtools/project.py.")
     return 0

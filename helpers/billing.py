@@ -14,25 +14,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .display import Displayable
-
-PRICES_AS_OF = "2026-11-25"
-"""When the figures below were copied into this table. Prices change: check the source before relying on them."""
-
-PRICE_SOURCE = (
-    "a provider's price list citing MiniMax's pricing page, as collected in the project's wire-format notes "
-    "(shared/spec/wire-format.md, Models)"
-)
+from .models import MODELS, PRICE_SOURCE, PRICES_AS_OF
+from .show import Displayable
 
 PRICES: dict[str, dict[str, float]] = {
-    "MiniMax-M2.1": {"input": 0.30, "output": 1.20, "cache_read": 0.03, "cache_write": 0.375},
-    "MiniMax-M2.1-lightning": {"input": 0.30, "output": 2.40, "cache_read": 0.03, "cache_write": 0.375},
-    "MiniMax-M2": {"input": 0.30, "output": 1.20, "cache_read": 0.03, "cache_write": 0.375},
+    name: {
+        "input": m.price.input,
+        "output": m.price.output,
+        "cache_read": m.price.cache_read,
+        "cache_write": m.price.cache_write,
+    }
+    for name, m in MODELS.items()
+    if m.price is not None
 }
-"""US dollars per million tokens. Listed in the source: every M2.1 figure and M2.1-lightning's output price.
-Assumed equal to M2.1 (not listed): M2.1-lightning's input and cache prices, and all of M2's."""
+"""US dollars per million tokens, from the catalogue (helpers.models), for the models whose prices are known."""
 
-ASSUMED_PRICES = ("MiniMax-M2.1-lightning: input, cache_read, cache_write", "MiniMax-M2: all")
+ASSUMED_PRICES = tuple(
+    f"{name}: {'all' if len(m.price.assumed) == 4 else ', '.join(m.price.assumed)}"
+    for name, m in MODELS.items()
+    if m.price is not None and m.price.assumed
+)
 """The figures in `PRICES` that the source does not list (assumed equal to M2.1's), for reports to say so."""
 
 
@@ -112,7 +113,7 @@ def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, A
         elif kind == "content_block_delta" and first is None and at is not None:
             first = float(at)
         elif kind == "message_delta" and isinstance(data.get("usage"), dict):
-            # The final usage is the one that counts (wire-format.md); a null figure in it changes nothing,
+            # The final usage is the one that counts (docs/sources.md); a null figure in it changes nothing,
             # as in the SDK's own accumulation.
             usage.update({name: value for name, value in data["usage"].items() if value is not None})
     return model, usage, first, last

@@ -1,6 +1,6 @@
 """Run the notebooks the way the tests do: fresh kernel, in order, on recordings (or live, to record).
 
-`python -m helpers regenerate` rewrites every notebook's stored outputs in replay mode; `python -m helpers
+`python -m devtools regenerate` rewrites every notebook's stored outputs in replay mode; `python -m helpers
 record` runs them against the live service (a key is needed) and writes new cassettes.
 """
 
@@ -117,5 +117,5 @@ def record(names: list[str] | None = None) -> int:
         for path in notebook_paths(names):
             print(f"recording {path.relative_to(ROOT)} ...", flush=True)
             execute(path)
-    print("Done. Now run `python -m helpers regenerate` to store outputs from the new recordings.")
+    print("Done. Now run `python -m devtools regenerate` to store outputs from the new recordings.")
     return 0

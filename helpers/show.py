@@ -1,5 +1,6 @@
-"""A static, deterministic view of a message or a conversation: thinking folded apart from the answer,
-tool calls and results shown as such, stop reason and token usage.
+"""Every static view: a message or a conversation (`show`, `conversation`, notebook 01 and 03) and a tool
+conversation's timeline (`timeline`, notebook 04): thinking folded apart from the answer, tool calls and
+results shown as such, stop reason and token usage.
 
 The same view is rich HTML in JupyterLab and Colab (thinking in a collapsible <details>), the saved
 output GitHub shows, and plain text in a terminal. Nothing in it depends on time or randomness.
@@ -12,7 +13,28 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .display import Displayable
+
+class Displayable:
+    """A view with `text()` and `html()`: Jupyter picks the HTML, a terminal or `print` the text.
+
+    Subclasses that are dataclasses must say `repr=False`, or the generated repr hides the text form.
+    """
+
+    def text(self) -> str:
+        raise NotImplementedError
+
+    def html(self) -> str:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text())
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
 
 THINKING_STYLE = "color:#6b7280;border-left:3px solid #d1d5db;padding:2px 10px;margin:4px 0;white-space:pre-wrap"
 TEXT_STYLE = "white-space:pre-wrap;margin:4px 0"
@@ -186,3 +208,101 @@ def show(value: Any) -> None:
 def conversation(messages: Iterable[Any]) -> MessageView:
     """A view of a whole history (user turns, assistant turns, tool results), for display or printing."""
     return MessageView(list(messages))
+
+
+# -- the timeline of a tool conversation ---------------------------------------------------------------------
+
+STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
+NUMBER_STYLE = "min-width:2.2em;color:#6b7280;font-family:monospace;padding-top:6px"
+
+
+def _usage(response: Any) -> str:
+    """A model call's stop reason and tokens, for its heading."""
+    plain = as_plain(response)
+    usage = plain.get("usage") or {}
+    return (
+        f"stop: {plain.get('stop_reason')} · tokens: {usage.get('input_tokens', 0)} in, "
+        f"{usage.get('output_tokens', 0)} out"
+    )
+
+
+def _step_html(number: str, block: Mapping[str, Any]) -> str:
+    """One numbered step: the same in the static timeline and the live one."""
+    return (
+        f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
+        f'<div style="flex:1">{block_html(block)}</div></div>'
+    )
+
+
+class Timeline(Displayable):
+    """The steps of a tool conversation, grouped by model call: what each turn thought, called and got back."""
+
+    def __init__(self, history: list[Any], responses: list[Any] | None = None) -> None:
+        self.history = [as_plain(m) for m in history]
+        self.responses = list(responses or [])
+
+    def turns(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """(heading, blocks) for the question, then for each model call with the tool results it led to."""
+        out: list[tuple[str, list[dict[str, Any]]]] = []
+        first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
+        question = self.history[first_answer - 1] if first_answer else None
+        if question is not None:
+            out.append(("question", _blocks(question.get("content"))))
+        turn = 0
+        # responses belong to the last model calls: a history that was continued holds earlier ones too
+        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(self.responses)
+        for message in self.history[first_answer:]:
+            blocks = _blocks(message.get("content"))
+            if message.get("role") == "assistant":
+                heading = f"model call {turn + 1}"
+                if 0 <= turn - skipped < len(self.responses):
+                    heading += " · " + _usage(self.responses[turn - skipped])
+                out.append((heading, blocks))
+                turn += 1
+            elif out and all(b.get("type") == "tool_result" for b in blocks):
+                out[-1] = (out[-1][0], out[-1][1] + blocks)
+            else:
+                out.append(("user", blocks))
+        return out
+
+    def text(self) -> str:
+        lines: list[str] = []
+        step = 0
+        for heading, blocks in self.turns():
+            lines.append(f"── {heading} " + "─" * max(4, 60 - len(heading)))
+            for block in blocks:
+                if heading != "question":
+                    step += 1
+                prefix = f"{step:>2}. " if heading != "question" else "    "
+                body = block_text(block).splitlines() or [""]
+                lines.append(prefix + body[0])
+                lines.extend("    " + line for line in body[1:])
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        parts = ['<div class="minimax-timeline">']
+        step = 0
+        for heading, blocks in self.turns():
+            parts.append(
+                f'<div style="{META_STYLE};border-top:1px solid #e5e7eb;margin-top:6px">'
+                f"<b>{html.escape(heading)}</b></div>"
+            )
+            for block in blocks:
+                number = ""
+                if heading != "question":
+                    step += 1
+                    number = f"{step}."
+                parts.append(_step_html(number, block))
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def timeline(value: Any) -> Timeline:
+    """The timeline of a `ToolRun` (from run_tools), a `MaxTurnsError` error, or a plain history list."""
+    history = getattr(value, "history", value)
+    if not isinstance(history, list):
+        raise TypeError(
+            "timeline() takes what run_tools returns (or the MaxTurnsError it raised), or a list of messages, "
+            f"not {type(value).__name__}."
+        )
+    return Timeline(history, getattr(value, "responses", None))

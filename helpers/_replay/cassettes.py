@@ -2,7 +2,7 @@
 
 A cassette holds the request (method, path, body), the response (status, headers and a JSON body, or a
 stream's events with the time each arrived) and its source: "recorded" from a live endpoint with its date,
-or "synthesized" by `python -m helpers synth`. The format is described in data/cassettes/README.md.
+or "synthesized" by `python -m devtools synth`. The format is described in data/cassettes/README.md.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anthropic
+
 FORMAT = "minimax-cassette/1"
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "data" / "cassettes"
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "cassettes"
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-should-retry")
 """Only these response headers are written: nothing else is needed to replay, and nothing else can leak."""
+
+
+class NotRecordedError(anthropic.AnthropicError, LookupError):
+    """Replay mode got a request that no recording holds. The message says what differs and what to do
+    (notebook 01, exercise 01.3, shows one)."""
 
 
 def canonical_body(body: Any) -> Any:

@@ -1,0 +1,39 @@
+"""MiniMax's error envelope, built in one place for the local server, the synthesizer and the exercises.
+
+`{"type": "error", "error": {"type": ..., "message": "... (<code>)", "http_code": "<status>"}, "request_id": ...}`:
+`http_code`, the `(<code>)` in the message and `request_id` are each absent in some real answers (see
+docs/sources.md, "Errors"), so each is optional here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_TYPES = {
+    400: "bad_request_error",
+    401: "authorized_error",
+    402: "insufficient_balance_error",
+    404: "not_found_error",
+    429: "rate_limit_error",
+    500: "api_error",
+    529: "overloaded_error",
+}
+"""The `error.type` MiniMax gives each status when a description does not name one."""
+
+
+def error_body(
+    status: int,
+    message: str,
+    *,
+    kind: str | None = None,
+    http_code: bool = True,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """The JSON body of one MiniMax error answer with HTTP `status`."""
+    inner: dict[str, Any] = {"type": kind or ERROR_TYPES.get(status, "api_error"), "message": message}
+    if http_code:
+        inner["http_code"] = str(status)
+    body: dict[str, Any] = {"type": "error", "error": inner}
+    if request_id is not None:
+        body["request_id"] = request_id
+    return body

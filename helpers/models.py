@@ -1,0 +1,161 @@
+"""The model catalogue: every fact this collection uses about a MiniMax model, in one table.
+
+The checks (`helpers.compat`), the prices (`helpers.billing`), the synthesizer's pace, the playground's
+pickers and the notebooks' tables all read `MODELS`. Each fact names where it comes from; the sources are
+listed in docs/sources.md. Notebook 01 shows the table; notebook 05 teaches the per-model rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PRICES_AS_OF = "2026-11-25"
+PRICE_SOURCE = "a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')"
+
+
+@dataclass(frozen=True)
+class Price:
+    """US dollars per million tokens. `assumed` names the figures the source does not list."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+    assumed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Model:
+    """One model as this collection knows it. `None` means unknown: never shown as 0."""
+
+    name: str
+    taught: bool
+    """True for the three models MiniMax's Anthropic-compatible page lists (the ones the notebooks teach);
+    False for a later model MiniMax documents that the same endpoint answers."""
+    description: str
+    """What the model is for, in MiniMax's own words where its page gives them."""
+    tokens_per_second: float | None
+    tokens_per_second_source: str
+    context_window: int | None
+    price: Price | None
+    temperature_range: tuple[float, float, bool]
+    """(low, high, low_included): M2.x takes (0, 1], M3 takes [0, 2]."""
+    images: bool
+    """Whether image (and video) content blocks are accepted."""
+    thinking: str
+    """'always': the model always thinks and the `thinking` parameter has no effect (M2.x);
+    'adaptive': off unless `thinking={"type": "adaptive"}`; `"enabled"` is refused (M3)."""
+    renamed_to: str | None = None
+    """A later name MiniMax's docs give this model (M2.1-lightning became M2.1-highspeed)."""
+    notes: tuple[str, ...] = field(default=())
+
+
+_M21_PRICE = Price(input=0.30, output=1.20, cache_read=0.03, cache_write=0.375)
+_M2X = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
+
+MODELS: dict[str, Model] = {
+    m.name: m
+    for m in (
+        Model(
+            name="MiniMax-M2.1",
+            taught=True,
+            description="Powerful Multi-Language Programming Capabilities with Comprehensively Enhanced "
+            "Programming Experience",
+            tokens_per_second=60,
+            tokens_per_second_source="MiniMax's model table: 'approximately 60 tps'",
+            context_window=204_800,
+            price=_M21_PRICE,
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M2.1-lightning",
+            taught=True,
+            description="Faster and More Agile",
+            tokens_per_second=100,
+            tokens_per_second_source="MiniMax's model table: 'approximately 100 tps'",
+            context_window=204_800,
+            price=Price(
+                input=0.30,
+                output=2.40,
+                cache_read=0.03,
+                cache_write=0.375,
+                assumed=("input", "cache_read", "cache_write"),
+            ),
+            renamed_to="MiniMax-M2.1-highspeed",
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M2",
+            taught=True,
+            description="Agentic capabilities, Advanced reasoning",
+            tokens_per_second=None,
+            tokens_per_second_source="not published",
+            context_window=204_800,
+            price=Price(
+                input=0.30,
+                output=1.20,
+                cache_read=0.03,
+                cache_write=0.375,
+                assumed=("input", "output", "cache_read", "cache_write"),
+            ),
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M2.5",
+            taught=False,
+            description="A later M2.x model (MiniMax's M2.5-era docs); answered by the same endpoint",
+            tokens_per_second=None,
+            tokens_per_second_source="not collected",
+            context_window=None,
+            price=None,
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M2.7",
+            taught=False,
+            description="A later M2.x model (MiniMax's M2.7-era API reference); answered by the same endpoint",
+            tokens_per_second=None,
+            tokens_per_second_source="not collected",
+            context_window=None,
+            price=None,
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M2.7-highspeed",
+            taught=False,
+            description="The faster variant of MiniMax-M2.7 (MiniMax's M2.7-era API reference)",
+            tokens_per_second=None,
+            tokens_per_second_source="not collected",
+            context_window=None,
+            price=None,
+            **_M2X,
+        ),
+        Model(
+            name="MiniMax-M3",
+            taught=False,
+            description="A later model (MiniMax's M3-era page, mid-2026): images and video, adaptive thinking",
+            tokens_per_second=None,
+            tokens_per_second_source="not collected",
+            context_window=None,
+            price=None,
+            temperature_range=(0.0, 2.0, True),
+            images=True,
+            thinking="adaptive",
+        ),
+    )
+}
+"""Every model this collection knows, the three it teaches first."""
+
+TAUGHT_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if m.taught)
+"""The three models MiniMax's Anthropic-compatible page lists, which the notebooks teach."""
+
+LATER_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if not m.taught)
+"""Models MiniMax documents after that page, answered by the same endpoint."""
+
+SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
+"""The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
+
+
+def model_info(name: str) -> Model | None:
+    """The catalogue entry of `name`, or None for a model this collection was not written for."""
+    return MODELS.get(name)
