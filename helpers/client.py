@@ -82,17 +82,49 @@ def region_of_url(url: str) -> str | None:
     return None
 
 
+def _shown_url(parsed: Any) -> str:
+    """A URL as messages may show it: scheme, host, port and path only (never a user, password, query or fragment)."""
+    host = parsed.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = f":{parsed.port}" if parsed.port is not None else ""
+    except ValueError:
+        port = ""
+    return f"{parsed.scheme}://{host}{port}{parsed.path}"
+
+
+def _is_anthropic_host(host: str) -> bool:
+    """True for anthropic.com and its subdomains, however spelled (case, a trailing dot)."""
+    host = host.lower().rstrip(".")
+    return host == "anthropic.com" or host.endswith(".anthropic.com")
+
+
 def check_base_url(url: str, *, source: str) -> str:
-    """Validate a custom base URL (a gateway or a local server) and return it without a trailing slash."""
-    parsed = urlparse(url.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+    """Validate a custom base URL (a gateway or a local server) and return it without a trailing slash.
+
+    A URL carrying credentials (`user:password@`, a query such as `?token=`, a fragment) is refused, and the
+    message shows the URL without them: the key goes in MINIMAX_API_KEY, never in a URL that is printed and logged.
+    """
+    example = "Give a full base URL such as 'https://api.minimax.io/anthropic' or 'http://127.0.0.1:8765'."
+    try:
+        parsed = urlparse(url.strip())
+        port_ok = parsed.port is None or 0 < parsed.port
+    except ValueError as error:  # an unclosed IPv6 bracket, a port that is not a number or above 65535
+        why = "its port must be a number from 1 to 65535" if "port" in str(error).lower() else str(error)
+        del url
+        raise ConfigError(f"{source} is not a usable URL ({why}). {example}") from None
+    shown = _shown_url(parsed)
+    if parsed.username is not None or parsed.password is not None or parsed.query or parsed.fragment:
+        del url, parsed  # a traceback that prints locals must not show the secret either
         raise ConfigError(
-            f"{source}={url!r} is not a usable URL. Give a full base URL such as "
-            f"'https://api.minimax.io/anthropic' or 'http://127.0.0.1:8765'."
+            f"{source} carries credentials (a user or password before '@', a query or a fragment); nothing was "
+            f"sent. Give the bare endpoint, {shown!r}, and put the key in {KEY_NAME} (or pass api_key=...)."
         )
-    if parsed.hostname.endswith("anthropic.com"):
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or not port_ok:
+        raise ConfigError(f"{source}={shown!r} is not a usable URL. {example}")
+    if _is_anthropic_host(parsed.hostname):
         raise ConfigError(
-            f"{source}={url!r} points at Anthropic's own API. A MiniMax key must never be sent there; "
+            f"{source}={shown!r} points at Anthropic's own API. A MiniMax key must never be sent there; "
             "leave it unset to use MiniMax's endpoint for your region."
         )
     return url.strip().rstrip("/")
@@ -107,9 +139,10 @@ class Endpoint:
 
 
 def custom_base_url() -> str | None:
-    """MINIMAX_BASE_URL, checked, when set."""
-    raw = os.environ.get("MINIMAX_BASE_URL", "").strip()
-    return check_base_url(raw, source="MINIMAX_BASE_URL") if raw else None
+    """MINIMAX_BASE_URL, checked, when set (no local holds it: a refused URL may carry a password)."""
+    if not os.environ.get("MINIMAX_BASE_URL", "").strip():
+        return None
+    return check_base_url(os.environ["MINIMAX_BASE_URL"], source="MINIMAX_BASE_URL")
 
 
 def resolve_replay_speed(value: float | None = None) -> float:
@@ -134,15 +167,15 @@ def resolve_replay_speed(value: float | None = None) -> float:
     return float(speed)
 
 
-_FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 
 
 def check_recordings_name(name: str) -> str:
-    """A recordings folder name: one plain folder under data/cassettes, never a path elsewhere."""
-    if not isinstance(name, str) or not _FOLDER_NAME.match(name) or ".." in name:
+    """A recordings folder name: one plain folder under data/cassettes (at most 80 characters), never a path."""
+    if not isinstance(name, str) or not _FOLDER_NAME.fullmatch(name) or ".." in name:
         raise ConfigError(
             f"recordings={name!r} is not a folder name we can use. Give a plain name such as '01_quick_start' "
-            "(letters, digits, '_', '-', '.'; no slashes): recordings live in data/cassettes/<name>/."
+            "(letters, digits, '_', '-', '.'; no slashes or line breaks; at most 80 characters): recordings live in data/cassettes/<name>/."
         )
     return name
 
@@ -156,6 +189,7 @@ COLAB_HOWTO = (
     "key source, or else the recordings, are used"
 )
 _WHITESPACE = re.compile(r"\s")
+_PLACEHOLDER = re.compile(r"(your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|changeme|xxx+|\.\.\.|sk-\.\.\.)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -186,7 +220,12 @@ def _checked(value: object, source: str) -> str:
         raise ConfigError(
             f"The API key from {source} contains spaces or line breaks. Paste the key alone, on one line."
         )
-    if key.startswith(("${", "<")) or key.upper() in {"YOUR_API_KEY", "YOUR-API-KEY", "CHANGEME"}:
+    if not key.isascii() or not key.isprintable():
+        raise ConfigError(
+            f"The API key from {source} contains a character a key never has (a control character such as NUL, "
+            "or a non-ASCII letter). Copy the key again from the MiniMax console, on its own."
+        )
+    if key.startswith(("${", "<")) or _PLACEHOLDER.fullmatch(key):
         raise ConfigError(f"The API key from {source} is a placeholder, not a key. Put your real MiniMax key there.")
     return key
 
@@ -201,21 +240,30 @@ def find_dotenv(start: Path | None = None) -> Path | None:
     return None
 
 
+def _dotenv_value(raw: str) -> str:
+    """A `.env` value as a person means it: inside its quotes when quoted (a comment may follow), else up to
+    a ` #` comment."""
+    value = raw.strip()
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        if end > 0:
+            return value[1:end]
+    if " #" in value:
+        value = value.split(" #", 1)[0]
+    return value.rstrip()
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse `KEY=value` lines (optional `export`, quotes and comments) without touching os.environ."""
+    """Parse `KEY=value` lines (optional `export`, quotes and comments, a byte-order mark) without touching
+    os.environ. A file that is not UTF-8 raises UnicodeDecodeError (find_key turns it into a note)."""
     values: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         name, _, value = line.partition("=")
         name = name.removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[name] = value
+        values[name] = _dotenv_value(value)
     return values
 
 
@@ -249,6 +297,23 @@ def colab_secret(name: str = KEY_NAME) -> tuple[str | None, str | None]:
     return value, None
 
 
+def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
+    """The key in a `.env` file, or (None, a note saying what is wrong with the file and how to fix it).
+
+    A `.env` file may sit in any parent folder and belong to another project: replay never needs a key, so
+    an unreadable file or a placeholder value there is a note, not an error."""
+    try:
+        value = read_dotenv(path).get(KEY_NAME)
+    except (OSError, UnicodeDecodeError) as error:
+        return None, f"{path} could not be read ({type(error).__name__}): save it as UTF-8 text, or remove it"
+    if not value:
+        return None, None
+    try:
+        return FoundKey(_checked(value, f"{KEY_NAME} in {path}"), f".env file ({path.name})"), None
+    except ConfigError as error:
+        return None, f"{error} It was not used."
+
+
 def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) -> FoundKey | NoKey:
     """Look for the MiniMax key in the documented order and return it with its source, or NoKey."""
     if api_key is not None:
@@ -259,9 +324,11 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
     notes: list[str] = []
     dotenv = find_dotenv(dotenv_start)
     if dotenv is not None:
-        value = read_dotenv(dotenv).get(KEY_NAME)
-        if value:
-            return FoundKey(_checked(value, f"{KEY_NAME} in {dotenv}"), f".env file ({dotenv.name})")
+        found, note = _dotenv_key(dotenv)
+        if found is not None:
+            return found
+        if note:
+            notes.append(note)
     value, why_not = colab_secret()
     if value:
         return FoundKey(_checked(value, f"the Colab secret {KEY_NAME}"), f"Colab secret ({KEY_NAME})")
@@ -339,39 +406,139 @@ def _fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _clear_auth_token(client: anthropic.Anthropic) -> anthropic.Anthropic:
+    """Forget ANTHROPIC_AUTH_TOKEN (Anthropic's OAuth, Claude Code): anthropic 0.x would send it to MiniMax as
+    `Authorization: Bearer ...` beside the key. Copies made by `with_options` read it again; the transport
+    drops it from every request too (helpers/_replay/transport.py)."""
+    client.auth_token = None
+    return client
+
+
+def _probe(key: str, region: str, transport: Any) -> str:
+    """One-token request to `region` with `key`: 'yes' (answered), 'no' (401: not this region's key) or
+    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key). Another 4xx means the
+    key got past authentication, so it is this region's."""
+    url = REGIONS[region]
+    probe = _clear_auth_token(
+        anthropic.Anthropic(
+            api_key=key,
+            base_url=url,
+            max_retries=0,
+            timeout=20,
+            http_client=make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url)),
+        )
+    )
+    try:
+        probe.messages.create(model=SUPPORTED_MODELS[0], max_tokens=1, messages=[{"role": "user", "content": "ping"}])
+    except anthropic.AuthenticationError:
+        return "no"
+    except anthropic.APIStatusError as error:  # past the key check, unless busy, limited or failing
+        return "unknown" if error.status_code in (408, 409, 429) or error.status_code >= 500 else "yes"
+    except anthropic.APIError:
+        return "unknown"
+    return "yes"
+
+
 def detect_region(key: str, *, transport: Any = None) -> str:
     """Find which region `key` belongs to: a key of the other region is answered with 401.
 
-    Sends the cheapest real request (one token) to each region in turn, and remembers the answer for
-    the rest of the process.
+    Sends the cheapest real request (one token) to each region in turn. Only an answer or a 401 decides: a 429,
+    500, 529 or an unreachable host says nothing about the key, so the other region is tried and nothing is
+    remembered; a decided answer is remembered for the rest of the process.
     """
     tag = _fingerprint(key)
     if tag in _auto_regions:
         return _auto_regions[tag]
-    failures = []
-    for region, url in REGIONS.items():
-        probe = anthropic.Anthropic(
-            api_key=key,
-            base_url=url,
-            max_retries=1,
-            timeout=20,
-            http_client=make_http_client(transport) if transport is not None else None,
-        )
-        try:
-            probe.messages.create(
-                model=SUPPORTED_MODELS[0], max_tokens=1, messages=[{"role": "user", "content": "ping"}]
-            )
-        except anthropic.AuthenticationError:
-            failures.append(region)
-            continue
-        except anthropic.APIStatusError:
-            pass  # anything but 401 means the key was accepted here
-        _auto_regions[tag] = region
-        return region
+    answers = {}
+    for region in REGIONS:
+        answers[region] = _probe(key, region, transport)
+        if answers[region] == "yes":
+            _auto_regions[tag] = region
+            return region
+    undecided = [region for region, answer in answers.items() if answer == "unknown"]
+    if undecided:
+        return undecided[0]  # not remembered: the next get_client asks again
     raise ConfigError(
-        f"region='auto': the key was refused (401) by every region ({', '.join(failures)}). "
+        f"region='auto': the key was refused (401) by every region ({', '.join(answers)}). "
         "Check that you copied the whole key from the MiniMax console, or create a new one."
     )
+
+
+_RESERVED_KWARGS = ("api_key", "auth_token", "base_url", "http_client")
+
+
+def _check_client_kwargs(client_kwargs: dict[str, Any]) -> None:
+    """Refuse keyword arguments that get_client sets itself."""
+    for reserved in _RESERVED_KWARGS:
+        if reserved in client_kwargs:
+            raise ConfigError(
+                f"get_client() sets {reserved} itself. Pass the key as api_key=..., choose the endpoint with "
+                "region= or MINIMAX_BASE_URL, and give a custom HTTP client to anthropic.Anthropic directly."
+            )
+
+
+def _final_mode(wanted: str, found: FoundKey | NoKey) -> str:
+    """'auto' becomes live with a key and replay without; live and record without a key are refused."""
+    mode = ("live" if isinstance(found, FoundKey) else "replay") if wanted == "auto" else wanted
+    if mode in ("live", "record") and isinstance(found, NoKey):
+        tried = "".join(f"\n  - {note}" for note in found.notes)
+        raise ConfigError(
+            f"mode={mode!r} needs a MiniMax API key, and none was found.{tried}\n"
+            "Set MINIMAX_API_KEY (environment, a .env file, or a Colab secret), pass api_key=..., "
+            "or use mode='replay' to run on recordings."
+        )
+    return mode
+
+
+def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey | NoKey) -> Endpoint:
+    """Where requests go: MINIMAX_BASE_URL, else the region (found by probing for 'auto' with a live key,
+    else taken from ANTHROPIC_BASE_URL when it names a MiniMax region and no region was asked for)."""
+    custom = custom_base_url()
+    if custom:
+        return Endpoint("custom", custom)
+    anthropic_base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
+    if wanted_region == "auto":
+        if isinstance(found, FoundKey) and mode != "replay":
+            name = detect_region(found.value)
+        else:
+            name = region_of_url(anthropic_base) or "global"
+        return Endpoint(name, REGIONS[name])
+    if region is None and "MINIMAX_REGION" not in os.environ and region_of_url(anthropic_base):
+        wanted_region = region_of_url(anthropic_base) or wanted_region
+    return Endpoint(wanted_region, REGIONS[wanted_region])
+
+
+def _build(
+    endpoint: Endpoint, mode: str, key: str, recordings: str, speed: float, check: bool, client_kwargs: dict[str, Any]
+) -> anthropic.Anthropic:
+    """The SDK client on our transport (replay, record or live), with its usage log attached."""
+    library = CassetteLibrary(_cassette_root(), prefer=recordings) if mode == "replay" else None
+    log = UsageLog()
+    transport = make_transport(
+        observer=log.observe,
+        mode=mode,
+        library=library,
+        record_dir=_cassette_root() / recordings,
+        speed=speed,
+        endpoint_label=endpoint.base_url,
+        check=compat.check_hook if check else None,
+    )
+    client = anthropic.Anthropic(
+        api_key=key, base_url=endpoint.base_url, http_client=make_http_client(transport), **client_kwargs
+    )
+    attach(client, log)  # every call this client makes is logged: helpers.usage()
+    return _clear_auth_token(client)
+
+
+def _announce(setup: Setup, quiet: bool) -> None:
+    """Remember the setup for describe() and print its banner once per distinct setup."""
+    global _last_setup
+    _last_setup = setup
+    if not quiet and setup not in _banners_shown:
+        _banners_shown.add(setup)
+        print(setup.line())
+        for note in setup.notes:
+            print(f"  note: {note}")
 
 
 def get_client(
@@ -394,66 +561,21 @@ def get_client(
     check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
     Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
     """
-    global _last_setup
     wanted_region = resolve_region(region)
     wanted_mode = resolve_mode(mode)
     recordings = check_recordings_name(recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch")
-    for reserved in ("api_key", "auth_token", "base_url", "http_client"):
-        if reserved in client_kwargs:
-            raise ConfigError(
-                f"get_client() sets {reserved} itself. Pass the key as api_key=..., choose the endpoint with "
-                "region= or MINIMAX_BASE_URL, and give a custom HTTP client to anthropic.Anthropic directly."
-            )
-
+    _check_client_kwargs(client_kwargs)
+    speed = resolve_replay_speed(replay_speed)
     found = find_key(api_key)
-    if wanted_mode == "auto":
-        wanted_mode = "live" if isinstance(found, FoundKey) else "replay"
-    if wanted_mode in ("live", "record") and isinstance(found, NoKey):
-        tried = "".join(f"\n  - {note}" for note in found.notes)
-        raise ConfigError(
-            f"mode={wanted_mode!r} needs a MiniMax API key, and none was found.{tried}\n"
-            "Set MINIMAX_API_KEY (environment, a .env file, or a Colab secret), pass api_key=..., "
-            "or use mode='replay' to run on recordings."
-        )
-
-    custom = custom_base_url()
-    anthropic_base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
-    if custom:
-        region_name, base_url = "custom", custom
-    elif wanted_region == "auto":
-        if isinstance(found, FoundKey) and wanted_mode != "replay":
-            region_name = detect_region(found.value)
-        else:
-            region_name = region_of_url(anthropic_base) or "global"
-        base_url = REGIONS[region_name]
-    else:
-        if region is None and "MINIMAX_REGION" not in os.environ and region_of_url(anthropic_base):
-            wanted_region = region_of_url(anthropic_base) or wanted_region
-        region_name, base_url = wanted_region, REGIONS[wanted_region]
-
-    key = found.value if isinstance(found, FoundKey) and wanted_mode != "replay" else REPLAY_PLACEHOLDER_KEY
-    key_source = found.source if wanted_mode != "replay" else f"{found.source} (replay sends nothing)"
-    library = CassetteLibrary(_cassette_root(), prefer=recordings) if wanted_mode == "replay" else None
-    log = UsageLog()
-    transport = make_transport(
-        observer=log.observe,
-        mode=wanted_mode,
-        library=library,
-        record_dir=_cassette_root() / recordings,
-        speed=resolve_replay_speed(replay_speed),
-        endpoint_label=base_url,
-        check=compat.check_hook if check else None,
-    )
-    client = anthropic.Anthropic(
-        api_key=key, base_url=base_url, http_client=make_http_client(transport), **client_kwargs
-    )
-    attach(client, log)  # every call this client makes is logged: helpers.usage()
+    final_mode = _final_mode(wanted_mode, found)
+    endpoint = _endpoint(region, wanted_region, final_mode, found)
+    live = isinstance(found, FoundKey) and final_mode != "replay"
+    key = found.value if isinstance(found, FoundKey) and live else REPLAY_PLACEHOLDER_KEY
+    client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
+    key_source = found.source if final_mode != "replay" else f"{found.source} (replay sends nothing)"
     notes = found.notes if isinstance(found, NoKey) else ()
-    setup = Setup(region_name, base_url, wanted_mode, key_source, recordings, _shown(_cassette_root()), notes)
-    _last_setup = setup
-    if not quiet and setup not in _banners_shown:
-        _banners_shown.add(setup)
-        print(setup.line())
-        for note in setup.notes:
-            print(f"  note: {note}")
+    _announce(
+        Setup(endpoint.region, endpoint.base_url, final_mode, key_source, recordings, _shown(_cassette_root()), notes),
+        quiet,
+    )
     return client

@@ -12,14 +12,16 @@ import functools
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 import anthropic
 
 from . import sse
+from .error_body import error_body
 from .cassettes import (
     KEPT_RESPONSE_HEADERS,
     Cassette,
@@ -47,7 +49,21 @@ def httpx_module() -> ModuleType:
     raise RuntimeError("Cannot tell which HTTP library this anthropic SDK uses.")
 
 
-def _secrets_in(request: Any) -> list[str]:
+class Secrets:
+    """Credential values a request carries, kept to scrub them from anything written. Its `repr` shows only
+    how many there are, so a traceback that prints locals never shows a key."""
+
+    def __init__(self, values: list[str]) -> None:
+        self._values = sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._values)} secret(s), not shown>"
+
+
+def _secrets_in(request: Any) -> Secrets:
     """Credential values a request carries, so they can be scrubbed from anything written to disk."""
     found = []
     for name in ("authorization", "x-api-key"):
@@ -56,13 +72,37 @@ def _secrets_in(request: Any) -> list[str]:
             found.append(value)
             if value.lower().startswith("bearer "):
                 found.append(value[7:].strip())
-    return [s for s in found if len(s) >= 4]
+    return Secrets(found)
 
 
-def scrub(text: str, secrets: list[str]) -> str:
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by "<redacted>" (longest first, so no part of one is left)."""
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+class RedirectRefusedError(anthropic.AnthropicError):
+    """The endpoint redirected a request to another host. The key is never sent off the endpoint's host, so the
+    redirect was not followed (anthropic 0.x would carry `x-api-key` along)."""
+
+
+def _origin(url: Any) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL (a string or an httpx URL), host lowercased, trailing dot removed."""
+    parsed = urlsplit(str(url))
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, (parsed.hostname or "").rstrip("."), port or default
+
+
+def _one_credential(request: Any) -> None:
+    """The key is the only credential sent: anthropic 0.x also sends ANTHROPIC_AUTH_TOKEN (OAuth, Claude Code)
+    as `Authorization: Bearer ...` beside `x-api-key`; that token belongs to Anthropic, never to MiniMax."""
+    if request.headers.get("x-api-key") and "authorization" in request.headers:
+        del request.headers["authorization"]
 
 
 def _kept_headers(headers: Any) -> dict[str, str]:
@@ -175,10 +215,15 @@ class RecordTransport(_CheckedTransport):
 
     def _handle(self, request: Any) -> Any:
         started = time.perf_counter()
+        self._refuse_other_hosts(request)
+        _one_credential(request)
         body = parse_body(request.read())
         secrets = _secrets_in(request)
         upstream = self.upstream.handle_request(request)
         status, headers = upstream.status_code, upstream.headers
+        refused = self._redirect_elsewhere(request, upstream)
+        if refused is not None:
+            return refused
         kept = _kept_headers(headers)
         content_type = headers.get("content-type", "")
         source = self._source(headers)
@@ -215,6 +260,36 @@ class RecordTransport(_CheckedTransport):
         self._done(request, body, response, source, secrets, time.perf_counter() - started)
         return _hx.Response(status, headers=headers, content=raw, request=request)
 
+    def _refuse_other_hosts(self, request: Any) -> None:
+        """Every request goes to the endpoint's own origin: a redirect elsewhere is refused, nothing sent."""
+        if not self.endpoint_label:
+            return
+        if _origin(request.url) != _origin(self.endpoint_label):
+            endpoint = _origin(self.endpoint_label)[1]
+            raise RedirectRefusedError(
+                f"{endpoint} redirected the request to {request.url.host}. The key is only ever sent to "
+                f"{endpoint}, so the redirect was not followed and nothing was sent there. If the endpoint moved, "
+                "set MINIMAX_BASE_URL to its new address."
+            )
+
+    def _redirect_elsewhere(self, request: Any, upstream: Any) -> Any:
+        """A redirect off the endpoint's origin, answered as an error instead of followed (so the SDK raises an
+        APIStatusError on every version, and no client sends the key on); None for any other answer."""
+        location = upstream.headers.get("location")
+        if upstream.status_code not in (301, 302, 303, 307, 308) or not location:
+            return None
+        target = request.url.join(location)
+        if _origin(target) == _origin(request.url):
+            return None
+        upstream.close()
+        message = (
+            f"{request.url.host} redirected the request to {target.host}. The helpers send the key only to "
+            f"{request.url.host}, so the redirect was not followed and nothing was sent to {target.host}. If the "
+            "endpoint moved, set MINIMAX_BASE_URL to its new address."
+        )
+        body = error_body(upstream.status_code, message, kind="redirect_refused", http_code=False)
+        return _hx.Response(upstream.status_code, json=body, request=request)
+
     def _source(self, headers: Any) -> dict[str, Any]:
         today = _dt.date.today().isoformat()
         if headers.get(SOURCE_HEADER, "").startswith("synthesized"):
@@ -237,7 +312,7 @@ class RecordTransport(_CheckedTransport):
         body: Any,
         response: dict[str, Any],
         source: dict[str, Any],
-        secrets: list[str],
+        secrets: Secrets,
         elapsed: float | None = None,
         complete: bool = True,
     ) -> None:
@@ -256,8 +331,10 @@ class RecordTransport(_CheckedTransport):
             cassette.sequence = self._written.get(cassette.key, 0) + 1
             self._written[cassette.key] = cassette.sequence
         data = scrub(cassette.dumps(), secrets)
+        scrubbed = Cassette.from_json(json.loads(data))  # named from the scrubbed text: no key in a file name
+        scrubbed.sequence = cassette.sequence
         self.record_dir.mkdir(parents=True, exist_ok=True)
-        (self.record_dir / file_name(cassette)).write_text(data, encoding="utf-8")
+        (self.record_dir / file_name(scrubbed)).write_text(data, encoding="utf-8")
 
 
 def make_transport(
