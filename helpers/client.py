@@ -108,7 +108,7 @@ def check_base_url(url: str, *, source: str) -> str:
     example = "Give a full base URL such as 'https://api.minimax.io/anthropic' or 'http://127.0.0.1:8765'."
     try:
         parsed = urlparse(url.strip())
-        port_ok = parsed.port is None or 0 < parsed.port
+        port_ok = parsed.port is None or parsed.port > 0
     except ValueError as error:  # an unclosed IPv6 bracket, a port that is not a number or above 65535
         why = "its port must be a number from 1 to 65535" if "port" in str(error).lower() else str(error)
         del url
@@ -175,7 +175,8 @@ def check_recordings_name(name: str) -> str:
     if not isinstance(name, str) or not _FOLDER_NAME.fullmatch(name) or ".." in name:
         raise ConfigError(
             f"recordings={name!r} is not a folder name we can use. Give a plain name such as '01_quick_start' "
-            "(letters, digits, '_', '-', '.'; no slashes or line breaks; at most 80 characters): recordings live in data/cassettes/<name>/."
+            "(letters, digits, '_', '-', '.'; no slashes or line breaks; at most 80 characters): "
+            "recordings live in data/cassettes/<name>/."
         )
     return name
 

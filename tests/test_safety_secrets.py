@@ -16,8 +16,8 @@ import anthropic
 import pytest
 
 import helpers
-from helpers.client import ConfigError, check_base_url, detect_region
 from helpers._replay.transport import RecordTransport, httpx_module, make_http_client
+from helpers.client import ConfigError, check_base_url, detect_region
 
 hx = httpx_module()
 KEY = "sk-canary-safety-key-5d1e7a"
@@ -156,7 +156,7 @@ def test_a_redirect_to_another_host_gets_no_key(tmp_path) -> None:
     client = anthropic.Anthropic(
         api_key=KEY, base_url="https://api.minimax.io/anthropic", http_client=make_http_client(transport), max_retries=0
     )
-    with pytest.raises(anthropic.AnthropicError, match="collector.example"):
+    with pytest.raises(anthropic.AnthropicError, match=r"collector\.example"):
         client.messages.create(**HELLO)
     assert [url for url, _ in upstream.seen] == ["https://api.minimax.io/anthropic/v1/messages"]
 

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 import anthropic
 
 from . import sse
-from .error_body import error_body
 from .cassettes import (
     KEPT_RESPONSE_HEADERS,
     Cassette,
@@ -31,6 +30,7 @@ from .cassettes import (
     file_name,
     parse_body,
 )
+from .error_body import error_body
 
 REDACTED = "<redacted>"
 SOURCE_HEADER = "x-cassette-source"
