@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,24 @@ FORMAT = "minimax-cassette/1"
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "cassettes"
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-should-retry")
 """Only these response headers are written: nothing else is needed to replay, and nothing else can leak."""
+
+
+class CassetteWarning(UserWarning):
+    """A recording could not be read (it was skipped) or written (the answer was returned anyway)."""
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, then replace: a full disk or an
+    interrupted write leaves the old file whole, never a truncated one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:40]}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class NotRecordedError(anthropic.AnthropicError, LookupError):
@@ -92,6 +113,13 @@ class Cassette:
             where = f" in {path}" if path else ""
             raise ValueError(f"Unknown cassette format {data.get('format')!r}{where}; expected {FORMAT!r}.")
         known = {"format", "source", "sequence", "request", "response"}
+        request, response = data.get("request"), data.get("response")
+        if not isinstance(request, dict) or not isinstance(request.get("method"), str) or "path" not in request:
+            raise ValueError("it has no 'request' with a 'method' and a 'path'")
+        if not isinstance(response, dict) or not isinstance(response.get("status"), int):
+            raise ValueError("it has no 'response' with a numeric 'status'")
+        if not isinstance(data.get("source"), dict):
+            raise ValueError("it has no 'source' saying where it comes from")
         return cls(
             request=data["request"],
             response=data["response"],
@@ -106,8 +134,8 @@ class Cassette:
         return dumps(self.to_json())
 
     def write(self, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.dumps(), encoding="utf-8")
+        """Write the file atomically (see write_atomic) and remember where it is."""
+        write_atomic(path, self.dumps())
         self.path = path
         return path
 
@@ -128,7 +156,31 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def load(path: Path) -> Cassette:
-    return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), path)
+    """One cassette file; ValueError (or OSError) when it is not one."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("it is not a JSON object")
+    return Cassette.from_json(data, path)
+
+
+def load_all(paths: Iterable[Path]) -> Iterator[Cassette]:
+    """The cassettes among `paths`; each file that is not one (truncated, empty, another tool's JSON) is skipped
+    with one warning naming it, so one bad file never stops the replay of all the others."""
+    for path in paths:
+        try:
+            yield load(path)
+        except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            why = (
+                f"not valid JSON ({error.msg}, line {error.lineno})"
+                if isinstance(error, json.JSONDecodeError)
+                else error
+            )
+            warnings.warn(
+                f"Skipped {path}: it is not a readable recording ({why}). Every other recording still replays. "
+                "Delete the file, restore it (git checkout -- <file>), or record it again.",
+                CassetteWarning,
+                stacklevel=2,
+            )
 
 
 def iter_cassette_files(root: Path) -> Iterator[Path]:
@@ -220,7 +272,7 @@ class CassetteLibrary:
         self.prefer = prefer
         self._by_key: dict[str, list[Cassette]] = {}
         self._served: dict[str, int] = {}
-        self.add(load(path) for path in iter_cassette_files(root))
+        self.add(load_all(iter_cassette_files(root)))
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
         for cassette in cassettes:

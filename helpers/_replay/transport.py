@@ -12,6 +12,7 @@ import functools
 import json
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -25,10 +26,13 @@ from .cassettes import (
     KEPT_RESPONSE_HEADERS,
     Cassette,
     CassetteLibrary,
+    CassetteWarning,
     NotRecordedError,
     api_path,
     file_name,
+    load,
     parse_body,
+    write_atomic,
 )
 from .error_body import error_body
 
@@ -142,6 +146,27 @@ class _CheckedTransport(_hx.BaseTransport):  # type: ignore[misc,name-defined]
     def __init__(self, *, observer: Observer | None = None, check: Check | None = None) -> None:
         self.observer = observer
         self.check = check
+        self._warned: set[str] = set()
+
+    def _warn_once(self, kind: str, message: str) -> None:
+        """One warning per kind of trouble per client: the answer itself is never lost over it."""
+        if kind not in self._warned:
+            self._warned.add(kind)
+            warnings.warn(message, CassetteWarning, stacklevel=2)
+
+    def _report(self, exchange: dict[str, Any]) -> None:
+        """Give an exchange to the observer (the usage log). Its failure must not fail the call: the SDK would
+        take it for a connection error and send the paid request again."""
+        if self.observer is None:
+            return
+        try:
+            self.observer(exchange)
+        except Exception as error:
+            self._warn_once(
+                "observer",
+                f"The usage log could not take an answer ({type(error).__name__}: {error}); the answer was "
+                "returned as usual, and helpers.usage() leaves that call out.",
+            )
 
     def handle_request(self, request: Any) -> Any:
         if self.check is not None:
@@ -188,8 +213,7 @@ class ReplayTransport(_CheckedTransport):
         return _hx.Response(response["status"], headers=headers, content=content, request=request)
 
     def _observe(self, body: Any, cassette: Cassette) -> None:
-        if self.observer:
-            self.observer({"request": body, "response": cassette.response, "source": cassette.source})
+        self._report({"request": body, "response": cassette.response, "source": cassette.source})
 
 
 class RecordTransport(_CheckedTransport):
@@ -212,6 +236,8 @@ class RecordTransport(_CheckedTransport):
         self.endpoint_label = endpoint_label
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}
+        self._earlier_good: dict[str, bool] = {}  # per request: a good recording from before this session
+        self._staged: dict[str, list[tuple[int, str]]] = {}  # written once this session's sequence succeeds
 
     def _handle(self, request: Any) -> Any:
         started = time.perf_counter()
@@ -320,21 +346,90 @@ class RecordTransport(_CheckedTransport):
         cassette = Cassette(
             request={"method": request.method, "path": path, "body": body}, response=response, source=source
         )
-        if self.observer:
-            exchange = {"request": body, "response": response, "source": source}
-            if elapsed is not None:
-                exchange["elapsed"] = elapsed  # live wall-clock seconds, request sent to response done
-            self.observer(exchange)
+        exchange = {"request": body, "response": response, "source": source}
+        if elapsed is not None:
+            exchange["elapsed"] = elapsed  # live wall-clock seconds, request sent to response done
+        self._report(exchange)
         if self.record_dir is None or not complete:
             return
+        try:
+            self._record(cassette, secrets)
+        except Exception as error:  # a full disk, a folder that is a file, a name too long: keep the answer
+            self._warn_once(
+                "write",
+                f"The recording could not be written to {self.record_dir} ({type(error).__name__}: {error}). "
+                "The answer was returned as usual; earlier recordings were left as they were. Check that the "
+                "folder can be written (free space, permissions, a short MINIMAX_RECORDINGS name).",
+            )
+
+    def _record(self, cassette: Cassette, secrets: Secrets) -> None:
+        """Write one exchange of this session's sequence for its request.
+
+        The first time a session records a request, its whole sequence replaces the earlier one (no stale -2, -3
+        files). When an earlier recording ended in a good answer, the new sequence is held back until it ends in
+        one too: a transient failure (a 5xx on every retry, a stream cut short) never replaces a good recording."""
+        assert self.record_dir is not None
+        scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
+        stem = file_name(scrubbed).removesuffix(".json")  # named from the scrubbed text: no key in a file name
         with self._lock:
-            cassette.sequence = self._written.get(cassette.key, 0) + 1
-            self._written[cassette.key] = cassette.sequence
-        data = scrub(cassette.dumps(), secrets)
-        scrubbed = Cassette.from_json(json.loads(data))  # named from the scrubbed text: no key in a file name
-        scrubbed.sequence = cassette.sequence
-        self.record_dir.mkdir(parents=True, exist_ok=True)
-        (self.record_dir / file_name(scrubbed)).write_text(data, encoding="utf-8")
+            sequence = self._written.get(stem, 0) + 1
+            self._written[stem] = sequence
+            scrubbed.sequence = sequence
+            data = scrubbed.dumps()
+            if stem not in self._earlier_good:
+                self._earlier_good[stem] = _ends_well(_sequence_on_disk(self.record_dir, stem))
+            staged = self._staged.setdefault(stem, [])
+            staged.append((sequence, data))
+            if self._earlier_good[stem] and not _succeeded(cassette.response):
+                self._warn_once(
+                    f"kept {stem}",
+                    f"No good answer this time (HTTP {cassette.response['status']}"
+                    f"{', stream incomplete' if cassette.is_stream else ''}): the earlier recording {stem}.json "
+                    "was kept. Record again later to replace it.",
+                )
+                return
+            self._earlier_good[stem] = False  # from now on this session's sequence is the recording
+            writes, self._staged[stem] = list(staged), []
+            for number, text in writes:
+                write_atomic(self.record_dir / _numbered(stem, number), text)
+            for number, path in _sequence_on_disk(self.record_dir, stem):
+                if number > sequence:
+                    path.unlink(missing_ok=True)  # left from a longer sequence of an earlier session
+
+
+def _numbered(stem: str, sequence: int) -> str:
+    """The file name of exchange `sequence` of a request (see cassettes.file_name)."""
+    return f"{stem}.json" if sequence == 1 else f"{stem}-{sequence}.json"
+
+
+def _sequence_on_disk(folder: Path, stem: str) -> list[tuple[int, Path]]:
+    """The recorded sequence of one request in `folder`: (sequence number, file), in order."""
+    found = [(1, folder / f"{stem}.json")] if (folder / f"{stem}.json").is_file() else []
+    for path in folder.glob(f"{stem}-*.json"):
+        suffix = path.stem[len(stem) + 1 :]
+        if suffix.isdigit():
+            found.append((int(suffix), path))
+    return sorted(found)
+
+
+def _succeeded(response: dict[str, Any]) -> bool:
+    """An answer worth keeping: a success status, and for a stream every event up to message_stop."""
+    if not isinstance(response.get("status"), int) or response["status"] >= 400:
+        return False
+    events = response.get("events")
+    if events is None:
+        return True
+    return any(isinstance(e.get("data"), dict) and e["data"].get("type") == "message_stop" for e in events)
+
+
+def _ends_well(sequence: list[tuple[int, Path]]) -> bool:
+    """Whether a recorded sequence ends in a good answer (an unreadable file counts as not good)."""
+    if not sequence:
+        return False
+    try:
+        return _succeeded(load(sequence[-1][1]).response)
+    except (OSError, ValueError):
+        return False
 
 
 def make_transport(
