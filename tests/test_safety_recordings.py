@@ -149,9 +149,13 @@ def test_a_stream_cut_short_keeps_the_good_stream(tmp_path) -> None:
     with recording_client(Upstream(stream()), out).messages.stream(**HELLO) as good:
         good.get_final_message()
     before = {p.name: p.read_text() for p in out.iterdir()}
-    with pytest.warns(CassetteWarning, match="was kept"), pytest.raises(Exception, match="connection reset"):
-        with recording_client(Upstream(stream(cut_after=3)), out).messages.stream(**HELLO) as cut:
-            cut.get_final_message()
+    cut_client = recording_client(Upstream(stream(cut_after=3)), out)
+    with (
+        pytest.warns(CassetteWarning, match="was kept"),
+        pytest.raises(Exception, match="connection reset"),
+        cut_client.messages.stream(**HELLO) as cut,
+    ):
+        cut.get_final_message()
     assert {p.name: p.read_text() for p in out.iterdir()} == before
 
 
