@@ -33,6 +33,20 @@ class MaxTurnsError(RuntimeError):
         )
 
 
+class ToolsInterrupted(KeyboardInterrupt):
+    """You stopped the run (Ctrl-C, the stop button) while a tool was running. `history` keeps everything so far:
+    the last assistant turn, the results of the tools that finished, and an error result for each one that did
+    not, so `run_tools(client, messages=error.history, ...)` continues the conversation."""
+
+    def __init__(self, history: list[dict[str, Any]], responses: list[Any]) -> None:
+        self.history = history
+        self.responses = responses
+        super().__init__(
+            "Stopped while a tool was running. The history so far is in error.history: continue with "
+            "run_tools(client, messages=error.history, ...)."
+        )
+
+
 class TruncatedToolCallError(RuntimeError):
     """A turn ran out of `max_tokens` while writing a tool call, so its input may be cut off and the call
     was not run. `history` stops before that turn, so the loop can be run again with a larger budget."""
@@ -126,8 +140,8 @@ def _beta_tool(function: Callable[..., Any]) -> Any:
 
 def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., Any]] | None = None) -> list[_Tool]:
     """Tool definitions paired with the functions that run them; every mistake is reported before a request."""
-    if isinstance(tools, (str, Mapping)) or callable(tools):
-        raise TypeError(f"tools= takes a list of tools, e.g. tools=[get_weather], not one {type(tools).__name__}.")
+    if isinstance(tools, (str, Mapping)) or callable(tools) or not isinstance(tools, Iterable):
+        raise TypeError(f"tools= takes a list of tools, e.g. tools=[get_weather], not {type(tools).__name__}.")
     functions = dict(functions or {})
     found: list[_Tool] = []
     for item in tools:
@@ -138,6 +152,7 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
                 raise ValueError(
                     f"A tool definition needs a 'name' and an 'input_schema': got keys {sorted(definition)}."
                 )
+            check_input_schema(name, definition["input_schema"])
             if name not in functions:
                 raise ValueError(
                     f"Tool {name!r} has a definition but no function to run: pass functions={{{name!r}: ...}}, "
@@ -169,47 +184,66 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
     return found
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list,),
-    "object": (dict,),
-    "null": (type(None),),
-}
+def _validator(schema: Mapping[str, Any]) -> Any:
+    """A `jsonschema` validator for a tool's input schema, of the draft the schema names (default 2020-12)."""
+    import jsonschema
+
+    return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
+
+
+def check_input_schema(name: str, schema: Any) -> None:
+    """Refuse, before any request, an `input_schema` that is not a valid JSON Schema for an object."""
+    import jsonschema
+
+    if not isinstance(schema, Mapping) or schema.get("type") != "object":
+        raise ValueError(
+            f'Tool {name!r}: input_schema must be a JSON Schema object with "type": "object", e.g. '
+            '{"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}; '
+            f"got {json.dumps(schema, ensure_ascii=False, default=str)[:80]}."
+        )
+    try:
+        jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator).check_schema(schema)
+    except jsonschema.SchemaError as error:
+        where = "/".join(map(str, error.absolute_path)) or "the top level"
+        raise ValueError(
+            f"Tool {name!r}: input_schema is not valid JSON Schema at {where}: {error.message}. "
+            "Fix the definition; nothing was sent."
+        ) from None
+
+
+def _where(root: str, path: Iterable[Any]) -> str:
+    return root + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
 
 
 def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input") -> list[str]:
-    """Why `value` does not fit a tool's JSON schema (the common subset: type, enum, properties, required,
-    additionalProperties, items); an empty list when it fits."""
+    """Why `value` does not fit a tool's JSON schema, one readable line per problem (checked by `jsonschema`);
+    an empty list when it fits."""
     problems: list[str] = []
-    kinds = schema.get("type")
-    if "anyOf" in schema:
-        options = [schema_problems(option, value, where) for option in schema["anyOf"]]
-        return [] if any(not o for o in options) else [f"{where}: fits none of the allowed forms"]
-    if kinds is not None:
-        allowed = [kinds] if isinstance(kinds, str) else list(kinds)
-        types = tuple(t for k in allowed for t in _JSON_TYPES.get(k, (object,)))
-        is_bool = isinstance(value, bool)
-        if not isinstance(value, types) or (is_bool and "boolean" not in allowed):
-            return [f"{where}: expected {' or '.join(allowed)}, got {json.dumps(value, ensure_ascii=False)}"]
-    if "enum" in schema and value not in schema["enum"]:
-        allowed = json.dumps(schema["enum"], ensure_ascii=False)
-        problems.append(f"{where}: {json.dumps(value, ensure_ascii=False)} is not one of {allowed}")
-    if isinstance(value, dict):
-        properties = schema.get("properties") or {}
-        for name in schema.get("required") or []:
-            if name not in value:
-                problems.append(f"{where}: missing required property {name!r}")
-        for name, item in value.items():
-            if name in properties:
-                problems.extend(schema_problems(properties[name], item, f"{where}.{name}"))
-            elif schema.get("additionalProperties") is False:
-                problems.append(f"{where}: unexpected property {name!r} (allowed: {', '.join(properties) or 'none'})")
-    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        for i, item in enumerate(value):
-            problems.extend(schema_problems(schema["items"], item, f"{where}[{i}]"))
+    for error in _validator(schema).iter_errors(value):
+        here = _where(where, error.absolute_path)
+        shown = json.dumps(error.instance, ensure_ascii=False, default=str)
+        if error.validator == "type":
+            kinds = error.validator_value
+            allowed = [kinds] if isinstance(kinds, str) else list(kinds)
+            problems.append(f"{here}: expected {' or '.join(allowed)}, got {shown}")
+        elif error.validator == "enum":
+            problems.append(f"{here}: {shown} is not one of {json.dumps(error.validator_value, ensure_ascii=False)}")
+        elif error.validator == "required":
+            problems.append(
+                f"{here}: missing required property {error.message.removesuffix(' is a required property')}"
+            )
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            properties = error.schema.get("properties") or {}
+            allowed = ", ".join(properties) or "none"
+            problems.extend(
+                f"{here}: unexpected property {name!r} (allowed: {allowed})"
+                for name in error.instance
+                if name not in properties
+            )
+        elif error.validator in ("anyOf", "oneOf"):
+            problems.append(f"{here}: fits none of the allowed forms")
+        else:
+            problems.append(f"{here}: {error.message}")
     return problems
 
 
@@ -313,12 +347,20 @@ def run_tools(
             raise TruncatedToolCallError(turn, history[:-1], responses)
         if response.stop_reason != "tool_use" or not calls:
             return ToolRun(response, history, responses)
-        results = []
-        for call in calls:
-            result = run_tool_call(call, registry)
-            results.append(result)
-            if on_step:
-                on_step(result)
+        results: list[dict[str, Any]] = []
+        try:
+            for call in calls:
+                result = run_tool_call(call, registry)
+                results.append(result)
+                if on_step:
+                    on_step(result)
+        except KeyboardInterrupt:
+            stopped = [
+                {"type": "tool_result", "tool_use_id": c["id"], "content": "Stopped by the user.", "is_error": True}
+                for c in calls[len(results) :]
+            ]
+            history.append({"role": "user", "content": results + stopped})
+            raise ToolsInterrupted(history, responses) from None
         history.append({"role": "user", "content": results})
         if stream:
             show({"role": "user", "content": results})
