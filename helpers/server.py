@@ -7,10 +7,12 @@ or a wrong one answers 401 in MiniMax's error envelope) and streams at the recor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,27 +54,64 @@ class Fault:
             raise ValueError(f"Unknown fault {self.kind!r}. Use one of {', '.join(FAULT_KINDS)}.")
 
 
+FAULT_LIMITS = {"times": (1, 100), "after": (0, 100_000), "seconds": (0.0, 60.0)}
+"""The range of each fault option: a fault header comes from any client, and must not stall or flood the server."""
+
+
+def _bounded(value: str, kind: type, limit: str, default: float) -> float:
+    """`value` as a number of `kind` inside FAULT_LIMITS[limit] (ValueError outside it, NaN included)."""
+    number = kind(value) if value.strip() else default
+    low, high = FAULT_LIMITS[limit]
+    if not low <= number <= high:  # also false for NaN
+        raise ValueError(f"{limit} must be from {low} to {high}")
+    return number
+
+
 def parse_fault(spec: str) -> list[Fault]:
-    """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`."""
+    """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`,
+    each option inside FAULT_LIMITS."""
     kind, _, arg = spec.strip().partition(":")
     kind = kind.strip().lower()
+    why = ""
     try:
         if kind == "overloaded":
-            return [Fault("overloaded")] * (int(arg) if arg else 1)
+            return [Fault("overloaded")] * int(_bounded(arg, int, "times", 1))
         if kind in ("cut", "malformed"):
-            return [Fault(kind, after=int(arg) if arg else 3)]
+            return [Fault(kind, after=int(_bounded(arg, int, "after", 3)))]
         if kind == "slow":
-            return [Fault("slow", seconds=float(arg) if arg else 2.0)]
-    except ValueError:
-        pass
+            return [Fault("slow", seconds=_bounded(arg, float, "seconds", 2.0))]
+    except ValueError as error:
+        why = f" ({error})" if "must be" in str(error) else ""
     raise ValueError(
-        f"Cannot read the fault {spec!r}. Use overloaded[:times], cut[:after_events], slow[:seconds] "
-        "or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
+        f"Cannot read the fault {spec[:60]!r}{why}. Use overloaded[:times 1-100], cut[:after_events], "
+        "slow[:seconds 0-60] or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
     )
 
 
+REQUEST_LOG_SIZE = 500
+"""How many requests `ReplayServer.requests` keeps (the latest): a classroom server runs for hours."""
+MAX_BODY = 32 * 1024 * 1024
+"""The largest request body read (bytes); MiniMax's own context window fits well inside it."""
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie", "proxy-authorization")
+
+
+def _logged(path: str, headers: Any, body: Any) -> dict[str, Any]:
+    """One request as the log keeps it: credentials never (only a SHA-256 fingerprint of the key sent)."""
+    auth = headers.get("Authorization", "")
+    key = auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
+    return {
+        "path": path,
+        "headers": {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS},
+        "key_sha256": hashlib.sha256(key.encode()).hexdigest() if key else None,
+        "body": body,
+    }
+
+
 class _QuietHTTPServer(ThreadingHTTPServer):
-    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr."""
+    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr.
+    The connection queue holds a classroom's worth of simultaneous connects."""
+
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -80,7 +119,9 @@ class _QuietHTTPServer(ThreadingHTTPServer):
 
 
 class ReplayServer:
-    """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop()."""
+    """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop().
+
+    `read_timeout`: seconds a connection may stay silent (a client that sends less than its content-length)."""
 
     def __init__(
         self,
@@ -90,13 +131,16 @@ class ReplayServer:
         speed: float = 0.0,
         api_keys: set[str] | None = None,
         faults: Iterable[Fault | str] = (),
+        read_timeout: float = 30.0,
     ) -> None:
         self.library = CassetteLibrary(root)
+        self.read_timeout = read_timeout
         self.faults: list[Fault] = []
         self._stopping = threading.Event()
         self.speed = speed
         self.api_keys = api_keys
-        self.requests: list[dict[str, Any]] = []
+        self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
+        """The latest requests (path, headers without credentials, key_sha256, body), for tests and teaching."""
         self._lock = threading.Lock()
         for fault in faults:
             self.inject(fault)
@@ -182,6 +226,7 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            timeout = server.read_timeout  # seconds a silent client may hold a thread (a body short of its length)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return  # quiet: tests and notebooks read stdout
@@ -196,12 +241,33 @@ class ReplayServer:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _body_length(self) -> int | None:
+                """The content-length, checked; None (after answering 400 or 413) when it cannot be used."""
+                raw = (self.headers.get("content-length") or "0").strip()
+                if not raw.isdigit():
+                    self.close_connection = True
+                    message = f"content-length {raw[:30]!r} is not a whole number of bytes"
+                    self._send_json(400, error_body(400, kind="bad_request_error", message=message))
+                    return None
+                if int(raw) > MAX_BODY:
+                    self.close_connection = True
+                    message = f"the request body is larger than {MAX_BODY // 1024 // 1024} MiB"
+                    self._send_json(413, error_body(413, kind="bad_request_error", message=message))
+                    return None
+                return int(raw)
+
             def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = parse_body(self.rfile.read(length))
+                length = self._body_length()
+                if length is None:
+                    return
+                data = self.rfile.read(length)
+                if len(data) < length:  # the client stopped sending (timeout) or hung up
+                    self.close_connection = True
+                    return
+                body = parse_body(data)
                 path = api_path(self.path.split("?", 1)[0])
                 with server._lock:
-                    server.requests.append({"path": path, "headers": dict(self.headers), "body": body})
+                    server.requests.append(_logged(path, self.headers, body))
                 refused = server._authorized(self.headers)
                 if refused:
                     self._send_json(*refused)
