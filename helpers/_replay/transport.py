@@ -8,6 +8,7 @@ wire come from (or go to) a cassette. anthropic 1.0 and later use `httpx2`, earl
 from __future__ import annotations
 
 import datetime as _dt
+import email.utils
 import functools
 import json
 import threading
@@ -84,6 +85,41 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+LONGEST_WAIT = 20.0
+"""Seconds: no single wait the helpers let the SDK make (a `retry-after` of a day would hang a notebook)."""
+RETRYABLE = frozenset({408, 409, 429})
+
+
+def _asked_wait(headers: Any) -> float | None:
+    """The wait a response asks for, read as the SDK reads it: retry-after-ms, else retry-after (seconds or a date)."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return float(value) * scale
+        except ValueError:
+            when = email.utils.parsedate_tz(value) if name == "retry-after" else None
+            if when is not None:
+                return float(email.utils.mktime_tz(when) - time.time())
+    return None
+
+
+def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
+    """The response headers the SDK sees, its retry wait at most LONGEST_WAIT seconds. In replay (`speed` set)
+    the recorded wait is scaled like the stream's pace, and at speed 0 a retried answer waits for nothing."""
+    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
+    wait = _asked_wait(headers)
+    retryable = status in RETRYABLE or status >= 500
+    if speed is not None and retryable:
+        wait = 0.0 if speed <= 0 else (wait / speed if wait is not None else None)
+    if wait is None:
+        return out
+    # A tiny positive value: the SDK ignores a wait of 0 and falls back to its own backoff of up to 8 s.
+    out["retry-after-ms"] = f"{max(min(wait, LONGEST_WAIT) * 1000, 0.001):.3f}"
+    return out
 
 
 class RedirectRefusedError(anthropic.AnthropicError):
@@ -200,7 +236,7 @@ class ReplayTransport(_CheckedTransport):
         if cassette is None:
             raise NotRecordedError(self.library.explain_miss(method, path, body))
         response = cassette.response
-        headers = dict(response.get("headers") or {})
+        headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
         if cassette.is_stream:
             headers.setdefault("content-type", "text/event-stream")
             chunks = sse.paced_chunks(response["events"], self.speed)
@@ -258,10 +294,19 @@ class RecordTransport(_CheckedTransport):
             parser = sse.EventParser()
             state = {"ended": False, "failed": False}
 
+            patience = _read_timeout(request)
+
             def chunks() -> Iterator[bytes]:
+                last_event, seen = time.perf_counter(), 0
                 try:
                     for chunk in upstream.stream:
                         parser.feed(chunk, time.perf_counter() - started)
+                        if _data_events(parser.events) > seen:
+                            last_event, seen = time.perf_counter(), _data_events(parser.events)
+                        elif patience is not None and time.perf_counter() - last_event > patience:
+                            raise _hx.ReadTimeout(
+                                f"no event for {patience:g} s, only keep-alives: the stream was given up (timeout)"
+                            )
                         yield chunk
                 except Exception:
                     state["failed"] = True  # the connection broke: keep what arrived, as it arrived
@@ -278,13 +323,13 @@ class RecordTransport(_CheckedTransport):
                 self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
 
             stream = IteratorStream(chunks(), on_close=finished)
-            return _hx.Response(status, headers=headers, stream=stream, request=request)
+            return _hx.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
 
         raw = upstream.read()
         upstream.close()
         response = {"status": status, "headers": kept, "body": parse_body(raw)}
         self._done(request, body, response, source, secrets, time.perf_counter() - started)
-        return _hx.Response(status, headers=headers, content=raw, request=request)
+        return _hx.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
 
     def _refuse_other_hosts(self, request: Any) -> None:
         """Every request goes to the endpoint's own origin: a redirect elsewhere is refused, nothing sent."""
@@ -395,6 +440,18 @@ class RecordTransport(_CheckedTransport):
             for number, path in _sequence_on_disk(self.record_dir, stem):
                 if number > sequence:
                     path.unlink(missing_ok=True)  # left from a longer sequence of an earlier session
+
+
+def _read_timeout(request: Any) -> float | None:
+    """The read timeout the SDK set on this request (seconds), if any."""
+    timeout = (request.extensions or {}).get("timeout") or {}
+    value = timeout.get("read") if isinstance(timeout, dict) else None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _data_events(events: list[dict[str, Any]]) -> int:
+    """How many of the parsed stream events carry data (keep-alive comments such as `: ping` do not)."""
+    return sum(1 for e in events if "event" in e or "data:" in e.get("raw", ""))
 
 
 def _numbered(stem: str, sequence: int) -> str:
