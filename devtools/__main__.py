@@ -9,6 +9,26 @@ import argparse
 import sys
 
 
+def _unknown_names(args: argparse.Namespace) -> str | None:
+    """A message for names on the command line that match nothing (a typo would otherwise do nothing and
+    exit 0); None when every name matches."""
+    if args.command == "synth":
+        from .synth import EXCHANGES_DIR
+
+        known = sorted(path.stem for path in EXCHANGES_DIR.glob("*.json"))
+        missing = [name for name in args.names if name not in known]
+        if missing:
+            return f"No description named {', '.join(missing)} in data/exchanges. Known: {', '.join(known)}."
+    elif args.command in ("regenerate", "record"):
+        from .notebooks import notebook_paths
+
+        missing = [name for name in args.notebooks if not notebook_paths([name])]
+        if missing:
+            names = ", ".join(p.name for p in notebook_paths())
+            return f"No notebook name contains {', '.join(missing)}. Notebooks: {names}."
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m devtools", description=__doc__)
@@ -24,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only list what disagrees (exit 1 if anything does)")
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
     args = parser.parse_args(argv)
+    unknown = _unknown_names(args)
+    if unknown:
+        print(unknown, file=sys.stderr)
+        return 2
 
     if args.command == "regenerate":
         from .notebooks import regenerate

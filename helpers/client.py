@@ -407,6 +407,26 @@ def _fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class _CheckedAnthropic(anthropic.Anthropic):
+    """`anthropic.Anthropic` that runs the pre-send checks as the SDK prepares a request, before it serializes or
+    retries it: NaN or an infinity (the SDK's own "Out of range float values are not JSON compliant" names neither
+    field nor fix), and helpers.compat's checks (anthropic 0.x would wrap an error raised in the transport as
+    "Connection error." and retry it). The transport runs the same checks again on the final bytes."""
+
+    def _prepare_options(self, options: Any) -> Any:
+        body = getattr(options, "json_data", None)
+        extra = getattr(options, "extra_json", None)
+        if isinstance(body, dict) or isinstance(extra, dict):
+            merged = {**(body if isinstance(body, dict) else {}), **(extra if isinstance(extra, dict) else {})}
+            findings = compat.check_numbers(merged)
+            if findings:
+                raise compat.RequestNotSupportedError(findings)
+            check = getattr(getattr(self._client, "_transport", None), "check", None)
+            if check is not None:
+                check(str(options.method), str(options.url), merged)
+        return super()._prepare_options(options)
+
+
 def _clear_auth_token(client: anthropic.Anthropic) -> anthropic.Anthropic:
     """Forget ANTHROPIC_AUTH_TOKEN (Anthropic's OAuth, Claude Code): anthropic 0.x would send it to MiniMax as
     `Authorization: Bearer ...` beside the key. Copies made by `with_options` read it again; the transport
@@ -524,7 +544,7 @@ def _build(
         endpoint_label=endpoint.base_url,
         check=compat.check_hook if check else None,
     )
-    client = anthropic.Anthropic(
+    client = _CheckedAnthropic(
         api_key=key, base_url=endpoint.base_url, http_client=make_http_client(transport), **client_kwargs
     )
     attach(client, log)  # every call this client makes is logged: helpers.usage()

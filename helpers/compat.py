@@ -183,10 +183,69 @@ def check_request(**params: Any) -> list[Finding]:
     return check_body(body)
 
 
+ROLES = ("user", "assistant")
+"""The roles a message may have; the system prompt goes in `system=` (MiniMax answers 2013 for role 'system')."""
+
+
+def _check_messages(messages: Any) -> list[Finding]:
+    """Errors for a `messages` list MiniMax cannot take: empty, or a role other than user and assistant."""
+    if not isinstance(messages, (list, tuple)):
+        return []
+    if not messages:
+        return [
+            Finding(
+                "error",
+                "messages-empty",
+                "messages",
+                "messages is empty. Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}].",
+            )
+        ]
+    found = []
+    for i, message in enumerate(messages):
+        role = message.get("role") if isinstance(message, Mapping) else getattr(message, "role", None)
+        if role not in ROLES:
+            fix = " Put a system prompt in system=... instead." if role == "system" else ""
+            found.append(
+                Finding(
+                    "error",
+                    "message-role",
+                    f"messages[{i}].role",
+                    f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}",
+                )
+            )
+    return found
+
+
+def non_finite(value: Any, where: str = "") -> list[str]:
+    """Where a request body holds NaN or an infinity (JSON has neither, so the SDK could not send it)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [where or "body"]
+    if isinstance(value, Mapping):
+        return [w for k, v in value.items() for w in non_finite(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(value, (list, tuple)):
+        return [w for i, v in enumerate(value) for w in non_finite(v, f"{where}[{i}]")]
+    return []
+
+
+def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
+    """Errors for NaN or infinite numbers anywhere in a request body; `temperature` and `top_p` say their range."""
+    found = []
+    for where in non_finite(body):
+        sampling = _check_sampling(where, body[where]) if where in ("temperature", "top_p") else None
+        found.append(
+            sampling
+            or Finding(
+                "error", "not-a-number", where, f"{where} is NaN or infinite, which JSON cannot carry. Give a number."
+            )
+        )
+    return found
+
+
 def check_body(body: Mapping[str, Any]) -> list[Finding]:
     """`check_request` on a request body as it goes over the wire (a JSON object)."""
     body = {name: value for name, value in body.items() if _given(value)}
-    found: list[Finding] = []
+    found: list[Finding] = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
+    found.extend(_check_messages(body.get("messages")))
     for name in ("temperature", "top_p"):
         if name in body:
             finding = _check_sampling(name, body[name])

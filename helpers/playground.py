@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import html
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -74,11 +75,18 @@ _LARGEST = 10**300
 """Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
 
 
+def _not_finite(number: float) -> bool:
+    """NaN or an infinity (a float only: Python's integers are always finite)."""
+    return isinstance(number, float) and not math.isfinite(number)
+
+
 def calculate(expression: str) -> str:
     """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel."""
 
     def value(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if _not_finite(node.value):
+                raise ValueError(f"{ast.unparse(node)} is too large to be a number here")
             return node.value
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             left, right = value(node.left), value(node.right)
@@ -89,7 +97,7 @@ def calculate(expression: str) -> str:
             result = _OPERATORS[type(node.op)](value(node.operand))
         else:
             raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
-        if isinstance(result, complex) or abs(result) > _LARGEST:
+        if isinstance(result, complex) or _not_finite(result) or abs(result) > _LARGEST:
             raise ValueError(f"{ast.unparse(node)!r} is too large (or not a real number)")
         return result
 

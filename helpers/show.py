@@ -158,6 +158,13 @@ class MessageView(Displayable):
                 "show() takes a Message from client.messages.create, a message dict, or a list of them "
                 f"(a conversation history), not {type(value).__name__}."
             )
+        for message in self.messages:
+            content = message.get("content")
+            if content is not None and not isinstance(content, (str, list)):
+                raise TypeError(
+                    "show(): a message's content is a string or a list of content blocks "
+                    f"(e.g. [{{'type': 'text', 'text': '...'}}]), not {type(content).__name__}."
+                )
 
     def _is_response(self, message: Mapping[str, Any]) -> bool:
         return message.get("type") == "message" or "stop_reason" in message

@@ -80,6 +80,8 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     cut short raises `StreamInterrupted` with `.partial`.
     """
     check_params(client, params)
+    if view is not None and not isinstance(view, LiveView):
+        raise TypeError(f"view= takes a helpers.LiveView (or nothing, for a new one), not {type(view).__name__}.")
     if view is not None and (view.events or view.ended):
         raise ValueError("This LiveView already showed a turn: make a new LiveView() for each helpers.stream call.")
     view = view or LiveView(label=str(params["model"]))
