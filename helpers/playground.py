@@ -84,7 +84,7 @@ def calculate(expression: str) -> str:
     """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel."""
 
     def value(node: ast.AST) -> float:
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and type(node.value) is not bool:
             if _not_finite(node.value):
                 raise ValueError(f"{ast.unparse(node)} is too large to be a number here")
             return node.value

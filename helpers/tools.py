@@ -186,14 +186,14 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
 
 def _validator(schema: Mapping[str, Any]) -> Any:
     """A `jsonschema` validator for a tool's input schema, of the draft the schema names (default 2020-12)."""
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
 
 
 def check_input_schema(name: str, schema: Any) -> None:
     """Refuse, before any request, an `input_schema` that is not a valid JSON Schema for an object."""
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     if not isinstance(schema, Mapping) or schema.get("type") != "object":
         raise ValueError(
@@ -234,9 +234,9 @@ def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input")
             )
         elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
             properties = error.schema.get("properties") or {}
-            allowed = ", ".join(properties) or "none"
+            names = ", ".join(properties) or "none"
             problems.extend(
-                f"{here}: unexpected property {name!r} (allowed: {allowed})"
+                f"{here}: unexpected property {name!r} (allowed: {names})"
                 for name in error.instance
                 if name not in properties
             )
