@@ -1,4 +1,4 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
     p.add_argument("--check", action="store_true", help="only list what disagrees (exit 1 if anything does)")
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
+    p = commands.add_parser("bundle", help="zip helpers, data and notebooks for learners without the repository")
+    p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         from .costs import main as cost_main
 
         return cost_main()
+    if args.command == "bundle":
+        from .bundle import main as bundle_main
+
+        return bundle_main(args.out)
     return 2
 
 

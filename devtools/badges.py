@@ -1,13 +1,17 @@
-"""Keep every notebook's Open-in-Colab badge and setup cell in step with devtools/project.py.
+"""Keep every notebook's Colab and Binder badges, setup cell and images in step with devtools/project.py.
 
-The repository URL lives only in `project.py`. `python -m devtools badges` rewrites each notebook's badge (in
-its first markdown cell) and the shared part of its setup cell (its first code cell) from it; `problems()`
-lists what disagrees, for the test suite. A setup cell's own last line (`client = helpers.get_client(...)`)
+The repository URL lives only in `project.py`. `python -m devtools badges` rewrites each notebook's badges (in
+its first markdown cell) and the shared part of its setup cell (its first code cell) from it, and turns images
+linked by a relative path (which Colab, opening the notebook alone, cannot load) into cell attachments of the
+repository's file (docs/img/...), kept equal to that file; `problems()` lists what disagrees, for the test suite.
+A setup cell's own last line (`client = helpers.get_client(...)`)
 is kept, and added, with the notebook's stem, where missing (notebook 01 creates its client later).
 """
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,9 @@ from . import project
 
 FIRST_NOTEBOOK = "01_quick_start"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
-_BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+BINDER_IMAGE = "https://mybinder.org/badge_logo.svg"
+_BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)(?: \[!\[Launch Binder\]\([^)]*\)\]\([^)]*\))?")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 _CLIENT_LINE = re.compile(r"^client = helpers\.get_client\(.*\)\s*$")
 
 
@@ -26,26 +32,39 @@ def repository_root() -> Path:
 
 
 def setup_source() -> str:
-    """The shared setup cell: in Colab, fetch the repository and install only the SDK; locally, use this checkout.
+    """The shared setup cell: find the collection with helpers/locate.py, then import the helpers.
 
-    It installs nothing else on purpose: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay as they are.
+    Opened on its own (Colab opens only the notebook file), it first fetches that one file, from the repository or
+    from the collection's zip, so the finder itself can look for a clone, Google Drive and the zip. Without it, one
+    message says what to do. Only the SDK is installed: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay.
     """
-    folder = f"/content/{project.CLONE_FOLDER}"
+    howto = (
+        "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here (Colab: the Files"
+        " pane), or put the folder {NAME} in your Google Drive and run `from google.colab import drive;"
+        " drive.mount('/content/drive')`; then run this cell again."
+    )
     return "\n".join(
         [
-            "# Setup: in Colab, fetch the helpers and recordings and install the SDK; locally, use this checkout.",
-            "import sys",
+            "# Setup: find this collection and import its helpers. helpers/locate.py looks in this checkout, then a",
+            "# clone, your Google Drive and a zip. Opened on its own (as in Colab), the cell first fetches that file.",
+            "import runpy",
             "from pathlib import Path",
             "",
-            f'if "google.colab" in sys.modules and not Path("{folder}").exists():',
-            f"    !git clone -q --depth 1 {project.repository_url()} {folder}",
-            '    %pip install -q "anthropic>=0.68,<3"',
-            "ROOT = next(",
-            "    p",
-            f'    for p in [Path.cwd(), *Path.cwd().parents, Path("{folder}")]',
-            '    if (p / "helpers").is_dir()',
+            f'NAME, FINDER = "{project.CLONE_FOLDER}", "helpers/locate.py"',
+            'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("drive/MyDrive", NAME)]',
+            'finder = next((p / FINDER for p in places if (p / FINDER).is_file()), Path("locate.py"))',
+            "if not finder.is_file():  # that one file, from the repository or else from the collection's zip",
+            f"    !curl -fsL -o locate.py {project.raw_url('{FINDER}')}"
+            ' || unzip -pq "{NAME}*.zip" "{NAME}/{FINDER}" > locate.py || rm -f locate.py',
+            "if not finder.is_file():",
+            "    from IPython.core.error import UsageError",
+            "",
+            "    raise UsageError(",
+            f'        f"{howto}"',
+            "    )",
+            'ROOT = runpy.run_path(str(finder))["locate"](',
+            f'    "{project.repository_url()}", NAME, get_ipython()',
             ")",
-            "sys.path.insert(0, str(ROOT))",
             "",
             "import helpers",
             "",
@@ -55,8 +74,47 @@ def setup_source() -> str:
 
 
 def badge(notebook_path: str) -> str:
-    """The badge markdown for a notebook, given its path inside the repository."""
-    return f"[![Open In Colab]({BADGE_IMAGE})]({project.colab_url(notebook_path)})"
+    """The badges for a notebook, given its path inside the repository: Open in Colab, and Binder beside it."""
+    return (
+        f"[![Open In Colab]({BADGE_IMAGE})]({project.colab_url(notebook_path)})"
+        f" [![Launch Binder]({BINDER_IMAGE})]({project.binder_url(notebook_path)})"
+    )
+
+
+def _attachment(file: Path) -> dict[str, str]:
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return {kind: base64.b64encode(file.read_bytes()).decode("ascii")}
+
+
+def image_problems(path: Path, cell: Any, *, fix: bool = False) -> list[str]:
+    """Images of one markdown cell that Colab or GitHub would not show: a relative link (made an attachment of
+    that file with `fix`), or an attachment that no longer equals its file in docs/img."""
+    root = repository_root()
+    relative = path.resolve().relative_to(root).as_posix()
+    found: list[str] = []
+    attachments = dict(cell.get("attachments") or {})
+
+    def replace(match: re.Match[str]) -> str:
+        alt, target = match.groups()
+        if target.startswith(("http://", "https://", "data:", "attachment:")):
+            return match.group(0)
+        file = (path.parent / target).resolve()
+        if not file.is_file() or root not in file.parents:
+            found.append(f"{relative}: image {target} is not a file of the repository")
+            return match.group(0)
+        found.append(f"{relative}: image {target} is a relative link (Colab opens the notebook alone)")
+        attachments[file.name] = _attachment(file)
+        return f"![{alt}](attachment:{file.name})"
+
+    source = _IMAGE.sub(replace, cell.source)
+    for name in re.findall(r"\(attachment:([^)\s]+)\)", source):
+        file = root / "docs" / "img" / name
+        if file.is_file() and attachments.get(name) != _attachment(file):
+            found.append(f"{relative}: attachment {name} differs from docs/img/{name}")
+            attachments[name] = _attachment(file)
+    if fix and found:
+        cell.source, cell["attachments"] = source, attachments
+    return found
 
 
 def recordings_name(path: Path) -> str:
@@ -105,8 +163,11 @@ def check_notebook(path: Path, *, fix: bool = False) -> list[str]:
         return [f"{relative}: needs a title cell and a setup cell"]
     title = expected_title_cell(relative, markdown.source)
     if title != markdown.source:
-        found.append(f"{relative}: the Open-in-Colab badge is missing or does not point at {relative}")
+        found.append(f"{relative}: the Colab and Binder badges are missing or do not point at {relative}")
         markdown.source = title
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found += image_problems(path, cell, fix=True)
     setup = expected_setup(path, code.source)
     if setup != code.source:
         found.append(f"{relative}: the first code cell differs from the shared setup cell")

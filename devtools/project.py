@@ -15,6 +15,16 @@ def repository_url() -> str:
     return f"https://github.com/{REPOSITORY}"
 
 
+def raw_url(path: str) -> str:
+    """A file of the published repository, as GitHub serves it raw (what a notebook opened alone fetches)."""
+    return f"https://raw.githubusercontent.com/{REPOSITORY}/{BRANCH}/{path}"
+
+
+def binder_url(notebook_path: str) -> str:
+    """The Launch-Binder link of a notebook: repo2docker builds requirements.txt with runtime.txt's Python."""
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?labpath={notebook_path}"
+
+
 def colab_url(notebook_path: str) -> str:
     """The Open-in-Colab link of a notebook, given its path inside the repository."""
     return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{notebook_path}"

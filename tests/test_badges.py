@@ -24,9 +24,69 @@ def test_notebook_01_holds_exactly_the_shared_setup_cell() -> None:
     assert project.repository_url() in first_code.source
 
 
-def test_setup_cell_installs_only_the_sdk() -> None:
-    installs = [line for line in badges.setup_source().splitlines() if "pip install" in line]
-    assert installs == ['    %pip install -q "anthropic>=0.68,<3"'], "Colab's own ipywidgets must not be upgraded"
+def test_setup_cell_installs_nothing_itself_and_the_finder_only_the_sdk() -> None:
+    from helpers import locate
+
+    assert "pip" not in badges.setup_source()
+    assert locate.SDK == "anthropic>=0.68,<3", "Colab's own ipywidgets must not be upgraded"
+
+
+def test_the_setup_cell_stays_short_and_the_finder_fits_one_screen() -> None:
+    lines = [line for line in badges.setup_source().splitlines() if line.strip()]
+    assert len(lines) <= 20
+    finder = (ROOT / "helpers" / "locate.py").read_text()
+    assert "\nimport helpers" not in finder and "from helpers" not in finder, "standard library only"
+    body = [line for line in finder.split('"""', 2)[2].splitlines() if line.strip()]
+    assert len(body) <= 100
+
+
+def test_every_notebook_has_both_badges_built_from_the_one_url() -> None:
+    from devtools.notebooks import notebook_paths
+
+    for path in notebook_paths(None):
+        relative = path.relative_to(ROOT).as_posix()
+        title = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown").source
+        assert f"({project.colab_url(relative)})" in title
+        assert f"(https://mybinder.org/v2/gh/{project.REPOSITORY}/{project.BRANCH}?labpath={relative})" in title
+
+
+def test_images_show_where_the_notebook_is_opened_alone() -> None:
+    """Colab opens only the notebook file: no image may be a relative link; attachments equal docs/img's file."""
+    import base64
+    import re
+
+    from devtools.notebooks import notebook_paths
+
+    seen = 0
+    for path in notebook_paths(None):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", cell.source):
+                assert target.startswith(("https://", "attachment:")), f"{path.name}: {target}"
+                if target.startswith("attachment:"):
+                    name = target.removeprefix("attachment:")
+                    data = base64.b64decode(cell.attachments[name]["image/png"])
+                    assert data == (ROOT / "docs" / "img" / name).read_bytes()
+                    seen += 1
+    assert seen >= 1, "notebook 02 shows the live view's screenshot"
+
+
+def test_a_relative_image_becomes_an_attachment_and_a_stale_one_is_refreshed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(badges, "repository_root", lambda: tmp_path)
+    (tmp_path / "docs" / "img").mkdir(parents=True)
+    (tmp_path / "docs" / "img" / "shot.png").write_bytes(b"\x89PNG first")
+    path = _notebook(tmp_path, "10_img.ipynb", "# Img", "import helpers")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("See ![a shot](../docs/img/shot.png) here."))
+    nbformat.write(nb, path)
+    assert any("relative link" in p for p in badges.check_notebook(path, fix=True))
+    cell = nbformat.read(path, as_version=4).cells[-1]
+    assert cell.source == "See ![a shot](attachment:shot.png) here."
+    (tmp_path / "docs" / "img" / "shot.png").write_bytes(b"\x89PNG second")
+    assert badges.check_notebook(path) == ["notebooks/10_img.ipynb: attachment shot.png differs from docs/img/shot.png"]
+    badges.check_notebook(path, fix=True)
+    assert badges.check_notebook(path) == []
 
 
 def _notebook(folder: Path, name: str, title: str, setup: str) -> Path:
@@ -50,7 +110,9 @@ def test_badges_command_rewrites_from_a_new_repository(tmp_path: Path, monkeypat
     assert title.startswith("# Thing\n\n[![Open In Colab]")
     assert "colab.research.google.com/github/someone/elsewhere/blob/main/notebooks/07_thing.ipynb" in title
     assert "Some words." in title
-    assert "https://github.com/someone/elsewhere /content/" in setup
+    assert "mybinder.org/v2/gh/someone/elsewhere/main?labpath=notebooks/07_thing.ipynb" in title
+    assert '"https://github.com/someone/elsewhere", NAME' in setup
+    assert "https://raw.githubusercontent.com/someone/elsewhere/main/{FINDER}" in setup
     assert setup.endswith('client = helpers.get_client(recordings="07_custom")'), "a notebook's own client line stays"
     assert badges.check_notebook(path) == []
 

@@ -1,57 +1,222 @@
-"""The shared setup cell, run as IPython would run it, with a stand-in Colab: what it fetches and installs."""
+"""The shared setup cell, run as IPython runs it, with a stand-in Colab, on every path helpers/locate.py takes.
+
+Shell lines run for real (bash, the real `unzip`), with stand-in `curl` and `git` first on PATH: curl fails as it
+does for the unpublished placeholder repository (or serves this checkout's finder, as GitHub would once it is
+published); git clone fails with git's 'not found' (or clones this checkout).
+"""
 
 from __future__ import annotations
 
+import builtins
+import os
+import shutil
+import subprocess
 import sys
 import types
 from pathlib import Path
 
+import nbformat
 import pytest
+from IPython.core.error import UsageError
 from IPython.core.inputtransformer2 import TransformerManager
+from IPython.utils.text import DollarFormatter
 
-from devtools import badges, project
+from devtools import badges, bundle, project
 
 ROOT = Path(__file__).resolve().parent.parent
+NAME = project.CLONE_FOLDER
+SDK_INSTALL = ("pip", 'install -q "anthropic>=0.68,<3"')
+
+FAILING_CURL = '#!/bin/sh\necho "curl: (22) The requested URL returned error: 404" >&2\nexit 22\n'
+SERVING_CURL = f'#!/bin/sh\n# -fsL -o FILE URL: serve this checkout\'s finder\ncp "{ROOT}/helpers/locate.py" "$3"\n'
+FAILING_GIT = "#!/bin/sh\necho \"fatal: repository '$5/' not found\" >&2\nexit 128\n"
+GIT = shutil.which("git")
+CLONING_GIT = f'#!/bin/sh\n# clone -q --depth 1 URL TARGET: this checkout\nexec {GIT} clone -q "{ROOT}" "$6"\n'
 
 
-class FakeShell:
-    """Records the shell commands and magics the cell asks for instead of running them."""
+class Shell:
+    """IPython's `system` and `run_line_magic`, enough for the cell: shell lines really run, magics are recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, namespace: dict, path: str) -> None:
+        self.namespace, self.path = namespace, path
         self.commands: list[str] = []
         self.magics: list[tuple[str, str]] = []
 
     def system(self, command: str) -> None:
-        self.commands.append(command)
+        expanded = DollarFormatter().format(command, **self.namespace)  # IPython's {name} expansion
+        self.commands.append(expanded)
+        subprocess.run(["bash", "-c", expanded], env={**os.environ, "PATH": self.path}, check=False)
 
     def run_line_magic(self, name: str, line: str, _stack_depth: int = 1) -> None:
         self.magics.append((name, line))
 
 
-def run_setup(monkeypatch: pytest.MonkeyPatch, *, in_colab: bool, cwd: Path) -> tuple[FakeShell, dict]:
+def stand_in_tools(folder: Path, *, curl: str, git: str) -> str:
+    """A PATH whose curl and git behave as given, the machine's own tools (bash, unzip, cp) after them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, script in (("curl", curl), ("git", git)):
+        (folder / name).write_text(script)
+        (folder / name).chmod(0o755)
+    return f"{folder}:{os.environ['PATH']}"
+
+
+def stand_in_colab(monkeypatch: pytest.MonkeyPatch, drive_content: Path | None = None) -> list[str]:
+    """A `google.colab` whose drive.mount links My Drive to drive_content; returns the mount points asked for."""
+    mounted: list[str] = []
+
+    def mount(mountpoint: str) -> None:
+        mounted.append(mountpoint)
+        Path(mountpoint).mkdir(parents=True, exist_ok=True)
+        (Path(mountpoint) / "MyDrive").symlink_to(drive_content or Path(mountpoint) / "empty", target_is_directory=True)
+
+    drive = types.ModuleType("google.colab.drive")
+    drive.mount = mount  # type: ignore[attr-defined]
+    colab = types.ModuleType("google.colab")
+    colab.drive = drive  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.drive", drive)
+    return mounted
+
+
+def run_cell(
+    monkeypatch: pytest.MonkeyPatch, cwd: Path, path: str | None = None, answers: list[str] | None = None
+) -> tuple[Shell, dict, list[str]]:
+    """Run the setup cell in cwd; `answers` are typed at the prompts, which are returned."""
     code = TransformerManager().transform_cell(badges.setup_source())
-    shell = FakeShell()
-    if in_colab:
-        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-    else:
-        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    namespace: dict = {}
+    shell = Shell(namespace, path or os.environ["PATH"])
+    namespace["get_ipython"] = lambda: shell
+    asked: list[str] = []
+    replies = list(answers or [])
+
+    def ask(prompt: str = "") -> str:
+        asked.append(prompt)
+        return replies.pop(0) if replies else ""
+
+    monkeypatch.setattr(builtins, "input", ask)
+    monkeypatch.setenv("PATH", shell.path)  # the finder's own git runs in this process
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    namespace: dict = {"get_ipython": lambda: shell}
     exec(compile(code, "<setup cell>", "exec"), namespace)
-    return shell, namespace
+    return shell, namespace, asked
 
 
-def test_in_colab_it_clones_the_project_and_installs_only_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
-    shell, namespace = run_setup(monkeypatch, in_colab=True, cwd=ROOT / "notebooks")
-    folder = f"/content/{project.CLONE_FOLDER}"
-    assert shell.commands == [f"git clone -q --depth 1 {project.repository_url()} {folder}"]
-    assert shell.magics == [("pip", 'install -q "anthropic>=0.68,<3"')]
-    assert not any("ipywidgets" in line for _, line in shell.magics)
-    assert namespace["ROOT"] == ROOT and namespace["MODEL"] == "MiniMax-M2.1"
+def test_in_a_checkout_it_uses_the_checkout_and_fetches_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    shell, namespace, asked = run_cell(monkeypatch, ROOT / "notebooks" / "solutions")
+    assert shell.commands == [] and shell.magics == [] and asked == []
+    assert namespace["ROOT"] == ROOT and sys.path[0] == str(ROOT)
+    assert namespace["MODEL"] == "MiniMax-M2.1"
 
 
-def test_locally_it_does_nothing_heavy(monkeypatch: pytest.MonkeyPatch) -> None:
-    shell, namespace = run_setup(monkeypatch, in_colab=False, cwd=ROOT / "notebooks")
-    assert shell.commands == [] and shell.magics == []
-    assert namespace["ROOT"] == ROOT and str(ROOT) == sys.path[0]
+def test_in_colab_from_a_checkout_it_installs_only_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in_colab(monkeypatch)
+    shell, namespace, _ = run_cell(monkeypatch, ROOT / "notebooks")
+    assert shell.commands == [] and shell.magics == [SDK_INSTALL], "Colab's own ipywidgets must not be upgraded"
+    assert namespace["ROOT"] == ROOT
+
+
+def test_opened_alone_once_published_it_fetches_the_finder_and_clones(monkeypatch, tmp_path: Path) -> None:
+    stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    work.mkdir()
+    path = stand_in_tools(tmp_path / "bin", curl=SERVING_CURL, git=CLONING_GIT)
+    shell, namespace, asked = run_cell(monkeypatch, work, path)
+    assert project.raw_url("helpers/locate.py") in shell.commands[0]
+    assert namespace["ROOT"] == work / NAME and (work / NAME / "helpers" / "__init__.py").is_file()
+    assert asked == [] and shell.magics == [SDK_INSTALL] and sys.path[0] == str(work / NAME)
+
+
+def test_unpublished_with_the_bundle_it_takes_the_finder_from_the_zip_asks_about_drive_and_unpacks(
+    monkeypatch, tmp_path: Path
+) -> None:
+    assert shutil.which("unzip"), "the setup cell uses unzip (Colab has it): apt-get install unzip"
+    mounted = stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    bundle.build(work / f"{NAME} (1).zip")  # as Colab names a second upload
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    shell, namespace, asked = run_cell(monkeypatch, work, path, answers=["n"])
+    assert namespace["ROOT"] == work / NAME and (work / NAME / "data" / "cassettes").is_dir()
+    assert (work / NAME / "notebooks" / "01_quick_start.ipynb").is_file()
+    assert len(asked) == 1 and "Google Drive" in asked[0] and mounted == [], "Drive is mounted only after a yes"
+    assert shell.magics == [SDK_INSTALL]
+
+
+def test_unpublished_with_the_folder_in_drive_it_mounts_drive_after_a_yes(monkeypatch, tmp_path: Path) -> None:
+    drive = tmp_path / "google-drive"
+    shutil.copytree(ROOT / "helpers", drive / NAME / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    mounted = stand_in_colab(monkeypatch, drive)
+    work = tmp_path / "content"
+    work.mkdir()
+    (work / "locate.py").write_bytes((ROOT / "helpers" / "locate.py").read_bytes())  # fetched by an earlier run
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    _, namespace, asked = run_cell(monkeypatch, work, path, answers=["y"])
+    assert mounted == [str(work / "drive")] and len(asked) == 1
+    assert namespace["ROOT"].resolve() == (drive / NAME).resolve()
+
+
+def test_with_drive_mounted_by_hand_it_finds_the_finder_there(monkeypatch, tmp_path: Path) -> None:
+    """What the 'nothing found' message tells a learner with the folder in Drive to do; no prompt then."""
+    drive = tmp_path / "content" / "drive" / "MyDrive"
+    shutil.copytree(ROOT / "helpers", drive / NAME / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    mounted = stand_in_colab(monkeypatch)
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    shell, namespace, asked = run_cell(monkeypatch, tmp_path / "content", path)
+    assert namespace["ROOT"] == drive / NAME and asked == [] and mounted == []
+    assert shell.commands == [], "the finder was on disk: nothing fetched"
+
+
+def test_nothing_found_is_one_message_saying_what_to_do(monkeypatch, tmp_path: Path) -> None:
+    stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    work.mkdir()
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    with pytest.raises(UsageError) as raised:  # IPython shows a UsageError as its one line, no traceback
+        run_cell(monkeypatch, work, path)
+    message = str(raised.value)
+    assert f"Upload {NAME}.zip" in message and f"folder {NAME} in your Google Drive" in message
+    assert "drive.mount('/content/drive')" in message and "run this cell again" in message
+    assert list(work.iterdir()) == [], "no half-fetched locate.py is left behind"
+
+
+def test_nothing_found_after_the_finder_ran_is_its_one_message(monkeypatch, tmp_path: Path) -> None:
+    """The finder was fetched earlier, but no clone, no Drive (the learner said no), no zip: SetupError."""
+    stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    work.mkdir()
+    (work / "locate.py").write_bytes((ROOT / "helpers" / "locate.py").read_bytes())
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    with pytest.raises(Exception) as raised:
+        run_cell(monkeypatch, work, path, answers=["n"])
+    error = raised.value
+    assert type(error).__name__ == "SetupError"
+    shown = error._render_traceback_()  # type: ignore[attr-defined]
+    assert shown[0].startswith(f"Could not find this notebook's collection {NAME}")
+    assert "not found" in shown[0], "git's own reason is kept"
+    assert any(f"upload {NAME}.zip" in line for line in shown)
+    assert not any("Traceback" in line for line in shown)
+
+
+def test_a_notebook_run_in_a_real_kernel_shows_only_the_message(tmp_path: Path) -> None:
+    """Through Jupyter, as a learner sees it: one UsageError line, and Run all stops at the setup cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(badges.setup_source()), nbformat.v4.new_code_cell("print(helpers)")]
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    work = tmp_path / "alone"
+    work.mkdir()
+    env_path, failure = os.environ.get("PATH", ""), None
+    os.environ["PATH"] = path
+    try:
+        NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(work)}}, allow_errors=False).execute()
+    except Exception as error:
+        failure = error
+    finally:
+        os.environ["PATH"] = env_path
+    assert type(failure).__name__ == "CellExecutionError"
+    outputs = nb.cells[0].outputs
+    text = "".join(o.get("text", "") for o in outputs) + "".join("".join(o.get("traceback", [])) for o in outputs)
+    assert "UsageError: Could not find this notebook's collection." in text
+    assert "Traceback" not in text and "NameError" not in text and "StopIteration" not in text
+    assert nb.cells[1].outputs == [], "Run all stopped at the setup cell"
