@@ -19,12 +19,16 @@ from .billing import log_of, summarize
 from .client import REGIONS, SUPPORTED_MODELS, ConfigError
 from .live import display_widget, end_widget, widgets_available
 from .models import MODELS
-from .show import META_STYLE, MessageView, _in_ipython, as_plain, block_html
+from .show import META_STYLE, SYNTHESIZED, MessageView, _in_ipython, as_plain, block_html
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
 PLACEHOLDER = "💬 Chat playground (an interactive widget while the notebook runs; transcript below once closed)"
-USER_STYLE = "background:#f3f4f6;border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap"
+USER_STYLE = (
+    "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
+    "color:inherit;line-height:1.45"
+)
+"""A user bubble: a translucent grey tint under the page's own text colour, readable in light and dark themes."""
 
 _GOOD_FOR = {"MiniMax-M2.1": "code, agents", "MiniMax-M2.1-lightning": "speed", "MiniMax-M2": "agents, reasoning"}
 MODEL_FACTS: dict[str, dict[str, Any]] = {
@@ -223,7 +227,10 @@ class Playground:
 
     def transcript(self) -> MessageView:
         """The conversation as the static view shows it (thinking folded under each answer)."""
-        return MessageView(self.history)
+        clients = {id(client): client for client in self._clients.values()}
+        rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
+        synthesized = any(row.get("source") == "synthesized" for row in rows)
+        return MessageView(self.history, note=SYNTHESIZED if synthesized else "")
 
     def html(self) -> str:
         """The conversation for the live widget: user turns as bubbles, answers with thinking folded."""
@@ -233,7 +240,7 @@ class Playground:
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
             if message["role"] == "user" and all(b.get("type") == "text" for b in blocks):
                 text = "".join(b.get("text", "") for b in blocks)
-                parts.append(f'<div style="{USER_STYLE}">🧑 {html.escape(text)}</div>')
+                parts.append(f'<div style="{USER_STYLE}">🧑 <b>You</b>: {html.escape(text)}</div>')
             else:
                 parts.extend(block_html(b) for b in blocks)
         if not parts:
@@ -356,4 +363,4 @@ def _error_html(error: Exception) -> str:
         first = "Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live."
     else:
         first = f"{type(error).__name__}: {error}"
-    return f'<span style="color:#991b1b">{html.escape(first)}</span>'
+    return f'<span style="color:inherit">⚠️ <b>{html.escape(first)}</b></span>'
