@@ -201,9 +201,10 @@ def block_text(block: Mapping[str, Any]) -> str:
     return f"[{kind} block]"
 
 
-def block_html(block: Mapping[str, Any]) -> str:
+def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
     """HTML rendering of one content block: each part labelled in words (Thinking, Answer, Tool call, Tool
-    result), the answer's Markdown rendered, thinking in a scrolling box, tool calls and results boxed."""
+    result), the answer's Markdown rendered, thinking in a scrolling box, tool calls and results boxed.
+    `answer=False` for a user's text: no "Answer" label."""
     kind = block.get("type")
     esc = html.escape
     if kind == "thinking":
@@ -215,9 +216,9 @@ def block_html(block: Mapping[str, Any]) -> str:
         )
     if kind == "text":
         text = (block.get("text") or "").lstrip("\n")
+        label = f'<div style="{LABEL_STYLE}">💬 <b>Answer</b></div>' if answer else ""
         return (
-            f'<div style="{LABEL_STYLE}">💬 <b>Answer</b></div>'
-            f'<div style="{TEXT_STYLE}">{markdown_html(text) if text.strip() else "<i>(empty text)</i>"}</div>'
+            f'{label}<div style="{TEXT_STYLE}">{markdown_html(text) if text.strip() else "<i>(empty text)</i>"}</div>'
         )
     if kind == "tool_use":
         return (
@@ -278,7 +279,8 @@ class MessageView(Displayable):
         for message in self.messages:
             if not self.single:
                 parts.append(f'<div style="{META_STYLE}"><b>{html.escape(str(message.get("role", "?")))}</b></div>')
-            parts.extend(block_html(b) for b in _blocks(message.get("content")))
+            answer = message.get("role") != "user"
+            parts.extend(block_html(b, answer=answer) for b in _blocks(message.get("content")))
             if self._is_response(message):
                 parts.append(f'<div style="{META_STYLE}">{html.escape(_usage_line(message))}</div>')
         if self.note:
@@ -329,11 +331,11 @@ def _usage(response: Any) -> str:
     )
 
 
-def _step_html(number: str, block: Mapping[str, Any]) -> str:
+def _step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
     """One numbered step: the same in the static timeline and the live one."""
     return (
         f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
-        f'<div style="flex:1">{block_html(block)}</div></div>'
+        f'<div style="flex:1">{block_html(block, answer=answer)}</div></div>'
     )
 
 
@@ -401,7 +403,7 @@ class Timeline(Displayable):
                 if heading != "question":
                     step += 1
                     number = f"{step}."
-                parts.append(_step_html(number, block))
+                parts.append(_step_html(number, block, answer=heading not in ("question", "user")))
         if self.footer():
             parts.append(f'<div style="{META_STYLE}">{html.escape(self.footer())}</div>')
         parts.append("</div>")
