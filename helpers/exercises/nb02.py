@@ -150,7 +150,8 @@ def first_token_timer(function: Any) -> Feedback:
             got = result[key]
             same = got is None if value is None else isinstance(got, (int, float)) and abs(got - value) < 1e-6
             if not same:
-                wrong.append(f"stream {number}: {key} should be {value}, not {got!r}")
+                hint = "None: this stream has no such delta" if value is None else "the time of that first delta"
+                wrong.append(f"stream {number}: {key} is {got!r}; it should be {hint}")
     fb.ok(
         not wrong,
         f"right on all {len(streams)} recorded streams (thinking first, a tool call with no answer text, ...)",
