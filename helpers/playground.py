@@ -222,7 +222,7 @@ class Playground:
         t = self.totals()
         return (
             f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {t['input_tokens']:,} input and "
-            f"{t['output_tokens']:,} output tokens · about ${t['cost_usd']:.4f}"
+            f"{t['output_tokens']:,} output tokens · about {t['cost_usd']:.4f} USD"
         )
 
     def transcript(self) -> MessageView:

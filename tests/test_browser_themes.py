@@ -197,7 +197,7 @@ def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> No
     shots = os.environ.get("THEME_SCREENSHOTS")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page = browser.new_page(viewport={"width": 1100, "height": 1500})
         _open(page, url, f"trusted/{NOTEBOOKS[0]}")
         for theme in THEMES:
             _theme(page, theme)
