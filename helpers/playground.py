@@ -1,5 +1,5 @@
 """A small chat app for notebook 06: a text box, model and region pickers, tools on or off, the conversation
-with thinking folded under each answer, and a running usage total.
+with the thinking above each answer, and a running usage total.
 
 The chat logic (`Playground.send`) is plain code that works anywhere; the widgets (ipywidgets 7.7.1 as on
 Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes, and
@@ -226,7 +226,8 @@ class Playground:
         )
 
     def transcript(self) -> MessageView:
-        """The conversation as the static view shows it (thinking folded under each answer)."""
+        """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
+        recording" footer when any of its calls was answered from one."""
         clients = {id(client): client for client in self._clients.values()}
         rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
         synthesized = any(row.get("source") == "synthesized" for row in rows)

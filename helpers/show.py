@@ -1,9 +1,10 @@
 """Every static view: a message or a conversation (`show`, `conversation`, notebook 01 and 03) and a tool
-conversation's timeline (`timeline`, notebook 04): thinking folded apart from the answer, tool calls and
+conversation's timeline (`timeline`, notebook 04): thinking set apart from the answer, tool calls and
 results shown as such, stop reason and token usage.
 
-The same view is rich HTML in JupyterLab and Colab (thinking in a collapsible <details>), the saved
-output GitHub shows, and plain text in a terminal. Nothing in it depends on time or randomness.
+The same view is rich HTML in JupyterLab and Colab (thinking in a small scrolling box, the answer's Markdown
+rendered), the saved output GitHub and exported pages show, and plain text in a terminal. Nothing in it
+depends on time or randomness.
 """
 
 from __future__ import annotations
