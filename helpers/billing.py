@@ -176,10 +176,44 @@ class UsageLog:
             entry = call_from_exchange(exchange, call=next(_COUNTER), client=self.client_number)
             self.calls.append(entry)
             _SESSION.append(entry)
+            _remember_source(exchange, entry.source)
 
     def __len__(self) -> int:
         """How many calls this client has logged."""
         return len(self.calls)
+
+
+_SOURCES: dict[str, str] = {}
+"""Message id -> where its answer came from ("synthesized", "recorded", "live"), for the views' footers."""
+
+
+def _message_id(response: Mapping[str, Any]) -> str | None:
+    """The id of the message in a reported response: the body's, or a stream's `message_start`."""
+    body = response.get("body")
+    if isinstance(body, dict) and isinstance(body.get("id"), str):
+        return body["id"]
+    for event in response.get("events") or []:
+        data = event.get("data") if isinstance(event, dict) else None
+        if isinstance(data, dict) and data.get("type") == "message_start":
+            message = data.get("message") or {}
+            return message.get("id") if isinstance(message.get("id"), str) else None
+    return None
+
+
+def _remember_source(exchange: Mapping[str, Any], source: str) -> None:
+    response = exchange.get("response")
+    message_id = _message_id(response) if isinstance(response, Mapping) else None
+    if message_id:
+        _SOURCES[message_id] = source
+
+
+def source_of(message: Any) -> str | None:
+    """Where a message logged this session came from ("synthesized", "recorded", ...), None if unknown.
+
+    `helpers.show`, the timeline and the playground transcript use it to say "synthesized recording" in their
+    footer, so a synthesized answer is never taken for MiniMax's (notebooks 01, 03, 04, 06)."""
+    message_id = message.get("id") if isinstance(message, Mapping) else getattr(message, "id", None)
+    return _SOURCES.get(message_id) if isinstance(message_id, str) else None
 
 
 def attach(client: Any, log: UsageLog) -> None:
@@ -267,14 +301,21 @@ class CostSummary(Displayable):
     def html(self) -> str:
         import html
 
-        head = "".join(f"<th>{h}</th>" for h in ("model", "calls", "input tokens", "output tokens", "cost (USD)"))
-        body = "".join(
-            f"<tr><td>{html.escape(str(r['model']))}</td><td>{r['calls']}</td><td>{r['input_tokens']}</td>"
-            f"<td>{r['output_tokens']}</td><td>{r['cost_usd']:.6f}</td></tr>"
+        from .show import grid_html
+
+        names = ("model", "calls", "input tokens", "output tokens", "cost (USD)")
+        body = [
+            [
+                html.escape(str(r["model"])),
+                str(r["calls"]),
+                str(r["input_tokens"]),
+                str(r["output_tokens"]),
+                f"{r['cost_usd']:.6f}",
+            ]
             for r in self.rows
-        )
+        ]
         note = html.escape(price_note())
-        return f"<table><tr>{head}</tr>{body}</table><p><small>{note}</small></p>"
+        return grid_html([list(names), *body]) + f'<div style="opacity:.8;font-size:90%">{note}</div>'
 
 
 def cost_summary(client: Any = None) -> CostSummary:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import REGIONS, region_of_url
-from .show import Displayable
+from .show import ERROR_STYLE, Displayable
 
 _CODE = re.compile(r"\((\d{3,5})\)")
 
-STYLE = "border:1px solid #fecaca;background:#fef2f2;border-radius:4px;padding:6px 10px;margin:4px 0"
+STYLE = ERROR_STYLE + ";padding:6px 10px;line-height:1.45"
+"""The card: a translucent red tint and the page's own text colour, readable in light and dark themes."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -61,7 +62,7 @@ class Explanation(Displayable):
 
     def html(self) -> str:
         esc = html.escape
-        parts = [f"<b>{esc(self.title)}</b>{self._facts()}"]
+        parts = [f"<div>⚠️ <b>{esc(self.title)}</b>{self._facts()}</div>"]
         if self.message:
             parts.append(f"<div>{esc(self.said_by)} said: <code>{esc(self.message)}</code></div>")
         parts.append(f"<div><b>What it means:</b> {esc(self.meaning)}</div>")

@@ -28,6 +28,7 @@ from .show import (
     _usage_line,
     as_plain,
     block_text,
+    paragraphs_html,
     timeline,
 )
 
@@ -38,9 +39,12 @@ LIVE_TAIL_CHARS = {"thinking": 8000, "text": 20000, "tool_use": 4000}
 """How much of a block the live pane shows (its end): long thinking stays cheap to resend. The static
 view at the end shows everything."""
 
-SCROLL_STYLE = "max-height:14em;overflow-y:auto;display:flex;flex-direction:column-reverse"
+SCROLL_STYLE = "max-height:14em;overflow-y:auto;display:flex;flex-direction:column-reverse;line-height:1.45"
 """A scrolling box that stays pinned to its newest line (column-reverse), even though each update
 replaces the pane's HTML."""
+
+LIVE_THINKING_STYLE = THINKING_STYLE.replace("max-height:16em;overflow-y:auto;", "")
+"""The static view's thinking box without its own scrolling: the live pane around it scrolls, pinned to the end."""
 
 
 @dataclass
@@ -103,22 +107,24 @@ def _tail(text: str, limit: int) -> tuple[str, int]:
 
 
 def pane_html(block: LiveBlock) -> str:
-    """The live HTML of one block (the end of it when long). Thinking and text scroll, pinned to the end."""
+    """The live HTML of one block (the end of it when long). Thinking and text scroll, pinned to the end.
+
+    Paragraphs are <div>s at a normal line height: the widget's own line height (28 px) would double-space them.
+    """
     esc = html.escape
     shown, hidden = _tail(block.content, LIVE_TAIL_CHARS.get(block.type, 4000))
     more = f'<div style="{META_STYLE}">… {hidden:,} earlier characters (all shown at the end)</div>' if hidden else ""
     if block.type == "thinking":
-        body = esc(shown.strip("\n")) or ("<i>(empty)</i>" if block.done else "…")
-        return f'<div style="{SCROLL_STYLE}"><div style="{THINKING_STYLE}">{more}{body}</div></div>'
+        body = paragraphs_html(shown) or ("<i>(empty)</i>" if block.done else "…")
+        return f'<div style="{SCROLL_STYLE}"><div style="{LIVE_THINKING_STYLE}">{more}{body}</div></div>'
     if block.type == "text":
-        body = esc(shown.lstrip("\n")) if not hidden else esc(shown)
-        body = body or ("<i>(empty text)</i>" if block.done else "…")
+        body = paragraphs_html(shown) or ("<i>(empty text)</i>" if block.done else "…")
         return f'<div style="{SCROLL_STYLE}"><div style="{TEXT_STYLE}">{more}{body}</div></div>'
     if block.type == "tool_use":
-        state = "" if block.done else ' <small style="color:#6b7280">(arguments arriving…)</small>'
+        state = "" if block.done else f' <span style="{META_STYLE}">(arguments arriving…)</span>'
         return (
-            f'<div style="{TOOL_STYLE}">🔧 <b>{esc(block.name)}</b>{state} <code>{more}{esc(shown)}</code>'
-            f'<br><small style="color:#6b7280">tool call {esc(block.id)}</small></div>'
+            f'<div style="{TOOL_STYLE};line-height:1.45"><div>🔧 <b>Tool call</b> · <b>{esc(block.name)}</b>{state} '
+            f'<code>{more}{esc(shown)}</code></div><div style="{META_STYLE}">id {esc(block.id)}</div></div>'
         )
     return f"<div><i>[{esc(block.type)} block]</i></div>"
 

@@ -1,5 +1,5 @@
 """A small chat app for notebook 06: a text box, model and region pickers, tools on or off, the conversation
-with thinking folded under each answer, and a running usage total.
+with the thinking above each answer, and a running usage total.
 
 The chat logic (`Playground.send`) is plain code that works anywhere; the widgets (ipywidgets 7.7.1 as on
 Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes, and
@@ -20,12 +20,16 @@ from .billing import log_of, summarize
 from .client import REGIONS, SUPPORTED_MODELS, ConfigError
 from .live import display_widget, end_widget, widgets_available
 from .models import MODELS
-from .show import META_STYLE, MessageView, _in_ipython, as_plain, block_html
+from .show import META_STYLE, SYNTHESIZED, MessageView, _in_ipython, as_plain, block_html
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
 PLACEHOLDER = "💬 Chat playground (an interactive widget while the notebook runs; transcript below once closed)"
-USER_STYLE = "background:#f3f4f6;border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap"
+USER_STYLE = (
+    "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
+    "color:inherit;line-height:1.45"
+)
+"""A user bubble: a translucent grey tint under the page's own text colour, readable in light and dark themes."""
 
 _GOOD_FOR = {"MiniMax-M2.1": "code, agents", "MiniMax-M2.1-lightning": "speed", "MiniMax-M2": "agents, reasoning"}
 MODEL_FACTS: dict[str, dict[str, Any]] = {
@@ -226,12 +230,16 @@ class Playground:
         t = self.totals()
         return (
             f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {t['input_tokens']:,} input and "
-            f"{t['output_tokens']:,} output tokens · about ${t['cost_usd']:.4f}"
+            f"{t['output_tokens']:,} output tokens · about {t['cost_usd']:.4f} USD"
         )
 
     def transcript(self) -> MessageView:
-        """The conversation as the static view shows it (thinking folded under each answer)."""
-        return MessageView(self.history)
+        """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
+        recording" footer when any of its calls was answered from one."""
+        clients = {id(client): client for client in self._clients.values()}
+        rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
+        synthesized = any(row.get("source") == "synthesized" for row in rows)
+        return MessageView(self.history, note=SYNTHESIZED if synthesized else "")
 
     def html(self) -> str:
         """The conversation for the live widget: user turns as bubbles, answers with thinking folded."""
@@ -241,7 +249,7 @@ class Playground:
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
             if message["role"] == "user" and all(b.get("type") == "text" for b in blocks):
                 text = "".join(b.get("text", "") for b in blocks)
-                parts.append(f'<div style="{USER_STYLE}">🧑 {html.escape(text)}</div>')
+                parts.append(f'<div style="{USER_STYLE}">🧑 <b>You</b>: {html.escape(text)}</div>')
             else:
                 parts.extend(block_html(b) for b in blocks)
         if not parts:
@@ -364,4 +372,4 @@ def _error_html(error: Exception) -> str:
         first = "Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live."
     else:
         first = f"{type(error).__name__}: {error}"
-    return f'<span style="color:#991b1b">{html.escape(first)}</span>'
+    return f'<span style="color:inherit">⚠️ <b>{html.escape(first)}</b></span>'

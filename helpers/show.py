@@ -1,15 +1,17 @@
 """Every static view: a message or a conversation (`show`, `conversation`, notebook 01 and 03) and a tool
-conversation's timeline (`timeline`, notebook 04): thinking folded apart from the answer, tool calls and
+conversation's timeline (`timeline`, notebook 04): thinking set apart from the answer, tool calls and
 results shown as such, stop reason and token usage.
 
-The same view is rich HTML in JupyterLab and Colab (thinking in a collapsible <details>), the saved
-output GitHub shows, and plain text in a terminal. Nothing in it depends on time or randomness.
+The same view is rich HTML in JupyterLab and Colab (thinking in a small scrolling box, the answer's Markdown
+rendered), the saved output GitHub and exported pages show, and plain text in a terminal. Nothing in it
+depends on time or randomness.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,12 +38,91 @@ class Displayable:
         return self.html()
 
 
-THINKING_STYLE = "color:#6b7280;border-left:3px solid #d1d5db;padding:2px 10px;margin:4px 0;white-space:pre-wrap"
-TEXT_STYLE = "white-space:pre-wrap;margin:4px 0"
-TOOL_STYLE = "border:1px solid #c7d2fe;background:#eef2ff;border-radius:4px;padding:4px 8px;margin:4px 0"
-RESULT_STYLE = "border:1px solid #bbf7d0;background:#f0fdf4;border-radius:4px;padding:4px 8px;margin:4px 0"
-ERROR_STYLE = "border:1px solid #fecaca;background:#fef2f2;border-radius:4px;padding:4px 8px;margin:4px 0"
-META_STYLE = "color:#6b7280;font-size:90%;margin:2px 0"
+# Every view reads in light and dark themes (JupyterLab, Colab, VS Code): text keeps the page's own colour and
+# boxes are tinted with translucent colours. Structure uses only tags that strict sanitizers keep (nbconvert
+# --sanitize-html keeps div, pre, span, code, b, i, ul/ol/li, table/tr/td, a) and labels are words, so a view
+# stripped of its styles still says which part is thinking, answer or tool call (docs/sources.md).
+BOX = "border-radius:4px;padding:4px 8px;margin:4px 0;color:inherit"
+THINKING_STYLE = (
+    "border-left:3px solid rgba(127,127,127,.55);background:rgba(127,127,127,.08);padding:2px 10px;"
+    "margin:2px 0 4px 0;max-height:16em;overflow-y:auto;color:inherit;line-height:1.45"
+)
+TEXT_STYLE = "margin:4px 0;color:inherit;line-height:1.45"
+TOOL_STYLE = f"border:1px solid rgba(99,102,241,.6);background:rgba(99,102,241,.12);{BOX}"
+RESULT_STYLE = f"border:1px solid rgba(34,197,94,.6);background:rgba(34,197,94,.12);{BOX}"
+ERROR_STYLE = f"border:1px solid rgba(239,68,68,.65);background:rgba(239,68,68,.12);{BOX}"
+META_STYLE = "opacity:.8;font-size:90%;margin:2px 0;color:inherit"
+LABEL_STYLE = "opacity:.8;font-size:90%;margin:6px 0 0 0;color:inherit"
+PRE_STYLE = "white-space:pre-wrap;margin:2px 0;font-family:inherit;font-size:inherit;color:inherit;background:none"
+PARAGRAPH_STYLE = "margin:0 0 .5em 0;white-space:pre-wrap"
+
+
+GRID_STYLE = "display:table;border-collapse:collapse;margin:.3em 0"
+ROW_STYLE = "display:table-row"
+CELL_STYLE = "display:table-cell;border:1px solid rgba(127,127,127,.45);padding:2px 6px"
+CELL_GAP = '<span style="display:none"> | </span>'
+"""Tables are <div>/<span> grids: a sanitizer would escape the <tbody> its parser adds to a <table>, and where
+styles are stripped each row is a line with its cells joined by the (otherwise hidden) " | "."""
+
+
+def grid_html(rows: Iterable[Iterable[str]], *, header: bool = True) -> str:
+    """Rows of cells (already HTML) as a table that survives strict sanitizers; the first row bold if `header`."""
+    out = []
+    for number, row in enumerate(rows):
+        cells = [f"<b>{c}</b>" if header and number == 0 else c for c in row]
+        out.append(
+            f'<div style="{ROW_STYLE}">'
+            + CELL_GAP.join(f'<span style="{CELL_STYLE}">{c}</span>' for c in cells)
+            + "</div>"
+        )
+    return f'<div style="{GRID_STYLE}">{"".join(out)}</div>'
+
+
+def paragraphs_html(text: str) -> str:
+    """Plain text (thinking) as one <div> per paragraph: line breaks survive even where styles are stripped."""
+    chunks = [c for c in re.split(r"\n\s*\n", text.strip("\n")) if c.strip()]
+    return "".join(f'<div style="{PARAGRAPH_STYLE}">{html.escape(c)}</div>' for c in chunks)
+
+
+_MARKDOWN: Any = None
+_PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radius:4px;color:inherit">'
+_TAG_MAP = [
+    (re.compile(r"<p>"), '<div style="margin:0 0 .6em 0">'),
+    (re.compile(r"</p>"), "</div>"),
+    (re.compile(r"<h([1-6])>"), r'<div style="margin:.6em 0 .3em 0;font-size:105%"><b>'),
+    (re.compile(r"</h[1-6]>"), "</b></div>"),
+    (re.compile(r"</?t(?:head|body)>\n?"), ""),
+    (re.compile(r'<th( style="[^"]*")?>'), r"<td\1><b>"),
+    (re.compile(r"</th>"), "</b></td>"),
+    (re.compile(r"<table>\n?"), f'<div style="{GRID_STYLE}">'),
+    (re.compile(r"</table>"), "</div>"),
+    (re.compile(r"<tr>\n?"), f'<div style="{ROW_STYLE}">'),
+    (re.compile(r"</tr>\n?"), "</div>"),
+    (re.compile(r"</td>\n?(?=<td)"), "</span>" + CELL_GAP),
+    (re.compile(r"</td>\n?"), "</span>"),
+    (re.compile(r"<td>"), f'<span style="{CELL_STYLE}">'),
+    (re.compile(r'<td style="text-align:(\w+)">'), rf'<span style="text-align:\1;{CELL_STYLE}">'),
+    (re.compile(r"<pre>"), _PRE),
+    (re.compile(r"<br\s*/?>\n?"), "\n"),
+    (re.compile(r"<hr\s*/?>"), '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>'),
+]
+"""markdown-it's tags mapped onto the ones strict sanitizers keep (a stripped <p> would show as literal text)."""
+
+
+def markdown_html(text: str) -> str:
+    """A model answer's Markdown (bold, lists, code, tables) as HTML, with any HTML in the answer escaped.
+
+    Rendered by markdown-it-py (CommonMark plus tables, no images, raw HTML off), then mapped onto tags that
+    strict sanitizers keep. Notebook 01 shows it; the plain-text view keeps the raw text."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        from markdown_it import MarkdownIt
+
+        _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+    out = _MARKDOWN.render(text)
+    for pattern, replacement in _TAG_MAP:
+        out = pattern.sub(replacement, out)
+    return out.strip()
 
 
 def as_plain(value: Any) -> Any:
@@ -74,6 +155,17 @@ def _result_text(content: Any) -> str:
     return "\n".join(parts)
 
 
+SYNTHESIZED = "synthesized recording (not an answer MiniMax gave)"
+"""The footer of a view whose answers came from a synthesized cassette (`python -m devtools synth`)."""
+
+
+def synthesized(*messages: Any) -> bool:
+    """True when any of these messages was answered from a synthesized recording (the usage log knows)."""
+    from .billing import source_of
+
+    return any(source_of(m) == "synthesized" for m in messages)
+
+
 def _usage_line(message: Mapping[str, Any]) -> str:
     usage = message.get("usage") or {}
     bits = [message.get("model") or "?", f"stop: {message.get('stop_reason') or '-'}"]
@@ -83,6 +175,8 @@ def _usage_line(message: Mapping[str, Any]) -> str:
         if cached:
             tokens += f", {cached} read from cache"
         bits.append(tokens)
+    if synthesized(message):
+        bits.append(SYNTHESIZED)
     return " · ".join(str(b) for b in bits)
 
 
@@ -108,33 +202,38 @@ def block_text(block: Mapping[str, Any]) -> str:
     return f"[{kind} block]"
 
 
-def block_html(block: Mapping[str, Any]) -> str:
-    """HTML rendering of one content block (thinking collapsible, tool calls and results boxed)."""
+def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
+    """HTML rendering of one content block: each part labelled in words (Thinking, Answer, Tool call, Tool
+    result), the answer's Markdown rendered, thinking in a scrolling box, tool calls and results boxed.
+    `answer=False` for a user's text: no "Answer" label."""
     kind = block.get("type")
     esc = html.escape
     if kind == "thinking":
         thinking = block.get("thinking") or ""
         sig = "" if block.get("signature") else ", no signature"
         return (
-            f"<details><summary>💭 Thinking · {len(thinking)} chars{sig}</summary>"
-            f'<div style="{THINKING_STYLE}">{esc(thinking.strip(chr(10))) or "<i>(empty)</i>"}</div></details>'
+            f'<div style="{LABEL_STYLE}">💭 <b>Thinking</b> · {len(thinking)} chars{sig}</div>'
+            f'<div style="{THINKING_STYLE}">{paragraphs_html(thinking) or "<i>(empty)</i>"}</div>'
         )
     if kind == "text":
         text = (block.get("text") or "").lstrip("\n")
-        return f'<div style="{TEXT_STYLE}">{esc(text) or "<i>(empty text)</i>"}</div>'
+        label = f'<div style="{LABEL_STYLE}">💬 <b>Answer</b></div>' if answer else ""
+        return (
+            f'{label}<div style="{TEXT_STYLE}">{markdown_html(text) if text.strip() else "<i>(empty text)</i>"}</div>'
+        )
     if kind == "tool_use":
         return (
-            f'<div style="{TOOL_STYLE}">🔧 <b>{esc(str(block.get("name")))}</b> '
-            f"<code>{esc(_json(block.get('input', {})))}</code>"
-            f'<br><small style="color:#6b7280">tool call {esc(str(block.get("id")))}</small></div>'
+            f'<div style="{TOOL_STYLE}"><div>🔧 <b>Tool call</b> · <b>{esc(str(block.get("name")))}</b> '
+            f"<code>{esc(_json(block.get('input', {})))}</code></div>"
+            f'<div style="{META_STYLE}">id {esc(str(block.get("id")))}</div></div>'
         )
     if kind == "tool_result":
         error = bool(block.get("is_error"))
-        label = "⚠️ tool error" if error else "↩️ tool result"
+        label = "⚠️ <b>Tool error</b>" if error else "↩️ <b>Tool result</b>"
         return (
-            f'<div style="{ERROR_STYLE if error else RESULT_STYLE}">{label} '
-            f"<small>for {esc(str(block.get('tool_use_id')))}</small>"
-            f'<div style="white-space:pre-wrap">{esc(_result_text(block.get("content")))}</div></div>'
+            f'<div style="{ERROR_STYLE if error else RESULT_STYLE}"><div>{label} '
+            f'<span style="{META_STYLE}">for {esc(str(block.get("tool_use_id")))}</span></div>'
+            f'<pre style="{PRE_STYLE}">{esc(_result_text(block.get("content")))}</pre></div>'
         )
     return f"<div><i>[{esc(str(kind))} block]</i></div>"
 
@@ -145,7 +244,9 @@ def block_html(block: Mapping[str, Any]) -> str:
 class MessageView(Displayable):
     """What `show()` displays: a message or a list of messages, with text, HTML and pretty reprs."""
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, *, note: str = "") -> None:
+        self.note = note
+        """A last line under the view (the playground's "synthesized recording")."""
         plain = as_plain(value)
         if isinstance(plain, list):
             self.messages = [m if isinstance(m, dict) else {"role": "?", "content": m} for m in plain]
@@ -177,6 +278,8 @@ class MessageView(Displayable):
             out.extend(block_text(b) for b in _blocks(message.get("content")))
             if self._is_response(message):
                 out.append(f"({_usage_line(message)})")
+        if self.note:
+            out.append(f"({self.note})")
         return "\n".join(out)
 
     def html(self) -> str:
@@ -184,9 +287,12 @@ class MessageView(Displayable):
         for message in self.messages:
             if not self.single:
                 parts.append(f'<div style="{META_STYLE}"><b>{html.escape(str(message.get("role", "?")))}</b></div>')
-            parts.extend(block_html(b) for b in _blocks(message.get("content")))
+            answer = message.get("role") != "user"
+            parts.extend(block_html(b, answer=answer) for b in _blocks(message.get("content")))
             if self._is_response(message):
                 parts.append(f'<div style="{META_STYLE}">{html.escape(_usage_line(message))}</div>')
+        if self.note:
+            parts.append(f'<div style="{META_STYLE}">{html.escape(self.note)}</div>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -220,7 +326,7 @@ def conversation(messages: Iterable[Any]) -> MessageView:
 # -- the timeline of a tool conversation ---------------------------------------------------------------------
 
 STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
-NUMBER_STYLE = "min-width:2.2em;color:#6b7280;font-family:monospace;padding-top:6px"
+NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px;color:inherit"
 
 
 def _usage(response: Any) -> str:
@@ -233,11 +339,11 @@ def _usage(response: Any) -> str:
     )
 
 
-def _step_html(number: str, block: Mapping[str, Any]) -> str:
+def _step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
     """One numbered step: the same in the static timeline and the live one."""
     return (
         f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
-        f'<div style="flex:1">{block_html(block)}</div></div>'
+        f'<div style="flex:1">{block_html(block, answer=answer)}</div></div>'
     )
 
 
@@ -284,14 +390,20 @@ class Timeline(Displayable):
                 body = block_text(block).splitlines() or [""]
                 lines.append(prefix + body[0])
                 lines.extend("    " + line for line in body[1:])
+        if self.footer():
+            lines.append(f"({self.footer()})")
         return "\n".join(lines)
+
+    def footer(self) -> str:
+        """ "synthesized recording" when any model call of the run was answered from one, else empty."""
+        return SYNTHESIZED if synthesized(*self.responses) else ""
 
     def html(self) -> str:
         parts = ['<div class="minimax-timeline">']
         step = 0
         for heading, blocks in self.turns():
             parts.append(
-                f'<div style="{META_STYLE};border-top:1px solid #e5e7eb;margin-top:6px">'
+                f'<div style="{META_STYLE};border-top:1px solid rgba(127,127,127,.35);margin-top:6px">'
                 f"<b>{html.escape(heading)}</b></div>"
             )
             for block in blocks:
@@ -299,7 +411,9 @@ class Timeline(Displayable):
                 if heading != "question":
                     step += 1
                     number = f"{step}."
-                parts.append(_step_html(number, block))
+                parts.append(_step_html(number, block, answer=heading not in ("question", "user")))
+        if self.footer():
+            parts.append(f'<div style="{META_STYLE}">{html.escape(self.footer())}</div>')
         parts.append("</div>")
         return "".join(parts)
 

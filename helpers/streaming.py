@@ -28,6 +28,10 @@ class StreamInterrupted(anthropic.AnthropicError):
         self.partial = partial
         self.kind = kind
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the message alone, not the SDK's frames (code still gets the whole exception)."""
+        return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
+
 
 def check_params(client: Any, params: dict[str, Any]) -> None:
     """Refuse, before anything is sent, arguments that `messages.stream` would reject or that make no sense."""

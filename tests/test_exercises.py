@@ -123,3 +123,54 @@ def test_follow_up_check_says_what_to_pass_when_given_the_wrong_things() -> None
 def test_a_non_function_is_named_for_what_it_is() -> None:
     feedback = helpers.check("03.2", 42)
     assert feedback.missing == ["Pass your function itself: helpers.check('03.2', f)."]
+
+
+def test_first_token_timer_checks_the_recorded_times() -> None:
+    import helpers
+
+    def right(pairs):
+        deltas = [(s, e) for s, e in pairs if e.type == "content_block_delta"]
+        text = next((s for s, e in deltas if e.delta.type == "text_delta"), None)
+        return {"first_token": deltas[0][0] if deltas else None, "first_answer_token": text}
+
+    assert helpers.check("02.3", right).passed
+    assert not helpers.check("02.3", lambda pairs: {"first_token": pairs[0][0], "first_answer_token": None}).passed
+    assert not helpers.check("02.3", lambda pairs: {"first_token": 0.0}).passed
+    assert not helpers.check("02.3", "not a function").passed
+
+
+def test_bounded_loop_must_end_and_must_stop() -> None:
+    import helpers
+
+    def right(send, functions, history, max_calls):
+        history = list(history)
+        for _ in range(max_calls):
+            reply = send(history)
+            history.append({"role": "assistant", "content": reply.content})
+            if reply.stop_reason != "tool_use":
+                return history
+            history.append(
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": b.id, "content": functions[b.name](**b.input)}
+                        for b in reply.content
+                        if b.type == "tool_use"
+                    ],
+                }
+            )
+        raise RuntimeError("no answer")
+
+    def unbounded(send, functions, history, max_calls):
+        history = list(history)
+        for _ in range(50):  # ignores max_calls
+            reply = send(history)
+            history.append({"role": "assistant", "content": reply.content})
+            if reply.stop_reason != "tool_use":
+                return history
+            history.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": ""}]})
+        return history
+
+    assert helpers.check("03.3", right).passed
+    feedback = helpers.check("03.3", unbounded)
+    assert not feedback.passed and any("RuntimeError after 3 calls" in m for m in feedback.missing)

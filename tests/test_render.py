@@ -31,12 +31,15 @@ def test_plain_text_view() -> None:
     assert text.splitlines()[-1] == "(MiniMax-M2.1 · stop: tool_use · tokens: 222 in, 321 out, 12 read from cache)"
 
 
-def test_html_view_folds_thinking_and_escapes() -> None:
+def test_html_view_labels_thinking_and_escapes() -> None:
     html = MessageView(MESSAGE).html()
-    assert html.count("<details>") == 1 and "<summary>💭 Thinking · 28 chars</summary>" in html
+    assert "<details>" not in html and "<summary>" not in html, "strict sanitizers escape them into literal text"
+    assert "💭 <b>Thinking</b> · 28 chars" in html
     assert "Need &lt;the&gt; weather &amp; a tool." in html and "<the>" not in html
-    assert "<b>get_weather</b>" in html and "上海" in html
-    assert html.index("<details>") < html.index("Let me check.") < html.index("get_weather")
+    assert "<b>Tool call</b> · <b>get_weather</b>" in html and "上海" in html
+    assert (
+        html.index("Thinking") < html.index("<b>Answer</b>") < html.index("Let me check.") < html.index("get_weather")
+    )
 
 
 def test_same_output_every_time_and_for_sdk_objects() -> None:
@@ -81,7 +84,7 @@ def test_history_with_tool_results() -> None:
     assert text.startswith("── user ")
     assert "[tool result · call_function_1234567890_1]\n  21°C, clear" in text
     assert "[tool error · call_function_1234567890_2]\n  boom" in text
-    assert "⚠️ tool error" in view.html()
+    assert "⚠️ <b>Tool error</b>" in view.html() and "↩️ <b>Tool result</b>" in view.html()
 
 
 def test_show_prints_plain_text_outside_a_notebook(capsys) -> None:
@@ -94,3 +97,66 @@ def test_show_rejects_what_it_cannot_show() -> None:
 
     with pytest.raises(TypeError, match="show\\(\\) takes a Message"):
         MessageView(42)
+
+
+def test_answers_render_markdown_and_escape_the_models_html() -> None:
+    answer = (
+        "**Bold** and <script>alert(1)</script>\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx = 1\n```"
+    )
+    view = MessageView({**MESSAGE, "content": [{"type": "text", "text": answer}]})
+    html = view.html()
+    assert "<strong>Bold</strong>" in html and "<li>one</li>" in html and "display:table" in html and "<pre" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert answer in view.text(), "the plain-text view keeps the raw Markdown"
+
+
+def test_html_uses_only_tags_a_strict_sanitizer_keeps() -> None:
+    """nbconvert --sanitize-html escapes every other tag into literal text (and drops style attributes)."""
+    from nbconvert.filters.strings import clean_html
+
+    from helpers.errors import explain
+    from helpers.show import timeline
+
+    answer = "# Title\n\nPara one.\n\nPara two  \nwith a break.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n"
+    history = [
+        {"role": "user", "content": "Weather?"},
+        {"role": "assistant", "content": [*MESSAGE["content"], {"type": "text", "text": answer}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "a\nb", "is_error": True}]},
+    ]
+    views = [MessageView(history), timeline(history), explain(ValueError("boom"))]
+    for view in views:
+        cleaned = clean_html(view.html())
+        assert "&lt;" not in cleaned.replace("&lt;the&gt;", ""), cleaned
+
+
+def test_views_set_no_fixed_colours() -> None:
+    """A fixed light background or dark text colour is unreadable in a dark theme (JupyterLab, Colab, VS Code)."""
+    import re
+    from pathlib import Path
+
+    for path in sorted(Path("helpers").rglob("*.py")):
+        source = path.read_text()
+        fixed = re.findall(r"(?:background|color)\s*:\s*#[0-9a-fA-F]{3,8}", source)
+        assert not fixed, f"{path}: {fixed}"
+
+
+def test_footer_says_synthesized_recording() -> None:
+    from helpers import billing
+    from helpers.show import SYNTHESIZED, timeline
+
+    message = {**MESSAGE, "id": "feedfacefeedfacefeedfacefeedface"}
+    assert SYNTHESIZED not in MessageView(message).text()
+    log = billing.UsageLog()
+    log.observe(
+        {
+            "request": {"model": "MiniMax-M2.1"},
+            "response": {"status": 200, "body": message},
+            "source": {"kind": "synthesized"},
+        }
+    )
+    assert SYNTHESIZED in MessageView(message).text() and SYNTHESIZED in MessageView(message).html()
+    history = [{"role": "user", "content": "Weather?"}, {"role": "assistant", "content": message["content"]}]
+    assert SYNTHESIZED not in timeline(history).text(), "a plain history says nothing of where it came from"
+    from helpers.show import Timeline
+
+    assert SYNTHESIZED in Timeline(history, [message]).text() and SYNTHESIZED in Timeline(history, [message]).html()

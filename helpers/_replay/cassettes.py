@@ -48,6 +48,10 @@ class NotRecordedError(anthropic.AnthropicError, LookupError):
     """Replay mode got a request that no recording holds. The message says what differs and what to do
     (notebook 01, exercise 01.3, shows one)."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the message alone, not the SDK's frames (code still gets the whole exception)."""
+        return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
+
 
 def canonical_body(body: Any) -> Any:
     """The request body as matching sees it: `stream: false` is the same as no `stream` key."""

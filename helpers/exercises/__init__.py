@@ -50,13 +50,15 @@ class Feedback(Displayable):
         return "\n".join(lines)
 
     def html(self) -> str:
-        color = "#166534" if self.passed else "#991b1b"
+        # the page's own text colour on a translucent tint: dark red text is faint on a dark theme
+        tint = "34,197,94" if self.passed else "239,68,68"
         verdict = "all done ✅" if self.passed else "not yet ❌"
         items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
-        items += [f'<li style="color:#991b1b">✗ {html.escape(m)}</li>' for m in self.missing]
+        items += [f"<li>✗ <b>{html.escape(m)}</b></li>" for m in self.missing]
         return (
-            f'<div><b style="color:{color}">Exercise {html.escape(self.exercise)} · {html.escape(self.title)}: '
-            f'{verdict}</b><ul style="margin:2px 0">{"".join(items)}</ul></div>'
+            f'<div style="border-left:4px solid rgba({tint},.8);background:rgba({tint},.1);padding:4px 10px;'
+            f'margin:4px 0;color:inherit"><div><b>Exercise {html.escape(self.exercise)} · '
+            f'{html.escape(self.title)}: {verdict}</b></div><ul style="margin:2px 0">{"".join(items)}</ul></div>'
         )
 
 

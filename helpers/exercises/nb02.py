@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import Feedback, exercise
+from . import Feedback, call_answer, exercise
 
 EVENT_TYPES = ("message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta")
 DELTA_TYPES = ("thinking_delta", "text_delta")
@@ -89,3 +89,72 @@ def keep_what_arrived(error: Any, kept_text: str) -> Feedback:
 def _field(block: Any, name: str) -> Any:
     """A field of a content block, whether it is a dict or an SDK object."""
     return block.get(name) if isinstance(block, Mapping) else getattr(block, name, None)
+
+
+def _recorded_streams() -> list[list[tuple[float, Any]]]:
+    """Every complete recorded stream of notebook 02, as (seconds after the request, event) pairs; each event has
+    the SDK event's attributes (`event.type`, `event.delta.type`, ...)."""
+    from .._replay.cassettes import DEFAULT_ROOT, load
+
+    streams = []
+    for path in sorted((DEFAULT_ROOT / "02_streaming").glob("*.json")):
+        events = load(path).response.get("events") or []
+        if not any((e.get("data") or {}).get("type") == "message_stop" for e in events):
+            continue  # the dropped stream has no end
+        pairs = [
+            (float(e["at"]), _attributes(e["data"]))
+            for e in events
+            if (e.get("data") or {}).get("type") != "ping"  # the SDK never shows ping events
+        ]
+        streams.append(pairs)
+    return streams
+
+
+def _attributes(value: Any) -> Any:
+    """A JSON event as an object with attributes, like the SDK's (kept lenient: MiniMax's shapes vary)."""
+    from types import SimpleNamespace
+
+    if isinstance(value, Mapping):
+        return SimpleNamespace(**{k: _attributes(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_attributes(v) for v in value]
+    return value
+
+
+def _expected_times(pairs: list[tuple[float, Any]]) -> dict[str, float | None]:
+    first = next((at for at, e in pairs if e.type == "content_block_delta"), None)
+    text = next((at for at, e in pairs if e.type == "content_block_delta" and e.delta.type == "text_delta"), None)
+    return {"first_token": first, "first_answer_token": text}
+
+
+@exercise("02.3")
+def first_token_timer(function: Any) -> Feedback:
+    """02.3: `function(pairs)` returns the time to the first token and to the first answer token of a stream,
+    from (seconds, event) pairs. Checked on every complete recorded stream of notebook 02."""
+    fb = Feedback("02.3", "a first-token timer")
+    if not fb.needs_function(function):
+        return fb
+
+    streams = _recorded_streams()
+    wrong: list[str] = []
+    for number, pairs in enumerate(streams, start=1):
+        expected = _expected_times(pairs)
+        result, error = call_answer(function, list(pairs))
+        if error:
+            wrong.append(f"stream {number}: your function raised {error}")
+            continue
+        if not isinstance(result, Mapping) or set(result) != set(expected):
+            wrong.append(f"stream {number}: return a dict with the keys 'first_token' and 'first_answer_token'")
+            continue
+        for key, value in expected.items():
+            got = result[key]
+            same = got is None if value is None else isinstance(got, (int, float)) and abs(got - value) < 1e-6
+            if not same:
+                hint = "None: this stream has no such delta" if value is None else "the time of that first delta"
+                wrong.append(f"stream {number}: {key} is {got!r}; it should be {hint}")
+    fb.ok(
+        not wrong,
+        f"right on all {len(streams)} recorded streams (thinking first, a tool call with no answer text, ...)",
+        "; ".join(wrong[:3]),
+    )
+    return fb

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..show import as_plain
-from . import Feedback, exercise
+from . import Feedback, call_answer, exercise
 
 
 @exercise("03.1")
@@ -125,5 +125,76 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         unknown.get("is_error") is True and "add" in text and "divide" in text,
         "an unknown tool gives is_error and lists the available tools",
         "For an unknown name send is_error: True and a content naming the tools that exist (add, divide).",
+    )
+    return feedback
+
+
+def _reply(number: int, tool: bool) -> Any:
+    """A real SDK `Message`: a tool call (stop_reason tool_use) or a final answer."""
+    from anthropic.types import Message
+
+    thinking = {"type": "thinking", "thinking": f"Step {number}.", "signature": "ab" * 32}
+    last: dict[str, Any] = (
+        {"type": "tool_use", "id": f"call_function_{number}_1", "name": "get_weather", "input": {"city": "Oslo"}}
+        if tool
+        else {"type": "text", "text": "It is 3 °C in Oslo."}
+    )
+    return Message.model_validate(
+        {
+            "id": f"{number:032x}",
+            "type": "message",
+            "role": "assistant",
+            "model": "MiniMax-M2.1",
+            "content": [thinking, last],
+            "stop_reason": "tool_use" if tool else "end_turn",
+            "usage": {"input_tokens": 10, "output_tokens": 10},
+        }
+    )
+
+
+@exercise("03.3")
+def bounded_loop(function: Callable[..., Any]) -> Feedback:
+    """Exercise 03.3: `function(send, functions, history, max_calls)` runs a tool loop that ends: it returns the
+    history once the model answers, and raises RuntimeError after `max_calls` model calls without an answer."""
+    feedback = Feedback("03.3", "a tool loop that ends")
+    if not feedback.needs_function(function):
+        return feedback
+    functions = {"get_weather": lambda city: f"{city}: 3 °C"}
+
+    def scripted(tool_turns: int) -> tuple[Callable[[list[Any]], Any], list[int]]:
+        calls: list[int] = []
+
+        def send(history: list[Any]) -> Any:
+            calls.append(len(history))
+            return _reply(len(calls), tool=len(calls) <= tool_turns)
+
+        return send, calls
+
+    send, calls = scripted(1)
+    question = {"role": "user", "content": "Weather in Oslo?"}
+    history, error = call_answer(function, send, functions, [question], 3)
+    if feedback.ok(error is None, "a conversation that ends returns", f"one tool round then an answer: {error}"):
+        roles = [m.get("role") if isinstance(m, Mapping) else None for m in history or []]
+        feedback.ok(
+            roles == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
+            "the history is question, tool call, tool result, answer (2 model calls)",
+            f"expected roles user, assistant, user, assistant after 2 calls; got {roles} after {len(calls)} calls",
+        )
+        if len(roles) == 4:
+            results = as_plain(history[2]["content"])
+            feedback.ok(
+                isinstance(results, list)
+                and [r.get("tool_use_id") for r in results] == ["call_function_1_1"]
+                and results[0].get("content") == "Oslo: 3 °C",
+                "the tool result names the call's id and holds the tool's output",
+                "answer the tool call with a tool_result naming its id, content the function's output",
+            )
+    send, calls = scripted(100)
+    _, error = call_answer(function, send, functions, [question], 3)
+    feedback.ok(
+        error is not None and error.startswith("RuntimeError") and len(calls) == 3,
+        "a model that never stops is cut off after max_calls calls with a RuntimeError",
+        f"a model that always asks for a tool: expected RuntimeError after 3 calls, got {error or 'no error'} "
+        f"after {len(calls)} calls",
     )
     return feedback

@@ -1,0 +1,226 @@
+"""Every notebook's saved outputs in a real browser, in JupyterLab's light and dark themes: every text element
+must keep a contrast of at least 4.5:1 (WCAG AA) against the background it is drawn on. One JupyterLab server,
+both themes, every notebook, trusted (styles kept, as after a run) and untrusted (as first opened).
+
+Set THEME_SCREENSHOTS=docs/img to (re)write the README's screenshots of both themes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import missing
+from test_browser_streaming import ARGS, CHROMIUM, TOKEN, _free_port
+
+from devtools.notebooks import replay_environment
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+THEMES = ("JupyterLab Light", "JupyterLab Dark")
+MINIMUM = 4.5
+
+try:
+    from playwright import sync_api
+except ImportError:
+    missing("browser", "playwright is not installed (pip install playwright)")
+
+CONTRAST = """
+() => {
+  const parse = (c) => {
+    const m = c && c.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let base = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) base = over(layers[i], base);
+    return base;
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const results = [];
+  let checked = 0;
+  for (const area of document.querySelectorAll('.jp-OutputArea-output')) {
+    for (const el of [area, ...area.querySelectorAll('*')]) {
+      const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+      if (!own || !el.getClientRects().length) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      let opacity = 1;
+      for (let e = el; e && e !== area.parentElement; e = e.parentElement) {
+        opacity *= Number(getComputedStyle(e).opacity);
+      }
+      const bg = background(el);
+      const fg = parse(style.color);
+      const text = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
+      const [l1, l2] = [luminance(text), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      checked += 1;
+      if (ratio < %(minimum)s) {
+        const where = 'rgb(' + bg.slice(0, 3).map(Math.round) + ')';
+        results.push({text: own.slice(0, 60), ratio: Math.round(ratio * 100) / 100, color: style.color, where});
+      }
+    }
+  }
+  return {checked, failures: results};
+}
+""".replace("%(minimum)s", str(MINIMUM))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """JupyterLab over two copies of the notebooks: `trusted/` (signed, as after a run) and `untrusted/`."""
+    home = tmp_path_factory.mktemp("themes")
+    work = home / "work"
+    for folder in ("trusted", "untrusted"):
+        (work / folder).mkdir(parents=True)
+        for name in NOTEBOOKS:
+            shutil.copy(ROOT / "notebooks" / name, work / folder / name)
+    settings = home / "settings"
+    for plugin, values in {
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "docmanager-extension/plugin": {"autosave": False},
+    }.items():
+        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = replay_environment()
+    env.update(
+        {
+            "HOME": str(home),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        }
+    )
+    bin_dir = Path(sys.executable).parent
+    if shutil.which("jupyter-lab", path=str(bin_dir)) is None:
+        missing("browser", "jupyterlab is not installed in this environment")
+    trust = [str(bin_dir / "jupyter"), "trust", *(str(work / "trusted" / n) for n in NOTEBOOKS)]
+    subprocess.run(trust, env=env, check=True, capture_output=True, timeout=60)
+    port = _free_port()
+    command = [
+        str(bin_dir / "jupyter-lab"),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.allow_root=True",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={work}",
+    ]
+    log = (home / "lab.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import socket
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
+        yield url, work
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _open(page: Any, url: str, path: str) -> None:
+    page.goto(f"{url}/lab/tree/{path}?token={TOKEN}&reset")
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-OutputArea-output').length > 0 && "
+        "!document.querySelector('.jp-OutputArea-output .jp-RenderedHTMLCommon:empty')",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def _shut_kernels(url: str) -> None:
+    import urllib.request
+
+    headers = {"Authorization": f"token {TOKEN}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions", headers=headers), timeout=10) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def _theme(page: Any, theme: str) -> None:
+    page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', {{theme: {theme!r}}})")
+    page.wait_for_function(f"() => document.body.dataset.jpThemeName === {theme!r}", timeout=20_000)
+    page.wait_for_timeout(800)  # the theme's stylesheet applies after the attribute changes
+
+
+def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> None:
+    url, _work = lab
+    failures: dict[str, list[Any]] = {}
+    checked = 0
+    shots = os.environ.get("THEME_SCREENSHOTS")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 1500})
+        _open(page, url, f"trusted/{NOTEBOOKS[0]}")
+        for theme in THEMES:
+            _theme(page, theme)
+            for folder in ("trusted", "untrusted"):
+                for name in NOTEBOOKS:
+                    _open(page, url, f"{folder}/{name}")
+                    assert page.evaluate("() => document.body.dataset.jpThemeName") == theme
+                    found = page.evaluate(CONTRAST)
+                    checked += found["checked"]
+                    if found["failures"]:
+                        failures[f"{theme} · {folder}/{name}"] = found["failures"][:8]
+                    if shots and folder == "trusted" and name.startswith("03"):
+                        _screenshot(page, theme, ROOT / shots)
+                    _shut_kernels(url)  # only the saved outputs are checked: no kernel needs to keep running
+        browser.close()
+    assert checked > 500, f"only {checked} text elements were checked: did the outputs render?"
+    assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
+
+
+def _screenshot(page: Any, theme: str, folder: Path) -> None:
+    """The first tool conversation (thinking, answer, tool call and result) in this theme, for the README."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cell = page.locator(".jp-CodeCell", has=page.locator(".minimax-message", has_text="Tool result")).first
+    cell.scroll_into_view_if_needed()
+    name = "theme_dark.png" if "Dark" in theme else "theme_light.png"
+    cell.screenshot(path=str(folder / name))
