@@ -185,3 +185,29 @@ def test_the_cost_report_gives_the_prices_date_source_and_assumptions() -> None:
     assert all(assumed in text for assumed in usage_module.ASSUMED_PRICES)
     total = sum(r["cost_usd"] for r in rows)
     assert f"**{total:.4f}**" in text
+
+
+def test_live_mode_keeps_only_what_the_log_reads_and_logs_the_same_call() -> None:
+    """Live mode does not parse every delta a second time (the SDK parses them), yet logs the same figures
+    as a parser that keeps every event, on every shipped stream recording cut into odd-sized chunks."""
+    from helpers._replay import sse
+
+    streams = [c for c in map(load, sorted(DEFAULT_ROOT.rglob("*.json"))) if c.is_stream]
+    assert streams
+    for cassette in streams:
+        wire = b"".join(sse.encode_event(e) for e in cassette.response["events"])
+        full, usage_only = sse.EventParser(), sse.UsageEventParser()
+        for i, start in enumerate(range(0, len(wire), 97)):
+            for parser in (full, usage_only):
+                parser.feed(wire[start : start + 97], at=0.01 * i)
+        calls = [
+            usage_module.call_from_exchange(
+                {"request": cassette.request["body"], "response": {"status": 200, "events": p.finish(9.0)}}
+            )
+            for p in (full, usage_only)
+        ]
+        assert calls[0] == calls[1], cassette.path
+        deltas = sum(e.get("event") == "content_block_delta" for e in full.events)
+        kept = sum(e.get("event") == "content_block_delta" for e in usage_only.events)
+        ends_on_a_delta = full.events[-1].get("event") == "content_block_delta"
+        assert kept == min(deltas, 1 + ends_on_a_delta), cassette.path  # the first, and a cut stream's last

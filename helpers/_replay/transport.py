@@ -184,7 +184,8 @@ class RecordTransport(_CheckedTransport):
         source = self._source(headers)
 
         if content_type.startswith("text/event-stream"):
-            parser = sse.EventParser()
+            # A recording keeps every event; live mode keeps only what the usage log reads.
+            parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
             state = {"ended": False, "failed": False}
 
             def chunks() -> Iterator[bytes]:
