@@ -131,6 +131,22 @@ def load(path: Path) -> Cassette:
     return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), path)
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], Cassette]] = {}
+"""Cassettes already read in this process, by file, with the (mtime, size) they were read at."""
+
+
+def load_cached(path: Path) -> Cassette:
+    """`load(path)`, read once per process: a file is read again only when it has changed since."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    cassette = load(path)
+    _LOADED[path] = (stamp, cassette)
+    return cassette
+
+
 def iter_cassette_files(root: Path) -> Iterator[Path]:
     """Every cassette file below `root`, in a stable order."""
     if root.is_dir():
@@ -213,19 +229,37 @@ def _distance(recorded: Any, sent: Any) -> int:
 
 
 class CassetteLibrary:
-    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence."""
+    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence.
+
+    Building one reads nothing: the folder is indexed at the first request (so `get_client` costs the same
+    whatever the size of the library), and each file is read once per process (`load_cached`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
         self.root = root
         self.prefer = prefer
-        self._by_key: dict[str, list[Cassette]] = {}
+        self._index: dict[str, list[Cassette]] | None = None
+        self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
-        self.add(load(path) for path in iter_cassette_files(root))
+
+    @property
+    def _by_key(self) -> dict[str, list[Cassette]]:
+        """The index by request key, built at first use from the files below `root` and any added cassettes."""
+        if self._index is None:
+            self._index = {}
+            self._insert([*map(load_cached, iter_cassette_files(self.root)), *self._added])
+        return self._index
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
+        new = list(cassettes)
+        self._added.extend(new)
+        if self._index is not None:
+            self._insert(new)
+
+    def _insert(self, cassettes: list[Cassette]) -> None:
+        assert self._index is not None
         for cassette in cassettes:
-            self._by_key.setdefault(cassette.key, []).append(cassette)
-        for group in self._by_key.values():
+            self._index.setdefault(cassette.key, []).append(cassette)
+        for group in self._index.values():
             group.sort(key=self._rank)
 
     def _rank(self, cassette: Cassette) -> tuple[int, int, str]:
