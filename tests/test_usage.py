@@ -8,11 +8,12 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from support import ReplayClient, ScriptedTransport, sdk_client
 
 import helpers
 from devtools import synth
-from helpers._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, load
-from helpers._replay.transport import httpx_module, make_http_client, make_transport
+from helpers._replay.cassettes import DEFAULT_ROOT, load
+from helpers._replay.transport import make_transport
 
 usage_module = importlib.import_module("helpers.billing")
 
@@ -78,7 +79,7 @@ def test_usage_of_a_foreign_client_says_what_to_do() -> None:
         helpers.usage(other)
 
 
-def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
+def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path, replay_client: ReplayClient) -> None:
     description = {
         "recordings": "usage_test",
         "exchanges": [{"id": "s", "forms": ["stream"], "request": HELLO, "reply": {"thinking": "Hm.", "text": "Hi!"}}],
@@ -90,8 +91,7 @@ def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
     final_usage = next(e["data"]["usage"] for e in events if e["event"] == "message_delta")
 
     log = usage_module.UsageLog()
-    transport = make_transport(mode="replay", library=CassetteLibrary(tmp_path), speed=0, observer=log.observe)
-    client = anthropic.Anthropic(api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport))
+    client = replay_client(tmp_path, observer=log.observe)
     with client.messages.stream(**HELLO) as stream:
         stream.until_done()
     (call,) = log.calls
@@ -101,19 +101,14 @@ def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
     assert call.input_tokens == final_usage["input_tokens"]
 
 
-def test_live_calls_are_timed_and_errors_cost_nothing() -> None:
-    hx = httpx_module()
+def test_live_calls_are_timed_and_errors_cost_nothing(scripted_transport: ScriptedTransport) -> None:
     body = {"id": "0" * 32, "type": "message", "role": "assistant", "model": "MiniMax-M2.1-lightning",
             "content": [{"text": "ok", "type": "text"}], "stop_reason": "end_turn",
             "usage": {"input_tokens": 10, "output_tokens": 1000}}  # fmt: skip
     error = {"type": "error", "error": {"type": "rate_limit_error", "message": "rate limit (1002)"}}
-    answers = iter([hx.Response(200, json=body), hx.Response(429, json=error)])
-    upstream = hx.MockTransport(lambda request: next(answers))
     log = usage_module.UsageLog()
-    transport = make_transport(mode="live", upstream=upstream, observer=log.observe)
-    client = anthropic.Anthropic(
-        api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport), max_retries=0
-    )
+    transport = make_transport(mode="live", upstream=scripted_transport(body, (429, error)), observer=log.observe)
+    client = sdk_client(transport)
     client.messages.create(model="MiniMax-M2.1-lightning", max_tokens=5, messages=[{"role": "user", "content": "x"}])
     with pytest.raises(anthropic.RateLimitError):
         client.messages.create(model="MiniMax-M2.1", max_tokens=5, messages=[{"role": "user", "content": "x"}])
