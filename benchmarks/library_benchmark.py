@@ -31,7 +31,9 @@ CALLS = 30
 
 def build_library(folder: Path, size: int) -> dict:
     """`size` cassettes answering `size` different prompts; returns the request of the last one."""
-    template = next(c for c in map(load, iter_cassette_files(DEFAULT_ROOT)) if not c.is_stream and c.response["status"] == 200)
+    template = next(
+        c for c in map(load, iter_cassette_files(DEFAULT_ROOT)) if not c.is_stream and c.response["status"] == 200
+    )
     body = {}
     for i in range(size):
         body = copy.deepcopy(template.request["body"])
