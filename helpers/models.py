@@ -8,6 +8,7 @@ listed in docs/sources.md. Notebook 01 shows the table; notebook 05 teaches the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 PRICES_AS_OF = "2026-11-25"
 PRICE_SOURCE = "a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')"
@@ -51,7 +52,17 @@ class Model:
 
 
 _M21_PRICE = Price(input=0.30, output=1.20, cache_read=0.03, cache_write=0.375)
-_M2X = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
+
+
+class _Rules(TypedDict):
+    """The per-model rules several models share (the fields of `Model` of the same names)."""
+
+    temperature_range: tuple[float, float, bool]
+    images: bool
+    thinking: str
+
+
+_M2X: _Rules = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
 
 MODELS: dict[str, Model] = {
     m.name: m

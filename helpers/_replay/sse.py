@@ -12,7 +12,7 @@ from typing import Any
 def encode_event(event: dict[str, Any]) -> bytes:
     """One recorded event (`event` name plus `data` JSON, or `raw` text kept verbatim) as wire bytes."""
     if "raw" in event:
-        return event["raw"].encode("utf-8")
+        return str(event["raw"]).encode("utf-8")
     data = event["data"]
     payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"event: {event['event']}\ndata: {payload}\n\n".encode()

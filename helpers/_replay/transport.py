@@ -72,7 +72,7 @@ def _kept_headers(headers: Any) -> dict[str, str]:
 _hx = httpx_module()
 
 
-class IteratorStream(_hx.SyncByteStream):  # type: ignore[misc,name-defined]
+class IteratorStream(_hx.SyncByteStream):  # type: ignore[name-defined]
     """A response body produced lazily by an iterator, with a hook that runs when it is closed."""
 
     def __init__(self, chunks: Iterator[bytes], on_close: Callable[[], None] | None = None) -> None:
@@ -95,7 +95,7 @@ Observer = Callable[[dict[str, Any]], None]
 Check = Callable[[str, str, Any], None]
 
 
-class _CheckedTransport(_hx.BaseTransport):  # type: ignore[misc,name-defined]
+class _CheckedTransport(_hx.BaseTransport):  # type: ignore[name-defined]
     """Runs the pre-send checks (helpers.compat) on the final body, whatever went through extra_body. They
     raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped."""
 
