@@ -200,7 +200,7 @@ class LiveView:
             self.start()
         kind = _get(event, "type")
         if kind == "content_block_delta":  # by far the most frequent: first
-            index = event["index"] if isinstance(event, Mapping) else event.index  # type: ignore[union-attr]
+            index = event["index"] if isinstance(event, dict) else event.index  # type: ignore[union-attr]
             self._delta(index, _get(event, "delta"))
         elif kind == "content_block_start":
             self._open(int(_get(event, "index")), _get(event, "content_block"))
