@@ -185,6 +185,7 @@ def served() -> str:
         assert process.returncode == 0 and "Stopped." in err
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_serve_help_lists_port_and_faults() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "helpers", "serve", "--help"], cwd=ROOT, capture_output=True, text=True
@@ -206,6 +207,7 @@ def test_serve_on_a_taken_port_says_so_without_a_traceback(capsys) -> None:
     assert f"Cannot listen on 127.0.0.1:{taken.port}" in err and "--port" in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # a server process
 def test_serve_answers_a_plain_http_client(served: str) -> None:
     body = json.dumps(
         {
@@ -223,6 +225,7 @@ def test_serve_answers_a_plain_http_client(served: str) -> None:
     assert answer["content"][-1]["text"].strip() == "Bonjour !"
 
 
+@pytest.mark.slow  # Node and a server process
 def test_node_quick_start_runs_against_the_server(served: str) -> None:
     node = shutil.which("node")
     if node is None:

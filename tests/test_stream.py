@@ -107,6 +107,7 @@ def test_plain_process_prints_marked_thinking_and_answer(clean_env: Path, capsys
     assert message.model_dump() == expected.model_dump()
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_plain_process_from_the_command_line_prints(tmp_path: Path) -> None:
     script = (
         "import helpers\n"
@@ -303,6 +304,7 @@ def test_replay_speed_argument(clean_env: Path) -> None:
         helpers.get_client(mode="replay", quiet=True, replay_speed=-1)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_helpers_loads_no_widgets() -> None:
     code = "import sys, helpers; print(sorted(m for m in ('ipywidgets', 'IPython', 'pandas') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
