@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -131,20 +132,34 @@ def load(path: Path) -> Cassette:
     return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), path)
 
 
-_LOADED: dict[Path, tuple[tuple[int, int], Cassette]] = {}
-"""Cassettes already read in this process, by file, with the (mtime, size) they were read at."""
+_LOADED: dict[Path, tuple[tuple[int, int], Cassette, str]] = {}
+"""Cassettes already read in this process, by file: the (mtime, size) they were read at, and their key."""
 
 
-def load_cached(path: Path) -> Cassette:
-    """`load(path)`, read once per process: a file is read again only when it has changed since."""
-    stat = path.stat()
+def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
+    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file)."""
+    found: list[tuple[Path, os.stat_result]] = []
+    folders = [root] if root.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith(".json") and entry.is_file():
+                    found.append((Path(entry.path), entry.stat()))
+    return sorted(found, key=lambda item: item[0])
+
+
+def load_keyed(path: Path, stat: os.stat_result | None = None) -> tuple[Cassette, str]:
+    """`load(path)` and its request key, read once per process: a file is read again only when it changed."""
+    stat = stat or path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     known = _LOADED.get(path)
     if known is not None and known[0] == stamp:
-        return known[1]
+        return known[1], known[2]
     cassette = load(path)
-    _LOADED[path] = (stamp, cassette)
-    return cassette
+    _LOADED[path] = (stamp, cassette, cassette.key)
+    return cassette, cassette.key
 
 
 def iter_cassette_files(root: Path) -> Iterator[Path]:
@@ -232,7 +247,7 @@ class CassetteLibrary:
     """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence.
 
     Building one reads nothing: the folder is indexed at the first request (so `get_client` costs the same
-    whatever the size of the library), and each file is read once per process (`load_cached`)."""
+    whatever the size of the library), and each file is read once per process (`load_keyed`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
         self.root = root
@@ -246,21 +261,23 @@ class CassetteLibrary:
         """The index by request key, built at first use from the files below `root` and any added cassettes."""
         if self._index is None:
             self._index = {}
-            self._insert([*map(load_cached, iter_cassette_files(self.root)), *self._added])
+            files = [load_keyed(path, stat) for path, stat in _stat_files(self.root)]
+            self._insert([*files, *((c, c.key) for c in self._added)])
         return self._index
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
         new = list(cassettes)
         self._added.extend(new)
         if self._index is not None:
-            self._insert(new)
+            self._insert([(c, c.key) for c in new])
 
-    def _insert(self, cassettes: list[Cassette]) -> None:
+    def _insert(self, keyed: list[tuple[Cassette, str]]) -> None:
         assert self._index is not None
-        for cassette in cassettes:
-            self._index.setdefault(cassette.key, []).append(cassette)
+        for cassette, key in keyed:
+            self._index.setdefault(key, []).append(cassette)
         for group in self._index.values():
-            group.sort(key=self._rank)
+            if len(group) > 1:
+                group.sort(key=self._rank)
 
     def _rank(self, cassette: Cassette) -> tuple[int, int, str]:
         folder = cassette.path.parent.name if cassette.path else ""
