@@ -171,3 +171,17 @@ def test_get_client_reads_no_recording_until_a_request_and_each_file_once(clean_
     changed[0].write(clean_env / "lib" / "set" / "one.json")
     assert clients[2].messages.create(**HELLO).content[0].text == "Hello!"
     assert reads == ["one.json", "one.json"]
+
+
+def test_the_scripted_transport_answers_in_order_and_fails_past_its_script(scripted_client) -> None:
+    """The shared fixture the unit tests build on: a request the script did not plan for is a test failure."""
+    body = {"id": "m", "type": "message", "role": "assistant", "model": "MiniMax-M2.1", "content": [],
+            "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}  # fmt: skip
+    error = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down (1002)"}}
+    client = scripted_client(body, (429, error))
+    assert client.messages.create(**HELLO).stop_reason == "end_turn"
+    with pytest.raises(anthropic.RateLimitError):
+        client.messages.create(**HELLO)
+    with pytest.raises(anthropic.APIConnectionError) as beyond:  # the SDK wraps what the transport raised
+        client.messages.create(**HELLO)
+    assert "one request more than the 2 scripted answers" in str(beyond.value.__cause__)

@@ -287,6 +287,6 @@ def make_transport(
     )
 
 
-def make_http_client(transport: Any, **kwargs: Any) -> Any:
+def make_http_client(transport: Any, **kwargs: Any) -> anthropic.DefaultHttpxClient:
     """The SDK's default HTTP client (its timeouts and limits) with our transport underneath."""
     return anthropic.DefaultHttpxClient(transport=transport, **kwargs)
