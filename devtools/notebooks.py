@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -47,10 +48,10 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def merge_streams(outputs: list) -> list:
+def merge_streams(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Join consecutive stream outputs of the same name, as nbval does when comparing: how a cell's prints
     are chunked depends on timing, and one output per stream reads better in the saved file."""
-    merged: list = []
+    merged: list[dict[str, Any]] = []
     for output in outputs:
         previous = merged[-1] if merged else None
         same_stream = (
@@ -58,7 +59,7 @@ def merge_streams(outputs: list) -> list:
             and output.get("output_type") == "stream" == previous.get("output_type")
             and output.get("name") == previous.get("name")
         )
-        if same_stream:
+        if same_stream and previous is not None:
             previous["text"] = previous["text"] + output["text"]
         else:
             merged.append(output)

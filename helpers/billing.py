@@ -12,10 +12,15 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import anthropic
 
 from .models import MODELS, PRICE_SOURCE, PRICES_AS_OF
 from .show import Displayable
+
+if TYPE_CHECKING:
+    import pandas
 
 PRICES: dict[str, dict[str, float]] = {
     name: {
@@ -101,7 +106,7 @@ def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, A
     A stream cut before its `message_delta` keeps `message_start`'s usage: its output tokens are unknown (0)."""
     model, usage, first, last = None, {}, None, None
     for event in events:
-        data = event.get("data") if isinstance(event.get("data"), dict) else {}
+        data: dict[str, Any] = event["data"] if isinstance(event.get("data"), dict) else {}
         kind = data.get("type")
         at = event.get("at")
         if at is not None:
@@ -121,7 +126,7 @@ def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, A
 
 def call_from_exchange(exchange: Mapping[str, Any], *, call: int = 1, client: int = 1) -> Call:
     """Turn what the transport reports ({"request", "response", "source", optional "elapsed"}) into a Call."""
-    request = exchange.get("request") if isinstance(exchange.get("request"), dict) else {}
+    request: dict[str, Any] = exchange["request"] if isinstance(exchange.get("request"), dict) else {}
     response = exchange.get("response") or {}
     status = int(response.get("status") or 0)
     model = str(request.get("model") or "?")
@@ -160,7 +165,7 @@ _SESSION: list[Call] = []
 _LOCK = threading.Lock()
 _COUNTER = itertools.count(1)
 _CLIENT_COUNTER = itertools.count(1)
-_LOGS: weakref.WeakKeyDictionary[Any, UsageLog] = weakref.WeakKeyDictionary()
+_LOGS: weakref.WeakKeyDictionary[anthropic.Anthropic, UsageLog] = weakref.WeakKeyDictionary()
 
 
 class UsageLog:
@@ -191,7 +196,7 @@ def _message_id(response: Mapping[str, Any]) -> str | None:
     """The id of the message in a reported response: the body's, or a stream's `message_start`."""
     body = response.get("body")
     if isinstance(body, dict) and isinstance(body.get("id"), str):
-        return body["id"]
+        return str(body["id"])
     for event in response.get("events") or []:
         data = event.get("data") if isinstance(event, dict) else None
         if isinstance(data, dict) and data.get("type") == "message_start":
@@ -216,12 +221,12 @@ def source_of(message: Any) -> str | None:
     return _SOURCES.get(message_id) if isinstance(message_id, str) else None
 
 
-def attach(client: Any, log: UsageLog) -> None:
+def attach(client: anthropic.Anthropic, log: UsageLog) -> None:
     """Remember which log belongs to `client`, so `usage(client)` can find it."""
     _LOGS[client] = log
 
 
-def log_of(client: Any) -> UsageLog:
+def log_of(client: anthropic.Anthropic) -> UsageLog:
     """The log of a client made by `helpers.get_client`; a clear error for any other client."""
     try:
         return _LOGS[client]
@@ -232,14 +237,14 @@ def log_of(client: Any) -> UsageLog:
         ) from None
 
 
-def records(client: Any = None) -> list[dict[str, Any]]:
+def records(client: anthropic.Anthropic | None = None) -> list[dict[str, Any]]:
     """The log as plain dicts: every call of this session, or only those of `client`."""
     with _LOCK:
         calls = list(_SESSION) if client is None else list(log_of(client).calls)
     return [asdict(c) for c in calls]
 
 
-def usage(client: Any = None) -> Any:
+def usage(client: anthropic.Anthropic | None = None) -> pandas.DataFrame:
     """Every call made so far (or only `client`'s) as a pandas DataFrame, one row per call, with its cost."""
     rows = records(client)
     import pandas as pd
@@ -318,6 +323,6 @@ class CostSummary(Displayable):
         return grid_html([list(names), *body]) + f'<div style="opacity:.8;font-size:90%">{note}</div>'
 
 
-def cost_summary(client: Any = None) -> CostSummary:
+def cost_summary(client: anthropic.Anthropic | None = None) -> CostSummary:
     """The cost of this session's calls (or `client`'s), per model, for the end of a notebook."""
     return CostSummary(records(client))

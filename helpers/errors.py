@@ -287,7 +287,7 @@ def _from_status(status: int | None, kind: str, message: str, error: Any) -> Exp
     )
 
 
-def explain(error: Any) -> Explanation:
+def explain(error: BaseException | Mapping[str, Any]) -> Explanation:
     """Explain an exception from a MiniMax call (or an error body, as a dict): meaning, retry, next step."""
     import anthropic
 
@@ -309,7 +309,7 @@ def explain(error: Any) -> Explanation:
         kind, message = _envelope(error)
         inner = error.get("error")
         raw_status = inner.get("http_code") if isinstance(inner, Mapping) else None
-        status = int(raw_status) if str(raw_status or "").isdigit() else None
+        status = int(str(raw_status)) if str(raw_status or "").isdigit() else None
         return _from_status(status, kind, message, error)
     if isinstance(error, anthropic.APITimeoutError):
         return Explanation(

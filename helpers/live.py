@@ -12,9 +12,11 @@ import html
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+import anthropic
 
 from .show import (
     ERROR_STYLE,
@@ -22,6 +24,7 @@ from .show import (
     TEXT_STYLE,
     THINKING_STYLE,
     TOOL_STYLE,
+    MessageLike,
     MessageView,
     _in_ipython,
     _step_html,
@@ -31,6 +34,14 @@ from .show import (
     paragraphs_html,
     timeline,
 )
+
+if TYPE_CHECKING:
+    from anthropic.lib.streaming import ParsedMessageStreamEvent
+
+    from .tools import MaxTurnsError, ToolRun
+
+    StreamEvent = ParsedMessageStreamEvent[Any] | anthropic.types.RawMessageStreamEvent | Mapping[str, Any]
+    """What `LiveView.feed` takes: an event from `messages.stream(...)` or `create(stream=True)`, or a dict."""
 
 MAX_UPDATES_PER_SECOND = 20.0
 """Per pane. Each update resends the pane's whole HTML, so the rate, not the token rate, sets the cost."""
@@ -189,13 +200,14 @@ class LiveView:
             self._start_widgets()
         return self
 
-    def feed(self, event: Any) -> None:
+    def feed(self, event: StreamEvent) -> None:
         """Take one stream event (an SDK event object or a dict) and update the view."""
         if not self.started:
             self.start()
         kind = _get(event, "type")
         if kind == "content_block_delta":  # by far the most frequent: first
-            self._delta(event.index if not isinstance(event, dict) else event["index"], _get(event, "delta"))
+            index = event["index"] if isinstance(event, dict) else event.index  # type: ignore[union-attr]
+            self._delta(index, _get(event, "delta"))
         elif kind == "content_block_start":
             self._open(int(_get(event, "index")), _get(event, "content_block"))
         elif kind == "content_block_stop":
@@ -208,7 +220,7 @@ class LiveView:
         """The content blocks received so far, in the API's shape (for an interrupted stream)."""
         return [b.as_block() for b in self.blocks]
 
-    def finish(self, message: Any) -> None:
+    def finish(self, message: MessageLike) -> None:
         """End the live view and show the static view of the final `message` (widgets), or a closing line."""
         if self.ended:
             return
@@ -219,7 +231,7 @@ class LiveView:
         elif self.mode == "print":
             self._write(f"\n── end · {_usage_line(as_plain(message) or {})} ──\n")
 
-    def fail(self, reason: str, partial: Any = None) -> None:
+    def fail(self, reason: str, partial: MessageLike | None = None) -> None:
         """End the live view after an interruption: keep what arrived and say clearly what happened."""
         if self.ended:
             return
@@ -478,7 +490,7 @@ class LiveTimeline:
         items = "".join(_step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
         self._widget.value = f'<div class="minimax-timeline">{items}</div>'
 
-    def finish(self, run: Any = None) -> None:
+    def finish(self, run: ToolRun | MaxTurnsError | Sequence[MessageLike] | None = None) -> None:
         """End the live view: its output becomes plain text, and the static timeline of `run` is displayed."""
         if self._widget is None:
             return

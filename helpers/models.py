@@ -7,7 +7,8 @@ listed in docs/sources.md. Notebook 01 shows the table; notebook 05 teaches the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 PRICES_AS_OF = "2026-11-25"
 PRICE_SOURCE = "a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')"
@@ -51,7 +52,32 @@ class Model:
 
 
 _M21_PRICE = Price(input=0.30, output=1.20, cache_read=0.03, cache_write=0.375)
-_M2X = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
+
+
+class _Rules(TypedDict):
+    """The per-model rules several models share (the fields of `Model` of the same names)."""
+
+    temperature_range: tuple[float, float, bool]
+    images: bool
+    thinking: str
+
+
+_M2X: _Rules = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
+
+
+def _later(name: str, description: str, rules: _Rules = _M2X) -> Model:
+    """A later model MiniMax documents (not taught here): its speed, context window and prices not collected."""
+    return Model(
+        name=name,
+        taught=False,
+        description=description,
+        tokens_per_second=None,
+        tokens_per_second_source="not collected",
+        context_window=None,
+        price=None,
+        **rules,
+    )
+
 
 MODELS: dict[str, Model] = {
     m.name: m
@@ -74,13 +100,7 @@ MODELS: dict[str, Model] = {
             tokens_per_second=100,
             tokens_per_second_source="MiniMax's model table: 'approximately 100 tps'",
             context_window=204_800,
-            price=Price(
-                input=0.30,
-                output=2.40,
-                cache_read=0.03,
-                cache_write=0.375,
-                assumed=("input", "cache_read", "cache_write"),
-            ),
+            price=replace(_M21_PRICE, output=2.40, assumed=("input", "cache_read", "cache_write")),
             renamed_to="MiniMax-M2.1-highspeed",
             **_M2X,
         ),
@@ -91,56 +111,16 @@ MODELS: dict[str, Model] = {
             tokens_per_second=None,
             tokens_per_second_source="not published",
             context_window=204_800,
-            price=Price(
-                input=0.30,
-                output=1.20,
-                cache_read=0.03,
-                cache_write=0.375,
-                assumed=("input", "output", "cache_read", "cache_write"),
-            ),
+            price=replace(_M21_PRICE, assumed=("input", "output", "cache_read", "cache_write")),
             **_M2X,
         ),
-        Model(
-            name="MiniMax-M2.5",
-            taught=False,
-            description="A later M2.x model (MiniMax's M2.5-era docs); answered by the same endpoint",
-            tokens_per_second=None,
-            tokens_per_second_source="not collected",
-            context_window=None,
-            price=None,
-            **_M2X,
-        ),
-        Model(
-            name="MiniMax-M2.7",
-            taught=False,
-            description="A later M2.x model (MiniMax's M2.7-era API reference); answered by the same endpoint",
-            tokens_per_second=None,
-            tokens_per_second_source="not collected",
-            context_window=None,
-            price=None,
-            **_M2X,
-        ),
-        Model(
-            name="MiniMax-M2.7-highspeed",
-            taught=False,
-            description="The faster variant of MiniMax-M2.7 (MiniMax's M2.7-era API reference)",
-            tokens_per_second=None,
-            tokens_per_second_source="not collected",
-            context_window=None,
-            price=None,
-            **_M2X,
-        ),
-        Model(
-            name="MiniMax-M3",
-            taught=False,
-            description="A later model (MiniMax's M3-era page, mid-2026): images and video, adaptive thinking",
-            tokens_per_second=None,
-            tokens_per_second_source="not collected",
-            context_window=None,
-            price=None,
-            temperature_range=(0.0, 2.0, True),
-            images=True,
-            thinking="adaptive",
+        _later("MiniMax-M2.5", "A later M2.x model (MiniMax's M2.5-era docs); answered by the same endpoint"),
+        _later("MiniMax-M2.7", "A later M2.x model (MiniMax's M2.7-era API reference); answered by the same endpoint"),
+        _later("MiniMax-M2.7-highspeed", "The faster variant of MiniMax-M2.7 (MiniMax's M2.7-era API reference)"),
+        _later(
+            "MiniMax-M3",
+            "A later model (MiniMax's M3-era page, mid-2026): images and video, adaptive thinking",
+            {"temperature_range": (0.0, 2.0, True), "images": True, "thinking": "adaptive"},
         ),
     )
 }

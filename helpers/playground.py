@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import anthropic
+
 from .billing import log_of, summarize
 from .client import REGIONS, SUPPORTED_MODELS, ConfigError
 from .live import display_widget, end_widget, widgets_available
@@ -96,7 +98,7 @@ def calculate(expression: str) -> str:
             left, right = value(node.left), value(node.right)
             if isinstance(node.op, ast.Pow) and abs(right) > 100:
                 raise ValueError("exponent too large")
-            result = _OPERATORS[type(node.op)](left, right)
+            result: float = _OPERATORS[type(node.op)](left, right)
         elif isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
             result = _OPERATORS[type(node.op)](value(node.operand))
         else:
@@ -142,7 +144,7 @@ class Playground:
 
     def __init__(
         self,
-        client: Any,
+        client: anthropic.Anthropic,
         *,
         model: str = SUPPORTED_MODELS[0],
         region: str = "global",
@@ -150,7 +152,7 @@ class Playground:
         recordings: str = "06_chat_playground",
         system: str = SYSTEM,
         max_tokens: int = MAX_TOKENS,
-        client_factory: Callable[[str], Any] | None = None,
+        client_factory: Callable[[str], anthropic.Anthropic] | None = None,
     ) -> None:
         log_of(client)  # only get_client clients keep the usage log the running total reads
         self.history: list[dict[str, Any]] = []
@@ -160,7 +162,7 @@ class Playground:
         self.model = _checked_model(model)
         self.region = _checked_region(region)
         self.tools = bool(tools)
-        self._clients: dict[str, Any] = {self.region: client}
+        self._clients: dict[str, anthropic.Anthropic] = {self.region: client}
         self._already = {id(client): len(log_of(client).calls)}  # calls made before the playground opened
         self._factory = client_factory or self._default_factory
         self._turns = 0
@@ -168,13 +170,13 @@ class Playground:
         self._handle: Any = None
 
     # -- the chat itself ---------------------------------------------------------------------------
-    def _default_factory(self, region: str) -> Any:
+    def _default_factory(self, region: str) -> anthropic.Anthropic:
         from .client import get_client
 
         return get_client(region=region, recordings=self.recordings, quiet=True)
 
     @property
-    def client(self) -> Any:
+    def client(self) -> anthropic.Anthropic:
         """The client of the current region (built on first use: keys are bound to a region)."""
         if self.region not in self._clients:
             self._clients[self.region] = self._factory(self.region)
@@ -190,19 +192,20 @@ class Playground:
             self.tools = bool(tools)
         self._refresh()
 
-    def send(self, text: str) -> Any:
+    def send(self, text: str) -> anthropic.types.Message:
         """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError("Type a message first: send() needs some text.")
         user = {"role": "user", "content": text.strip()}
-        params = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
+        params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
         if self.tools:
             from .tools import run_tools
 
             run = run_tools(self.client, messages=[*self.history, user], tools=TOOLS, functions=FUNCTIONS, **params)
             final, added, calls = run.final, run.history[len(self.history) :], len(run.responses)
         else:
-            final = self.client.messages.create(messages=[*self.history, user], **params)
+            params["messages"] = [*self.history, user]  # plain dicts, as the SDK accepts them
+            final = self.client.messages.create(**params)
             added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content))}], 1
         self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
@@ -337,14 +340,14 @@ class Playground:
         print(self.total_line())
 
 
-def _rows(client: Any) -> list[dict[str, Any]]:
+def _rows(client: anthropic.Anthropic) -> list[dict[str, Any]]:
     """The client's usage log as rows for `usage.summarize`."""
     from dataclasses import asdict
 
     return [asdict(call) for call in log_of(client).calls]
 
 
-def _answer(message: Any) -> str:
+def _answer(message: anthropic.types.Message) -> str:
     """A message's answer text, without its thinking."""
     return "".join(b.text for b in message.content if b.type == "text").strip()
 

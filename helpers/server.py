@@ -7,9 +7,12 @@ or a wrong one answers 401 in MiniMax's error envelope) and streams at the recor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import selectors
 import signal
+import socket
 import sys
 import threading
 from collections import deque
@@ -147,6 +150,7 @@ class ReplayServer:
         self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._wake_reader, self._wake_writer = socket.socketpair()  # stop() writes here: no polling
 
     @property
     def port(self) -> int:
@@ -162,9 +166,20 @@ class ReplayServer:
         """Serve in a background thread (daemon: it never keeps Python alive)."""
         if self._thread is not None:
             raise RuntimeError("This ReplayServer was already started; build a new one to serve again.")
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay-server", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="replay-server", daemon=True)
         self._thread.start()
         return self
+
+    def _serve(self) -> None:
+        """Answer requests until stop(): wait on the listening socket and the wake-up socket together, so
+        stopping takes no poll interval (socketserver's serve_forever looks for a stop every 0.5 s)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._httpd, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while not self._stopping.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is self._httpd and not self._stopping.is_set():
+                        self._httpd.handle_request()  # the socket is ready: this accepts without waiting
 
     def inject(self, fault: Fault | str, **options: Any) -> ReplayServer:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
@@ -191,10 +206,13 @@ class ReplayServer:
     def stop(self) -> None:
         """Stop serving and free the port; streams in progress end at their next event. Safe to call twice."""
         self._stopping.set()
-        if self._thread is not None:  # shutdown() waits for serve_forever: without a thread it would wait forever
-            self._httpd.shutdown()
+        if self._thread is not None:
+            with contextlib.suppress(OSError):  # already stopped: the socket is closed
+                self._wake_writer.send(b"x")  # wakes _serve at once
             self._thread.join(timeout=5)
         self._httpd.server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def __enter__(self) -> ReplayServer:
         """Start serving; the `with` block's end stops it."""

@@ -12,8 +12,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import anthropic
+
+if TYPE_CHECKING:
+    from .tools import MaxTurnsError, ToolRun
+
+MessageLike = anthropic.types.Message | Mapping[str, Any]
+"""A response from `client.messages.create` (or `helpers.stream`), or a message dict as in `messages=[...]`."""
 
 
 class Displayable:
@@ -119,7 +127,7 @@ def markdown_html(text: str) -> str:
         from markdown_it import MarkdownIt
 
         _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-    out = _MARKDOWN.render(text)
+    out: str = _MARKDOWN.render(text)
     for pattern, replacement in _TAG_MAP:
         out = pattern.sub(replacement, out)
     return out.strip()
@@ -244,7 +252,7 @@ def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
 class MessageView(Displayable):
     """What `show()` displays: a message or a list of messages, with text, HTML and pretty reprs."""
 
-    def __init__(self, value: Any, *, note: str = "") -> None:
+    def __init__(self, value: MessageLike | Sequence[MessageLike], *, note: str = "") -> None:
         self.note = note
         """A last line under the view (the playground's "synthesized recording")."""
         plain = as_plain(value)
@@ -306,7 +314,7 @@ def _in_ipython() -> bool:
     return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 
-def show(value: Any) -> None:
+def show(value: MessageLike | Sequence[MessageLike]) -> None:
     """Display a `Message` (or a message dict, or a whole history) as a static view: HTML in a notebook,
     plain text elsewhere."""
     view = MessageView(value)
@@ -318,7 +326,7 @@ def show(value: Any) -> None:
         print(view.text())
 
 
-def conversation(messages: Iterable[Any]) -> MessageView:
+def conversation(messages: Iterable[MessageLike]) -> MessageView:
     """A view of a whole history (user turns, assistant turns, tool results), for display or printing."""
     return MessageView(list(messages))
 
@@ -329,7 +337,7 @@ STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
 NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px;color:inherit"
 
 
-def _usage(response: Any) -> str:
+def _usage(response: MessageLike) -> str:
     """A model call's stop reason and tokens, for its heading."""
     plain = as_plain(response)
     usage = plain.get("usage") or {}
@@ -350,7 +358,7 @@ def _step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) ->
 class Timeline(Displayable):
     """The steps of a tool conversation, grouped by model call: what each turn thought, called and got back."""
 
-    def __init__(self, history: list[Any], responses: list[Any] | None = None) -> None:
+    def __init__(self, history: Sequence[MessageLike], responses: Sequence[MessageLike] | None = None) -> None:
         self.history = [as_plain(m) for m in history]
         self.responses = list(responses or [])
 
@@ -418,7 +426,7 @@ class Timeline(Displayable):
         return "".join(parts)
 
 
-def timeline(value: Any) -> Timeline:
+def timeline(value: ToolRun | MaxTurnsError | Sequence[MessageLike]) -> Timeline:
     """The timeline of a `ToolRun` (from run_tools), a `MaxTurnsError` error, or a plain history list."""
     history = getattr(value, "history", value)
     if not isinstance(history, list):

@@ -8,9 +8,10 @@ server sent an error) keeps what arrived on screen and raises `StreamInterrupted
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, NoReturn
 
 import anthropic
+from anthropic.lib.streaming import MessageStream
 
 from .live import LiveView
 
@@ -22,7 +23,7 @@ class StreamInterrupted(anthropic.AnthropicError):
     `{"role": "assistant", "content": [...]}` if even the message header was missing); `.reason` says why
     in words; `.kind` is "interrupt", "connection" or "server"; `.__cause__` is the original error."""
 
-    def __init__(self, reason: str, partial: Any, kind: str) -> None:
+    def __init__(self, reason: str, partial: anthropic.types.Message | dict[str, Any], kind: str) -> None:
         super().__init__(f"The stream was interrupted: {reason}. The part that arrived is in .partial.")
         self.reason = reason
         self.partial = partial
@@ -33,7 +34,7 @@ class StreamInterrupted(anthropic.AnthropicError):
         return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
 
 
-def check_params(client: Any, params: dict[str, Any]) -> None:
+def check_params(client: object, params: dict[str, Any]) -> None:
     """Refuse, before anything is sent, arguments that `messages.stream` would reject or that make no sense."""
     if isinstance(client, anthropic.AsyncAnthropic):
         raise TypeError("helpers.stream needs a synchronous anthropic.Anthropic client, not AsyncAnthropic.")
@@ -65,7 +66,7 @@ def check_params(client: Any, params: dict[str, Any]) -> None:
         raise TypeError(f"client.messages.stream() does not take {name}=; check the spelling.")
 
 
-def _snapshot(manager: Any, view: LiveView) -> Any:
+def _snapshot(manager: MessageStream, view: LiveView) -> anthropic.types.Message | dict[str, Any]:
     """What arrived so far: the SDK's own message snapshot when it has one, else the view's blocks."""
     try:
         snapshot = manager.current_message_snapshot
@@ -76,7 +77,7 @@ def _snapshot(manager: Any, view: LiveView) -> Any:
     return {"role": "assistant", "content": view.partial_content()}
 
 
-def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **params: Any) -> Any:
+def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **params: Any) -> anthropic.types.Message:
     """Send `params` (as for `client.messages.create`) as a stream, render it live, return the final Message.
 
     Works with any `anthropic.Anthropic` client. `view` is an optional `LiveView` (one per turn); by default
@@ -138,7 +139,7 @@ def _error_text(error: Exception) -> str:
     return str(error)
 
 
-def _raise(view: LiveView, manager: Any, reason: str, kind: str, cause: BaseException) -> None:
+def _raise(view: LiveView, manager: MessageStream | None, reason: str, kind: str, cause: BaseException) -> NoReturn:
     """End the view with what arrived and raise `StreamInterrupted` carrying it."""
     partial = _snapshot(manager, view) if manager is not None else {"role": "assistant", "content": []}
     view.fail(reason, partial)

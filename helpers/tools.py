@@ -10,11 +10,13 @@ is not used: in anthropic 2.x it adds a `thread` body field and a beta header th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .show import as_plain, show
+import anthropic
+
+from .show import MessageLike, as_plain, show
 from .streaming import SAMPLING_PARAMS
 
 
@@ -22,7 +24,7 @@ class MaxTurnsError(RuntimeError):
     """The model was still asking for tools after `max_turns` model calls. Carries the history so far
     (ending with the last tool results), so the conversation can be inspected or continued."""
 
-    def __init__(self, max_turns: int, history: list[dict[str, Any]], responses: list[Any]) -> None:
+    def __init__(self, max_turns: int, history: list[dict[str, Any]], responses: list[anthropic.types.Message]) -> None:
         self.max_turns = max_turns
         self.history = history
         self.responses = responses
@@ -51,7 +53,7 @@ class TruncatedToolCallError(RuntimeError):
     """A turn ran out of `max_tokens` while writing a tool call, so its input may be cut off and the call
     was not run. `history` stops before that turn, so the loop can be run again with a larger budget."""
 
-    def __init__(self, turn: int, history: list[dict[str, Any]], responses: list[Any]) -> None:
+    def __init__(self, turn: int, history: list[dict[str, Any]], responses: list[anthropic.types.Message]) -> None:
         self.turn = turn
         self.history = history
         self.responses = responses
@@ -68,9 +70,9 @@ class ToolRun:
     """What `run_tools` returns: the final message, the whole history (ready to extend and send again),
     and every model response in order."""
 
-    final: Any
+    final: anthropic.types.Message
     history: list[dict[str, Any]]
-    responses: list[Any] = field(default_factory=list)
+    responses: list[anthropic.types.Message] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -186,14 +188,14 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
 
 def _validator(schema: Mapping[str, Any]) -> Any:
     """A `jsonschema` validator for a tool's input schema, of the draft the schema names (default 2020-12)."""
-    import jsonschema  # type: ignore[import-untyped]
+    import jsonschema
 
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)(schema)
 
 
 def check_input_schema(name: str, schema: Any) -> None:
     """Refuse, before any request, an `input_schema` that is not a valid JSON Schema for an object."""
-    import jsonschema  # type: ignore[import-untyped]
+    import jsonschema
 
     if not isinstance(schema, Mapping) or schema.get("type") != "object":
         raise ValueError(
@@ -269,11 +271,13 @@ def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, _Tool]) -> dict[s
     if problems:
         return error(f"Invalid input for {tool.name}: " + "; ".join(problems))
     try:
-        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**arguments)
+        keywords = arguments if isinstance(arguments, Mapping) else {}
+        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**keywords)
     except Exception as exc:
         cause = exc.__cause__
-        if type(cause).__name__ == "ValidationError" and hasattr(cause, "errors"):
-            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in cause.errors())
+        errors = getattr(cause, "errors", None)
+        if type(cause).__name__ == "ValidationError" and callable(errors):
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
             return error(f"Invalid input for {tool.name}: {details}")
         return error(f"{type(exc).__name__}: {exc}")
     return {"type": "tool_result", "tool_use_id": call["id"], "content": result_text(value)}
@@ -299,10 +303,11 @@ def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> N
             raise TypeError(f"run_tools needs {name}=..., as messages.create does.")
 
 
-def _create(client: Any, stream: bool, params: dict[str, Any], turn: int) -> Any:
+def _create(client: anthropic.Anthropic, stream: bool, params: dict[str, Any], turn: int) -> anthropic.types.Message:
     """One model call: plain, or streamed live through helpers.stream (one LiveView per turn)."""
     if not stream:
-        return client.messages.create(**params)
+        message: anthropic.types.Message = client.messages.create(**params)
+        return message
     from .live import LiveView
     from .streaming import stream as stream_turn
 
@@ -310,9 +315,9 @@ def _create(client: Any, stream: bool, params: dict[str, Any], turn: int) -> Any
 
 
 def run_tools(
-    client: Any,
+    client: anthropic.Anthropic,
     *,
-    messages: list[Any],
+    messages: Sequence[MessageLike],
     tools: Iterable[Any],
     functions: Mapping[str, Callable[..., Any]] | None = None,
     max_turns: int = 10,
@@ -333,7 +338,7 @@ def run_tools(
     registry = {tool.name: tool for tool in collect_tools(tools, functions)}
     definitions = [tool.definition for tool in registry.values()]
     history: list[dict[str, Any]] = [as_plain(m) for m in messages]
-    responses: list[Any] = []
+    responses: list[anthropic.types.Message] = []
     for turn in range(1, max_turns + 1):
         response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
         responses.append(response)

@@ -6,6 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from support import (
+    ReplayClient,
+    ScriptedClient,
+    ScriptedTransport,
+    replay_client_for,
+    scripted_client_for,
+    scripted_transport_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,3 +31,24 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setattr(client_module, "_banners_shown", set())
     monkeypatch.setattr(client_module, "_auto_regions", {})
     return tmp_path
+
+
+# -- clients over a transport: one replay client, one scripted transport, shared by every test file ---------
+
+
+@pytest.fixture
+def replay_client() -> ReplayClient:
+    """`replay_client(cassettes_or_library, speed=0, observer=None, **options)`: see support.replay_client_for."""
+    return replay_client_for
+
+
+@pytest.fixture
+def scripted_transport() -> ScriptedTransport:
+    """`scripted_transport(*answers)`: see support.scripted_transport_for."""
+    return scripted_transport_for
+
+
+@pytest.fixture
+def scripted_client() -> ScriptedClient:
+    """`scripted_client(*answers, **client_options)`: see support.scripted_client_for."""
+    return scripted_client_for

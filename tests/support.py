@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
+import anthropic
 import pytest
+
+from helpers._replay.cassettes import Cassette, CassetteLibrary
+from helpers._replay.transport import IteratorStream, httpx_module, make_http_client, make_transport
+
+ReplayClient = Callable[..., anthropic.Anthropic]
+"""The `replay_client` fixture (tests/conftest.py): builds a client answering from cassettes."""
+ScriptedClient = Callable[..., anthropic.Anthropic]
+"""The `scripted_client` fixture: builds a client whose requests get scripted answers."""
+ScriptedTransport = Callable[..., Any]
+"""The `scripted_transport` fixture: builds a MockTransport giving scripted answers."""
 
 
 def missing(feature: str, reason: str) -> None:
@@ -14,3 +28,68 @@ def missing(feature: str, reason: str) -> None:
     if feature in required:
         pytest.fail(f"{reason} (and REQUIRE={os.environ['REQUIRE']} says it must run here)")
     pytest.skip(reason, allow_module_level=True)
+
+
+def sdk_client(transport: Any, **options: Any) -> anthropic.Anthropic:
+    """An `anthropic.Anthropic` over `transport`, through the SDK's default HTTP client (as get_client builds it)."""
+    options.setdefault("api_key", "test-key")
+    options.setdefault("base_url", "https://api.minimax.io/anthropic")
+    options.setdefault("max_retries", 0)
+    return anthropic.Anthropic(http_client=make_http_client(transport), **options)
+
+
+def replay_client_for(
+    source: CassetteLibrary | Path | Cassette | Iterable[Cassette],
+    *,
+    speed: float = 0.0,
+    observer: Callable[[dict[str, Any]], None] | None = None,
+    **options: Any,
+) -> anthropic.Anthropic:
+    """A client answering from a CassetteLibrary, a folder of cassettes, or cassettes held in memory, through
+    the real ReplayTransport (the `replay_client` fixture)."""
+    if isinstance(source, CassetteLibrary):
+        library = source
+    elif isinstance(source, Path):
+        library = CassetteLibrary(source)
+    else:
+        library = CassetteLibrary(Path("/nonexistent"))
+        library.add([source] if isinstance(source, Cassette) else source)
+    transport = make_transport(mode="replay", library=library, speed=speed, observer=observer)
+    return sdk_client(transport, **options)
+
+
+def scripted_response(answer: Any, request: Any) -> Any:
+    """One scripted answer as a response: a dict is a 200 JSON body, `(status, body)` an error, bytes or a
+    list/iterator of byte chunks an SSE stream, a callable is called with the request."""
+    hx = httpx_module()
+    if callable(answer):
+        return answer(request)
+    if isinstance(answer, dict):
+        return hx.Response(200, json=answer, request=request)
+    if isinstance(answer, tuple):
+        status, body = answer
+        return hx.Response(status, json=body, request=request)
+    chunks = iter([answer] if isinstance(answer, bytes) else answer)
+    headers = {"content-type": "text/event-stream"}
+    return hx.Response(200, headers=headers, stream=IteratorStream(chunks), request=request)
+
+
+def scripted_transport_for(*answers: Any) -> Any:
+    """An httpx/httpx2 MockTransport answering each request with the next answer (see `scripted_response`);
+    one answer alone answers every request. A request beyond the script fails the test (the
+    `scripted_transport` fixture)."""
+    pending = list(answers)
+
+    def handler(request: Any) -> Any:
+        if len(answers) == 1:
+            return scripted_response(answers[0], request)
+        if not pending:
+            raise AssertionError(f"one request more than the {len(answers)} scripted answers")
+        return scripted_response(pending.pop(0), request)
+
+    return httpx_module().MockTransport(handler)
+
+
+def scripted_client_for(*answers: Any, **options: Any) -> anthropic.Anthropic:
+    """An `anthropic.Anthropic` over `scripted_transport_for(*answers)` (the `scripted_client` fixture)."""
+    return sdk_client(scripted_transport_for(*answers), **options)

@@ -23,6 +23,8 @@ from support import missing
 
 from devtools.notebooks import replay_environment
 
+pytestmark = pytest.mark.slow  # a browser and a notebook server
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = "notebooks/02_streaming.ipynb"

@@ -1,4 +1,4 @@
-"""ruff check and ruff format --check over the helpers, the tests and the notebooks."""
+"""ruff (check, format) over the helpers, tools, tests and notebooks; mypy over helpers/ and devtools/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = [p for p in ("helpers", "tests", "notebooks", "benchmarks", "conftest.py") if (ROOT / p).exists()]
+TARGETS = [p for p in ("helpers", "devtools", "tests", "notebooks", "benchmarks", "conftest.py") if (ROOT / p).exists()]
 
 
 def _ruff() -> list[str]:
@@ -24,4 +24,11 @@ def _ruff() -> list[str]:
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
 def test_ruff(command: list[str]) -> None:
     result = subprocess.run([*_ruff(), *command, *TARGETS], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy() -> None:
+    """helpers/ and devtools/ type-check (settings in pyproject.toml [tool.mypy]: every function annotated)."""
+    pytest.importorskip("mypy")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,6 +13,8 @@ from devtools.notebooks import NOTEBOOKS, environment, execute, merge_streams, r
 from helpers._replay.cassettes import DEFAULT_ROOT, iter_cassette_files
 from helpers.server import ReplayServer
 
+pytestmark = pytest.mark.slow  # runs notebooks in kernels against a live local server
+
 CANARY = "sk-canary-notebook-31f0c7aa52"
 NOTEBOOK = NOTEBOOKS / "01_quick_start.ipynb"
 BANNER = "MiniMax · region"

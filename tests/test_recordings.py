@@ -10,10 +10,10 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from support import ReplayClient
 
 from devtools.synth import EXCHANGES_DIR, build
-from helpers._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, file_name, iter_cassette_files, load
-from helpers._replay.transport import make_http_client, make_transport
+from helpers._replay.cassettes import DEFAULT_ROOT, file_name, iter_cassette_files, load
 from helpers.client import SUPPORTED_MODELS
 
 FILES = list(iter_cassette_files(DEFAULT_ROOT))
@@ -22,15 +22,6 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 TOOL_ID = re.compile(r"^call_function_([0-9]{10}|[a-z0-9]{12})_[0-9]+$")
 SECRET = re.compile(r"(sk-[A-Za-z0-9_-]{8,}|Bearer\s+\S{8,}|\"x-api-key\"|\"authorization\")", re.IGNORECASE)
-
-
-def _client(cassette) -> anthropic.Anthropic:
-    library = CassetteLibrary(Path("/nonexistent"))
-    library.add([cassette])
-    transport = make_transport(mode="replay", library=library, speed=0)
-    return anthropic.Anthropic(
-        api_key="x", base_url="https://api.minimax.io/anthropic", http_client=make_http_client(transport), max_retries=0
-    )
 
 
 def _sdk_arguments(client: anthropic.Anthropic, body: dict) -> dict:
@@ -54,10 +45,10 @@ def test_there_are_recordings() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_recording_parses_through_the_sdk(path: Path) -> None:
+def test_recording_parses_through_the_sdk(path: Path, replay_client: ReplayClient) -> None:
     cassette = load(path)
     body = cassette.request["body"]
-    client = _client(cassette)
+    client = replay_client(cassette)
     status = cassette.response["status"]
     if status >= 400:
         with pytest.raises(anthropic.APIStatusError) as error:
@@ -127,7 +118,7 @@ def test_recording_looks_like_minimax(path: Path) -> None:
             assert list(block)[-1] == "type" and (block.get("signature") is None or HEX64.match(block["signature"]))
 
 
-def test_stream_and_body_forms_agree() -> None:
+def test_stream_and_body_forms_agree(replay_client: ReplayClient) -> None:
     by_request: dict[str, dict] = {}
     for path in FILES:
         cassette = load(path)
@@ -138,7 +129,7 @@ def test_stream_and_body_forms_agree() -> None:
         by_request.setdefault(key, {})["stream" if cassette.is_stream else "body"] = cassette
     pairs = [p for p in by_request.values() if len(p) == 2]
     for pair in pairs:
-        streamed = _client(pair["stream"])
+        streamed = replay_client(pair["stream"])
         body = pair["stream"].request["body"]
         with streamed.messages.stream(**_sdk_arguments(streamed, body)) as stream:
             from_stream = stream.get_final_message()

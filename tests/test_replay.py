@@ -7,6 +7,7 @@ import json
 
 import anthropic
 import pytest
+from support import ReplayClient
 
 import helpers
 from devtools.synth import build
@@ -27,23 +28,13 @@ def _library(tmp_path, cassettes: list[Cassette]) -> CassetteLibrary:
     return CassetteLibrary(tmp_path)
 
 
-def _client(library: CassetteLibrary, speed: float = 0.0) -> anthropic.Anthropic:
-    t = transport.make_transport(mode="replay", library=library, speed=speed)
-    return anthropic.Anthropic(
-        api_key="x",
-        base_url="https://api.minimax.io/anthropic",
-        http_client=transport.make_http_client(t),
-        max_retries=0,
-    )
-
-
 def _exchange(**reply) -> dict:
     return {"exchanges": [{"id": "x", "request": HELLO, "forms": ["create", "stream"], "reply": reply}]}
 
 
-def test_replay_hit_parses_through_the_sdk(tmp_path) -> None:
+def test_replay_hit_parses_through_the_sdk(tmp_path, replay_client: ReplayClient) -> None:
     cassettes = build(_exchange(thinking="Hm.", text="\n\nHello!"), "test")
-    client = _client(_library(tmp_path, cassettes))
+    client = replay_client(_library(tmp_path, cassettes))
     message = client.messages.create(**HELLO)
     assert isinstance(message, anthropic.types.Message)
     assert [b.type for b in message.content] == ["thinking", "text"]
@@ -51,8 +42,10 @@ def test_replay_hit_parses_through_the_sdk(tmp_path) -> None:
     assert message.usage.output_tokens == cassettes[0].response["body"]["usage"]["output_tokens"]
 
 
-def test_stream_and_body_of_one_exchange_agree(tmp_path) -> None:
-    client = _client(_library(tmp_path, build(_exchange(thinking="Let me see.", text="\n\nHi there, friend!"), "t")))
+def test_stream_and_body_of_one_exchange_agree(tmp_path, replay_client: ReplayClient) -> None:
+    client = replay_client(
+        _library(tmp_path, build(_exchange(thinking="Let me see.", text="\n\nHi there, friend!"), "t"))
+    )
     whole = client.messages.create(**HELLO)
     with client.messages.stream(**HELLO) as stream:
         streamed = stream.get_final_message()
@@ -63,8 +56,8 @@ def test_stream_and_body_of_one_exchange_agree(tmp_path) -> None:
     assert streamed.stop_reason == whole.stop_reason == "end_turn"
 
 
-def test_miss_names_the_closest_recording_and_the_difference(tmp_path) -> None:
-    client = _client(_library(tmp_path, build(_exchange(thinking="a", text="b"), "t")))
+def test_miss_names_the_closest_recording_and_the_difference(tmp_path, replay_client: ReplayClient) -> None:
+    client = replay_client(_library(tmp_path, build(_exchange(thinking="a", text="b"), "t")))
     changed = {**HELLO, "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi, who are you?"}]}]}
     with pytest.raises(helpers.NotRecordedError) as error:
         client.messages.create(**changed)
@@ -75,12 +68,12 @@ def test_miss_names_the_closest_recording_and_the_difference(tmp_path) -> None:
     assert "MINIMAX_API_KEY" in message and "MINIMAX_MODE=record" in message
 
 
-def test_miss_with_nothing_recorded_says_so(tmp_path) -> None:
+def test_miss_with_nothing_recorded_says_so(tmp_path, replay_client: ReplayClient) -> None:
     with pytest.raises(helpers.NotRecordedError, match="No recording under"):
-        _client(CassetteLibrary(tmp_path)).messages.create(**HELLO)
+        replay_client(CassetteLibrary(tmp_path)).messages.create(**HELLO)
 
 
-def test_same_request_replays_its_recordings_in_sequence(tmp_path) -> None:
+def test_same_request_replays_its_recordings_in_sequence(tmp_path, replay_client: ReplayClient) -> None:
     description = {
         "exchanges": [
             {
@@ -93,7 +86,7 @@ def test_same_request_replays_its_recordings_in_sequence(tmp_path) -> None:
             }
         ]
     }
-    client = _client(_library(tmp_path, build(description, "t")))
+    client = replay_client(_library(tmp_path, build(description, "t")))
     with pytest.raises(anthropic.APIStatusError) as error:
         client.messages.create(**HELLO)
     assert error.value.status_code == 529
@@ -152,3 +145,43 @@ def test_cassette_files_are_readable_json_with_one_event_per_line(tmp_path) -> N
     assert json.loads(text)["response"]["events"] == cassette.response["events"]
     event_lines = [line for line in text.splitlines() if '"event": ' in line]
     assert len(event_lines) == len(cassette.response["events"])
+
+
+def test_get_client_reads_no_recording_until_a_request_and_each_file_once(clean_env, monkeypatch) -> None:
+    """Building a replay client costs the same whatever the library's size: files are read at the first
+    request, and once per process (a later client reads only what changed)."""
+    from helpers._replay import cassettes as cassettes_module
+
+    (cassette,) = build(
+        {"exchanges": [{"id": "x", "request": HELLO, "forms": ["create"], "reply": {"text": "Hi"}}]}, "t"
+    )
+    cassette.write(clean_env / "lib" / "set" / "one.json")
+    monkeypatch.setenv("MINIMAX_CASSETTES", str(clean_env / "lib"))
+    reads: list[str] = []
+    real_load = cassettes_module.load
+    monkeypatch.setattr(cassettes_module, "load", lambda path: reads.append(path.name) or real_load(path))
+    clients = [helpers.get_client(mode="replay", recordings="set", quiet=True) for _ in range(3)]
+    assert reads == []
+    assert clients[0].messages.create(**HELLO).content[0].text == "Hi"
+    assert clients[1].messages.create(**HELLO).content[0].text == "Hi"
+    assert reads == ["one.json"]
+    changed = build(
+        {"exchanges": [{"id": "x", "request": HELLO, "forms": ["create"], "reply": {"text": "Hello!"}}]}, "t"
+    )
+    changed[0].write(clean_env / "lib" / "set" / "one.json")
+    assert clients[2].messages.create(**HELLO).content[0].text == "Hello!"
+    assert reads == ["one.json", "one.json"]
+
+
+def test_the_scripted_transport_answers_in_order_and_fails_past_its_script(scripted_client) -> None:
+    """The shared fixture the unit tests build on: a request the script did not plan for is a test failure."""
+    body = {"id": "m", "type": "message", "role": "assistant", "model": "MiniMax-M2.1", "content": [],
+            "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}  # fmt: skip
+    error = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down (1002)"}}
+    client = scripted_client(body, (429, error))
+    assert client.messages.create(**HELLO).stop_reason == "end_turn"
+    with pytest.raises(anthropic.RateLimitError):
+        client.messages.create(**HELLO)
+    with pytest.raises(anthropic.APIConnectionError) as beyond:  # the SDK wraps what the transport raised
+        client.messages.create(**HELLO)
+    assert "one request more than the 2 scripted answers" in str(beyond.value.__cause__)

@@ -97,8 +97,8 @@ def folder_with_bad_files(tmp_path) -> Path:
 def test_unreadable_cassettes_are_skipped_each_with_a_warning_naming_it(folder_with_bad_files) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        library = CassetteLibrary(folder_with_bad_files)
-    assert len(library) == 1
+        library = CassetteLibrary(folder_with_bad_files)  # reads nothing yet: the folder is indexed at first use
+        assert len(library) == 1
     messages = [str(w.message) for w in caught if issubclass(w.category, CassetteWarning)]
     for name in BAD_FILES:
         assert sum(name in m for m in messages) == 1, f"one warning names {name}"

@@ -11,9 +11,10 @@ from typing import Any
 
 import anthropic
 import pytest
+from support import ScriptedClient
 
 import helpers
-from helpers._replay.transport import IteratorStream, httpx_module, make_http_client
+from helpers._replay.transport import httpx_module
 from helpers.live import LiveView, pane_html
 from helpers.streaming import StreamInterrupted, check_params
 
@@ -82,25 +83,6 @@ def message_events(blocks: list[dict[str, Any]], *, stop: bool = True) -> list[d
     return events
 
 
-def client_for(chunks: Iterator[bytes] | list[bytes], status: int = 200, body: Any = None) -> anthropic.Anthropic:
-    """A client whose every request is answered by these SSE chunks (or by an error status and body)."""
-    hx = httpx_module()
-    stream_class = IteratorStream
-
-    def handler(request: Any) -> Any:
-        if status != 200:
-            return hx.Response(status, json=body, request=request)
-        headers = {"content-type": "text/event-stream"}
-        return hx.Response(200, headers=headers, stream=stream_class(iter(chunks)), request=request)
-
-    return anthropic.Anthropic(
-        api_key="test",
-        base_url="http://127.0.0.1:9",
-        max_retries=0,
-        http_client=make_http_client(hx.MockTransport(handler)),
-    )
-
-
 AWKWARD = [
     {"type": "thinking", "pieces": ["用户", "想知道", "。" * 3]},  # no signature
     {"type": "text", "pieces": ["\n\n", "你好", "！ Hello."]},
@@ -125,6 +107,7 @@ def test_plain_process_prints_marked_thinking_and_answer(clean_env: Path, capsys
     assert message.model_dump() == expected.model_dump()
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_plain_process_from_the_command_line_prints(tmp_path: Path) -> None:
     script = (
         "import helpers\n"
@@ -139,8 +122,10 @@ def test_plain_process_from_the_command_line_prints(tmp_path: Path) -> None:
     assert "── 💭 thinking ──" in done.stdout and "── 💬 answer ──" in done.stdout
 
 
-def test_awkward_blocks_print_correctly(capsys: pytest.CaptureFixture[str]) -> None:
-    message = helpers.stream(client_for(sse(message_events(AWKWARD))), model="MiniMax-M2.1", max_tokens=50, messages=[])
+def test_awkward_blocks_print_correctly(capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient) -> None:
+    message = helpers.stream(
+        scripted_client(sse(message_events(AWKWARD))), model="MiniMax-M2.1", max_tokens=50, messages=[]
+    )
     out = capsys.readouterr().out
     assert "用户想知道。。。" in out
     assert "── 💬 answer ──\n你好！ Hello." in out
@@ -202,12 +187,12 @@ def test_long_blocks_send_only_their_end() -> None:
     assert "earlier characters" in html
 
 
-def test_a_live_view_shows_one_turn_only(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_live_view_shows_one_turn_only(capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient) -> None:
     view = LiveView(mode="print")
     chunks = sse(message_events([{"type": "text", "pieces": ["Hi"]}]))
-    helpers.stream(client_for(chunks), view=view, model="MiniMax-M2.1", max_tokens=50, messages=[])
+    helpers.stream(scripted_client(chunks), view=view, model="MiniMax-M2.1", max_tokens=50, messages=[])
     sent: list[Any] = []
-    client = client_for(chunks)
+    client = scripted_client(chunks)
     client._client.event_hooks["request"].append(sent.append)
     with pytest.raises(ValueError, match="new LiveView"):
         helpers.stream(client, view=view, model="MiniMax-M2.1", max_tokens=50, messages=[])
@@ -244,12 +229,12 @@ def test_dropped_stream_keeps_the_partial_message(clean_env: Path, capsys: pytes
     assert "Stream interrupted" in out and "Grey waves" in out
 
 
-def test_server_error_mid_stream(capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_error_mid_stream(capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient) -> None:
     events = message_events([{"type": "thinking", "pieces": ["Let me see"]}], stop=False)
     error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy (2064)"}}
     chunks = [*sse(events), b"event: error\ndata: " + json.dumps(error).encode() + b"\n\n"]
     with pytest.raises(StreamInterrupted) as caught:
-        helpers.stream(client_for(chunks), model="MiniMax-M2.1", max_tokens=50, messages=[])
+        helpers.stream(scripted_client(chunks), model="MiniMax-M2.1", max_tokens=50, messages=[])
     assert caught.value.kind == "server"
     assert "overloaded_error: busy (2064)" in caught.value.reason
     assert caught.value.partial.content[0].thinking == "Let me see"
@@ -258,7 +243,9 @@ def test_server_error_mid_stream(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["interrupt", "connection"])
-def test_interrupt_and_connection_loss(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_interrupt_and_connection_loss(
+    kind: str, capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient
+) -> None:
     hx = httpx_module()
     events = sse(message_events([{"type": "text", "pieces": ["Hello", " world"]}], stop=False))
 
@@ -267,17 +254,19 @@ def test_interrupt_and_connection_loss(kind: str, capsys: pytest.CaptureFixture[
         raise KeyboardInterrupt if kind == "interrupt" else hx.ReadError("connection reset")
 
     with pytest.raises(StreamInterrupted) as caught:
-        helpers.stream(client_for(chunks()), model="MiniMax-M2.1", max_tokens=50, messages=[])
+        helpers.stream(scripted_client(chunks()), model="MiniMax-M2.1", max_tokens=50, messages=[])
     assert caught.value.kind == kind
     assert caught.value.partial.content[0].text == "Hello world"
     out = capsys.readouterr().out
     assert "Hello world" in out and ("stopped by you" in out if kind == "interrupt" else "dropped" in out)
 
 
-def test_errors_before_the_stream_are_raised_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_before_the_stream_are_raised_unchanged(
+    capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient
+) -> None:
     body = {"type": "error", "error": {"type": "overloaded_error", "message": "high load (2064) (529)"}}
     with pytest.raises(anthropic.APIStatusError) as caught:
-        helpers.stream(client_for([], status=529, body=body), model="MiniMax-M2.1", max_tokens=50, messages=[])
+        helpers.stream(scripted_client((529, body)), model="MiniMax-M2.1", max_tokens=50, messages=[])
     assert not isinstance(caught.value, StreamInterrupted)
     assert caught.value.status_code == 529
     assert "No answer" in capsys.readouterr().out
@@ -286,8 +275,8 @@ def test_errors_before_the_stream_are_raised_unchanged(capsys: pytest.CaptureFix
 # -- arguments ---------------------------------------------------------------------------------
 
 
-def test_bad_arguments_are_refused_before_sending() -> None:
-    client = client_for([])
+def test_bad_arguments_are_refused_before_sending(scripted_client: ScriptedClient) -> None:
+    client = scripted_client([])
     with pytest.raises(ValueError, match="always streams"):
         check_params(client, {"model": "MiniMax-M2.1", "max_tokens": 5, "messages": [], "stream": True})
     with pytest.raises(ValueError, match="max_tokens"):
@@ -298,10 +287,10 @@ def test_bad_arguments_are_refused_before_sending() -> None:
         check_params(anthropic.AsyncAnthropic(api_key="x"), {})
 
 
-def test_sampling_arguments_point_at_extra_body() -> None:
+def test_sampling_arguments_point_at_extra_body(scripted_client: ScriptedClient) -> None:
     import inspect
 
-    client = client_for([])
+    client = scripted_client([])
     if "temperature" in inspect.signature(client.messages.stream).parameters:
         pytest.skip("this SDK still takes temperature= as an argument")
     with pytest.raises(TypeError, match=r'extra_body=\{"temperature": 0.5\}'):
@@ -315,6 +304,7 @@ def test_replay_speed_argument(clean_env: Path) -> None:
         helpers.get_client(mode="replay", quiet=True, replay_speed=-1)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_helpers_loads_no_widgets() -> None:
     code = "import sys, helpers; print(sorted(m for m in ('ipywidgets', 'IPython', 'pandas') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

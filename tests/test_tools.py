@@ -9,10 +9,11 @@ from typing import Any
 
 import anthropic
 import pytest
+from support import scripted_client_for
 
 from devtools.synth import message_body, stream_events
 from helpers._replay.sse import encode_event
-from helpers._replay.transport import httpx_module, make_http_client
+from helpers._replay.transport import httpx_module
 from helpers.show import timeline
 from helpers.tools import MaxTurnsError, ToolRun, TruncatedToolCallError, collect_tools, run_tools, schema_problems
 
@@ -44,10 +45,7 @@ class ScriptedModel:
         return httpx_module().Response(200, content=events, headers={"content-type": "text/event-stream"})
 
     def client(self) -> anthropic.Anthropic:
-        transport = httpx_module().MockTransport(self.handle)
-        return anthropic.Anthropic(
-            api_key="test", base_url="http://model.test", http_client=make_http_client(transport)
-        )
+        return scripted_client_for(self.handle, max_retries=2)
 
 
 def get_weather(city: str, unit: str = "celsius") -> str:

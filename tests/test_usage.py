@@ -8,11 +8,12 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from support import ReplayClient, ScriptedTransport, sdk_client
 
 import helpers
 from devtools import synth
-from helpers._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, load
-from helpers._replay.transport import httpx_module, make_http_client, make_transport
+from helpers._replay.cassettes import DEFAULT_ROOT, load
+from helpers._replay.transport import make_transport
 
 usage_module = importlib.import_module("helpers.billing")
 
@@ -78,7 +79,7 @@ def test_usage_of_a_foreign_client_says_what_to_do() -> None:
         helpers.usage(other)
 
 
-def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
+def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path, replay_client: ReplayClient) -> None:
     description = {
         "recordings": "usage_test",
         "exchanges": [{"id": "s", "forms": ["stream"], "request": HELLO, "reply": {"thinking": "Hm.", "text": "Hi!"}}],
@@ -90,8 +91,7 @@ def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
     final_usage = next(e["data"]["usage"] for e in events if e["event"] == "message_delta")
 
     log = usage_module.UsageLog()
-    transport = make_transport(mode="replay", library=CassetteLibrary(tmp_path), speed=0, observer=log.observe)
-    client = anthropic.Anthropic(api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport))
+    client = replay_client(tmp_path, observer=log.observe)
     with client.messages.stream(**HELLO) as stream:
         stream.until_done()
     (call,) = log.calls
@@ -101,19 +101,14 @@ def test_stream_timing_comes_from_the_recorded_events(tmp_path: Path) -> None:
     assert call.input_tokens == final_usage["input_tokens"]
 
 
-def test_live_calls_are_timed_and_errors_cost_nothing() -> None:
-    hx = httpx_module()
+def test_live_calls_are_timed_and_errors_cost_nothing(scripted_transport: ScriptedTransport) -> None:
     body = {"id": "0" * 32, "type": "message", "role": "assistant", "model": "MiniMax-M2.1-lightning",
             "content": [{"text": "ok", "type": "text"}], "stop_reason": "end_turn",
             "usage": {"input_tokens": 10, "output_tokens": 1000}}  # fmt: skip
     error = {"type": "error", "error": {"type": "rate_limit_error", "message": "rate limit (1002)"}}
-    answers = iter([hx.Response(200, json=body), hx.Response(429, json=error)])
-    upstream = hx.MockTransport(lambda request: next(answers))
     log = usage_module.UsageLog()
-    transport = make_transport(mode="live", upstream=upstream, observer=log.observe)
-    client = anthropic.Anthropic(
-        api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport), max_retries=0
-    )
+    transport = make_transport(mode="live", upstream=scripted_transport(body, (429, error)), observer=log.observe)
+    client = sdk_client(transport)
     client.messages.create(model="MiniMax-M2.1-lightning", max_tokens=5, messages=[{"role": "user", "content": "x"}])
     with pytest.raises(anthropic.RateLimitError):
         client.messages.create(model="MiniMax-M2.1", max_tokens=5, messages=[{"role": "user", "content": "x"}])
@@ -185,3 +180,29 @@ def test_the_cost_report_gives_the_prices_date_source_and_assumptions() -> None:
     assert all(assumed in text for assumed in usage_module.ASSUMED_PRICES)
     total = sum(r["cost_usd"] for r in rows)
     assert f"**{total:.4f}**" in text
+
+
+def test_live_mode_keeps_only_what_the_log_reads_and_logs_the_same_call() -> None:
+    """Live mode does not parse every delta a second time (the SDK parses them), yet logs the same figures
+    as a parser that keeps every event, on every shipped stream recording cut into odd-sized chunks."""
+    from helpers._replay import sse
+
+    streams = [c for c in map(load, sorted(DEFAULT_ROOT.rglob("*.json"))) if c.is_stream]
+    assert streams
+    for cassette in streams:
+        wire = b"".join(sse.encode_event(e) for e in cassette.response["events"])
+        full, usage_only = sse.EventParser(), sse.UsageEventParser()
+        for i, start in enumerate(range(0, len(wire), 97)):
+            for parser in (full, usage_only):
+                parser.feed(wire[start : start + 97], at=0.01 * i)
+        calls = [
+            usage_module.call_from_exchange(
+                {"request": cassette.request["body"], "response": {"status": 200, "events": p.finish(9.0)}}
+            )
+            for p in (full, usage_only)
+        ]
+        assert calls[0] == calls[1], cassette.path
+        deltas = sum(e.get("event") == "content_block_delta" for e in full.events)
+        kept = sum(e.get("event") == "content_block_delta" for e in usage_only.events)
+        ends_on_a_delta = full.events[-1].get("event") == "content_block_delta"
+        assert kept == min(deltas, 1 + ends_on_a_delta), cassette.path  # the first, and a cut stream's last

@@ -12,11 +12,11 @@ import pytest
 
 ipywidgets = pytest.importorskip("ipywidgets")
 
+from support import ReplayClient  # noqa: E402
+
 import helpers  # noqa: E402
 from devtools import synth  # noqa: E402
 from helpers import live, playground  # noqa: E402
-from helpers._replay.cassettes import CassetteLibrary  # noqa: E402
-from helpers._replay.transport import make_http_client, make_transport  # noqa: E402
 from helpers.show import MessageView  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -84,7 +84,7 @@ def test_playground_widgets_drive_the_chat_and_close_to_plain_output(clean_env: 
     assert app._widgets == {}
 
 
-def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any]) -> None:
+def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any], replay_client: ReplayClient) -> None:
     request = {"model": "MiniMax-M2.1", "max_tokens": 200, "messages": [{"role": "user", "content": "Hi"}]}
     description = {
         "recordings": "w",
@@ -94,10 +94,7 @@ def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any])
     }
     (cassette,) = synth.build(description, "test")
     cassette.write(tmp_path / "w" / "s.json")
-    transport = make_transport(mode="replay", library=CassetteLibrary(tmp_path), speed=0)
-    import anthropic
-
-    client = anthropic.Anthropic(api_key="k", base_url="http://test/anthropic", http_client=make_http_client(transport))
+    client = replay_client(tmp_path)
     message = helpers.stream(client, view=helpers.LiveView(label="test", mode="widgets"), **request)
     assert [b.type for b in message.content] == ["thinking", "text"]
     bundles = [s for s in shown if isinstance(s, dict)]

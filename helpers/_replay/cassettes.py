@@ -167,24 +167,55 @@ def load(path: Path) -> Cassette:
     return Cassette.from_json(data, path)
 
 
-def load_all(paths: Iterable[Path]) -> Iterator[Cassette]:
-    """The cassettes among `paths`; each file that is not one (truncated, empty, another tool's JSON) is skipped
-    with one warning naming it, so one bad file never stops the replay of all the others."""
-    for path in paths:
+def _warn_unreadable(path: Path, error: OSError | ValueError) -> None:
+    """One warning naming a file that is not a readable recording, and what to do about it."""
+    why = f"not valid JSON ({error.msg}, line {error.lineno})" if isinstance(error, json.JSONDecodeError) else error
+    warnings.warn(
+        f"Skipped {path}: it is not a readable recording ({why}). Every other recording still replays. "
+        "Delete the file, restore it (git checkout -- <file>), or record it again.",
+        CassetteWarning,
+        stacklevel=3,
+    )
+
+
+_LOADED: dict[Path, tuple[tuple[int, int], Cassette, str]] = {}
+"""Cassettes already read in this process, by file: the (mtime, size) they were read at, and their key."""
+
+
+def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
+    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file)."""
+    found: list[tuple[Path, os.stat_result]] = []
+    folders = [root] if root.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith(".json") and entry.is_file():
+                    found.append((Path(entry.path), entry.stat()))
+    return sorted(found, key=lambda item: item[0])
+
+
+def load_keyed(path: Path, stat: os.stat_result | None = None) -> tuple[Cassette, str]:
+    """`load(path)` and its request key, read once per process: a file is read again only when it changed."""
+    stat = stat or path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1], known[2]
+    cassette = load(path)
+    _LOADED[path] = (stamp, cassette, cassette.key)
+    return cassette, cassette.key
+
+
+def load_all_keyed(files: Iterable[tuple[Path, os.stat_result]]) -> Iterator[tuple[Cassette, str]]:
+    """`load_keyed` over (path, stat) pairs. Each file that is not a recording (truncated, empty, another tool's
+    JSON) is skipped with one warning naming it, so one bad file never stops the replay of all the others."""
+    for path, stat in files:
         try:
-            yield load(path)
+            yield load_keyed(path, stat)
         except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            why = (
-                f"not valid JSON ({error.msg}, line {error.lineno})"
-                if isinstance(error, json.JSONDecodeError)
-                else error
-            )
-            warnings.warn(
-                f"Skipped {path}: it is not a readable recording ({why}). Every other recording still replays. "
-                "Delete the file, restore it (git checkout -- <file>), or record it again.",
-                CassetteWarning,
-                stacklevel=2,
-            )
+            _warn_unreadable(path, error)
 
 
 def iter_cassette_files(root: Path) -> Iterator[Path]:
@@ -269,20 +300,40 @@ def _distance(recorded: Any, sent: Any) -> int:
 
 
 class CassetteLibrary:
-    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence."""
+    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence.
+
+    Building one reads nothing: the folder is indexed at the first request (so `get_client` costs the same
+    whatever the size of the library), and each file is read once per process (`load_keyed`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
         self.root = root
         self.prefer = prefer
-        self._by_key: dict[str, list[Cassette]] = {}
+        self._index: dict[str, list[Cassette]] | None = None
+        self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
-        self.add(load_all(iter_cassette_files(root)))
+
+    @property
+    def _by_key(self) -> dict[str, list[Cassette]]:
+        """The index by request key, built at first use from the files below `root` and any added cassettes."""
+        if self._index is None:
+            self._index = {}
+            files = list(load_all_keyed(_stat_files(self.root)))
+            self._insert([*files, *((c, c.key) for c in self._added)])
+        return self._index
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
-        for cassette in cassettes:
-            self._by_key.setdefault(cassette.key, []).append(cassette)
-        for group in self._by_key.values():
-            group.sort(key=self._rank)
+        new = list(cassettes)
+        self._added.extend(new)
+        if self._index is not None:
+            self._insert([(c, c.key) for c in new])
+
+    def _insert(self, keyed: list[tuple[Cassette, str]]) -> None:
+        assert self._index is not None
+        for cassette, key in keyed:
+            self._index.setdefault(key, []).append(cassette)
+        for group in self._index.values():
+            if len(group) > 1:
+                group.sort(key=self._rank)
 
     def _rank(self, cassette: Cassette) -> tuple[int, int, str]:
         folder = cassette.path.parent.name if cassette.path else ""

@@ -12,7 +12,7 @@ from typing import Any
 def encode_event(event: dict[str, Any]) -> bytes:
     """One recorded event (`event` name plus `data` JSON, or `raw` text kept verbatim) as wire bytes."""
     if "raw" in event:
-        return event["raw"].encode("utf-8")
+        return str(event["raw"]).encode("utf-8")
     data = event["data"]
     payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"event: {event['event']}\ndata: {payload}\n\n".encode()
@@ -27,9 +27,16 @@ class EventParser:
 
     def feed(self, chunk: bytes, at: float) -> None:
         self._buffer += chunk.replace(b"\r\n", b"\n")
-        while b"\n\n" in self._buffer:
-            block, self._buffer = self._buffer.split(b"\n\n", 1)
-            self._add(block, at)
+        if b"\n\n" not in self._buffer:
+            return
+        *blocks, self._buffer = self._buffer.split(b"\n\n")  # one split per chunk: no copying per event
+        for block in blocks:
+            if self._wanted(block, at):
+                self._add(block, at)
+
+    def _wanted(self, block: bytes, at: float) -> bool:
+        """Whether to keep this event: all of them here (a recording keeps every event)."""
+        return True
 
     def finish(self, at: float) -> list[dict[str, Any]]:
         if self._buffer.strip():
@@ -59,6 +66,38 @@ class EventParser:
             record["event"] = name
             record["data"] = data
         self.events.append(record)
+
+
+class UsageEventParser(EventParser):
+    """An EventParser that keeps only what the usage log reads (`helpers.billing`): every event but the
+    content deltas after the first one (its time is the time to first token). Live mode uses it, so the text
+    of a long stream, which the SDK parses anyway, is not parsed a second time."""
+
+    _DELTA = b"event: content_block_delta\n"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen_delta = False
+        self._skipped: tuple[bytes, float] | None = None
+
+    def _wanted(self, block: bytes, at: float) -> bool:
+        if self._seen_delta and block.startswith(self._DELTA):
+            self._skipped = (block, at)
+            return False
+        return True
+
+    def finish(self, at: float) -> list[dict[str, Any]]:
+        # A stream cut among the deltas ends on a delta: keep that last one, whose time is the stream's end.
+        if self._skipped is not None and not self._buffer.strip():
+            super()._add(*self._skipped)
+        return super().finish(at)
+
+    def _add(self, block: bytes, at: float, complete: bool = True) -> None:
+        self._skipped = None
+        super()._add(block, at, complete)
+        data = self.events[-1].get("data")
+        if isinstance(data, dict) and data.get("type") == "content_block_delta":
+            self._seen_delta = True
 
 
 class Pacer:

@@ -152,7 +152,7 @@ def _kept_headers(headers: Any) -> dict[str, str]:
 _hx = httpx_module()
 
 
-class IteratorStream(_hx.SyncByteStream):  # type: ignore[misc,name-defined]
+class IteratorStream(_hx.SyncByteStream):  # type: ignore[name-defined]
     """A response body produced lazily by an iterator, with a hook that runs when it is closed."""
 
     def __init__(self, chunks: Iterator[bytes], on_close: Callable[[], None] | None = None) -> None:
@@ -175,7 +175,7 @@ Observer = Callable[[dict[str, Any]], None]
 Check = Callable[[str, str, Any], None]
 
 
-class _CheckedTransport(_hx.BaseTransport):  # type: ignore[misc,name-defined]
+class _CheckedTransport(_hx.BaseTransport):  # type: ignore[name-defined]
     """Runs the pre-send checks (helpers.compat) on the final body, whatever went through extra_body. They
     raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped."""
 
@@ -291,7 +291,8 @@ class RecordTransport(_CheckedTransport):
         source = self._source(headers)
 
         if content_type.startswith("text/event-stream"):
-            parser = sse.EventParser()
+            # A recording keeps every event; live mode keeps only what the usage log reads.
+            parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
             state = {"ended": False, "failed": False}
 
             patience = _read_timeout(request)
@@ -515,6 +516,6 @@ def make_transport(
     )
 
 
-def make_http_client(transport: Any, **kwargs: Any) -> Any:
+def make_http_client(transport: Any, **kwargs: Any) -> anthropic.DefaultHttpxClient:
     """The SDK's default HTTP client (its timeouts and limits) with our transport underneath."""
     return anthropic.DefaultHttpxClient(transport=transport, **kwargs)

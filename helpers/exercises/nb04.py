@@ -89,10 +89,13 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
     feedback = Feedback("04.2", "continue the conversation with its thinking intact")
     history = getattr(followup, "history", None)
-    if not feedback.ok(
-        isinstance(history, list),
-        "you passed what run_tools returned",
-        "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
+    if (
+        not feedback.ok(
+            isinstance(history, list),
+            "you passed what run_tools returned",
+            "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
+        )
+        or not isinstance(history, list)  # (never true here: tells the type checker what ok() checked)
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
