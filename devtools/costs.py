@@ -32,14 +32,24 @@ def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
                 {"request": cassette.request.get("body"), "response": cassette.response, "source": cassette.source}
             )
             row["calls"] += 1
-            row["input_tokens"] += call.input_tokens + call.cache_read_input_tokens + call.cache_creation_input_tokens
-            row["output_tokens"] += call.output_tokens
-            row["cost_usd"] += call.cost_usd
+            row["input_tokens"] += sum(
+                n or 0 for n in (call.input_tokens, call.cache_read_input_tokens, call.cache_creation_input_tokens)
+            )
+            row["output_tokens"] += call.output_tokens or 0
+            if call.cost_usd is None:
+                row["unknown"] = row.get("unknown", 0) + 1  # a model without a known price, or usage not given
+            else:
+                row["cost_usd"] += call.cost_usd
             kinds.add(call.source)
         row["recordings"] = "+".join(sorted(kinds)) or "-"
         if row["calls"]:
             rows.append(row)
     return rows
+
+
+def _unknown(row: dict[str, Any]) -> str:
+    """' + N unknown' after a cost that leaves out calls whose price or usage is unknown."""
+    return f" + {row['unknown']} unknown" if row.get("unknown") else ""
 
 
 def report(rows: list[dict[str, Any]]) -> str:
@@ -51,7 +61,7 @@ def report(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         lines.append(
             f"| {r['notebook']} | {r['calls']} | {r['input_tokens']:,} | {r['output_tokens']:,} | "
-            f"{r['cost_usd']:.4f} | {r['recordings']} |"
+            f"{r['cost_usd']:.4f}{_unknown(r)} | {r['recordings']} |"
         )
     total = sum(r["cost_usd"] for r in rows)
     calls = sum(r["calls"] for r in rows)

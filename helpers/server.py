@@ -19,7 +19,7 @@ from typing import Any
 
 from ._replay import sse
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
-from ._replay.error_body import error_body
+from ._replay.error_body import auth_error_body, error_body
 from ._replay.transport import SOURCE_HEADER
 
 LOOPBACK = "127.0.0.1"
@@ -166,15 +166,9 @@ class ReplayServer:
             return None
         auth = headers.get("Authorization", "")
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
-        if not key:
-            return 401, error_body(
-                401,
-                kind="authorized_error",
-                message="login fail: Please carry the API secret key in the 'Authorization' field of the request "
-                "header (1004)",
-            )
-        if key not in self.api_keys:
-            return 401, error_body(401, kind="authorized_error", message="invalid api key (2049)")
+        if not key or key not in self.api_keys:
+            # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
+            return 401, auth_error_body(key_sent=bool(key))
         return None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

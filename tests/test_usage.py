@@ -33,7 +33,8 @@ def test_cost_uses_the_price_table() -> None:
     tokens = {"input_tokens": 1_000_000, "output_tokens": 1_000_000, "cache_read_input_tokens": 1_000_000}
     assert usage_module.cost_usd("MiniMax-M2.1", tokens) == pytest.approx(0.30 + 1.20 + 0.03)
     assert usage_module.cost_usd("MiniMax-M2.1-lightning", {"output_tokens": 1_000_000}) == pytest.approx(2.40)
-    assert usage_module.cost_usd("not-a-model", tokens) == 0.0
+    assert usage_module.cost_usd("not-a-model", tokens) is None, "an unknown price is unknown, never 0 USD"
+    assert usage_module.cost_usd("MiniMax-M3", tokens) is None, "a later model's price was not collected"
 
 
 def test_price_table_covers_every_supported_model_and_is_dated() -> None:
@@ -167,7 +168,8 @@ def test_a_cut_stream_keeps_the_start_usage_and_an_error_to_a_stream_request_is_
     exchange = _stream_exchange({})
     exchange["response"]["events"] = exchange["response"]["events"][:2]  # cut before message_delta
     cut = usage_module.call_from_exchange(exchange)
-    assert (cut.stream, cut.input_tokens, cut.output_tokens, cut.duration_s) == (True, 50, 0, 0.4)
+    assert (cut.stream, cut.input_tokens, cut.output_tokens, cut.duration_s) == (True, 50, None, 0.4)
+    assert cut.cost_usd is None, "output tokens no event gave are unknown, not 0"
     error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy (2064) (529)"}}
     refused = usage_module.call_from_exchange(
         {"request": {"model": "MiniMax-M2", "stream": True}, "response": {"status": 529, "body": error}}
