@@ -47,6 +47,8 @@ class Model:
     'adaptive': off unless `thinking={"type": "adaptive"}`; `"enabled"` is refused (M3)."""
     renamed_to: str | None = None
     """A later name MiniMax's docs give this model (M2.1-lightning became M2.1-highspeed)."""
+    service_tier: bool = False
+    """Whether `service_tier` (standard / priority) has an effect (M3); M2.x accepts and ignores it."""
     notes: tuple[str, ...] = field(default=())
 
 
@@ -141,6 +143,7 @@ MODELS: dict[str, Model] = {
             temperature_range=(0.0, 2.0, True),
             images=True,
             thinking="adaptive",
+            service_tier=True,
         ),
     )
 }
@@ -154,6 +157,12 @@ LATER_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if not 
 
 SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
 """The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
+
+
+def temperature_text(model: Model) -> str:
+    """A model's temperature range as the docs write it: '(0.0, 1.0]' or '[0.0, 2.0]'."""
+    low, high, low_included = model.temperature_range
+    return f"{'[' if low_included else '('}{low}, {high}]"
 
 
 def model_info(name: str) -> Model | None:

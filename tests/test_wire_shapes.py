@@ -157,3 +157,94 @@ def test_message_start_input_tokens_are_not_the_final_ones() -> None:
     message = helpers.stream(wire.client_for(wire.cassette(events), observer=log.observe), **wire.REQUEST)
     assert message.usage.input_tokens == 9195 and message.content[1].input == {"pattern": "*"}
     assert log.calls[0].input_tokens == 9195 and log.calls[0].cache_read_input_tokens == 1792
+
+
+# -- 8. later models: each model's own rules -------------------------------------------------------------------
+
+
+def _codes(**params) -> set[str]:
+    return {f.code for f in helpers.check_request(**params)}
+
+
+def test_m3_takes_temperature_up_to_2_and_images_but_m2_does_not() -> None:
+    image = {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.png"}}
+    messages = [{"role": "user", "content": [image, {"type": "text", "text": "What is this?"}]}]
+    m3 = dict(model="MiniMax-M3", max_tokens=100, messages=messages)
+    assert _codes(**m3, extra_body={"temperature": 1.5}) == set()
+    assert _codes(**m3, extra_body={"temperature": 0}) == set(), "M3's range is [0, 2]: 0 is included"
+    assert "temperature-range" in _codes(**m3, extra_body={"temperature": 2.5})
+    m21 = {**m3, "model": "MiniMax-M2.1"}
+    assert {"temperature-range", "unsupported-content"} <= _codes(**m21, extra_body={"temperature": 1.5})
+
+
+def test_m3_thinking_is_adaptive_or_disabled_and_m2_thinking_has_no_effect() -> None:
+    base = dict(max_tokens=100, messages=[{"role": "user", "content": "Hi"}])
+    assert _codes(model="MiniMax-M3", thinking={"type": "adaptive"}, **base) == set()
+    enabled = helpers.check_request(model="MiniMax-M3", thinking={"type": "enabled", "budget_tokens": 1024}, **base)
+    assert [f.level for f in enabled] == ["error"] and "adaptive" in enabled[0].message
+    assert _codes(model="MiniMax-M2.1", thinking={"type": "enabled", "budget_tokens": 1024}, **base) == {
+        "thinking-no-effect"
+    }
+
+
+def test_a_model_outside_the_catalogue_is_not_called_unserved() -> None:
+    (finding,) = helpers.check_request(model="MiniMax-M9", max_tokens=10, messages=[{"role": "user", "content": "x"}])
+    assert finding.code == "unknown-model" and "not served" not in finding.message
+    assert "not a model this collection was written for" in finding.message
+    for later in ("MiniMax-M2.5", "MiniMax-M2.7", "MiniMax-M3"):
+        assert _codes(model=later, max_tokens=10, messages=[{"role": "user", "content": "x"}]) == set()
+
+
+def test_unknown_prices_show_as_unknown_never_as_zero() -> None:
+    from helpers.billing import CostSummary, call_from_exchange
+
+    body = {"model": "MiniMax-M3", "content": [], "usage": {"input_tokens": 10, "output_tokens": 5}}
+    call = call_from_exchange({"request": {"model": "MiniMax-M3"}, "response": {"status": 200, "body": body}})
+    assert call.cost_usd is None
+    from dataclasses import asdict
+
+    summary = CostSummary([asdict(call)])
+    assert summary.total is None and "unknown" in summary.text() and "0.000000" not in summary.text()
+    assert "unknown" in summary.html()
+
+
+def test_explain_names_highspeed_when_lightning_is_refused_as_unknown() -> None:
+    body = {
+        "type": "error",
+        "error": {
+            "type": "bad_request_error",
+            "message": "invalid params, unknown model 'minimax-m2.1-lightning' (2013)",
+        },
+    }
+    found = helpers.explain(body)
+    assert found.kind == "unknown-model" and "MiniMax-M2.1-highspeed" in found.next_step
+
+
+def test_the_2013_explanation_names_thinking_for_m3() -> None:
+    real = {
+        "type": "error",
+        "error": {
+            "type": "bad_request_error",
+            "message": 'invalid params, invalid thinking.type: "enabled" (allowed: adaptive, disabled) (2013)',
+            "http_code": "400",
+        },
+    }
+    found = helpers.explain(real)
+    assert found.kind == "invalid-params" and any("adaptive" in d and "MiniMax-M3" in d for d in found.details)
+    generic = helpers.explain(
+        {"type": "error", "error": {"type": "bad_request_error", "message": "invalid params (2013)"}}
+    )
+    assert any("thinking={'type': 'enabled'} on MiniMax-M3" in d for d in generic.details)
+
+
+def test_show_puts_cache_writes_next_to_cache_reads() -> None:
+    from helpers.show import _usage_line
+
+    usage = {
+        "input_tokens": 10,
+        "output_tokens": 5,
+        "cache_read_input_tokens": 1792,
+        "cache_creation_input_tokens": 300,
+    }
+    line = _usage_line({"model": "MiniMax-M2.1", "stop_reason": "end_turn", "usage": usage})
+    assert "1792 read from cache" in line and "300 written to cache" in line
