@@ -248,3 +248,17 @@ def test_show_puts_cache_writes_next_to_cache_reads() -> None:
     }
     line = _usage_line({"model": "MiniMax-M2.1", "stop_reason": "end_turn", "usage": usage})
     assert "1792 read from cache" in line and "300 written to cache" in line
+
+
+def test_the_readme_curl_example_gets_a_200_answer() -> None:
+    import json
+    import re
+
+    from helpers._replay.cassettes import DEFAULT_ROOT
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (payload,) = re.findall(r"curl -s \$ANTHROPIC_BASE_URL/v1/messages .*?-d '(\{.*?\})'", readme, re.S)
+    with ReplayServer(DEFAULT_ROOT) as server:
+        answer = httpx2.post(f"{server.url}/v1/messages", json=json.loads(payload), headers={"x-api-key": "any-text"})
+    assert answer.status_code == 200 and answer.json()["content"]
