@@ -11,7 +11,7 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,8 +90,15 @@ class ReplayServer:
         speed: float = 0.0,
         api_keys: set[str] | None = None,
         faults: Iterable[Fault | str] = (),
+        reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        label: bool = True,
     ) -> None:
+        """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
+        traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
+        against this server is labelled as a live one would be (tests of record mode only)."""
         self.library = CassetteLibrary(root)
+        self.reshape = reshape
+        self.label = label
         self.faults: list[Fault] = []
         self._stopping = threading.Event()
         self.speed = speed
@@ -218,7 +225,9 @@ class ReplayServer:
                     self._send_json(404, error_body(404, kind="not_found_error", message=miss or "not recorded"))
                     return
                 response = cassette.response
-                source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))}
+                if server.reshape is not None:
+                    response = server.reshape(json.loads(json.dumps(response)))
+                source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))} if server.label else {}
                 if fault is not None and fault.kind in ("cut", "malformed"):
                     self._send_faulty(response, source, fault)
                     return
@@ -229,7 +238,8 @@ class ReplayServer:
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("cache-control", "no-cache")
                 self.send_header("connection", "close")
-                self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
+                for name, value in source.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 pacer = sse.Pacer(server.speed)
                 for event in response["events"]:
@@ -258,7 +268,8 @@ class ReplayServer:
                 self.send_response(response["status"])
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("transfer-encoding", "chunked")
-                self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
+                for name, value in source.items():
+                    self.send_header(name, value)
                 self.end_headers()
 
                 def chunk(data: bytes) -> None:

@@ -201,6 +201,10 @@ class RecordTransport(_CheckedTransport):
                 upstream.close()
                 response = {"status": status, "headers": kept}
                 response["events"] = parser.finish(time.perf_counter() - started)
+                stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
+                if (state["ended"] or state["failed"]) and not stopped:
+                    # Really cut while recording: labelled as recorded and cut, never as a guess.
+                    source["cut"] = "the connection closed before message_stop while recording"
                 # A stream the reader abandoned (stop pressed, loop left early) is not what the server
                 # sent: log it, but never write it as a recording.
                 complete = state["ended"] or state["failed"]
@@ -256,8 +260,29 @@ class RecordTransport(_CheckedTransport):
             cassette.sequence = self._written.get(cassette.key, 0) + 1
             self._written[cassette.key] = cassette.sequence
         data = scrub(cassette.dumps(), secrets)
+        target = self.record_dir / file_name(cassette)
+        if _failed(cassette) and target.exists() and not _failed(_load_quietly(target)):
+            return  # re-recording never replaces a good recording with a failed one (a cut, a 429, a 5xx)
         self.record_dir.mkdir(parents=True, exist_ok=True)
-        (self.record_dir / file_name(cassette)).write_text(data, encoding="utf-8")
+        target.write_text(data, encoding="utf-8")
+
+
+def _failed(cassette: Cassette | None) -> bool:
+    """A recording of a failure worth retrying: a cut stream, an error inside the stream, a 429 or a 5xx."""
+    if cassette is None:
+        return True
+    status = int(cassette.response.get("status") or 0)
+    events = cassette.response.get("events")
+    ended = events is None or any(e.get("event") == "message_stop" for e in events)
+    return status == 429 or status >= 500 or not ended or "cut" in cassette.source
+
+
+def _load_quietly(path: Path) -> Cassette | None:
+    """The recording in `path`, or None when it cannot be read (then it may be replaced)."""
+    try:
+        return Cassette.from_json(json.loads(path.read_text(encoding="utf-8")), path)
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def make_transport(
