@@ -15,7 +15,9 @@ from helpers.billing import ASSUMED_PRICES, call_from_exchange, price_note
 
 def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
     """One row per recordings folder: calls, input and output tokens, estimated cost (US dollars)."""
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != "scratch") if root.is_dir() else []
+    folders = (
+        sorted(p for p in root.iterdir() if p.is_dir() and p.name not in ("scratch", "doctor")) if root.is_dir() else []
+    )
     rows = []
     for folder in folders:
         row: dict[str, Any] = {
@@ -65,9 +67,10 @@ def report(rows: list[dict[str, Any]]) -> str:
         )
     total = sum(r["cost_usd"] for r in rows)
     calls = sum(r["calls"] for r in rows)
+    unknown = sum(r.get("unknown", 0) for r in rows)
     lines.append(
         f"| **all** | {calls} | {sum(r['input_tokens'] for r in rows):,} | "
-        f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}** | |"
+        f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}**{_unknown({'unknown': unknown})} | |"
     )
     lines.append("")
     lines.append(f"{price_note()} In US dollars; input tokens include cache reads and writes.")
