@@ -262,3 +262,75 @@ def test_the_readme_curl_example_gets_a_200_answer() -> None:
     with ReplayServer(DEFAULT_ROOT) as server:
         answer = httpx2.post(f"{server.url}/v1/messages", json=json.loads(payload), headers={"x-api-key": "any-text"})
     assert answer.status_code == 200 and answer.json()["content"]
+
+
+# -- every row of the sheet's Errors table ------------------------------------------------------------------------
+
+ERRORS_TABLE = [
+    (
+        400,
+        "bad_request_error",
+        "invalid params, tool result's tool id(call_function_g094w5htkglv_1) not found (2013)",
+        "invalid-params",
+        "tool_use_id",
+    ),
+    (
+        400,
+        "bad_request_error",
+        "invalid params, chat content has invalid message role: system (2013)",
+        "invalid-params",
+        "system=",
+    ),
+    (
+        400,
+        "bad_request_error",
+        "invalid params, invalid function arguments json string, tool_call_id: call_function_rdwrnb474iog_1 (2013)",
+        "invalid-params",
+        "not valid JSON",
+    ),
+    (400, "invalid_request_error", "function name or parameters is empty (2013)", "invalid-params", "input_schema"),
+    (401, "authentication_error", "invalid api key", "auth", "other region"),
+    (
+        401,
+        "authentication_error",
+        "login fail: Please carry the API secret key in the 'Authorization' field of the request header",
+        "auth-missing",
+        "no key",
+    ),
+    (
+        429,
+        "rate_limit_error",
+        "Token Plan usage limit reached: Upgrade your Token Plan or purchase Credits for more usage. (2056)",
+        "quota",
+        "wall",
+    ),
+    (429, "rate_limit_error", "rate limit, please retry later (1002)", "rate-limit", "seconds"),
+    (402, "insufficient_balance_error", "insufficient balance (1008)", "balance", "credit"),
+    (500, "api_error", "insufficient balance (1008)", "balance", "credit"),
+    (500, "api_error", "unknown error, 999 (1000)", "unknown", "as received"),
+    (
+        529,
+        "overloaded_error",
+        "The server cluster is currently under high load. Please retry after a short wait and thank you for your "
+        "patience. (2064) (529)",
+        "overloaded",
+        "high load",
+    ),
+]
+
+
+@pytest.mark.parametrize("http_code", [False, True], ids=["no-http_code", "http_code"])
+@pytest.mark.parametrize(
+    ("status", "kind", "message", "expected", "words"), ERRORS_TABLE, ids=[r[3] + "-" + str(r[0]) for r in ERRORS_TABLE]
+)
+def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
+    status, kind, message, expected, words, http_code
+) -> None:
+    inner = {"type": kind, "message": message, **({"http_code": str(status)} if http_code else {})}
+    body = {"type": "error", "error": inner}
+    from_exception = helpers.explain(_fail_with(body, status))
+    from_body = helpers.explain(body)
+    assert from_exception.kind == from_body.kind == expected
+    text = from_exception.meaning + " ".join(from_exception.details) + from_exception.next_step
+    assert words.lower() in text.lower() or words.lower() in from_exception.title.lower()
+    assert from_exception.status == status and from_body.status == (status if http_code else None)

@@ -3,6 +3,8 @@ the live view, run_tools and the usage log (item 4 of the traffic issue)."""
 
 from __future__ import annotations
 
+import itertools
+
 import anthropic
 import pytest
 
@@ -134,3 +136,48 @@ def test_run_tools_runs_the_variations_through(prompt: str, clean_env) -> None:
     assert run.final.stop_reason == "end_turn" and len(seen) == 1
     assert seen[0] in ({}, {"pattern": "**/*.py", "folder": "src"}), "the tool got the input that was streamed"
     assert isinstance(run.final, anthropic.types.Message) and "file" in run.text.lower()
+
+
+LATIN = [
+    c
+    for c in STREAMS
+    if c.source["kind"] == "synthesized"
+    and c.request["body"]["model"] == "MiniMax-M2.1"
+    and "chinese" not in str(c.source)
+]
+
+
+def _content_deltas(c) -> list[tuple[int, str]]:
+    return [
+        (e["data"]["index"], e["data"]["delta"].get("text") or e["data"]["delta"].get("thinking"))
+        for e in _events(c)
+        if e.get("event") == "content_block_delta" and e["data"]["delta"]["type"] in ("text_delta", "thinking_delta")
+    ]
+
+
+def test_synthesized_deltas_carry_several_tokens_and_never_cut_a_word() -> None:
+    sizes = []
+    for c in LATIN:
+        deltas = _content_deltas(c)
+        for (index, piece), (next_index, following) in itertools.pairwise(deltas):
+            if index != next_index:
+                continue
+            sizes.append(len(piece))
+            assert piece[-1].isspace() or not following[0].isalnum(), f"a word cut in half: {piece!r} + {following!r}"
+            assert len(piece) <= 100
+    sizes.sort()
+    median = sizes[len(sizes) // 2]
+    assert 20 <= median <= 60 and sizes[len(sizes) // 10] >= 12, f"median {median}"
+
+
+def test_synthesized_streams_keep_the_real_pace() -> None:
+    rates, firsts = [], []
+    for c in LATIN:
+        events = _events(c)
+        firsts.append(events[0]["at"])
+        deltas = [e["at"] for e in events if e.get("event") == "content_block_delta"]
+        if len(deltas) >= 8:
+            rates.append((len(deltas) - 1) / (deltas[-1] - deltas[0]))
+    assert all(1.0 <= f <= 1.4 for f in firsts), "the first event about 1.2 s after the request"
+    rates.sort()
+    assert 5 <= rates[len(rates) // 2] <= 9, f"about 7 deltas a second at 60 tokens/s, got {rates}"
