@@ -385,8 +385,8 @@ def _from_reading(reading: _Reading) -> Explanation:
 def _http_code(body: Any) -> int | None:
     """The `http_code` MiniMax puts inside some error envelopes, as a number (None when absent)."""
     inner = body.get("error") if isinstance(body, Mapping) else None
-    raw = inner.get("http_code") if isinstance(inner, Mapping) else None
-    return int(raw) if str(raw or "").isdigit() else None
+    raw = str(inner.get("http_code") or "") if isinstance(inner, Mapping) else ""
+    return int(raw) if raw.isdigit() else None
 
 
 # -- every other failure: one function per kind of exception ------------------------------------------

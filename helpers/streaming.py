@@ -100,9 +100,9 @@ class _WatchingDecoder:
 def _watch(manager: Any) -> None:
     """Put `_WatchingDecoder` under the SDK stream `manager` reads (before its first event). Where this SDK
     keeps its stream differently nothing is changed and the SDK's own behaviour applies."""
-    raw = getattr(manager, "_raw_stream", None)
+    raw: Any = getattr(manager, "_raw_stream", None)
     decoder = getattr(raw, "_decoder", None)
-    if decoder is not None and hasattr(decoder, "iter_bytes") and hasattr(raw, "_client"):
+    if raw is not None and decoder is not None and hasattr(decoder, "iter_bytes") and hasattr(raw, "_client"):
         raw._decoder = _WatchingDecoder(decoder, raw)
 
 
