@@ -15,7 +15,9 @@ from helpers.billing import ASSUMED_PRICES, call_from_exchange, price_note
 
 def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
     """One row per recordings folder: calls, input and output tokens, estimated cost (US dollars)."""
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != "scratch") if root.is_dir() else []
+    folders = (
+        sorted(p for p in root.iterdir() if p.is_dir() and p.name not in ("scratch", "doctor")) if root.is_dir() else []
+    )
     rows = []
     for folder in folders:
         row: dict[str, Any] = {
@@ -32,14 +34,24 @@ def per_notebook(root: Path = DEFAULT_ROOT) -> list[dict[str, Any]]:
                 {"request": cassette.request.get("body"), "response": cassette.response, "source": cassette.source}
             )
             row["calls"] += 1
-            row["input_tokens"] += call.input_tokens + call.cache_read_input_tokens + call.cache_creation_input_tokens
-            row["output_tokens"] += call.output_tokens
-            row["cost_usd"] += call.cost_usd
+            row["input_tokens"] += sum(
+                n or 0 for n in (call.input_tokens, call.cache_read_input_tokens, call.cache_creation_input_tokens)
+            )
+            row["output_tokens"] += call.output_tokens or 0
+            if call.cost_usd is None:
+                row["unknown"] = row.get("unknown", 0) + 1  # a model without a known price, or usage not given
+            else:
+                row["cost_usd"] += call.cost_usd
             kinds.add(call.source)
         row["recordings"] = "+".join(sorted(kinds)) or "-"
         if row["calls"]:
             rows.append(row)
     return rows
+
+
+def _unknown(row: dict[str, Any]) -> str:
+    """' + N unknown' after a cost that leaves out calls whose price or usage is unknown."""
+    return f" + {row['unknown']} unknown" if row.get("unknown") else ""
 
 
 def report(rows: list[dict[str, Any]]) -> str:
@@ -51,13 +63,14 @@ def report(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         lines.append(
             f"| {r['notebook']} | {r['calls']} | {r['input_tokens']:,} | {r['output_tokens']:,} | "
-            f"{r['cost_usd']:.4f} | {r['recordings']} |"
+            f"{r['cost_usd']:.4f}{_unknown(r)} | {r['recordings']} |"
         )
     total = sum(r["cost_usd"] for r in rows)
     calls = sum(r["calls"] for r in rows)
+    unknown = sum(r.get("unknown", 0) for r in rows)
     lines.append(
         f"| **all** | {calls} | {sum(r['input_tokens'] for r in rows):,} | "
-        f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}** | |"
+        f"{sum(r['output_tokens'] for r in rows):,} | **{total:.4f}**{_unknown({'unknown': unknown})} | |"
     )
     lines.append("")
     lines.append(f"{price_note()} In US dollars; input tokens include cache reads and writes.")

@@ -1,11 +1,14 @@
 """Build synthesized cassettes from short descriptions of exchanges (`data/exchanges/*.json`).
 
 We cannot reach MiniMax from where these notebooks are built, so their recordings are made here, shaped
-on the facts listed in docs/sources.md: 32-hex message ids, 64-hex signatures, `call_function_..._N`
-tool ids, MiniMax's key order and `base_resp`, one `ping`, thinking then `signature_delta`, tool input in
-one `input_json_delta`, small text chunks, and a pace that follows each model's tokens per second. The
-non-streaming body and the stream of the same exchange carry the same content and usage. Everything is
-seeded from the description, so running this twice writes the same bytes. Every file says "synthesized".
+on the facts listed in docs/sources.md: 32-hex message ids (starting 05 or 06), 64-hex signatures,
+`call_function_..._N` tool ids, MiniMax's key order and `base_resp`, one `ping`, thinking then
+`signature_delta`, tool input as `""` then the whole JSON, deltas of several tokens (about 20 to 100
+characters, never a word cut in half), about 7 deltas a second at 60 tokens/s, the first event about 1.2 s
+after the request. A reply's `"wire"` object asks for one of the variations real streams show (no ping, tool
+input as `"{}"` alone or split, usage null or without cache fields, `message_start` input tokens unlike the
+final ones, an error inside the 200 stream): see `WIRE_OPTIONS`. Everything is seeded from the description,
+so running this twice writes the same bytes. Every file says "synthesized".
 """
 
 from __future__ import annotations
@@ -32,8 +35,27 @@ def tokens_per_second(model: str) -> float:
     return info.tokens_per_second
 
 
-FIRST_TOKEN_SECONDS = (0.7, 1.6)
-"""Time to the first event after the request is sent: a GUESS within what third-party timings report."""
+FIRST_TOKEN_SECONDS = (1.0, 1.4)
+"""Time to the first event after the request is sent: around the 1.2 s one published measurement reports."""
+
+DELTA_CHARS = (16, 44)
+"""The length a delta aims at before it is extended to the end of its word: real deltas run 5 to 102
+characters, median about 30 to 50, several tokens each (docs/sources.md, "Chunking and pace")."""
+
+MAX_DELTA_CHARS = 100
+
+WIRE_OPTIONS = {
+    "ping": "false: no ping after message_start (one capture had none)",
+    "tool_json": "'whole' (default: '' then the JSON), 'one' (the JSON alone, e.g. '{}'), 'split' (two deltas)",
+    "start_usage": "'full' (default), 'minimal' (input and output only), 'alphabetical' (keys sorted), 'null'",
+    "start_input_tokens": "the input_tokens message_start says (real ones differ from the final figure)",
+    "final_usage": "'full' (default), 'service_tier' (service_tier inside usage, as M3 sends), 'none' (no usage)",
+    "body_cache_fields": "false: the body's usage without cache_creation_input_tokens",
+    "error_after_events": "an error frame after this many events, inside the 200 stream (with 'error')",
+    "error": "{type, message, http_code?} of that frame",
+    "error_frame": "'event' (event: error) or 'data' (a data: line with no event: line)",
+}
+"""What a reply's `"wire"` object may ask for: each a variation seen in real streams (docs/sources.md)."""
 
 SOURCE_NOTE = (
     "Not captured from MiniMax: synthesized by `python -m devtools synth` from the description named in "
@@ -41,6 +63,7 @@ SOURCE_NOTE = (
 )
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_TO_WORD_END = re.compile(r"\S*\s+")
 
 
 def estimate_tokens(text: str) -> int:
@@ -95,12 +118,15 @@ def usage_for(request: dict[str, Any], blocks: list[dict[str, Any]], reply: dict
     given = reply.get("usage", {})
     input_tokens = given.get("input_tokens") or estimate_tokens(json.dumps(request, ensure_ascii=False)) + 6
     output_tokens = given.get("output_tokens") or estimate_tokens(_output_text(blocks))
-    return {
+    usage = {
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
         "cache_creation_input_tokens": given.get("cache_creation_input_tokens", 0),
         "cache_read_input_tokens": given.get("cache_read_input_tokens", 0),
     }
+    if reply.get("wire", {}).get("body_cache_fields") is False:
+        del usage["cache_creation_input_tokens"]
+    return usage
 
 
 def message_body(
@@ -111,7 +137,7 @@ def message_body(
     blocks = content_blocks(reply, content_rng or rng)
     stop = reply.get("stop_reason") or ("tool_use" if reply.get("tool_calls") else "end_turn")
     return {
-        "id": _hex(rng, 32),
+        "id": rng.choice(("05", "06")) + _hex(rng, 30),
         "type": "message",
         "role": "assistant",
         "model": request["model"],
@@ -123,21 +149,58 @@ def message_body(
 
 
 def chunk_text(text: str, rng: random.Random) -> list[str]:
-    """Split text the way MiniMax streams it: a few characters to a short phrase per delta."""
+    """Split text the way MiniMax streams it: several tokens per delta (about 20 to 100 characters), each
+    delta ending at the end of a word (after its trailing space) so no word is cut in half. CJK text, which has
+    no spaces, is cut between characters (about 1.5 characters a token)."""
     chunks, i = [], 0
     while i < len(text):
-        size = rng.randint(2, 18) if not _CJK.match(text[i]) else rng.randint(1, 6)
-        end = min(len(text), i + size)
-        space = text.rfind(" ", i + 1, end + 1)
-        if end < len(text) and space > i:
-            end = space
+        aim = rng.randint(*DELTA_CHARS)
+        if _CJK.match(text[i]):
+            end = min(len(text), i + max(4, aim // 3))
+        elif i + aim >= len(text):
+            end = len(text)
+        else:
+            word_end = _TO_WORD_END.match(text, i + aim)  # carry on to the end of the word and its spaces
+            end = word_end.end() if word_end else len(text)
+            if end - i > MAX_DELTA_CHARS:  # a very long word: end before it instead
+                back = max(text.rfind(" ", i + 1, i + aim), text.rfind("\n", i + 1, i + aim))
+                end = back + 1 if back > i else end
         chunks.append(text[i:end])
         i = end
     return chunks
 
 
-def stream_events(body: dict[str, Any], rng: random.Random, tps: float) -> list[dict[str, Any]]:
-    """The SSE events of `body` as MiniMax streams it, each with the time ('at', seconds) it arrives."""
+def _start_usage(usage: dict[str, Any], wire: dict[str, Any]) -> Any:
+    """message_start's usage: output 0, input as the options say (real starts are unreliable)."""
+    shape = wire.get("start_usage", "full")
+    if shape == "null":
+        return None
+    start = {**usage, "output_tokens": 0}
+    if "start_input_tokens" in wire:
+        start["input_tokens"] = int(wire["start_input_tokens"])
+    if shape == "minimal":
+        return {"input_tokens": start["input_tokens"], "output_tokens": 0}
+    if shape == "alphabetical":
+        return dict(sorted(start.items()))
+    return start
+
+
+def _tool_partials(partial: str, shape: str) -> list[str]:
+    """How a tool call's input JSON arrives: '' then whole (usual), whole alone, or split over two deltas."""
+    if shape == "one":
+        return [partial]
+    if shape == "split":
+        cut = max(1, len(partial) // 2)
+        return [partial[:cut], partial[cut:]]
+    return ["", partial]
+
+
+def stream_events(
+    body: dict[str, Any], rng: random.Random, tps: float, wire: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The SSE events of `body` as MiniMax streams it, each with the time ('at', seconds) it arrives.
+    `wire` asks for variations real streams show (WIRE_OPTIONS)."""
+    wire = wire or {}
     clock = rng.uniform(*FIRST_TOKEN_SECONDS)
     events: list[dict[str, Any]] = []
 
@@ -153,11 +216,12 @@ def stream_events(body: dict[str, Any], rng: random.Random, tps: float) -> list[
         "model": body["model"],
         "stop_reason": None,
         "stop_sequence": None,
-        "usage": {**usage, "output_tokens": 0},
+        "usage": _start_usage(usage, wire),
         "service_tier": "standard",
     }
     emit("message_start", {"type": "message_start", "message": start})
-    emit("ping", {"type": "ping"})
+    if wire.get("ping", True):
+        emit("ping", {"type": "ping"})
     for index, block in enumerate(body["content"]):
         kind = block["type"]
         if kind in ("thinking", "text"):
@@ -176,28 +240,48 @@ def stream_events(body: dict[str, Any], rng: random.Random, tps: float) -> list[
         elif kind == "tool_use":
             start_block = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             emit("content_block_start", {"type": "content_block_start", "index": index, "content_block": start_block})
-            emit(
-                "content_block_delta",
-                {
-                    "type": "content_block_delta",
-                    "index": index,
-                    "delta": {"type": "input_json_delta", "partial_json": ""},
-                },
-            )
             partial = json.dumps(block["input"], ensure_ascii=False)
-            emit(
-                "content_block_delta",
-                {
-                    "type": "content_block_delta",
-                    "index": index,
-                    "delta": {"type": "input_json_delta", "partial_json": partial},
-                },
-                tokens=estimate_tokens(partial),
-            )
+            for piece in _tool_partials(partial, wire.get("tool_json", "whole")):
+                emit(
+                    "content_block_delta",
+                    {
+                        "type": "content_block_delta",
+                        "index": index,
+                        "delta": {"type": "input_json_delta", "partial_json": piece},
+                    },
+                    tokens=estimate_tokens(piece) if piece else 0.0,
+                )
         emit("content_block_stop", {"type": "content_block_stop", "index": index})
-    emit("message_delta", {"type": "message_delta", "delta": {"stop_reason": body["stop_reason"]}, "usage": usage})
+    final: dict[str, Any] = {"type": "message_delta", "delta": {"stop_reason": body["stop_reason"]}}
+    shape = wire.get("final_usage", "full")
+    if shape == "service_tier":
+        final["usage"] = {**usage, "service_tier": "standard"}
+    elif shape != "none":
+        final["usage"] = usage
+    emit("message_delta", final)
     emit("message_stop", {"type": "message_stop"})
+    if "error_after_events" in wire:
+        events = _with_error(events, wire, rng)
     return events
+
+
+def _with_error(events: list[dict[str, Any]], wire: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """The stream ends with an error frame after `error_after_events` events, as an `event: error` or as a bare
+    `data:` line (which the SDK drops silently): both seen inside HTTP 200 streams (docs/sources.md)."""
+    keep = int(wire["error_after_events"])
+    if not 0 <= keep < len(events):
+        raise ValueError(f"error_after_events={keep!r} must be between 0 and {len(events) - 1} for this reply.")
+    spec = wire.get("error") or {"type": "overloaded_error", "message": "High traffic detected (2064)"}
+    inner: dict[str, Any] = {"type": spec["type"], "message": spec["message"]}
+    if spec.get("http_code"):
+        inner["http_code"] = str(spec["http_code"])
+    payload = {"type": "error", "error": inner}
+    at = round((events[keep - 1]["at"] if keep else events[0]["at"]) + rng.uniform(0.05, 0.2), 4)
+    if wire.get("error_frame", "event") == "data":
+        frame = {"at": at, "raw": "data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n\n"}
+    else:
+        frame = {"at": at, "event": "error", "data": payload}
+    return [*events[:keep], frame]
 
 
 def cut_stream(events: list[dict[str, Any]], keep: int | None) -> list[dict[str, Any]]:
@@ -247,6 +331,8 @@ def build(description: dict[str, Any], origin: str) -> list[Cassette]:
         source = {"kind": "synthesized", "from": f"{origin}#{name}", "note": SOURCE_NOTE}
         if "guess" in exchange:
             source["guess"] = exchange["guess"]
+        if "about" in exchange:
+            source["about"] = exchange["about"]
         forms = exchange.get("forms", ["create"])
         for form in forms:
             rng = _seed(origin, name, form)
@@ -272,7 +358,9 @@ def build(description: dict[str, Any], origin: str) -> list[Cassette]:
                         response = {
                             "status": 200,
                             "headers": {"content-type": "text/event-stream"},
-                            "events": cut_stream(stream_events(message, rng, tps), reply.get("cut_after_events")),
+                            "events": cut_stream(
+                                stream_events(message, rng, tps, reply.get("wire")), reply.get("cut_after_events")
+                            ),
                         }
                     else:
                         response = {"status": 200, "headers": {"content-type": "application/json"}, "body": message}

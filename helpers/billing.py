@@ -64,14 +64,16 @@ COLUMNS = (
 )
 
 
-def cost_usd(model: str, usage: Mapping[str, Any]) -> float:
-    """The estimated price of one call in US dollars, from `PRICES` (0.0 for a model not in the table).
+def cost_usd(model: str, usage: Mapping[str, Any]) -> float | None:
+    """The estimated price of one call in US dollars, from `PRICES`; None (unknown, never 0) for a model whose
+    price is not known or input or output tokens given as None (a response that did not say them).
 
     Follows Anthropic's usage convention: `input_tokens` excludes the tokens read from or written to the cache.
+    Cache figures a response leaves out add nothing (it reported no cache use).
     """
     price = PRICES.get(model)
-    if price is None:
-        return 0.0
+    if price is None or any(usage.get(name, 0) is None for name in ("input_tokens", "output_tokens")):
+        return None
     total = (
         price["input"] * int(usage.get("input_tokens") or 0)
         + price["output"] * int(usage.get("output_tokens") or 0)
@@ -83,27 +85,29 @@ def cost_usd(model: str, usage: Mapping[str, Any]) -> float:
 
 @dataclass(frozen=True)
 class Call:
-    """One exchange as the log keeps it. Times are in seconds; None where the response carries no timing."""
+    """One exchange as the log keeps it. Times are in seconds; None where the response carries no timing, a
+    token count None where the response did not give it (`"usage": null`, a field left out), a cost None where
+    the model's price or the tokens are unknown. Unknown is never shown as 0."""
 
     call: int
     client: int
     model: str
     stream: bool
     status: int
-    input_tokens: int
-    output_tokens: int
-    cache_read_input_tokens: int
-    cache_creation_input_tokens: int
+    input_tokens: int | None
+    output_tokens: int | None
+    cache_read_input_tokens: int | None
+    cache_creation_input_tokens: int | None
     ttft_s: float | None
     duration_s: float | None
-    cost_usd: float
+    cost_usd: float | None
     source: str
 
 
 def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any], float | None, float | None]:
     """Model, final usage, time to the first content delta and time of the last event, from a stream's events.
 
-    A stream cut before its `message_delta` keeps `message_start`'s usage: its output tokens are unknown (0)."""
+    A stream cut before its `message_delta` keeps `message_start`'s usage; a figure no event gave stays absent."""
     model, usage, first, last = None, {}, None, None
     for event in events:
         data: dict[str, Any] = event["data"] if isinstance(event.get("data"), dict) else {}
@@ -114,7 +118,9 @@ def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, A
         if kind == "message_start":
             message = data.get("message") or {}
             model = message.get("model") or model
-            usage = dict(message.get("usage") or {})
+            usage = {k: v for k, v in (message.get("usage") or {}).items() if v is not None}
+            if kind == "message_start":
+                usage.pop("output_tokens", None)  # always 0 at the start: the final figure comes in message_delta
         elif kind == "content_block_delta" and first is None and at is not None:
             first = float(at)
         elif kind == "message_delta" and isinstance(data.get("usage"), dict):
@@ -143,7 +149,7 @@ def call_from_exchange(exchange: Mapping[str, Any], *, call: int = 1, client: in
     if exchange.get("elapsed") is not None:
         duration = round(float(exchange["elapsed"]), 3)
     tokens = {
-        name: int(usage.get(name) or 0)
+        name: None if usage.get(name) is None else int(usage[name])
         for name in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
     }
     source = exchange.get("source") or {}
@@ -262,8 +268,14 @@ def reset() -> None:
         _COUNTER = itertools.count(1)
 
 
+def _plus(total: Any, value: Any) -> Any:
+    """A sum where None means unknown: anything plus an unknown is unknown."""
+    return None if total is None or value is None else total + value
+
+
 def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Totals per model: calls, tokens and cost, plus a last 'total' row."""
+    """Totals per model: calls, tokens and cost, plus a last 'total' row. A total with an unknown part is
+    unknown (None), never a number that leaves the part out."""
     by_model: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = by_model.setdefault(
@@ -271,15 +283,19 @@ def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             {"model": row["model"], "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
         )
         entry["calls"] += 1
-        entry["input_tokens"] += int(row["input_tokens"])
-        entry["output_tokens"] += int(row["output_tokens"])
-        entry["cost_usd"] += float(row["cost_usd"])
+        for key in ("input_tokens", "output_tokens", "cost_usd"):
+            entry[key] = _plus(entry[key], row[key])
     result = [by_model[m] for m in sorted(by_model)]
     total = {"model": "total", "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
     for entry in result:
         for key in ("calls", "input_tokens", "output_tokens", "cost_usd"):
-            total[key] += entry[key]
+            total[key] = _plus(total[key], entry[key])
     return [*result, total]
+
+
+def _shown(value: Any, spec: str = "") -> str:
+    """A figure as a table shows it: "unknown" for None (never 0)."""
+    return "unknown" if value is None else format(value, spec)
 
 
 class CostSummary(Displayable):
@@ -289,16 +305,17 @@ class CostSummary(Displayable):
         self.rows = summarize(rows)
 
     @property
-    def total(self) -> float:
-        """The cost of every call in the summary, in US dollars."""
-        return float(self.rows[-1]["cost_usd"])
+    def total(self) -> float | None:
+        """The cost of every call in the summary, in US dollars (None when part of it is unknown)."""
+        cost = self.rows[-1]["cost_usd"]
+        return None if cost is None else float(cost)
 
     def text(self) -> str:
         lines = [f"{'model':24} {'calls':>5} {'input tok':>10} {'output tok':>10} {'cost (USD)':>11}"]
         for r in self.rows:
             lines.append(
-                f"{r['model']:24} {r['calls']:>5} {r['input_tokens']:>10} {r['output_tokens']:>10} "
-                f"{r['cost_usd']:>11.6f}"
+                f"{r['model']:24} {r['calls']:>5} {_shown(r['input_tokens']):>10} {_shown(r['output_tokens']):>10} "
+                f"{_shown(r['cost_usd'], '.6f'):>11}"
             )
         lines.append(price_note())
         return "\n".join(lines)
@@ -313,9 +330,9 @@ class CostSummary(Displayable):
             [
                 html.escape(str(r["model"])),
                 str(r["calls"]),
-                str(r["input_tokens"]),
-                str(r["output_tokens"]),
-                f"{r['cost_usd']:.6f}",
+                _shown(r["input_tokens"]),
+                _shown(r["output_tokens"]),
+                _shown(r["cost_usd"], ".6f"),
             ]
             for r in self.rows
         ]

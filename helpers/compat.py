@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import anthropic
 
+from .models import MODELS, Model, model_info
 from .models import TAUGHT_MODELS as SUPPORTED_MODELS
 
 Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
@@ -35,7 +36,7 @@ SAMPLING_RANGE = (0.0, 1.0)
 """`temperature` and `top_p` must lie in (0.0, 1.0]: 0 excluded, 1 included (spec: Important Notes)."""
 
 PARAMETERS: tuple[Support, ...] = (
-    Support("model", "supported", "MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2 only"),
+    Support("model", "supported", "MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2; later models in helpers.models"),
     Support("messages", "partial", "text, tool calls, tool results and thinking; no image or document input"),
     Support("max_tokens", "supported", "thinking tokens count against it"),
     Support("stream", "supported", "server-sent events, same shape as Anthropic's"),
@@ -119,19 +120,26 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _check_sampling(name: str, value: Any) -> Finding | None:
-    """An error finding when `temperature` or `top_p` is not a number in (0.0, 1.0]; None when it is."""
-    low, high = SAMPLING_RANGE
+def _check_sampling(name: str, value: Any, model: Model | None = None) -> Finding | None:
+    """An error finding when `temperature` or `top_p` is outside the model's range: (0.0, 1.0] for M2.x (and
+    for a model outside the catalogue), [0, 2] for M3's temperature (helpers.models). None when it fits."""
+    low, high, low_included = (0.0, 1.0, False)
+    if model is not None and name == "temperature":
+        low, high, low_included = model.temperature_range
     number = _number(value)
-    if number is not None and not math.isnan(number) and low < number <= high:
+    fits = number is not None and not math.isnan(number) and number <= high
+    if fits and (number >= low if low_included else number > low):  # type: ignore[operator]
         return None
     shown = repr(value)
+    span = f"{'[' if low_included else '('}{low}, {high}]"  # as temperature_text writes a catalogue range
+    words = f"{'at least' if low_included else 'above'} {low:g}, at most {high:g}"
     fix = "1.0 (MiniMax's recommended temperature)" if name == "temperature" else "a value such as 0.95"
+    whose = f" for {model.name}" if model is not None else ""
     return Finding(
         "error",
         f"{name}-range",
         name,
-        f"{name}={shown} is outside the range MiniMax accepts, (0.0, 1.0] (above 0, at most 1). Use {fix}.",
+        f"{name}={shown} is outside the range MiniMax accepts{whose}, {span} ({words}). Use {fix}.",
     )
 
 
@@ -246,38 +254,45 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     body = {name: value for name, value in body.items() if _given(value)}
     found: list[Finding] = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
     found.extend(_check_messages(body.get("messages")))
+    model_name = body.get("model")
+    model = model_info(model_name) if isinstance(model_name, str) else None
     for name in ("temperature", "top_p"):
         if name in body:
-            finding = _check_sampling(name, body[name])
+            finding = _check_sampling(name, body[name], model)
             if finding:
                 found.append(finding)
     for where, block in _content_blocks(body.get("messages")):
         kind = _block_type(block)
         row = support_of(kind, CONTENT_TYPES) if kind else None
-        if row is not None and row.status == "not supported":
-            found.append(
-                Finding(
-                    "error",
-                    "unsupported-content",
-                    where,
-                    f"an {kind!r} block: MiniMax's Anthropic-compatible endpoint accepts text, tool calls and tool "
-                    f"results only ({row.note}). Describe the {kind} in text, or extract its text first.",
-                )
+        if row is None or row.status != "not supported" or (kind == "image" and model is not None and model.images):
+            continue
+        takes = [m.name for m in MODELS.values() if m.images]
+        also = f" Of the models in helpers.models, only {', '.join(takes)} take images." if kind == "image" else ""
+        found.append(
+            Finding(
+                "error",
+                "unsupported-content",
+                where,
+                f"an {kind!r} block: {model_name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts "
+                f"text, tool calls and tool results only ({row.note}). Describe the {kind} in text, or extract its "
+                f"text first.{also}",
             )
-    model = body.get("model")
-    if isinstance(model, str) and model not in SUPPORTED_MODELS:
+        )
+    if isinstance(model_name, str) and model is None:
         found.append(
             Finding(
                 "warning",
                 "unknown-model",
                 "model",
-                f"{model!r} is not served by this endpoint. It serves {', '.join(SUPPORTED_MODELS)}.",
+                f"{model_name!r} is not a model this collection was written for (the endpoint may still serve it). "
+                f"The notebooks teach {', '.join(SUPPORTED_MODELS)}; helpers.models.MODELS lists the later ones.",
             )
         )
+    found.extend(_thinking_findings(body.get("thinking"), model) if "thinking" in body else [])
     for row in PARAMETERS:
-        if row.name not in body:
+        if row.name not in body or row.name == "thinking":
             continue
-        if row.status == "ignored":
+        if row.status == "ignored" and not (row.name == "service_tier" and model is not None and model.service_tier):
             found.append(
                 Finding(
                     "warning",
@@ -286,17 +301,34 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
                     f"MiniMax ignores {row.name}: it is accepted and has no effect. Leave it out.",
                 )
             )
-        elif row.status == "no effect":
-            found.append(
-                Finding(
-                    "note",
-                    "thinking-no-effect",
-                    row.name,
-                    "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.",
-                )
-            )
     order = {"error": 0, "warning": 1, "note": 2}
     return sorted(found, key=lambda f: order[f.level])
+
+
+def _thinking_findings(thinking: Any, model: Model | None) -> list[Finding]:
+    """The `thinking` parameter under the model's own rule: no effect on M2.x (they always think); on M3 only
+    'adaptive' or 'disabled' (MiniMax refuses 'enabled' with a 2013 error)."""
+    kind = thinking.get("type") if isinstance(thinking, Mapping) else None
+    if model is not None and model.thinking == "adaptive":
+        if kind in ("adaptive", "disabled"):
+            return []
+        return [
+            Finding(
+                "error",
+                "thinking-type",
+                "thinking",
+                f"{model.name} takes thinking={{'type': 'adaptive'}} (thinks when useful) or {{'type': 'disabled'}}; "
+                f"MiniMax refuses {kind!r} with a 2013 error. Without thinking= it does not think.",
+            )
+        ]
+    return [
+        Finding(
+            "note",
+            "thinking-no-effect",
+            "thinking",
+            "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.",
+        )
+    ]
 
 
 # -- enforcement in the client -----------------------------------------------------------------------

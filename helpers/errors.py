@@ -1,17 +1,19 @@
 """`helpers.explain(error)`: what an error from MiniMax (or from the way to it) means, and what to do next.
 
-MiniMax puts a numeric code at the end of its error message, e.g. `"invalid api key (2049)"` (see
-docs/sources.md, Errors). The code, with the HTTP status, tells a quota wall (2056) from a
-transient rate limit (1002), or a wrong key from a key of the other region. Unknown errors are shown as
-they are, never hidden.
+MiniMax often puts a numeric code at the end of its error message, e.g. `"... usage limit reached (2056)"`
+(see docs/sources.md, Errors); some answers carry none (this route's 401s: `"invalid api key"`). The status,
+the error type, the code when there is one and the message's words pick one rule in `_RULES`: a quota wall
+(2056) from a transient rate limit (1002), an overload inside a 200 stream from one before it. Unknown errors
+are shown as they are, never hidden.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,23 +123,70 @@ def _retries_taken(error: Any) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-# -- the explanations --------------------------------------------------------------------------------
+# -- reading an API error ----------------------------------------------------------------------------
 
 
-def _auth(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
-    region, host = _region_of_request(error)
-    if code == 1004:
-        return Explanation(
-            "auth-missing",
-            "No API key was sent",
-            "The request carried no key MiniMax could read.",
-            "Set MINIMAX_API_KEY (environment, .env file or Colab secret) and build the client with "
-            "helpers.get_client(), or pass api_key=... to anthropic.Anthropic.",
-            False,
-            status,
-            code,
-            message,
-        )
+@dataclass(frozen=True)
+class _Reading:
+    """What an error says, read once: the HTTP status, MiniMax's error type, message and code, and where."""
+
+    status: int | None
+    kind: str
+    message: str
+    error: Any
+    in_stream: bool = False
+    """True for an error MiniMax sent inside an HTTP 200 stream (the SDK raises it with status_code 200)."""
+
+    @property
+    def code(self) -> int | None:
+        return minimax_code(self.message)
+
+    @property
+    def low(self) -> str:
+        return self.message.lower()
+
+    def explanation(
+        self, kind: str, title: str, meaning: str, next_step: str, retryable: bool, *details: str
+    ) -> Explanation:
+        """An Explanation carrying this error's status, code and message."""
+        if self.in_stream:
+            details = (*details, _IN_STREAM)
+        return Explanation(kind, title, meaning, next_step, retryable, self.status, self.code, self.message, details)
+
+
+_IN_STREAM = (
+    "MiniMax sent this error as an event inside an HTTP 200 stream, not as an HTTP status; the SDK raises it "
+    "as an APIStatusError with status_code 200 and does not retry it."
+)
+
+
+def _requested_model(error: Any) -> str | None:
+    """The model the failed request asked for, when the error carries its request body."""
+    request = getattr(error, "request", None)
+    try:
+        body = json.loads(request.content) if request is not None else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return body.get("model") if isinstance(body, dict) else None
+
+
+# -- the explanations, one function per kind ---------------------------------------------------------
+
+
+def _auth_missing(r: _Reading) -> Explanation:
+    return r.explanation(
+        "auth-missing",
+        "No API key was sent",
+        "The request carried no key MiniMax could read (MiniMax says 'login fail: Please carry the API secret "
+        "key ...').",
+        "Set MINIMAX_API_KEY (environment, .env file or Colab secret) and build the client with "
+        "helpers.get_client(), or pass api_key=... to anthropic.Anthropic.",
+        False,
+    )
+
+
+def _auth(r: _Reading) -> Explanation:
+    region, host = _region_of_request(r.error)
     if region in REGIONS:
         other = next(name for name in REGIONS if name != region)
         where = f"The request went to the {region!r} region ({host})."
@@ -147,90 +196,103 @@ def _auth(status: int | None, code: int | None, message: str, error: Any) -> Exp
         )
     else:
         where = f"The request went to {host}." if host else "The endpoint that answered is not known."
-        step = "Check the key, and that it belongs to the region of the endpoint you use."
-    return Explanation(
+        step = "Check the key, and that it belongs to the region of the endpoint you use (global or cn)."
+    return r.explanation(
         "auth",
         "The API key was refused",
         "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are "
         "bound to the region whose console created them). " + where,
         step,
         False,
-        status,
-        code,
-        message,
     )
 
 
-def _rate(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
-    if code == 2056 or "usage limit" in message.lower():
-        return Explanation(
-            "quota",
-            "Usage quota reached",
-            "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer "
-            "until the quota resets or grows.",
-            "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window "
-            "to reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast.",
-            False,
-            status,
-            code,
-            message,
-        )
-    return Explanation(
+def _quota(r: _Reading) -> Explanation:
+    return r.explanation(
+        "quota",
+        "Usage quota reached",
+        "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer "
+        "until the quota resets or grows.",
+        "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window "
+        "to reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast.",
+        False,
+    )
+
+
+def _rate(r: _Reading) -> Explanation:
+    return r.explanation(
         "rate-limit",
         "Rate limited (transient)",
         "Too many requests or tokens per minute. The limit frees up within seconds to a minute.",
         "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at "
         "once, or raise max_retries for batch jobs.",
         True,
-        status,
-        code,
-        message,
     )
 
 
-def _overloaded(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
-    taken = _retries_taken(error)
-    tried = (
-        f"The SDK already retried {taken} time{'s' if taken != 1 else ''} with backoff before giving up."
-        if taken is not None
-        else "The SDK retries this status on its own (max_retries, default 2) before raising it."
-    )
-    return Explanation(
+def _overloaded(r: _Reading) -> Explanation:
+    if r.in_stream:
+        meaning = (
+            "The service is under high load and stopped this answer inside its stream: what arrived before "
+            "the error (if anything) is all there is."
+        )
+    else:
+        taken = _retries_taken(r.error)
+        tried = (
+            f"The SDK already retried {taken} time{'s' if taken != 1 else ''} with backoff before giving up."
+            if taken is not None
+            else "The SDK retries this status on its own (max_retries, default 2) before raising it."
+        )
+        meaning = "The service is under high load and turned the request away before starting it. " + tried
+    return r.explanation(
         "overloaded",
         "MiniMax is overloaded",
-        "The service is under high load and turned the request away before starting it. " + tried,
-        "Wait a little and try again. For more patience, build the client with more retries, e.g. "
-        "helpers.get_client(max_retries=5) or client.with_options(max_retries=5), and back off between "
-        "attempts in your own loops (a few seconds, doubling).",
+        meaning,
+        "Retry later: wait a little and send the request again. For more patience, build the client with more "
+        "retries, e.g. helpers.get_client(max_retries=5) or client.with_options(max_retries=5), and back off "
+        "between attempts in your own loops (a few seconds, doubling).",
         True,
-        status,
-        code,
-        message,
     )
 
 
-def _invalid(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
-    low = message.lower()
-    details: list[str] = []
-    if "tool id" in low or "tool result" in low:
-        details.append(
-            "A tool_result's tool_use_id matches no tool_use block in the assistant message just before it: "
-            "send the assistant's whole content back (thinking and tool_use blocks), and copy the id exactly."
-        )
-    if "function arguments" in low:
-        details.append("A tool_use block's input is not valid JSON: send back the input you received unchanged.")
-    if "role" in low:
-        details.append("A message has a role MiniMax refuses here: put the system prompt in system=, not in messages.")
-    if "temperature" in low or "top_p" in low:
-        details.append("temperature and top_p must lie in (0.0, 1.0].")
-    if not details:
-        details = [
-            "temperature or top_p outside (0.0, 1.0];",
-            "a tool_result whose tool_use_id matches no tool call in the previous assistant message;",
-            "thinking blocks or tool_use blocks dropped from the history: send response.content back whole;",
-            "an image or document block (not supported).",
-        ]
-    return Explanation(
+_INVALID_CAUSES = (
+    (
+        ("tool id", "tool result"),
+        "A tool_result's tool_use_id matches no tool_use block in the assistant message "
+        "just before it: send the assistant's whole content back (thinking and tool_use blocks), and copy the id "
+        "exactly.",
+    ),
+    (
+        ("function arguments",),
+        "A tool_use block's input is not valid JSON: send back the input you received unchanged.",
+    ),
+    (("function name or parameters",), "A tool definition has an empty name or no input_schema: give every tool both."),
+    (("role",), "A message has a role MiniMax refuses here: put the system prompt in system=, not in messages."),
+    (
+        ("temperature", "top_p"),
+        "temperature and top_p must lie in the model's range: (0.0, 1.0] for M2.x, [0, 2] for "
+        "MiniMax-M3 (helpers.models).",
+    ),
+    (
+        ("thinking",),
+        "MiniMax-M3 takes thinking={'type': 'adaptive'} or {'type': 'disabled'}; 'enabled' is refused. "
+        "Leave thinking out for M2.x models (they always think).",
+    ),
+)
+"""(words in MiniMax's message, the likely cause they point to) for a 2013 'invalid params' error."""
+
+_COMMON_INVALID = (
+    "temperature or top_p outside the model's range ((0.0, 1.0] for M2.x);",
+    "a tool_result whose tool_use_id matches no tool call in the previous assistant message;",
+    "thinking blocks or tool_use blocks dropped from the history: send response.content back whole;",
+    "thinking={'type': 'enabled'} on MiniMax-M3, which takes only 'adaptive' or 'disabled';",
+    "an image or document block on a model that does not take them (only MiniMax-M3 takes images).",
+)
+
+
+def _invalid(r: _Reading) -> Explanation:
+    details = [cause for words, cause in _INVALID_CAUSES if any(w in r.low for w in words)] or list(_COMMON_INVALID)
+    return r.explanation(
         "invalid-params",
         "MiniMax refused the request's parameters",
         "Something in the request body is not valid for MiniMax. Common causes:"
@@ -239,141 +301,208 @@ def _invalid(status: int | None, code: int | None, message: str, error: Any) -> 
         "Fix the request and send it again: retrying it unchanged gets the same answer. "
         "helpers.check_request(**params) catches several of these before sending.",
         False,
-        status,
-        code,
-        message,
-        tuple(details),
+        *details,
     )
 
 
-def _balance(status: int | None, code: int | None, message: str, error: Any) -> Explanation:
-    return Explanation(
+def _renamed_model(r: _Reading) -> tuple[str, str] | None:
+    """(old name, new name) when the refused request (or MiniMax's message) names a model MiniMax renamed."""
+    from .models import MODELS
+
+    asked = _requested_model(r.error)
+    for name, model in MODELS.items():
+        if model.renamed_to and (asked == name or name.lower() in r.low):
+            return name, model.renamed_to
+    return None
+
+
+def _unknown_model(r: _Reading) -> Explanation:
+    old, new = _renamed_model(r) or ("", "")
+    return r.explanation(
+        "unknown-model",
+        "MiniMax does not know this model name",
+        f"MiniMax refused the model {old!r}: its later docs call it {new!r}.",
+        f"Use model={new!r} (same model, new name). helpers.models.MODELS lists every model this collection knows.",
+        False,
+    )
+
+
+def _balance(r: _Reading) -> Explanation:
+    return r.explanation(
         "balance",
         "Insufficient balance",
         "The account has no credit left for this model. (MiniMax sent this as HTTP 500 at first, later as 402.)",
         "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 "
         "on its own: use max_retries=0 to fail fast.",
         False,
-        status,
-        code,
-        message,
     )
 
 
-def _from_status(status: int | None, kind: str, message: str, error: Any) -> Explanation:
-    """Pick the explanation from the HTTP status (None when unknown), MiniMax's error type and its code."""
-    code = minimax_code(message)
-    low = message.lower()
-    if status == 401 or kind == "authorized_error" or code in (1004, 2049):
-        return _auth(status, code, message, error)
-    if "insufficient balance" in low or code == 1008 or status == 402 or kind == "insufficient_balance_error":
-        return _balance(status, code, message, error)
-    if status == 429 or kind == "rate_limit_error":
-        return _rate(status, code, message, error)
-    if status == 529 or kind == "overloaded_error" or code == 2064:
-        return _overloaded(status, code, message, error)
-    # Only 2013 (or a bad request with no code at all) is "invalid params": any other code is shown as unknown.
-    if code == 2013 or (kind == "bad_request_error" and code is None):
-        return _invalid(status, code, message, error)
+def _unknown(r: _Reading) -> Explanation:
     return Explanation(
         "unknown",
         "An error this guide does not know",
         "Shown as received: read MiniMax's message below.",
         "Retry if the status is 5xx; otherwise check the request. Search the code in MiniMax's error-code page.",
-        status is not None and status >= 500,
-        status,
-        code,
-        message or kind or "(no message)",
+        r.status is not None and r.status >= 500,
+        r.status,
+        r.code,
+        r.message or r.kind or "(no message)",
+        (_IN_STREAM,) if r.in_stream else (),
     )
 
 
-def explain(error: BaseException | Mapping[str, Any]) -> Explanation:
-    """Explain an exception from a MiniMax call (or an error body, as a dict): meaning, retry, next step."""
-    import anthropic
+_AUTH_TYPES = ("authentication_error", "authorized_error")
+_BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
 
-    from .compat import RequestNotSupportedError
+_RULES: tuple[tuple[Callable[[_Reading], bool], Callable[[_Reading], Explanation]], ...] = (
+    # This route's 401s carry no code ("login fail: ...", "invalid api key"); the other route's carry 1004/2049.
+    (lambda r: r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low, _auth_missing),
+    (lambda r: r.status == 401 or r.kind in _AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low, _auth),
+    (
+        lambda r: (
+            "insufficient balance" in r.low
+            or r.code == 1008
+            or r.status == 402
+            or r.kind == "insufficient_balance_error"
+        ),
+        _balance,
+    ),
+    (
+        lambda r: (r.status == 429 or r.kind == "rate_limit_error") and (r.code == 2056 or "usage limit" in r.low),
+        _quota,
+    ),
+    (lambda r: r.status == 429 or r.kind == "rate_limit_error", _rate),
+    (lambda r: r.status == 529 or r.kind == "overloaded_error" or r.code == 2064, _overloaded),
+    (lambda r: (r.code == 2013 or r.kind in _BAD_REQUEST_TYPES) and _renamed_model(r) is not None, _unknown_model),
+    # Only 2013 (or a bad request with no code at all) is "invalid params": any other code is shown as unknown.
+    (lambda r: r.code == 2013 or (r.kind in _BAD_REQUEST_TYPES and r.code is None), _invalid),
+)
+"""(does this rule match?, the explanation): the first match wins; nothing matching is shown as unknown."""
 
-    if isinstance(error, RequestNotSupportedError):
-        return Explanation(
-            "not-sent",
-            "Stopped before sending",
-            "helpers' checks found something MiniMax cannot serve, so nothing was sent.",
-            "Fix each point listed and call again.",
-            False,
-            details=tuple(f"{f.where}: {f.message}" for f in error.findings),
+
+def _from_reading(reading: _Reading) -> Explanation:
+    return next((build(reading) for matches, build in _RULES if matches(reading)), None) or _unknown(reading)
+
+
+def _http_code(body: Any) -> int | None:
+    """The `http_code` MiniMax puts inside some error envelopes, as a number (None when absent)."""
+    inner = body.get("error") if isinstance(body, Mapping) else None
+    raw = str(inner.get("http_code") or "") if isinstance(inner, Mapping) else ""
+    return int(raw) if raw.isdigit() else None
+
+
+# -- every other failure: one function per kind of exception ------------------------------------------
+
+
+def _from_api_error(error: Any) -> Explanation:
+    kind, message = _envelope(error.body)
+    in_stream = error.status_code == 200  # an `error` event inside a 200 stream
+    status = _http_code(error.body) if in_stream else error.status_code
+    return _from_reading(_Reading(status, kind, message or str(error), error, in_stream))
+
+
+def _from_body(body: Mapping[str, Any]) -> Explanation:
+    kind, message = _envelope(body)
+    return _from_reading(_Reading(_http_code(body), kind, message, body))
+
+
+def _not_sent(error: Any) -> Explanation:
+    return Explanation(
+        "not-sent",
+        "Stopped before sending",
+        "helpers' checks found something MiniMax cannot serve, so nothing was sent.",
+        "Fix each point listed and call again.",
+        False,
+        details=tuple(f"{f.where}: {f.message}" for f in error.findings),
+    )
+
+
+def _timeout(error: Any) -> Explanation:
+    return Explanation(
+        "timeout",
+        "The request timed out",
+        "No complete answer arrived within the client's timeout (retries included). Long answers with "
+        "thinking can take a minute or more, and a stream's first byte can be slow under load.",
+        "Raise the timeout (timeout=120 on the client or per call), stream long answers, and keep "
+        "max_retries for transient slowness.",
+        True,
+    )
+
+
+def _connection(error: Any) -> Explanation:
+    return Explanation(
+        "connection",
+        "Could not reach the endpoint",
+        "The connection failed or broke before an answer arrived (network, DNS, proxy, or a cut stream).",
+        "Check the network and the base URL (helpers.describe()); the SDK already retried.",
+        True,
+        message=str(error.__cause__ or error),
+        said_by="The SDK",
+    )
+
+
+def _cut(error: Any, said_by: str = "helpers.stream") -> Explanation:
+    return Explanation(
+        "stream-cut",
+        "The stream was cut",
+        "The stream ended before its message_stop event: the connection closed in the middle of the answer. "
+        "What arrived is kept (in a StreamInterrupted's .partial, or the SDK stream's current_message_snapshot), "
+        "but the answer is incomplete.",
+        "Keep or show the partial answer, and send the request again (streams are not retried by the SDK "
+        "once they have started).",
+        True,
+        message=str(error),
+        said_by=said_by,
+    )
+
+
+def _interrupted(error: Any) -> Explanation:
+    """A `helpers.StreamInterrupted`: a server error is explained as that error; a cut as a cut."""
+    cause = error.__cause__
+    if error.kind == "server" and cause is not None:
+        found = explain(cause)
+        return dataclasses.replace(
+            found, details=(*found.details, "What arrived before it is in the error's .partial.")
         )
-    if isinstance(error, anthropic.APIStatusError):
-        kind, message = _envelope(error.body)
-        return _from_status(error.status_code, kind, message or str(error), error)
-    if isinstance(error, Mapping):
-        kind, message = _envelope(error)
-        inner = error.get("error")
-        raw_status = inner.get("http_code") if isinstance(inner, Mapping) else None
-        status = int(str(raw_status)) if str(raw_status or "").isdigit() else None
-        return _from_status(status, kind, message, error)
-    if isinstance(error, anthropic.APITimeoutError):
+    if error.kind == "interrupt":
         return Explanation(
-            "timeout",
-            "The request timed out",
-            "No complete answer arrived within the client's timeout (retries included). Long answers with "
-            "thinking can take a minute or more, and a stream's first byte can be slow under load.",
-            "Raise the timeout (timeout=120 on the client or per call), stream long answers, and keep "
-            "max_retries for transient slowness.",
-            True,
-        )
-    if isinstance(error, anthropic.APIConnectionError):
-        return Explanation(
-            "connection",
-            "Could not reach the endpoint",
-            "The connection failed or broke before an answer arrived (network, DNS, proxy, or a cut stream).",
-            "Check the network and the base URL (helpers.describe()); the SDK already retried.",
-            True,
-            message=str(error.__cause__ or error),
-            said_by="The SDK",
-        )
-    if type(error).__name__ == "StreamInterrupted" and hasattr(error, "partial"):
-        return Explanation(
-            "stream-cut",
-            "The stream was interrupted",
-            f"The stream stopped before its end ({getattr(error, 'reason', 'no reason given')}). What arrived "
-            "is kept in the error's .partial.",
-            "Show or keep the partial answer, and send the request again if you need the whole answer.",
+            "interrupt",
+            "You stopped the stream",
+            "The stream was interrupted on purpose (Ctrl-C or the stop button). What arrived is in .partial.",
+            "Send the request again if you need the whole answer.",
             True,
             message=str(error),
             said_by="helpers.stream",
         )
-    if isinstance(error, json.JSONDecodeError):
-        return Explanation(
-            "malformed",
-            "A response or stream event was not valid JSON",
-            "The answer arrived, but part of it could not be read: a proxy or the server sent something broken.",
-            "Send the request again; if it keeps happening, check any proxy or gateway between you and MiniMax.",
-            True,
-            message=str(error),
-            said_by="Python's JSON parser",
-        )
-    if _is_cut_stream(error):
-        return Explanation(
-            "stream-cut",
-            "The stream was cut",
-            "The connection closed in the middle of a streamed answer: what arrived before the cut is kept in "
-            "the stream's current_message_snapshot, but the answer is incomplete.",
-            "Keep or show the partial answer, and send the request again (streams are not retried by the SDK "
-            "once they have started).",
-            True,
-            message=str(error),
-            said_by="The HTTP library",
-        )
-    if isinstance(error, anthropic.AnthropicError):
-        return Explanation(
-            "unknown",
-            f"{type(error).__name__} from the SDK",
-            "Shown as it is: read the message below.",
-            "Read the message; helpers.describe() shows the endpoint and mode in use.",
-            False,
-            message=str(error),
-            said_by="The SDK",
-        )
+    return _cut(error)
+
+
+def _malformed(error: Any) -> Explanation:
+    return Explanation(
+        "malformed",
+        "A response or stream event was not valid JSON",
+        "The answer arrived, but part of it could not be read: a proxy or the server sent something broken.",
+        "Send the request again; if it keeps happening, check any proxy or gateway between you and MiniMax.",
+        True,
+        message=str(error),
+        said_by="Python's JSON parser",
+    )
+
+
+def _sdk_other(error: Any) -> Explanation:
+    return Explanation(
+        "unknown",
+        f"{type(error).__name__} from the SDK",
+        "Shown as it is: read the message below.",
+        "Read the message; helpers.describe() shows the endpoint and mode in use.",
+        False,
+        message=str(error),
+        said_by="The SDK",
+    )
+
+
+def _python(error: Any) -> Explanation:
     return Explanation(
         "unknown",
         f"Not a MiniMax error: {type(error).__name__}",
@@ -392,3 +521,32 @@ def _is_cut_stream(error: Any) -> bool:
         "httpx",
         "httpx2",
     )
+
+
+def _handlers() -> tuple[tuple[Callable[[Any], bool], Callable[[Any], Explanation]], ...]:
+    """(is it this kind of failure?, its explanation), most specific first (a timeout is also a connection error)."""
+    import anthropic
+
+    from .compat import RequestNotSupportedError
+    from .streaming import IncompleteStreamError, StreamInterrupted
+
+    return (
+        (lambda e: isinstance(e, RequestNotSupportedError), _not_sent),
+        (lambda e: isinstance(e, anthropic.APIStatusError), _from_api_error),
+        (lambda e: isinstance(e, Mapping), _from_body),
+        (lambda e: isinstance(e, StreamInterrupted), _interrupted),
+        (lambda e: isinstance(e, IncompleteStreamError), _cut),
+        (lambda e: isinstance(e, anthropic.APITimeoutError), _timeout),
+        (lambda e: isinstance(e, anthropic.APIConnectionError), _connection),
+        (lambda e: isinstance(e, json.JSONDecodeError), _malformed),
+        (_is_cut_stream, lambda e: _cut(e, said_by="The HTTP library")),
+        (lambda e: isinstance(e, anthropic.AnthropicError), _sdk_other),
+    )
+
+
+def explain(error: BaseException | Mapping[str, Any]) -> Explanation:
+    """Explain an exception from a MiniMax call (or an error body, as a dict): meaning, retry, next step.
+
+    Notebook 05 teaches it; `explain(err)` and `explain(err.body)` agree, and so do a cut stream's
+    `explain(err)` and `explain(err.__cause__)`."""
+    return next((build(error) for matches, build in _handlers() if matches(error)), None) or _python(error)

@@ -48,6 +48,8 @@ class Model:
     'adaptive': off unless `thinking={"type": "adaptive"}`; `"enabled"` is refused (M3)."""
     renamed_to: str | None = None
     """A later name MiniMax's docs give this model (M2.1-lightning became M2.1-highspeed)."""
+    service_tier: bool = False
+    """Whether `service_tier` (standard / priority) has an effect (M3); M2.x accepts and ignores it."""
     notes: tuple[str, ...] = field(default=())
 
 
@@ -65,7 +67,7 @@ class _Rules(TypedDict):
 _M2X: _Rules = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
 
 
-def _later(name: str, description: str, rules: _Rules = _M2X) -> Model:
+def _later(name: str, description: str, rules: _Rules = _M2X, *, service_tier: bool = False) -> Model:
     """A later model MiniMax documents (not taught here): its speed, context window and prices not collected."""
     return Model(
         name=name,
@@ -75,6 +77,7 @@ def _later(name: str, description: str, rules: _Rules = _M2X) -> Model:
         tokens_per_second_source="not collected",
         context_window=None,
         price=None,
+        service_tier=service_tier,
         **rules,
     )
 
@@ -121,6 +124,7 @@ MODELS: dict[str, Model] = {
             "MiniMax-M3",
             "A later model (MiniMax's M3-era page, mid-2026): images and video, adaptive thinking",
             {"temperature_range": (0.0, 2.0, True), "images": True, "thinking": "adaptive"},
+            service_tier=True,
         ),
     )
 }
@@ -134,6 +138,12 @@ LATER_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if not 
 
 SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
 """The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
+
+
+def temperature_text(model: Model) -> str:
+    """A model's temperature range as the docs write it: '(0.0, 1.0]' or '[0.0, 2.0]'."""
+    low, high, low_included = model.temperature_range
+    return f"{'[' if low_included else '('}{low}, {high}]"
 
 
 def model_info(name: str) -> Model | None:

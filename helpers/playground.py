@@ -231,9 +231,14 @@ class Playground:
     def total_line(self) -> str:
         """The running total as one line: calls, tokens and estimated cost."""
         t = self.totals()
+
+        def figure(value: Any) -> str:
+            return "unknown" if value is None else f"{value:,}"
+
+        cost = "cost unknown" if t["cost_usd"] is None else f"about {t['cost_usd']:.4f} USD"
         return (
-            f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {t['input_tokens']:,} input and "
-            f"{t['output_tokens']:,} output tokens · about {t['cost_usd']:.4f} USD"
+            f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {figure(t['input_tokens'])} input and "
+            f"{figure(t['output_tokens'])} output tokens · {cost}"
         )
 
     def transcript(self) -> MessageView:

@@ -16,7 +16,7 @@ import socket
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 from ._replay import sse
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
-from ._replay.error_body import error_body
+from ._replay.error_body import auth_error_body, error_body
 from ._replay.transport import SOURCE_HEADER
 
 LOOPBACK = "127.0.0.1"
@@ -135,9 +135,16 @@ class ReplayServer:
         api_keys: set[str] | None = None,
         faults: Iterable[Fault | str] = (),
         read_timeout: float = 30.0,
+        reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        label: bool = True,
     ) -> None:
+        """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
+        traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
+        against this server is labelled as a live one would be (tests of record mode only)."""
         self.library = CassetteLibrary(root)
         self.read_timeout = read_timeout
+        self.reshape = reshape
+        self.label = label
         self.faults: list[Fault] = []
         self._stopping = threading.Event()
         self.speed = speed
@@ -228,15 +235,9 @@ class ReplayServer:
             return None
         auth = headers.get("Authorization", "")
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
-        if not key:
-            return 401, error_body(
-                401,
-                kind="authorized_error",
-                message="login fail: Please carry the API secret key in the 'Authorization' field of the request "
-                "header (1004)",
-            )
-        if key not in self.api_keys:
-            return 401, error_body(401, kind="authorized_error", message="invalid api key (2049)")
+        if not key or key not in self.api_keys:
+            # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
+            return 401, auth_error_body(key_sent=bool(key))
         return None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -308,7 +309,9 @@ class ReplayServer:
                     self._send_json(404, error_body(404, kind="not_found_error", message=miss or "not recorded"))
                     return
                 response = cassette.response
-                source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))}
+                if server.reshape is not None:
+                    response = server.reshape(json.loads(json.dumps(response)))
+                source = {SOURCE_HEADER: str(cassette.source.get("kind", "unknown"))} if server.label else {}
                 if fault is not None and fault.kind in ("cut", "malformed"):
                     self._send_faulty(response, source, fault)
                     return
@@ -319,7 +322,8 @@ class ReplayServer:
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("cache-control", "no-cache")
                 self.send_header("connection", "close")
-                self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
+                for name, value in source.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 pacer = sse.Pacer(server.speed)
                 for event in response["events"]:
@@ -348,7 +352,8 @@ class ReplayServer:
                 self.send_response(response["status"])
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("transfer-encoding", "chunked")
-                self.send_header(SOURCE_HEADER, source[SOURCE_HEADER])
+                for name, value in source.items():
+                    self.send_header(name, value)
                 self.end_headers()
 
                 def chunk(data: bytes) -> None:

@@ -178,10 +178,17 @@ def _usage_line(message: Mapping[str, Any]) -> str:
     usage = message.get("usage") or {}
     bits = [message.get("model") or "?", f"stop: {message.get('stop_reason') or '-'}"]
     if usage:
-        tokens = f"tokens: {usage.get('input_tokens', 0)} in, {usage.get('output_tokens', 0)} out"
+
+        def count(name: str) -> Any:
+            return "?" if usage.get(name) is None else usage[name]  # a figure the response did not give
+
+        tokens = f"tokens: {count('input_tokens')} in, {count('output_tokens')} out"
         cached = usage.get("cache_read_input_tokens") or 0
+        written = usage.get("cache_creation_input_tokens") or 0
         if cached:
             tokens += f", {cached} read from cache"
+        if written:
+            tokens += f", {written} written to cache"
         bits.append(tokens)
     if synthesized(message):
         bits.append(SYNTHESIZED)

@@ -8,6 +8,8 @@ server sent an error) keeps what arrived on screen and raises `StreamInterrupted
 from __future__ import annotations
 
 import inspect
+import json
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import anthropic
@@ -21,17 +23,92 @@ SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
 class StreamInterrupted(anthropic.AnthropicError):
     """A stream stopped before `message_stop`. `.partial` is what arrived (a `Message` snapshot, or a dict
     `{"role": "assistant", "content": [...]}` if even the message header was missing); `.reason` says why
-    in words; `.kind` is "interrupt", "connection" or "server"; `.__cause__` is the original error."""
+    in words; `.kind` is "interrupt", "connection" or "server"; `.__cause__` is the original error. For a
+    server error, `.error_type`, `.message` and `.code` are MiniMax's (e.g. "overloaded_error", 2064)."""
 
-    def __init__(self, reason: str, partial: anthropic.types.Message | dict[str, Any], kind: str) -> None:
+    def __init__(
+        self,
+        reason: str,
+        partial: anthropic.types.Message | dict[str, Any],
+        kind: str,
+        *,
+        error_type: str | None = None,
+        message: str | None = None,
+        code: int | None = None,
+    ) -> None:
         super().__init__(f"The stream was interrupted: {reason}. The part that arrived is in .partial.")
         self.reason = reason
         self.partial = partial
         self.kind = kind
+        self.error_type = error_type
+        self.message = message
+        self.code = code
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows: the message alone, not the SDK's frames (code still gets the whole exception)."""
         return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
+
+
+class IncompleteStreamError(anthropic.AnthropicError):
+    """The event stream ended without `message_stop` and without an error: the connection closed early.
+    It is the `__cause__` of a `StreamInterrupted(kind="connection")` (notebook 02 shows one)."""
+
+
+def _server_error_frame(data: str) -> Any:
+    """MiniMax's error envelope when an SSE `data:` payload is one (`{"type": "error", "error": {...}}`), else None."""
+    try:
+        payload = json.loads(data)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(payload, dict) and payload.get("type") == "error" and isinstance(payload.get("error"), dict):
+        return payload
+    return None
+
+
+def _mended(sse: Any) -> Any:
+    """The event with MiniMax's missing usage made explicit (unknown, None), so the SDK's accumulator does not
+    fail on it: `message_start` with `"usage": null`, a `message_delta` without `usage` (docs/sources.md)."""
+    if sse.event not in ("message_start", "message_delta") or not sse.data:
+        return sse
+    try:
+        data = json.loads(sse.data)
+    except ValueError:
+        return sse
+    holder = data.get("message") if sse.event == "message_start" else data
+    if not isinstance(holder, dict) or isinstance(holder.get("usage"), dict):
+        return sse
+    holder["usage"] = {"input_tokens": None, "output_tokens": None}
+    return type(sse)(event=sse.event, data=json.dumps(data), id=sse.id, retry=sse.retry)
+
+
+class _WatchingDecoder:
+    """Wraps the SDK's SSE decoder for one stream: an error envelope sent as a `data:` line with no `event:` line
+    (which the SDK drops silently) is raised as the SDK raises an `event: error` frame, and missing usage is
+    made explicit. Anything else passes through unchanged."""
+
+    def __init__(self, decoder: Any, raw_stream: Any) -> None:
+        self._decoder = decoder
+        self._raw = raw_stream
+
+    def iter_bytes(self, chunks: Iterator[bytes]) -> Iterator[Any]:
+        for sse in self._decoder.iter_bytes(chunks):
+            if sse.event is None and sse.data:
+                body = _server_error_frame(sse.data)
+                if body is not None:
+                    raise self._raw._client._make_status_error(str(body), body=body, response=self._raw.response)
+            yield _mended(sse)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._decoder, name)
+
+
+def _watch(manager: Any) -> None:
+    """Put `_WatchingDecoder` under the SDK stream `manager` reads (before its first event). Where this SDK
+    keeps its stream differently nothing is changed and the SDK's own behaviour applies."""
+    raw: Any = getattr(manager, "_raw_stream", None)
+    decoder = getattr(raw, "_decoder", None)
+    if raw is not None and decoder is not None and hasattr(decoder, "iter_bytes") and hasattr(raw, "_client"):
+        raw._decoder = _WatchingDecoder(decoder, raw)
 
 
 def check_params(client: object, params: dict[str, Any]) -> None:
@@ -94,19 +171,22 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     manager = None
     try:
         with client.messages.stream(**params) as manager:
+            _watch(manager)
             saw_stop = False
             for event in manager:
                 view.feed(event)
                 saw_stop = saw_stop or getattr(event, "type", None) == "message_stop"
             if not saw_stop:
-                raise _TruncatedError()
+                raise IncompleteStreamError("the event stream ended without message_stop")
             message = manager.get_final_message()
-    except _TruncatedError as error:
+    except IncompleteStreamError as error:
         reason = "the connection closed before the message was complete (no message_stop)"
         _raise(view, manager, reason, "connection", error)
     except KeyboardInterrupt as error:
         _raise(view, manager, "stopped by you (interrupt)", "interrupt", error)
     except anthropic.APIStatusError as error:
+        if error.status_code == 200:  # an error event inside the stream: the HTTP answer itself was 200
+            _raise(view, manager, f"MiniMax sent an error inside the stream: {_error_text(error)}", "server", error)
         if manager is None or not view.events:
             view.fail(f"MiniMax answered HTTP {error.status_code} before the stream started")
             raise
@@ -125,10 +205,6 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     return message
 
 
-class _TruncatedError(Exception):
-    """The event stream ended without `message_stop`."""
-
-
 def _error_text(error: Exception) -> str:
     """The server's own `type: message` from an API error's body, else the error's text."""
     body = getattr(error, "body", None)
@@ -143,4 +219,12 @@ def _raise(view: LiveView, manager: MessageStream | None, reason: str, kind: str
     """End the view with what arrived and raise `StreamInterrupted` carrying it."""
     partial = _snapshot(manager, view) if manager is not None else {"role": "assistant", "content": []}
     view.fail(reason, partial)
-    raise StreamInterrupted(reason, partial, kind) from cause
+    facts: dict[str, Any] = {}
+    body = getattr(cause, "body", None)
+    inner = body.get("error") if isinstance(body, dict) else None
+    if kind == "server" and isinstance(inner, dict):
+        from .errors import minimax_code
+
+        message = str(inner.get("message") or "")
+        facts = {"error_type": inner.get("type"), "message": message, "code": minimax_code(message)}
+    raise StreamInterrupted(reason, partial, kind, **facts) from cause

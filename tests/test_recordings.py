@@ -1,141 +1,79 @@
-"""Every shipped recording: parses through the SDK (body and stream), looks like MiniMax's wire format,
-agrees between its streaming and non-streaming forms, carries no credential, and says where it came from."""
+"""Every shipped recording, and a set of hand-made fixtures shaped on published captures (tests/fixtures/
+real_shaped, `kind: recorded`), passes the checks of what is true of real traffic (tests/recording_checks.py)."""
 
 from __future__ import annotations
 
-import inspect
 import json
-import re
 from pathlib import Path
 
-import anthropic
 import pytest
-from support import ReplayClient
 
 from devtools.synth import EXCHANGES_DIR, build
-from helpers._replay.cassettes import DEFAULT_ROOT, file_name, iter_cassette_files, load
-from helpers.client import SUPPORTED_MODELS
+from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, file_name, iter_cassette_files, load
+from tests import recording_checks as checks
 
-FILES = list(iter_cassette_files(DEFAULT_ROOT))
-IDS = [str(p.relative_to(DEFAULT_ROOT)) for p in FILES]
-HEX32 = re.compile(r"^[0-9a-f]{32}$")
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-TOOL_ID = re.compile(r"^call_function_([0-9]{10}|[a-z0-9]{12})_[0-9]+$")
-SECRET = re.compile(r"(sk-[A-Za-z0-9_-]{8,}|Bearer\s+\S{8,}|\"x-api-key\"|\"authorization\")", re.IGNORECASE)
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_shaped"
+SHIPPED = list(iter_cassette_files(DEFAULT_ROOT))
+FILES = SHIPPED + list(iter_cassette_files(FIXTURES))
+IDS = [str(p.relative_to(DEFAULT_ROOT if p.is_relative_to(DEFAULT_ROOT) else FIXTURES.parent)) for p in FILES]
 
 
-def _sdk_arguments(client: anthropic.Anthropic, body: dict) -> dict:
-    """The body as messages.stream() arguments: what is not a keyword on this SDK goes in extra_body."""
-    accepted = set(inspect.signature(client.messages.stream).parameters)
-    kwargs = {k: v for k, v in body.items() if k in accepted and k != "stream"}
-    extra = {k: v for k, v in body.items() if k not in accepted and k != "stream"}
-    return {**kwargs, "extra_body": extra} if extra else kwargs
-
-
-def _is_fault(cassette) -> bool:
-    """A deliberately broken stream: a malformed event, or a connection cut before message_stop."""
-    events = cassette.response.get("events")
-    if not events:
-        return False
-    return any("raw" in e for e in events) or events[-1].get("event") != "message_stop"
-
-
-def test_there_are_recordings() -> None:
-    assert len(FILES) >= 6
+def test_there_are_recordings_and_real_shaped_fixtures() -> None:
+    assert len(SHIPPED) >= 6
+    fixtures = [load(p) for p in iter_cassette_files(FIXTURES)]
+    assert len(fixtures) >= 10 and all(c.source["kind"] == "recorded" for c in fixtures)
+    assert all("not a capture" in c.source["fixture"] for c in fixtures), "a fixture says it is hand-made"
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_recording_parses_through_the_sdk(path: Path, replay_client: ReplayClient) -> None:
-    cassette = load(path)
-    body = cassette.request["body"]
-    client = replay_client(cassette)
-    status = cassette.response["status"]
-    if status >= 400:
-        with pytest.raises(anthropic.APIStatusError) as error:
-            client.post("/v1/messages", body=body, cast_to=anthropic.types.Message)
-        assert error.value.status_code == status
-        return
-    if not cassette.is_stream:
-        message = client.post("/v1/messages", body=body, cast_to=anthropic.types.Message)
-        assert message.content or message.stop_reason == "max_tokens"
-        return
-    if _is_fault(cassette):
-        assert "guess" in cassette.source, "a broken stream says in its source that the break is made up"
-        try:
-            with client.messages.stream(**_sdk_arguments(client, body)) as stream:
-                cut = stream.get_final_message()
-        except Exception:  # a malformed event may raise whatever the SDK raises
-            return
-        assert cut.stop_reason is None, "a stream cut before message_delta has no stop reason"
-        return
-    with client.messages.stream(**_sdk_arguments(client, body)) as stream:
-        message = stream.get_final_message()
-    final_usage = cassette.response["events"][-2]["data"]["usage"]
-    assert message.usage.output_tokens == final_usage["output_tokens"]
+def test_recording_parses_through_the_sdk(path: Path) -> None:
+    checks.check_parses(load(path))
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_recording_looks_like_minimax(path: Path) -> None:
-    cassette = load(path)
-    text = path.read_text()
-    assert not SECRET.search(text), "a credential-like string is in the file"
-    assert cassette.source.get("kind") in {"recorded", "synthesized"}
-    if cassette.source["kind"] == "recorded":
-        assert re.match(r"^\d{4}-\d{2}-\d{2}$", cassette.source.get("date", "")), "a capture carries its date"
-    body = cassette.request["body"]
-    assert cassette.request["method"] == "POST" and cassette.request["path"] == "/v1/messages"
-    assert body["model"] in SUPPORTED_MODELS
-    if cassette.response["status"] >= 400:
-        envelope = cassette.response["body"]
-        assert envelope["type"] == "error" and re.search(r"\(\d{4}\)", envelope["error"]["message"])
-        return
-    if cassette.is_stream:
-        if _is_fault(cassette):
-            return
-        events = cassette.response["events"]
-        names = [e["event"] for e in events]
-        assert names[:2] == ["message_start", "ping"] and names[-2:] == ["message_delta", "message_stop"]
-        assert all(e["event"] == e["data"]["type"] for e in events)
-        assert [e["at"] for e in events] == sorted(e["at"] for e in events)
-        message = events[0]["data"]["message"]
-        starts = [e["data"] for e in events if e["event"] == "content_block_start"]
-        assert [s["index"] for s in starts] == list(range(len(starts))), "block indexes count up from 0"
-        blocks = [s["content_block"] for s in starts]
-        for s in starts:
-            block = s["content_block"]
-            if block["type"] == "thinking":
-                assert "signature" not in block
-        assert "stop_sequence" not in events[-2]["data"]["delta"]
-    else:
-        message = cassette.response["body"]
-        blocks = message["content"]
-        assert list(message)[-1] == "base_resp" and "stop_sequence" not in message
-    assert HEX32.match(message["id"])
-    for block in blocks:
-        if block["type"] == "tool_use":
-            assert TOOL_ID.match(block["id"]), block["id"]
-        if block["type"] == "thinking" and not cassette.is_stream:
-            assert list(block)[-1] == "type" and (block.get("signature") is None or HEX64.match(block["signature"]))
+    checks.check_shape(load(path), path.read_text())
 
 
-def test_stream_and_body_forms_agree(replay_client: ReplayClient) -> None:
+def test_synthesized_stream_and_body_forms_agree() -> None:
+    """A property of the synthesizer only (one description gives both forms): two live calls never agree."""
     by_request: dict[str, dict] = {}
-    for path in FILES:
+    for path in SHIPPED:
         cassette = load(path)
-        if cassette.response["status"] >= 400 or _is_fault(cassette):
+        events = cassette.response.get("events") or []
+        complete = not events or (events[-1].get("event") == "message_stop" and not any("raw" in e for e in events))
+        if cassette.response["status"] >= 400 or not complete or cassette.source["kind"] != "synthesized":
             continue
         body = {k: v for k, v in cassette.request["body"].items() if k != "stream"}
         key = path.parent.name + json.dumps(body, sort_keys=True)
         by_request.setdefault(key, {})["stream" if cassette.is_stream else "body"] = cassette
     pairs = [p for p in by_request.values() if len(p) == 2]
+    assert pairs
     for pair in pairs:
-        streamed = replay_client(pair["stream"])
+        streamed = checks.client_for(pair["stream"])
         body = pair["stream"].request["body"]
-        with streamed.messages.stream(**_sdk_arguments(streamed, body)) as stream:
+        with streamed.messages.stream(**checks.sdk_arguments(streamed, body)) as stream:
             from_stream = stream.get_final_message()
         whole = pair["body"].response["body"]
         assert [b.model_dump(exclude_none=True) for b in from_stream.content] == whole["content"]
-        assert from_stream.usage.output_tokens == whole["usage"]["output_tokens"]
+
+
+def test_the_checks_catch_what_real_traffic_never_has() -> None:
+    """The checks can fail: a leaked key, a gap in block indexes, a stream that stops with no reason given."""
+    (fixture,) = [load(p) for p in iter_cassette_files(FIXTURES) if p.name.startswith("tool-json-split")]
+    leaked = json.loads(json.dumps(fixture.to_json()).replace("Find Python files.", "sk-abcdefghijklmnop"))
+    with pytest.raises(AssertionError, match="credential"):
+        checks.check_shape(Cassette.from_json(leaked), json.dumps(leaked))
+    gap = Cassette.from_json(json.loads(json.dumps(fixture.to_json())))
+    for event in gap.response["events"]:
+        if event.get("data", {}).get("index") == 1:
+            event["data"]["index"] = 2
+    with pytest.raises(AssertionError, match="no gap"):
+        checks.check_shape(gap, "")
+    cut = Cassette.from_json(json.loads(json.dumps(fixture.to_json())))
+    cut.response["events"] = cut.response["events"][:4]
+    with pytest.raises(AssertionError, match="says why"):
+        checks.check_parses(cut)
 
 
 @pytest.mark.parametrize("description", sorted(EXCHANGES_DIR.glob("*.json")), ids=lambda p: p.name)

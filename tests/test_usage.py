@@ -14,6 +14,7 @@ import helpers
 from devtools import synth
 from helpers._replay.cassettes import DEFAULT_ROOT, load
 from helpers._replay.transport import make_transport
+from helpers.models import MODELS
 
 usage_module = importlib.import_module("helpers.billing")
 
@@ -34,7 +35,8 @@ def test_cost_uses_the_price_table() -> None:
     tokens = {"input_tokens": 1_000_000, "output_tokens": 1_000_000, "cache_read_input_tokens": 1_000_000}
     assert usage_module.cost_usd("MiniMax-M2.1", tokens) == pytest.approx(0.30 + 1.20 + 0.03)
     assert usage_module.cost_usd("MiniMax-M2.1-lightning", {"output_tokens": 1_000_000}) == pytest.approx(2.40)
-    assert usage_module.cost_usd("not-a-model", tokens) == 0.0
+    assert usage_module.cost_usd("not-a-model", tokens) is None, "an unknown price is unknown, never 0 USD"
+    assert usage_module.cost_usd("MiniMax-M3", tokens) is None, "a later model's price was not collected"
 
 
 def test_price_table_covers_every_supported_model_and_is_dated() -> None:
@@ -137,9 +139,13 @@ def test_every_shipped_recording_has_usage_the_log_can_read() -> None:
         call = usage_module.call_from_exchange({"request": cassette.request["body"], "response": cassette.response})
         events = cassette.response.get("events") or []
         cut_short = bool(events) and not any(e.get("event") == "message_delta" for e in events)
-        if cassette.response["status"] == 200 and not cut_short:  # a dropped stream never reports its usage
+        final = [e["data"] for e in events if e.get("event") == "message_delta"]
+        said = not events or any(isinstance(d.get("usage"), dict) for d in final)
+        if cassette.response["status"] == 200 and not cut_short and said:  # a dropped stream never reports usage
             assert call.output_tokens > 0, f"{path} has no output tokens"
-            assert call.model in helpers.SUPPORTED_MODELS, json.dumps(cassette.request["body"])[:80]
+            assert call.model in MODELS, json.dumps(cassette.request["body"])[:80]
+        elif cassette.response["status"] == 200 and not said:
+            assert call.output_tokens is None and call.cost_usd is None, "usage no event gave is unknown, not 0"
 
 
 def _stream_exchange(final_usage: dict) -> dict:
@@ -162,7 +168,8 @@ def test_a_cut_stream_keeps_the_start_usage_and_an_error_to_a_stream_request_is_
     exchange = _stream_exchange({})
     exchange["response"]["events"] = exchange["response"]["events"][:2]  # cut before message_delta
     cut = usage_module.call_from_exchange(exchange)
-    assert (cut.stream, cut.input_tokens, cut.output_tokens, cut.duration_s) == (True, 50, 0, 0.4)
+    assert (cut.stream, cut.input_tokens, cut.output_tokens, cut.duration_s) == (True, 50, None, 0.4)
+    assert cut.cost_usd is None, "output tokens no event gave are unknown, not 0"
     error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy (2064) (529)"}}
     refused = usage_module.call_from_exchange(
         {"request": {"model": "MiniMax-M2", "stream": True}, "response": {"status": 529, "body": error}}

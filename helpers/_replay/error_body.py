@@ -11,14 +11,26 @@ from typing import Any
 
 ERROR_TYPES = {
     400: "bad_request_error",
-    401: "authorized_error",
+    401: "authentication_error",
     402: "insufficient_balance_error",
     404: "not_found_error",
     429: "rate_limit_error",
     500: "api_error",
     529: "overloaded_error",
 }
-"""The `error.type` MiniMax gives each status when a description does not name one."""
+"""The `error.type` MiniMax's Anthropic-compatible route gives each status when a description does not name one.
+(401 is `authentication_error` on this route, with no MiniMax code and no `http_code`; `authorized_error` with a
+code is the shape of MiniMax's other, OpenAI-compatible route: docs/sources.md, "Errors".)"""
+
+INVALID_KEY = "invalid api key"
+"""The 401 message on this route for a wrong key or a key of the other region (no code)."""
+NO_KEY = "login fail: Please carry the API secret key in the 'Authorization' field of the request header"
+"""The 401 message on this route when no key was sent (no code)."""
+
+
+def auth_error_body(key_sent: bool, *, request_id: str | None = None) -> dict[str, Any]:
+    """The 401 body of this route: `invalid api key` for a refused key, `login fail ...` for no key."""
+    return error_body(401, INVALID_KEY if key_sent else NO_KEY, http_code=False, request_id=request_id)
 
 
 def error_body(

@@ -318,6 +318,10 @@ class RecordTransport(_CheckedTransport):
                 upstream.close()
                 response = {"status": status, "headers": kept}
                 response["events"] = parser.finish(time.perf_counter() - started)
+                stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
+                if (state["ended"] or state["failed"]) and not stopped:
+                    # Really cut while recording: labelled as recorded and cut, never as a guess.
+                    source["cut"] = "the connection closed before message_stop while recording"
                 # A stream the reader abandoned (stop pressed, loop left early) is not what the server
                 # sent: log it, but never write it as a recording.
                 complete = state["ended"] or state["failed"]

@@ -27,7 +27,7 @@ _REQUEST: dict[str, Any] = {
 
 _OVERLOAD = "The server cluster is currently under high load. Please retry after a short wait. (2064) (529)"
 _ERRORS: list[tuple[str, int, str, str, bool]] = [
-    ("wrong key (401, 2049)", 401, "authorized_error", "invalid api key (2049)", False),
+    ("wrong key (401, no code)", 401, "authentication_error", "invalid api key", False),
     ("quota wall (429, 2056)", 429, "rate_limit_error", "Token Plan usage limit reached (2056)", False),
     ("rate limit (429, 1002)", 429, "rate_limit_error", "rate limit, please retry later (1002)", True),
     ("overloaded (529, 2064)", 529, "overloaded_error", _OVERLOAD, True),

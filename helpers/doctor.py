@@ -1,0 +1,360 @@
+"""`python -m helpers doctor`: a live self-check for a person with a key (under a minute, under 0.01 USD).
+
+It says what it will send and what that may cost, then sends a few small requests and compares what the
+service did with what this collection's recordings assume: which region accepts the key, each catalogue model,
+thinking and its signature, the stream (event sequence, delta sizes, first-event time, tokens per second), a
+tool round trip with the thinking sent back, the temperature edges, and the 401 shape (with a deliberately wrong
+key). It prints the table, writes it as Markdown to attach to an issue (never a key), and exits 0 when everything
+matches. The requests are the exchanges of `data/exchanges/doctor.json`, so the recordings it compares with
+are `data/cassettes/doctor/` (synthesized). The README's "Recordings" section describes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anthropic
+
+from ._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
+from .client import REGIONS, find_key
+from .errors import explain
+from .models import MODELS
+
+WRONG_KEY = "sk-doctor-deliberately-wrong-key-0000"
+"""The key the 401 check sends: made up here, never the user's."""
+BUDGET_USD = 0.01
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+DOCTOR_RECORDINGS = DEFAULT_ROOT / "doctor"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the report: what was checked, what the service did, what the recordings assume."""
+
+    check: str
+    service: str
+    recordings: str
+    same: bool
+
+
+# -- what the recordings assume --------------------------------------------------------------------------
+
+
+def _recordings(root: Path = DOCTOR_RECORDINGS) -> dict[str, Cassette]:
+    """The doctor's recordings by what they answer: 'model:<name>', 'stream', 'tool-1', 'tool-2', 'temperature-<t>'."""
+    found: dict[str, Cassette] = {}
+    for path in iter_cassette_files(root):
+        cassette = load(path)
+        body = cassette.request["body"]
+        name = str(cassette.source.get("from", "")).rsplit("#", 1)[-1]
+        if name.startswith("model-"):
+            found[f"model:{body['model']}"] = cassette
+        elif name:
+            found[name] = cassette
+    return found
+
+
+def plan(recorded: dict[str, Cassette]) -> tuple[list[str], float]:
+    """What the doctor will send, one line per request, and the most it can cost (US dollars): every request's
+    max_tokens at the highest output price in the catalogue, its input at the highest input price."""
+    top_out = max(m.price.output for m in MODELS.values() if m.price)
+    top_in = max(m.price.input for m in MODELS.values() if m.price)
+    lines, cost = [], 0.0
+    for key, cassette in recorded.items():
+        body = cassette.request["body"]
+        lines.append(
+            f"{key}: {body['model']}, max_tokens {body['max_tokens']}{', streamed' if body.get('stream') else ''}"
+        )
+        cost += (body["max_tokens"] * top_out + 400 * top_in) / 1_000_000
+    lines.append("key check: one request of 1 token per region; 401 check: one request with a made-up wrong key")
+    cost += 3 * (16 * top_out + 50 * top_in) / 1_000_000
+    return lines, cost
+
+
+# -- what the service does --------------------------------------------------------------------------------
+
+
+def _client(base_url: str, key: str) -> anthropic.Anthropic:
+    return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=30)
+
+
+def _call(client: anthropic.Anthropic, body: dict[str, Any]) -> tuple[int, Any]:
+    """(status, message or error body) for one request; the SDK's own types, no retries."""
+    params = {k: v for k, v in body.items() if k not in ("stream", "temperature")}
+    if "temperature" in body:
+        params["extra_body"] = {"temperature": body["temperature"]}
+    try:
+        return 200, client.messages.create(**params)
+    except anthropic.APIStatusError as error:
+        return error.status_code, error.body
+
+
+def _said(status: int, answer: Any) -> str:
+    """A short description of one answer: 'answers', or the status, error type and message."""
+    if status == 200:
+        return "answers"
+    inner = answer.get("error", {}) if isinstance(answer, dict) else {}
+    found = explain(answer) if isinstance(answer, dict) else None
+    refused = " (refused as an unknown model)" if found is not None and found.kind == "unknown-model" else ""
+    return f"HTTP {status} {inner.get('type', '?')}: {inner.get('message', answer)}{refused}"
+
+
+def _recorded_said(cassette: Cassette) -> str:
+    response = cassette.response
+    return _said(response["status"], response.get("body"))
+
+
+def _thinking_form(content: list[dict[str, Any]]) -> str:
+    thinking = [b for b in content if b.get("type") == "thinking"]
+    if not thinking:
+        return "no thinking block"
+    signature = thinking[0].get("signature")
+    if not signature:
+        return "a thinking block, no signature"
+    return (
+        "a thinking block, signature 64 hex"
+        if HEX64.match(signature)
+        else f"a thinking block, signature of {len(signature)} chars"
+    )
+
+
+def _stream_facts(events: list[tuple[float, str, dict[str, Any]]]) -> dict[str, Any]:
+    """Sequence, delta sizes, first-event time and tokens per second of one stream: (seconds, name, data)."""
+    names: list[str] = []
+    for _, name, _ in events:
+        if not (names and names[-1] == name == "content_block_delta"):
+            names.append(name)
+    sizes = [
+        len(d["delta"].get("text") or d["delta"].get("thinking") or "")
+        for _, name, d in events
+        if name == "content_block_delta" and d.get("delta", {}).get("type") in ("text_delta", "thinking_delta")
+    ]
+    content_times = [t for t, name, _ in events if name == "content_block_delta"]
+    final = next((d.get("usage") or {} for _, name, d in reversed(events) if name == "message_delta"), {})
+    span = (content_times[-1] - content_times[0]) if len(content_times) > 1 else 0.0
+    tokens = final.get("output_tokens")
+    return {
+        "sequence": ", ".join(names),
+        "median": statistics.median(sizes) if sizes else 0,
+        "sizes": f"{min(sizes)}-{max(sizes)} chars, median {statistics.median(sizes):.0f} ({len(sizes)} deltas)"
+        if sizes
+        else "no text deltas",
+        "first": events[0][0] if events else None,
+        "tps": tokens / span if tokens and span > 0 else None,
+    }
+
+
+def _live_stream(client: anthropic.Anthropic, body: dict[str, Any]) -> dict[str, Any]:
+    """The stream as it comes over the wire (the SDK's iterator would hide `ping` and frames without `event:`)."""
+    params = {k: v for k, v in body.items() if k != "stream"}
+    started = time.perf_counter()
+    events: list[tuple[float, str, dict[str, Any]]] = []
+    name: str | None = None
+    with client.messages.with_streaming_response.create(**params, stream=True) as response:
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                try:
+                    data = json.loads(line[5:])
+                except ValueError:
+                    data = {}
+                events.append((time.perf_counter() - started, name or f"(no event line: {data.get('type')})", data))
+                name = None
+    return _stream_facts(events)
+
+
+def _recorded_stream(cassette: Cassette) -> dict[str, Any]:
+    events = [(float(e["at"]), e["event"], e["data"]) for e in cassette.response["events"] if "event" in e]
+    return _stream_facts(events)
+
+
+def _near(service: float | None, recorded: float | None, low: float, high: float) -> bool:
+    return service is not None and recorded is not None and recorded * low <= service <= recorded * high
+
+
+# -- the checks ----------------------------------------------------------------------------------------------
+
+
+def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) -> list[Row]:
+    """Run every check against the endpoints in `base_urls` ({region: url}); the first that accepts the key is used."""
+    rows: list[Row] = []
+    ping = {"model": "MiniMax-M2.1", "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
+    accepted = [name for name, url in base_urls.items() if _call(_client(url, key), ping)[0] != 401]
+    where = ", ".join(f"{n} ({base_urls[n]})" for n in accepted) or "none"
+    rows.append(Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1))
+    if not accepted:
+        return rows
+    client = _client(base_urls[accepted[0]], key)
+
+    for name in MODELS:
+        cassette = recorded.get(f"model:{name}")
+        if cassette is None:
+            continue
+        status, answer = _call(client, cassette.request["body"])
+        said, assumed = _said(status, answer), _recorded_said(cassette)
+        rows.append(Row(f"model {name}", said, assumed, said == assumed))
+
+    cassette = recorded["model:MiniMax-M2.1"]
+    status, answer = _call(client, cassette.request["body"])
+    content = [b.model_dump() for b in answer.content] if status == 200 else []
+    form, assumed = _thinking_form(content), _thinking_form(cassette.response["body"]["content"])
+    rows.append(Row("thinking and its signature (MiniMax-M2.1)", form, assumed, form == assumed))
+
+    stream = _live_stream(client, recorded["stream"].request["body"])
+    expected = _recorded_stream(recorded["stream"])
+    rows.append(
+        Row(
+            "stream: event sequence",
+            stream["sequence"],
+            expected["sequence"],
+            stream["sequence"] == expected["sequence"],
+        )
+    )
+    rows.append(
+        Row(
+            "stream: delta sizes",
+            stream["sizes"],
+            expected["sizes"],
+            _near(stream["median"], expected["median"], 0.5, 2),
+        )
+    )
+    first = "-" if stream["first"] is None else f"{stream['first']:.2f} s"
+    rows.append(
+        Row(
+            "stream: first event after",
+            first,
+            f"{expected['first']:.2f} s",
+            _near(stream["first"], expected["first"], 0.0, 3),
+        )
+    )
+    tps = "-" if stream["tps"] is None else f"{stream['tps']:.0f} tokens/s"
+    rows.append(
+        Row(
+            "stream: output tokens per second",
+            tps,
+            f"{expected['tps']:.0f} tokens/s",
+            _near(stream["tps"], expected["tps"], 0.5, 2),
+        )
+    )
+
+    rows.append(_tool_round_trip(client, recorded))
+    for name in ("temperature-1", "temperature-0"):
+        cassette = recorded[name]
+        status, answer = _call(client, cassette.request["body"])
+        said, assumed = _said(status, answer), _recorded_said(cassette)
+        label = f"temperature {cassette.request['body']['temperature']}"
+        rows.append(Row(label, said, assumed + (" (a guess)" if "guess" in cassette.source else ""), said == assumed))
+
+    status, answer = _call(_client(base_urls[accepted[0]], WRONG_KEY), ping)
+    said = _said(status, answer)
+    assumed = "HTTP 401 authentication_error: invalid api key"
+    rows.append(Row("401 with a wrong key", said, assumed, said == assumed))
+    return rows
+
+
+def _tool_round_trip(client: anthropic.Anthropic, recorded: dict[str, Cassette]) -> Row:
+    """A tool call, then the whole assistant content (thinking included) sent back with the tool's result."""
+    first = recorded["tool-1"].request["body"]
+    status, answer = _call(client, first)
+    assumed = "tool_use get_time, then an answer after the thinking went back"
+    if status != 200:
+        return Row("tool round trip, thinking sent back", _said(status, answer), assumed, False)
+    calls = [b for b in answer.content if b.type == "tool_use"]
+    if not calls:
+        return Row("tool round trip, thinking sent back", f"no tool call (stop: {answer.stop_reason})", assumed, False)
+    result = {"type": "tool_result", "tool_use_id": calls[0].id, "content": "14:05"}
+    follow = {
+        **first,
+        "messages": [
+            *first["messages"],
+            {"role": "assistant", "content": answer.content},
+            {"role": "user", "content": [result]},
+        ],
+    }
+    status, final = _call(client, follow)
+    thinking = any(b.type == "thinking" for b in answer.content)
+    said = (
+        f"tool_use {calls[0].name}, then {'an answer' if status == 200 else _said(status, final)}"
+        f"{' after the thinking went back' if thinking else ' (no thinking to send back)'}"
+    )
+    return Row("tool round trip, thinking sent back", said, assumed, said == assumed)
+
+
+# -- the report ----------------------------------------------------------------------------------------------
+
+
+def markdown(rows: list[Row], endpoint: str) -> str:
+    """The report as Markdown: a table to attach to an issue. It never contains a key."""
+    lines = [
+        "# helpers doctor report",
+        "",
+        f"Endpoint: {endpoint} · SDK: anthropic {anthropic.__version__} · {time.strftime('%Y-%m-%d')}",
+        "",
+        "| check | what the service did | what the recordings assume | same? |",
+        "|---|---|---|---|",
+    ]
+    for row in rows:
+        cells = [row.check, row.service, row.recordings, "yes" if row.same else "**no**"]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    differ = sum(not r.same for r in rows)
+    lines += [
+        "",
+        "Everything matches." if not differ else f"{differ} check(s) differ: please attach this report to an issue.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _scrubbed(text: str, key: str) -> str:
+    return text.replace(key, "<redacted>") if key else text
+
+
+def run(
+    *,
+    api_key: str | None = None,
+    region: str = "auto",
+    base_url: str | None = None,
+    out: Path = Path("doctor-report.md"),
+    show_plan_only: bool = False,
+    say: Callable[[str], None] = print,
+) -> int:
+    """The doctor command: 0 when the service does what the recordings assume, 1 when it differs, 2 without a key."""
+    recorded = _recordings()
+    lines, cost = plan(recorded)
+    say(f"helpers doctor will send {len(lines) + 2} small requests (at most {cost:.4f} USD; budget {BUDGET_USD} USD):")
+    for line in lines:
+        say(f"  - {line}")
+    if show_plan_only:
+        return 0
+    found = find_key(api_key)
+    key = getattr(found, "value", None)
+    if not key:
+        say("No key found: set MINIMAX_API_KEY (or a .env file). Nothing was sent.")
+        return 2
+    if base_url:
+        urls = {"endpoint": base_url}
+    elif region in REGIONS:
+        urls = {region: REGIONS[region]}
+    else:
+        urls = dict(REGIONS)
+    say(f"Key from {found.source}; sending now ...")
+    rows = check(urls, key, recorded)
+    report = _scrubbed(markdown(rows, base_url or ", ".join(urls.values())), key)
+    out.write_text(report, encoding="utf-8")
+    say(
+        _scrubbed(
+            "\n".join(
+                f"{'ok  ' if r.same else 'DIFF'} {r.check}: {r.service} | recordings: {r.recordings}" for r in rows
+            ),
+            key,
+        )
+    )
+    say(f"Report written to {out}.")
+    return 0 if all(r.same for r in rows) else 1

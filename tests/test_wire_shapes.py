@@ -1,0 +1,336 @@
+"""The shapes the live endpoint sends (docs/sources.md: "A stream", "Errors"), each through helpers.stream,
+helpers.explain and the usage log: 401s without a code, errors inside a 200 stream, missing usage."""
+
+from __future__ import annotations
+
+import anthropic
+import httpx2
+import pytest
+
+import helpers
+from helpers.billing import UsageLog
+from helpers.server import ReplayServer
+from helpers.streaming import IncompleteStreamError, StreamInterrupted
+from tests import wire
+
+INVALID_KEY = {"type": "error", "error": {"type": "authentication_error", "message": "invalid api key"}}
+NO_KEY = {
+    "type": "error",
+    "error": {
+        "type": "authentication_error",
+        "message": "login fail: Please carry the API secret key in the 'Authorization' field of the request header",
+    },
+    "request_id": "",
+}
+
+
+def _fail_with(body: dict, status: int) -> anthropic.APIStatusError:
+    client = wire.client_for(wire.cassette(body=body, status=status))
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        client.messages.create(**wire.REQUEST)
+    return caught.value
+
+
+# -- 1. 401 on this route ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_body", [False, True], ids=["exception", "body"])
+def test_401_invalid_api_key_without_code_is_a_refused_key(use_body: bool) -> None:
+    error = _fail_with(INVALID_KEY, 401)
+    assert isinstance(error, anthropic.AuthenticationError)
+    found = helpers.explain(error.body if use_body else error)
+    assert found.kind == "auth" and found.code is None and not found.retryable
+    assert "other region" in found.meaning and "does not know" not in found.title
+
+
+@pytest.mark.parametrize("use_body", [False, True], ids=["exception", "body"])
+@pytest.mark.parametrize("field", ["Authorization", "X-Api-Key"])
+def test_401_login_fail_without_code_is_a_missing_key(use_body: bool, field: str) -> None:
+    body = {
+        **NO_KEY,
+        "error": {**NO_KEY["error"], "message": NO_KEY["error"]["message"].replace("Authorization", field)},
+    }
+    error = _fail_with(body, 401)
+    found = helpers.explain(error.body if use_body else error)
+    assert found.kind == "auth-missing" and "MINIMAX_API_KEY" in found.next_step
+
+
+def test_the_other_routes_401_shape_is_still_understood() -> None:
+    wrong = {
+        "type": "error",
+        "error": {"type": "authorized_error", "message": "invalid api key (2049)", "http_code": "401"},
+    }
+    none = {
+        "type": "error",
+        "error": {"type": "authorized_error", "message": "login fail: ... (1004)", "http_code": "401"},
+    }
+    assert (helpers.explain(wrong).kind, helpers.explain(wrong).code) == ("auth", 2049)
+    assert helpers.explain(none).kind == "auth-missing"
+
+
+def test_the_local_server_answers_401_in_this_routes_shape(tmp_path) -> None:
+    with ReplayServer(tmp_path, api_keys={"sk-right-key-0001"}) as server:
+        wrong = httpx2.post(f"{server.url}/v1/messages", json=wire.REQUEST, headers={"x-api-key": "sk-wrong"})
+        missing = httpx2.post(f"{server.url}/v1/messages", json=wire.REQUEST)
+    assert wrong.status_code == missing.status_code == 401
+    assert wrong.json()["error"] == {"type": "authentication_error", "message": "invalid api key"}
+    assert missing.json()["error"]["message"].startswith("login fail: Please carry the API secret key")
+    assert "http_code" not in missing.json()["error"] and "(" not in missing.json()["error"]["message"]
+
+
+# -- 2. an error inside an HTTP 200 stream ------------------------------------------------------------------
+
+CONTENT = [wire.start(), *wire.thinking(0, "Greet back.", None), *wire.text(1, "Hello, ")]
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [*CONTENT, wire.error_event()],
+        [*CONTENT, wire.raw_error()],
+        [wire.error_event()],
+        [wire.raw_error()],
+        [wire.start(), wire.raw_error()],
+    ],
+    ids=["event-after-content", "data-line-after-content", "event-first", "data-line-first", "data-line-after-start"],
+)
+def test_an_error_inside_a_200_stream_is_a_server_interruption(events: list, capsys) -> None:
+    client = wire.client_for(wire.cassette(events))
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client, **wire.REQUEST)
+    error = caught.value
+    assert (error.kind, error.error_type, error.code) == ("server", "overloaded_error", 2064)
+    assert error.message == "High traffic detected (2064)"
+    shown = capsys.readouterr().out + error.reason
+    assert "HTTP 200" not in shown and "connection" not in shown.lower()
+    arrived = [b["text"] if isinstance(b, dict) else getattr(b, "text", None) for b in _content(error.partial)]
+    assert ("Hello, " in arrived) == (len(events) > 2)
+    found = helpers.explain(error)
+    assert (found.kind, found.code, found.retryable) == ("overloaded", 2064, True)
+    assert "Retry later" in found.next_step and "before starting it" not in found.meaning
+    assert helpers.explain(error.__cause__).kind == found.kind
+
+
+def _content(partial) -> list:
+    return partial["content"] if isinstance(partial, dict) else list(partial.content)
+
+
+def test_a_server_error_frame_with_http_code_500_inside_a_stream() -> None:
+    events = [*CONTENT, wire.error_event("server_error", "unknown error (2064)", http_code="500")]
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(wire.client_for(wire.cassette(events)), **wire.REQUEST)
+    found = helpers.explain(caught.value)
+    assert (found.kind, found.status, found.code) == ("overloaded", 500, 2064)
+
+
+def test_a_cut_stream_explains_the_same_from_its_cause_without_private_names() -> None:
+    client = wire.client_for(wire.cassette(CONTENT))
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client, **wire.REQUEST)
+    assert caught.value.kind == "connection" and isinstance(caught.value.__cause__, IncompleteStreamError)
+    outer, inner = helpers.explain(caught.value), helpers.explain(caught.value.__cause__)
+    assert outer.kind == inner.kind == "stream-cut"
+    assert "_" not in inner.title + inner.meaning.replace("message_stop", "").replace("current_message_snapshot", "")
+
+
+# -- 3. usage missing ------------------------------------------------------------------------------------------
+
+
+def test_usage_null_at_start_and_missing_at_the_end_still_gives_the_message() -> None:
+    log = UsageLog()
+    events = [wire.start(usage=None, model="MiniMax-M3"), *wire.text(0, "All ", "here."), *wire.end(usage=None)]
+    client = wire.client_for(wire.cassette(events), observer=log.observe)
+    message = helpers.stream(client, **wire.REQUEST)
+    assert message.content[0].text == "All here." and message.stop_reason == "end_turn"
+    (call,) = log.calls
+    assert call.input_tokens is None and call.output_tokens is None and call.cost_usd is None
+
+
+def test_message_start_input_tokens_are_not_the_final_ones() -> None:
+    log = UsageLog()
+    events = [
+        wire.start(),
+        *wire.thinking(0, "List the files."),
+        *wire.tool(1, "glob", "", '{"pattern": "*"}'),
+        *wire.end("tool_use"),
+    ]
+    message = helpers.stream(wire.client_for(wire.cassette(events), observer=log.observe), **wire.REQUEST)
+    assert message.usage.input_tokens == 9195 and message.content[1].input == {"pattern": "*"}
+    assert log.calls[0].input_tokens == 9195 and log.calls[0].cache_read_input_tokens == 1792
+
+
+# -- 8. later models: each model's own rules -------------------------------------------------------------------
+
+
+def _codes(**params) -> set[str]:
+    return {f.code for f in helpers.check_request(**params)}
+
+
+def test_m3_takes_temperature_up_to_2_and_images_but_m2_does_not() -> None:
+    image = {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.png"}}
+    messages = [{"role": "user", "content": [image, {"type": "text", "text": "What is this?"}]}]
+    m3 = dict(model="MiniMax-M3", max_tokens=100, messages=messages)
+    assert _codes(**m3, extra_body={"temperature": 1.5}) == set()
+    assert _codes(**m3, extra_body={"temperature": 0}) == set(), "M3's range is [0, 2]: 0 is included"
+    assert "temperature-range" in _codes(**m3, extra_body={"temperature": 2.5})
+    m21 = {**m3, "model": "MiniMax-M2.1"}
+    assert {"temperature-range", "unsupported-content"} <= _codes(**m21, extra_body={"temperature": 1.5})
+
+
+def test_m3_thinking_is_adaptive_or_disabled_and_m2_thinking_has_no_effect() -> None:
+    base = dict(max_tokens=100, messages=[{"role": "user", "content": "Hi"}])
+    assert _codes(model="MiniMax-M3", thinking={"type": "adaptive"}, **base) == set()
+    enabled = helpers.check_request(model="MiniMax-M3", thinking={"type": "enabled", "budget_tokens": 1024}, **base)
+    assert [f.level for f in enabled] == ["error"] and "adaptive" in enabled[0].message
+    assert _codes(model="MiniMax-M2.1", thinking={"type": "enabled", "budget_tokens": 1024}, **base) == {
+        "thinking-no-effect"
+    }
+
+
+def test_a_model_outside_the_catalogue_is_not_called_unserved() -> None:
+    (finding,) = helpers.check_request(model="MiniMax-M9", max_tokens=10, messages=[{"role": "user", "content": "x"}])
+    assert finding.code == "unknown-model" and "not served" not in finding.message
+    assert "not a model this collection was written for" in finding.message
+    for later in ("MiniMax-M2.5", "MiniMax-M2.7", "MiniMax-M3"):
+        assert _codes(model=later, max_tokens=10, messages=[{"role": "user", "content": "x"}]) == set()
+
+
+def test_unknown_prices_show_as_unknown_never_as_zero() -> None:
+    from helpers.billing import CostSummary, call_from_exchange
+
+    body = {"model": "MiniMax-M3", "content": [], "usage": {"input_tokens": 10, "output_tokens": 5}}
+    call = call_from_exchange({"request": {"model": "MiniMax-M3"}, "response": {"status": 200, "body": body}})
+    assert call.cost_usd is None
+    from dataclasses import asdict
+
+    summary = CostSummary([asdict(call)])
+    assert summary.total is None and "unknown" in summary.text() and "0.000000" not in summary.text()
+    assert "unknown" in summary.html()
+
+
+def test_explain_names_highspeed_when_lightning_is_refused_as_unknown() -> None:
+    body = {
+        "type": "error",
+        "error": {
+            "type": "bad_request_error",
+            "message": "invalid params, unknown model 'minimax-m2.1-lightning' (2013)",
+        },
+    }
+    found = helpers.explain(body)
+    assert found.kind == "unknown-model" and "MiniMax-M2.1-highspeed" in found.next_step
+
+
+def test_the_2013_explanation_names_thinking_for_m3() -> None:
+    real = {
+        "type": "error",
+        "error": {
+            "type": "bad_request_error",
+            "message": 'invalid params, invalid thinking.type: "enabled" (allowed: adaptive, disabled) (2013)',
+            "http_code": "400",
+        },
+    }
+    found = helpers.explain(real)
+    assert found.kind == "invalid-params" and any("adaptive" in d and "MiniMax-M3" in d for d in found.details)
+    generic = helpers.explain(
+        {"type": "error", "error": {"type": "bad_request_error", "message": "invalid params (2013)"}}
+    )
+    assert any("thinking={'type': 'enabled'} on MiniMax-M3" in d for d in generic.details)
+
+
+def test_show_puts_cache_writes_next_to_cache_reads() -> None:
+    from helpers.show import _usage_line
+
+    usage = {
+        "input_tokens": 10,
+        "output_tokens": 5,
+        "cache_read_input_tokens": 1792,
+        "cache_creation_input_tokens": 300,
+    }
+    line = _usage_line({"model": "MiniMax-M2.1", "stop_reason": "end_turn", "usage": usage})
+    assert "1792 read from cache" in line and "300 written to cache" in line
+
+
+def test_the_readme_curl_example_gets_a_200_answer() -> None:
+    import json
+    import re
+
+    from helpers._replay.cassettes import DEFAULT_ROOT
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (payload,) = re.findall(r"curl -s \$ANTHROPIC_BASE_URL/v1/messages .*?-d '(\{.*?\})'", readme, re.S)
+    with ReplayServer(DEFAULT_ROOT) as server:
+        answer = httpx2.post(f"{server.url}/v1/messages", json=json.loads(payload), headers={"x-api-key": "any-text"})
+    assert answer.status_code == 200 and answer.json()["content"]
+
+
+# -- every row of the sheet's Errors table ------------------------------------------------------------------------
+
+ERRORS_TABLE = [
+    (
+        400,
+        "bad_request_error",
+        "invalid params, tool result's tool id(call_function_g094w5htkglv_1) not found (2013)",
+        "invalid-params",
+        "tool_use_id",
+    ),
+    (
+        400,
+        "bad_request_error",
+        "invalid params, chat content has invalid message role: system (2013)",
+        "invalid-params",
+        "system=",
+    ),
+    (
+        400,
+        "bad_request_error",
+        "invalid params, invalid function arguments json string, tool_call_id: call_function_rdwrnb474iog_1 (2013)",
+        "invalid-params",
+        "not valid JSON",
+    ),
+    (400, "invalid_request_error", "function name or parameters is empty (2013)", "invalid-params", "input_schema"),
+    (401, "authentication_error", "invalid api key", "auth", "other region"),
+    (
+        401,
+        "authentication_error",
+        "login fail: Please carry the API secret key in the 'Authorization' field of the request header",
+        "auth-missing",
+        "no key",
+    ),
+    (
+        429,
+        "rate_limit_error",
+        "Token Plan usage limit reached: Upgrade your Token Plan or purchase Credits for more usage. (2056)",
+        "quota",
+        "wall",
+    ),
+    (429, "rate_limit_error", "rate limit, please retry later (1002)", "rate-limit", "seconds"),
+    (402, "insufficient_balance_error", "insufficient balance (1008)", "balance", "credit"),
+    (500, "api_error", "insufficient balance (1008)", "balance", "credit"),
+    (500, "api_error", "unknown error, 999 (1000)", "unknown", "as received"),
+    (
+        529,
+        "overloaded_error",
+        "The server cluster is currently under high load. Please retry after a short wait and thank you for your "
+        "patience. (2064) (529)",
+        "overloaded",
+        "high load",
+    ),
+]
+
+
+@pytest.mark.parametrize("http_code", [False, True], ids=["no-http_code", "http_code"])
+@pytest.mark.parametrize(
+    ("status", "kind", "message", "expected", "words"), ERRORS_TABLE, ids=[r[3] + "-" + str(r[0]) for r in ERRORS_TABLE]
+)
+def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
+    status, kind, message, expected, words, http_code
+) -> None:
+    inner = {"type": kind, "message": message, **({"http_code": str(status)} if http_code else {})}
+    body = {"type": "error", "error": inner}
+    from_exception = helpers.explain(_fail_with(body, status))
+    from_body = helpers.explain(body)
+    assert from_exception.kind == from_body.kind == expected
+    text = from_exception.meaning + " ".join(from_exception.details) + from_exception.next_step
+    assert words.lower() in text.lower() or words.lower() in from_exception.title.lower()
+    assert from_exception.status == status and from_body.status == (status if http_code else None)
