@@ -66,9 +66,12 @@ def merge_streams(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
 def strip_volatile(nb: object) -> None:
-    """Remove what must never be saved (widget state breaks GitHub and JupyterLab; run timings change every
-    run) and join fragmented print outputs."""
+    """Remove what must never be saved (widget state breaks GitHub and JupyterLab, a widget view whose model
+    is gone shows "Error displaying widget"; run timings change every run) and join fragmented print outputs."""
     nb.metadata.pop("widgets", None)  # type: ignore[attr-defined]
     for cell in nb.cells:  # type: ignore[attr-defined]
         cell.metadata.pop("execution", None)
@@ -76,6 +79,8 @@ def strip_volatile(nb: object) -> None:
         cell.metadata.pop("scrolled", None)
         if cell.get("outputs"):
             cell.outputs = merge_streams(cell.outputs)
+            for output in cell.outputs:  # an app left open (notebook 06): its model lives only in the kernel
+                output.get("data", {}).pop(WIDGET_MIME, None)  # keep its text/plain; nbval skips this mime anyway
 
 
 def execute(path: Path, *, timeout: int = 600) -> object:

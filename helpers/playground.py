@@ -2,8 +2,9 @@
 with the thinking above each answer, and a running usage total.
 
 The chat logic (`Playground.send`) is plain code that works anywhere; the widgets (ipywidgets 7.7.1 as on
-Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes, and
-`close()` replaces it by that same line plus the static transcript, so a saved notebook holds no widget.
+Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes. The
+app stays open until its Close button (or `close()`) replaces it, in place, by the static transcript and the
+bill: from then on a saved notebook holds no widget.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from .show import META_STYLE, SYNTHESIZED, MessageView, _in_ipython, as_plain, b
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
-PLACEHOLDER = "💬 Chat playground (an interactive widget while the notebook runs; transcript below once closed)"
+PLACEHOLDER = (
+    "💬 Chat playground (an interactive widget while the notebook runs; its Close button leaves the transcript)"
+)
 USER_STYLE = (
     "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
     "color:inherit;line-height:1.45"
@@ -280,17 +283,21 @@ class Playground:
         w["tools"] = widgets.Checkbox(value=self.tools, description="tools")
         w["text"] = widgets.Textarea(placeholder="Ask something…", layout=widgets.Layout(width="98%"))
         w["send"] = widgets.Button(description="Send", button_style="primary")
+        w["close"] = widgets.Button(
+            description="Close app", tooltip="Replace the app by its transcript and bill (what a saved notebook keeps)"
+        )
         w["status"] = widgets.HTML(value="")
         w["total"] = widgets.HTML(value=f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>')
         for name in ("model", "region", "tools"):
             w[name].observe(self._picked(name), names="value")
         w["send"].on_click(self._clicked)
+        w["close"].on_click(lambda _button: self.close())
         w["box"] = widgets.VBox(
             [
                 w["chat"],
                 widgets.HBox([w["model"], w["region"], w["tools"]]),
                 w["text"],
-                widgets.HBox([w["send"], w["status"]]),
+                widgets.HBox([w["send"], w["close"], w["status"]]),
                 w["total"],
             ]
         )
@@ -334,7 +341,19 @@ class Playground:
         self._widgets = {}
 
     def close(self) -> None:
-        """Replace the widgets by a plain line, then show the transcript and the usage total (what gets saved)."""
+        """Close the app (its Close button does the same): where it was shown, the widgets are replaced in place
+        by the transcript and the usage total, which is what a saved notebook then keeps; elsewhere the
+        transcript and total are displayed (or printed)."""
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            view, total = self.transcript(), self.total_line()
+            bundle = {
+                "text/plain": f"{view.text()}\n{total}",
+                "text/html": view.html() + f'<div style="{META_STYLE}">{html.escape(total)}</div>',
+            }
+            handle.update(bundle, raw=True)
+            self._close_widgets()
+            return
         self._close_widgets()
         if _in_ipython():
             from IPython.display import display

@@ -78,9 +78,11 @@ def test_playground_widgets_drive_the_chat_and_close_to_plain_output(clean_env: 
     app.settings(model="MiniMax-M2")
     assert w["model"].value == "MiniMax-M2", "settings() from code moves the pickers too"
 
-    app.close()
-    assert ("update", {"text/plain": playground.PLACEHOLDER}) in shown
-    assert isinstance(shown[-1], MessageView)
+    app.close()  # what the app's Close button does: the transcript and bill replace the widget in place
+    kind, update = shown[-1]
+    assert kind == "update" and WIDGET_MIME not in update
+    assert "quick live demo" in update["text/plain"] and update["text/plain"].endswith(app.total_line())
+    assert update["text/html"].startswith(MessageView(app.history).html()[:40])
     assert app._widgets == {}
 
 

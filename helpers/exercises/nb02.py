@@ -54,38 +54,6 @@ def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
     return fb
 
 
-@exercise("02.2")
-def keep_what_arrived(error: Any, kept_text: str) -> Feedback:
-    """02.2: catch the `StreamInterrupted` of a dropped stream and recover the answer text that arrived."""
-    from ..streaming import StreamInterrupted
-
-    fb = Feedback("02.2", "keep what arrived")
-    if not fb.ok(
-        isinstance(error, StreamInterrupted),
-        "caught helpers.StreamInterrupted",
-        "wrap helpers.stream(...) in try/except helpers.StreamInterrupted as error, and pass `error`",
-    ):
-        return fb
-    fb.ok(error.kind == "connection", "it was a dropped connection", f"expected kind 'connection', got {error.kind!r}")
-    content = getattr(error.partial, "content", None)
-    if content is None and isinstance(error.partial, Mapping):
-        content = error.partial.get("content")
-    blocks = list(content or [])
-    texts = [_field(b, "text") for b in blocks if _field(b, "type") == "text"]
-    expected = "".join(t or "" for t in texts)
-    fb.ok(
-        any(_field(b, "type") == "thinking" for b in blocks),
-        "the partial message kept its thinking",
-        "error.partial.content should still hold the thinking block",
-    )
-    fb.ok(
-        isinstance(kept_text, str) and bool(kept_text.strip()) and kept_text.strip() == expected.strip(),
-        "kept_text is the answer text that arrived",
-        "set kept_text to the text of the text blocks in error.partial.content (joined)",
-    )
-    return fb
-
-
 def _field(block: Any, name: str) -> Any:
     """A field of a content block, whether it is a dict or an SDK object."""
     return block.get(name) if isinstance(block, Mapping) else getattr(block, name, None)
@@ -127,11 +95,11 @@ def _expected_times(pairs: list[tuple[float, Any]]) -> dict[str, float | None]:
     return {"first_token": first, "first_answer_token": text}
 
 
-@exercise("02.3")
+@exercise("02.2")
 def first_token_timer(function: Any) -> Feedback:
-    """02.3: `function(pairs)` returns the time to the first token and to the first answer token of a stream,
+    """02.2: `function(pairs)` returns the time to the first token and to the first answer token of a stream,
     from (seconds, event) pairs. Checked on every complete recorded stream of notebook 02."""
-    fb = Feedback("02.3", "a first-token timer")
+    fb = Feedback("02.2", "a first-token timer")
     if not fb.needs_function(function):
         return fb
 
