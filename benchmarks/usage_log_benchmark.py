@@ -49,8 +49,9 @@ server.stop()
 """
 
 
-def build_recording(folder: Path, words: int = 270_000) -> int:
-    """Write one streamed exchange of about 20 MB on the wire; return its size in bytes."""
+def build_recording(folder: Path, words: int = 780_000) -> int:
+    """Write one streamed exchange of about 20 MB on the wire (in deltas of whole words, as synth makes them);
+    return its size in bytes."""
     from helpers._replay.sse import encode_event
 
     rng = random.Random(11)

@@ -1,7 +1,7 @@
 """`python -m devtools cost`: what running every notebook live once would cost, from its recordings' usage.
 
-Each cassette is one call a notebook makes; its recorded usage priced with the table in `usage.py` gives the
-estimate. The recordings shipped today are synthesized, so the figure is as good as their token counts.
+Each cassette is one call a notebook makes; its recorded usage priced with the catalogue in `helpers/models.py`
+gives the estimate. The recordings shipped today are synthesized, so the figure is as good as their token counts.
 """
 
 from __future__ import annotations

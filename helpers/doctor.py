@@ -180,6 +180,12 @@ def _near(service: float | None, recorded: float | None, low: float, high: float
     return service is not None and recorded is not None and recorded * low <= service <= recorded * high
 
 
+def _figure_row(check: str, service: float | None, recorded: float, form: str, low: float, high: float) -> Row:
+    """A measured figure against the recorded one ("-" when none was measured): the same within low..high times."""
+    shown = "-" if service is None else form.format(service)
+    return Row(check, shown, form.format(recorded), _near(service, recorded, low, high))
+
+
 # -- the checks ----------------------------------------------------------------------------------------------
 
 
@@ -226,23 +232,9 @@ def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) ->
             _near(stream["median"], expected["median"], 0.5, 2),
         )
     )
-    first = "-" if stream["first"] is None else f"{stream['first']:.2f} s"
+    rows.append(_figure_row("stream: first event after", stream["first"], expected["first"], "{:.2f} s", 0.0, 3))
     rows.append(
-        Row(
-            "stream: first event after",
-            first,
-            f"{expected['first']:.2f} s",
-            _near(stream["first"], expected["first"], 0.0, 3),
-        )
-    )
-    tps = "-" if stream["tps"] is None else f"{stream['tps']:.0f} tokens/s"
-    rows.append(
-        Row(
-            "stream: output tokens per second",
-            tps,
-            f"{expected['tps']:.0f} tokens/s",
-            _near(stream["tps"], expected["tps"], 0.5, 2),
-        )
+        _figure_row("stream: output tokens per second", stream["tps"], expected["tps"], "{:.0f} tokens/s", 0.5, 2)
     )
 
     rows.append(_tool_round_trip(client, recorded))

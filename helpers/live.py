@@ -183,6 +183,7 @@ class LiveView:
         self._box: Any = None
         self._handle: Any = None
         self._status: Any = None
+        self._shared: dict[str, Any] = {}
         self._printed_head: set[int] = set()
 
     # -- public API -------------------------------------------------------------------------------
@@ -341,8 +342,14 @@ class LiveView:
     def _start_widgets(self) -> None:
         import ipywidgets as widgets
 
-        self._status = widgets.HTML(value=f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>')
-        self._box = widgets.VBox(children=[self._status])
+        # One Layout for every widget of the view and one style for its HTML widgets: each widget made with its
+        # own default ones opens two more comms, which is most of what a short stream's live view costs.
+        layout = widgets.Layout()
+        self._status = widgets.HTML(
+            value=f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>', layout=layout
+        )
+        self._shared = {"layout": layout, "style": self._status.style}
+        self._box = widgets.VBox(children=[self._status], layout=layout)
         self._handle = display_widget(self._box, self.placeholder_text())
 
     def placeholder_text(self) -> str:
@@ -352,12 +359,14 @@ class LiveView:
     def _add_pane(self, block: LiveBlock) -> None:
         import ipywidgets as widgets
 
-        widget = widgets.HTML(value=pane_html(block))
+        widget = widgets.HTML(value=pane_html(block), **self._shared)
         holder = widget
         if block.type == "thinking":
-            holder = widgets.Accordion(children=[widget])
-            holder.set_title(0, "💭 Thinking")
-            holder.selected_index = 0
+            layout = {"layout": self._shared["layout"]} if self._shared else {}
+            holder = widgets.Accordion(children=[widget], **layout)
+            with holder.hold_sync():  # the title and the open pane in one update
+                holder.set_title(0, "💭 Thinking")
+                holder.selected_index = 0
         pane = _Pane(block=block, widget=widget, holder=holder)
         self._panes.append(pane)
         if self._box is not None:
@@ -399,6 +408,8 @@ class LiveView:
                     pane.widget.close()
             if self._status is not None:
                 self._status.close()
+            for shared in self._shared.values():
+                shared.close()
 
 
 class _Note:

@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """JupyterLab serving a copy of the notebook (helpers and recordings linked in) at recorded pace x2."""
+    """JupyterLab serving a copy of the notebook (helpers and recordings linked in) at recorded pace x3."""
     home = tmp_path_factory.mktemp("lab")
     work = home / "work"
     (work / "notebooks").mkdir(parents=True)
@@ -73,7 +73,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     env = replay_environment()
     env.update(
         {
-            "MINIMAX_REPLAY_SPEED": "2",
+            "MINIMAX_REPLAY_SPEED": "3",
             "HOME": str(home),
             "JUPYTER_CONFIG_DIR": str(home / "config"),
             "JUPYTER_DATA_DIR": str(home / "data"),

@@ -162,26 +162,49 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
-def _open(page: Any, url: str, path: str) -> None:
-    page.goto(f"{url}/lab/tree/{path}?token={TOKEN}&reset")
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel')", timeout=30_000)
+def _start(page: Any, url: str) -> None:
+    """Load JupyterLab once (with no notebook open): each notebook is then opened inside the same page."""
+    page.goto(f"{url}/lab?token={TOKEN}&reset")
     page.wait_for_function(
-        "() => document.querySelectorAll('.jp-OutputArea-output').length > 0 && "
-        "!document.querySelector('.jp-OutputArea-output .jp-RenderedHTMLCommon:empty')",
+        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open') && "
+        "document.body.dataset.jpThemeName",
+        timeout=30_000,
+    )
+
+
+def _open(page: Any, path: str) -> None:
+    """Show one notebook's saved outputs, alone in the main area, without starting a kernel (only the saved
+    outputs are checked: no kernel is needed, as with "Open With > Notebook (no kernel)")."""
+    page.evaluate(
+        """async (path) => {
+          const app = window.jupyterapp;
+          await app.commands.execute('application:close-all');
+          await app.commands.execute('docmanager:open',
+            {path, factory: 'Notebook', kernelPreference: {shouldStart: false, shouldReuse: false}});
+        }""",
+        path,
+    )
+    page.wait_for_function(
+        """(path) => {
+          const current = window.jupyterapp.shell.currentWidget;
+          return current && current.context && current.context.path === path &&
+            document.querySelectorAll('.jp-NotebookPanel').length === 1 &&
+            document.querySelectorAll('.jp-OutputArea-output').length > 0 &&
+            !document.querySelector('.jp-OutputArea-output .jp-RenderedHTMLCommon:empty');
+        }""",
+        arg=path,
         timeout=30_000,
     )
     page.wait_for_timeout(300)
 
 
-def _shut_kernels(url: str) -> None:
+def _sessions(url: str) -> list[dict[str, Any]]:
     import urllib.request
 
     headers = {"Authorization": f"token {TOKEN}"}
     with urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions", headers=headers), timeout=10) as r:
-        sessions = json.load(r)
-    for session in sessions:
-        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", headers=headers, method="DELETE")
-        urllib.request.urlopen(request, timeout=10).close()
+        sessions: list[dict[str, Any]] = json.load(r)
+    return sessions
 
 
 def _theme(page: Any, theme: str) -> None:
@@ -198,12 +221,12 @@ def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> No
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": 1500})
-        _open(page, url, f"trusted/{NOTEBOOKS[0]}")
+        _start(page, url)
         for theme in THEMES:
             _theme(page, theme)
             for folder in ("trusted", "untrusted"):
                 for name in NOTEBOOKS:
-                    _open(page, url, f"{folder}/{name}")
+                    _open(page, f"{folder}/{name}")
                     assert page.evaluate("() => document.body.dataset.jpThemeName") == theme
                     found = page.evaluate(CONTRAST)
                     checked += found["checked"]
@@ -211,8 +234,8 @@ def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> No
                         failures[f"{theme} · {folder}/{name}"] = found["failures"][:8]
                     if shots and folder == "trusted" and name.startswith("03"):
                         _screenshot(page, theme, ROOT / shots)
-                    _shut_kernels(url)  # only the saved outputs are checked: no kernel needs to keep running
         browser.close()
+    assert not _sessions(url), "a kernel was started: only the saved outputs are meant to be shown"
     assert checked > 500, f"only {checked} text elements were checked: did the outputs render?"
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
 

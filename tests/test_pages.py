@@ -44,6 +44,7 @@ def _ipython(code: str, tmp_path: Path) -> str:
     return done.stdout + done.stderr
 
 
+@pytest.mark.slow  # an IPython process
 def test_not_recorded_shows_its_message_not_the_sdk_frames(tmp_path: Path) -> None:
     out = _ipython(
         SCRIPT
@@ -56,6 +57,7 @@ def test_not_recorded_shows_its_message_not_the_sdk_frames(tmp_path: Path) -> No
     assert "Traceback" not in shown and "site-packages" not in shown and "%tb" in shown
 
 
+@pytest.mark.slow  # an IPython process
 def test_stream_interrupted_shows_its_message(tmp_path: Path) -> None:
     out = _ipython(
         "from helpers.streaming import StreamInterrupted\n"
@@ -105,6 +107,7 @@ def _plain_of_html_outputs(path: Path) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # the nbconvert process
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_sanitized_export_shows_no_literal_tags(exported: dict[str, str], path: Path) -> None:
     outputs = _html_outputs(exported[path.stem])
@@ -121,6 +124,7 @@ def test_sanitized_export_shows_no_literal_tags(exported: dict[str, str], path: 
         assert not merged, f"two paragraphs in one block: {merged.group(0)[:200]!r}"
 
 
+@pytest.mark.slow  # the nbconvert process
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_sanitized_export_labels_every_thinking_section_and_tool_call(exported: dict[str, str], path: Path) -> None:
     texts = [o.get_text() for o in _html_outputs(exported[path.stem])]

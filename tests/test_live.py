@@ -170,3 +170,26 @@ def test_playground_leaves_no_widget_in_the_notebook(clean_env: Path, published:
     app.show()  # shown twice: the first app must not stay behind as a widget either
     app.close()
     assert_no_widget_is_left(published)
+
+
+def test_live_stream_view_shares_one_layout_and_closes_every_widget_it_made(
+    tmp_path: Path, shown: list[Any], replay_client: ReplayClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each widget opens a comm (a message to the browser), so the view shares one Layout and one style; and at
+    the end every widget it made is closed, the shared ones too (none stays registered in the kernel)."""
+    made: list[Any] = []
+    monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback", made.append)
+    request = {"model": "MiniMax-M2.1", "max_tokens": 200, "messages": [{"role": "user", "content": "Hi"}]}
+    description = {
+        "recordings": "w",
+        "exchanges": [
+            {"id": "s", "forms": ["stream"], "request": request, "reply": {"thinking": "Hm.", "text": "Hi!"}}
+        ],
+    }
+    (cassette,) = synth.build(description, "test")
+    cassette.write(tmp_path / "w" / "s.json")
+    helpers.stream(replay_client(tmp_path), view=helpers.LiveView(label="test", mode="widgets"), **request)
+    kinds = [type(w).__name__ for w in made]
+    assert kinds.count("Layout") == 1, kinds
+    assert len(made) <= 7, f"status, box, thinking pane, accordion, answer pane, one layout, one style: {kinds}"
+    assert [type(w).__name__ for w in made if w.comm is not None] == [], "every widget of the view is closed"

@@ -58,6 +58,7 @@ def real_shapes() -> Any:
     return reshape
 
 
+@pytest.mark.slow  # runs notebook 01 in a kernel
 def test_devtools_record_against_real_shapes_writes_recordings_the_suite_accepts(monkeypatch, tmp_path: Path) -> None:
     out = tmp_path / "cassettes"
     with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}, reshape=real_shapes(), label=False) as server:

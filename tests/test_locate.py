@@ -197,6 +197,7 @@ def test_nothing_found_after_the_finder_ran_is_its_one_message(monkeypatch, tmp_
     assert not any("Traceback" in line for line in shown)
 
 
+@pytest.mark.slow  # a notebook kernel
 def test_a_notebook_run_in_a_real_kernel_shows_only_the_message(tmp_path: Path) -> None:
     """Through Jupyter, as a learner sees it: one UsageError line, and Run all stops at the setup cell."""
     from nbclient import NotebookClient
