@@ -457,6 +457,8 @@ def _probe(key: str, region: str, transport: Any) -> str:
         return "unknown" if error.status_code in (408, 409, 429) or error.status_code >= 500 else "yes"
     except anthropic.APIError:
         return "unknown"
+    finally:
+        probe.close()  # its connection pool: a probe client is never used again
     return "yes"
 
 

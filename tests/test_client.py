@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import warnings
+
 import anthropic
 import pytest
 
@@ -121,3 +124,15 @@ def test_region_auto_in_replay_makes_no_request(clean_env) -> None:
 def test_recordings_outside_the_cassette_folder_are_refused(clean_env) -> None:
     with pytest.raises(ConfigError, match="not a folder name"):
         helpers.get_client(recordings="../../etc", quiet=True)
+
+
+def test_region_probes_and_closed_clients_leave_no_open_connection(clean_env, monkeypatch) -> None:
+    """The probe clients are closed after their one request, and closing a live client closes its pool."""
+    with ReplayServer(api_keys={"a-key-1"}) as world, ReplayServer(api_keys={"b-key-2"}) as china:
+        monkeypatch.setattr(config, "REGIONS", {"global": world.url, "cn": china.url})
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            client = helpers.get_client(region="auto", api_key="b-key-2", quiet=True)
+            client.close()
+            gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

@@ -275,6 +275,13 @@ class RecordTransport(_CheckedTransport):
         self._earlier_good: dict[str, bool] = {}  # per request: a good recording from before this session
         self._staged: dict[str, list[tuple[int, str]]] = {}  # written once this session's sequence succeeds
 
+    def close(self) -> None:
+        """Close the connection pool underneath when the SDK's client is closed (httpx calls this); an upstream
+        that is only a `handle_request` (a test's stand-in) has nothing to close."""
+        close = getattr(self.upstream, "close", None)
+        if close is not None:
+            close()
+
     def _handle(self, request: Any) -> Any:
         started = time.perf_counter()
         self._refuse_other_hosts(request)
