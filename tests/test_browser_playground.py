@@ -9,46 +9,30 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import missing
-
-from devtools.notebooks import replay_environment
+from browser_support import (
+    ARGS,
+    CHROMIUM,
+    IDLE,
+    OUTPUT_TEXTS,
+    copy_notebook,
+    jupyter_lab,
+    lab_environment,
+    menu,
+    open_notebook,
+    require_browser,
+)
 
 pytestmark = pytest.mark.slow  # a browser and a notebook server
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = "notebooks/06_chat_playground.ipynb"
-TOKEN = "playground-test"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 QUESTION = "What does the region picker change?"  # the recorded fourth turn
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-OUTPUT_TEXTS = "() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText)"
-IDLE = "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
-
-if not CHROMIUM.exists():
-    missing("browser", "Debian's chromium is not installed (apt-get install -y chromium)")
-try:
-    from playwright import sync_api
-except ImportError:
-    missing("browser", "playwright is not installed (pip install playwright)")
-if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None:
-    missing("browser", "jupyterlab is not installed in this environment")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -56,69 +40,13 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """JupyterLab serving a copy of notebook 06 (helpers and recordings linked in), replaying at full speed."""
     home = tmp_path_factory.mktemp("lab")
     work = home / "work"
-    (work / "notebooks").mkdir(parents=True)
-    shutil.copy(ROOT / NOTEBOOK, work / NOTEBOOK)
-    for name in ("helpers", "data"):
-        (work / name).symlink_to(ROOT / name)
-    settings = home / "settings"
-    for plugin, values in {
-        "notebook-extension/tracker": {"windowingMode": "none"},
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-    }.items():
-        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    env = replay_environment()
-    env.update({"MINIMAX_REPLAY_SPEED": "0", "HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(settings)})
-    env.update({f"JUPYTER_{k}_DIR": str(home / k.lower()) for k in ("CONFIG", "DATA", "RUNTIME")})
-    env["IPYTHONDIR"] = str(home / "ipython")
-    port = _free_port()
-    command = [
-        str(Path(sys.executable).parent / "jupyter-lab"),
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        f"--IdentityProvider.token={TOKEN}",
-        "--ServerApp.allow_root=True",
-        "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={work}",
-    ]
-    log = (home / "lab.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
-        yield f"http://127.0.0.1:{port}", work
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def _open(page: Any, url: str) -> None:
-    page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={TOKEN}&reset")
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel')", timeout=30_000)
-    page.wait_for_function(IDLE, timeout=30_000)
-
-
-def _menu(page: Any, menu: str, item: str) -> None:
-    """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells)."""
-    page.locator(".jp-Cell").first.click()
-    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+    copy_notebook(work, NOTEBOOK)
+    with jupyter_lab(home, work, lab_environment(home, MINIMAX_REPLAY_SPEED="0")) as url:
+        yield url, work
 
 
 def _save(page: Any, work: Path) -> dict[str, Any]:
-    _menu(page, "File", "Save Notebook")
+    menu(page, "File", "Save Notebook")
     page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=15_000)
     saved: dict[str, Any] = json.loads((work / NOTEBOOK).read_text(encoding="utf-8"))
     assert "widgets" not in saved["metadata"], "widget state was saved in the notebook's metadata"
@@ -145,8 +73,8 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        _open(page, url)
-        _menu(page, "Run", "Run All Cells")
+        open_notebook(page, url, NOTEBOOK)
+        menu(page, "Run", "Run All Cells")
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-OutputArea-output')].some(e => e.innerText.includes('USD'))",
             timeout=60_000,
@@ -172,7 +100,7 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
 
         # Reopened (in a second tab) while the kernel runs: the app comes back, live.
         other = browser.new_page(viewport={"width": 1200, "height": 1000})
-        _open(other, url)
+        open_notebook(other, url, NOTEBOOK)
         _no_widget_error(other, "reopened with the kernel running")
         _shot(other, "2-reopened")
         assert other.locator(".jupyter-widgets textarea").count() >= 1, "the open app did not come back"
@@ -203,7 +131,7 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         # Reopened after the restart: the transcript, no widget error.
         page.close()
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
-        _open(page, url)
+        open_notebook(page, url, NOTEBOOK)
         texts = _no_widget_error(page, "reopened after a kernel restart")
         _shot(page, "4-reopened-after-restart")
         assert any("api.minimaxi.com" in t for t in texts), "the transcript was not saved"

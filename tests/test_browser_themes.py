@@ -11,17 +11,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import missing
-from test_browser_streaming import ARGS, CHROMIUM, TOKEN, _free_port
-
-from devtools.notebooks import replay_environment
+from browser_support import ARGS, BIN, CHROMIUM, SETTINGS, TOKEN, jupyter_lab, lab_environment, require_browser
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +25,7 @@ NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 MINIMUM = 4.5
 
-try:
-    from playwright import sync_api
-except ImportError:
-    missing("browser", "playwright is not installed (pip install playwright)")
+sync_api = require_browser()
 
 CONTRAST = """
 () => {
@@ -102,64 +94,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         (work / folder).mkdir(parents=True)
         for name in NOTEBOOKS:
             shutil.copy(ROOT / "notebooks" / name, work / folder / name)
-    settings = home / "settings"
-    for plugin, values in {
-        "notebook-extension/tracker": {"windowingMode": "none"},
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        "docmanager-extension/plugin": {"autosave": False},
-    }.items():
-        path = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    env = replay_environment()
-    env.update(
-        {
-            "HOME": str(home),
-            "JUPYTER_CONFIG_DIR": str(home / "config"),
-            "JUPYTER_DATA_DIR": str(home / "data"),
-            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        }
-    )
-    bin_dir = Path(sys.executable).parent
-    if shutil.which("jupyter-lab", path=str(bin_dir)) is None:
-        missing("browser", "jupyterlab is not installed in this environment")
-    trust = [str(bin_dir / "jupyter"), "trust", *(str(work / "trusted" / n) for n in NOTEBOOKS)]
+    env = lab_environment(home, settings={**SETTINGS, "docmanager-extension/plugin": {"autosave": False}})
+    trust = [str(BIN / "jupyter"), "trust", *(str(work / "trusted" / n) for n in NOTEBOOKS)]
     subprocess.run(trust, env=env, check=True, capture_output=True, timeout=60)
-    port = _free_port()
-    command = [
-        str(bin_dir / "jupyter-lab"),
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        f"--IdentityProvider.token={TOKEN}",
-        "--ServerApp.allow_root=True",
-        "--LabApp.expose_app_in_browser=True",
-        f"--ServerApp.root_dir={work}",
-    ]
-    log = (home / "lab.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import socket
-
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
+    with jupyter_lab(home, work, env) as url:
         yield url, work
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _start(page: Any, url: str) -> None:

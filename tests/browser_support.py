@@ -1,0 +1,131 @@
+"""What the browser tests share: JupyterLab on 127.0.0.1 with a private home, and headless Debian chromium driven
+by Playwright (no browser download). Used by test_browser_streaming, test_browser_playground, test_browser_themes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import missing
+
+from devtools.notebooks import replay_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "browser-test"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT_TEXTS = "() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText)"
+IDLE = "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+BIN = Path(sys.executable).parent
+
+SETTINGS: dict[str, dict[str, Any]] = {
+    "notebook-extension/tracker": {"windowingMode": "none"},  # render every cell, not only those in view
+    "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def require_browser() -> Any:
+    """Playwright's sync API, after checking chromium, playwright and JupyterLab are here (else skip, or fail
+    where REQUIRE=browser says the browser tests must run)."""
+    if not CHROMIUM.exists():
+        missing("browser", "Debian's chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("browser", "playwright is not installed (pip install playwright)")
+    if shutil.which("jupyter-lab", path=str(BIN)) is None:
+        missing("browser", "jupyterlab is not installed in this environment")
+    return sync_api
+
+
+def lab_environment(
+    home: Path, *, settings: Mapping[str, Mapping[str, Any]] = SETTINGS, **extra: str
+) -> dict[str, str]:
+    """A keyless replay environment whose Jupyter config, data, runtime and lab settings live under `home`."""
+    folder = home / "settings"
+    for plugin, values in settings.items():
+        path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = replay_environment()
+    env.update({"HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(folder), "IPYTHONDIR": str(home / "ipython")})
+    env.update({f"JUPYTER_{k}_DIR": str(home / k.lower()) for k in ("CONFIG", "DATA", "RUNTIME")})
+    env.update(extra)
+    return env
+
+
+def copy_notebook(work: Path, notebook: str) -> None:
+    """`work` as a small checkout: the notebook copied, helpers and data linked (the kernel imports them)."""
+    (work / notebook).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / notebook, work / notebook)
+    for name in ("helpers", "data"):
+        (work / name).symlink_to(ROOT / name)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def jupyter_lab(home: Path, work: Path, env: Mapping[str, str]) -> Iterator[str]:
+    """JupyterLab serving `work` on a free port; yields its URL and stops it afterwards."""
+    port = _free_port()
+    command = [
+        str(BIN / "jupyter-lab"),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.allow_root=True",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={work}",
+    ]
+    with (home / "lab.log").open("w") as log:
+        server = subprocess.Popen(command, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.2)
+            else:
+                pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def open_notebook(page: Any, url: str, notebook: str) -> None:
+    """Open `notebook` in JupyterLab and wait until its kernel is idle."""
+    page.goto(f"{url}/lab/tree/{notebook}?token={TOKEN}&reset")
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel')", timeout=30_000)
+    page.wait_for_function(IDLE, timeout=30_000)
+
+
+def menu(page: Any, name: str, item: str) -> None:
+    """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells)."""
+    page.locator(".jp-Cell").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=name).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
