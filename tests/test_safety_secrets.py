@@ -18,22 +18,12 @@ import pytest
 import helpers
 from helpers._replay.transport import RecordTransport, httpx_module, make_http_client
 from helpers.client import ConfigError, check_base_url, detect_region
+from tests.safety_support import HELLO, OK_BODY
 
 hx = httpx_module()
 KEY = "sk-canary-safety-key-5d1e7a"
 TOKEN = "oauth-canary-token-0b9f3c"
 PASSWORD = "pw-canary-url-44e1d2"
-OK_BODY = {
-    "id": "msg_1",
-    "type": "message",
-    "role": "assistant",
-    "model": "MiniMax-M2.1",
-    "content": [{"type": "text", "text": "Hello."}],
-    "stop_reason": "end_turn",
-    "stop_sequence": None,
-    "usage": {"input_tokens": 3, "output_tokens": 2},
-}
-HELLO = {"model": "MiniMax-M2.1", "max_tokens": 20, "messages": [{"role": "user", "content": "Hello"}]}
 
 
 class Upstream:
