@@ -53,6 +53,11 @@ def _save(page: Any, work: Path) -> dict[str, Any]:
     return saved
 
 
+def _saved_mimes(saved: dict[str, Any]) -> list[str]:
+    """Every output mime type in a saved notebook."""
+    return [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
+
+
 def _shot(page: Any, name: str) -> None:
     folder = os.environ.get("PLAYGROUND_SCREENSHOTS")
     if folder:
@@ -95,7 +100,7 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
 
         # Saved while open: the saved output is the app's widget view (its model lives in the kernel).
         saved = _save(page, work)
-        mimes = [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
+        mimes = _saved_mimes(saved)
         assert WIDGET_MIME in mimes
 
         # Reopened (in a second tab) while the kernel runs: the app comes back, live.
@@ -116,7 +121,7 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         )
         _shot(page, "3-closed")
         saved = _save(page, work)
-        mimes = [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
+        mimes = _saved_mimes(saved)
         assert WIDGET_MIME not in mimes, "the closed app's widget view was still saved"
         assert any(
             "6 calls" in "".join(o.get("data", {}).get("text/plain", ""))

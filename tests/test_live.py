@@ -86,7 +86,8 @@ def test_playground_widgets_drive_the_chat_and_close_to_plain_output(clean_env: 
     assert app._widgets == {}
 
 
-def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any], replay_client: ReplayClient) -> None:
+def _one_stream(tmp_path: Path, replay_client: ReplayClient) -> tuple[dict[str, Any], Any]:
+    """A request and a replay client holding one synthesized stream for it (thinking, then a short answer)."""
     request = {"model": "MiniMax-M2.1", "max_tokens": 200, "messages": [{"role": "user", "content": "Hi"}]}
     description = {
         "recordings": "w",
@@ -96,7 +97,11 @@ def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any],
     }
     (cassette,) = synth.build(description, "test")
     cassette.write(tmp_path / "w" / "s.json")
-    client = replay_client(tmp_path)
+    return request, replay_client(tmp_path)
+
+
+def test_live_stream_view_renders_with_widgets(tmp_path: Path, shown: list[Any], replay_client: ReplayClient) -> None:
+    request, client = _one_stream(tmp_path, replay_client)
     message = helpers.stream(client, view=helpers.LiveView(label="test", mode="widgets"), **request)
     assert [b.type for b in message.content] == ["thinking", "text"]
     bundles = [s for s in shown if isinstance(s, dict)]
@@ -179,16 +184,8 @@ def test_live_stream_view_shares_one_layout_and_closes_every_widget_it_made(
     the end every widget it made is closed, the shared ones too (none stays registered in the kernel)."""
     made: list[Any] = []
     monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback", made.append)
-    request = {"model": "MiniMax-M2.1", "max_tokens": 200, "messages": [{"role": "user", "content": "Hi"}]}
-    description = {
-        "recordings": "w",
-        "exchanges": [
-            {"id": "s", "forms": ["stream"], "request": request, "reply": {"thinking": "Hm.", "text": "Hi!"}}
-        ],
-    }
-    (cassette,) = synth.build(description, "test")
-    cassette.write(tmp_path / "w" / "s.json")
-    helpers.stream(replay_client(tmp_path), view=helpers.LiveView(label="test", mode="widgets"), **request)
+    request, client = _one_stream(tmp_path, replay_client)
+    helpers.stream(client, view=helpers.LiveView(label="test", mode="widgets"), **request)
     kinds = [type(w).__name__ for w in made]
     assert kinds.count("Layout") == 1, kinds
     assert len(made) <= 7, f"status, box, thinking pane, accordion, answer pane, one layout, one style: {kinds}"
