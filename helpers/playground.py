@@ -28,8 +28,10 @@ from .show import META_STYLE, SYNTHESIZED, MessageView, _in_ipython, as_plain, b
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
 PLACEHOLDER = (
-    "💬 Chat playground (an interactive widget while the notebook runs; its Close button leaves the transcript)"
+    "💬 Chat playground (an app while its kernel runs; if you see this line instead, run playground.show() to "
+    "open it again; its Close app button leaves the transcript)"
 )
+"""The app's text: what a saved notebook keeps where the app was (jupyter-config/ drops the widget view)."""
 USER_STYLE = (
     "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
     "color:inherit;line-height:1.45"

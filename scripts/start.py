@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 FIRST_NOTEBOOK = "notebooks/01_quick_start.ipynb"
+JUPYTER_CONFIG = ROOT / "jupyter-config"  # its save rule keeps dead widget views out of saved notebooks
 
 
 def venv_python() -> Path:
@@ -67,14 +68,21 @@ def lab_command(extra: list[str]) -> list[str]:
     return command + extra
 
 
+def lab_environment(environ: dict[str, str]) -> dict[str, str]:
+    """`environ` with this collection's jupyter-config/ first on JUPYTER_CONFIG_PATH (the learner's own Jupyter
+    settings still load)."""
+    paths = [str(JUPYTER_CONFIG), *filter(None, environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep))]
+    return {**environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 def main(argv: list[str]) -> int:
     make_venv()
     install("requirements.txt")
-    command = lab_command(argv)
+    command, env = lab_command(argv), lab_environment(dict(os.environ))
     os.chdir(ROOT)
     if os.name == "nt":
-        return subprocess.call(command)
-    os.execv(command[0], command)  # JupyterLab takes this process over: Ctrl-C (or a signal to it) stops it
+        return subprocess.call(command, env=env)
+    os.execve(command[0], command, env)  # JupyterLab takes this process over: Ctrl-C (or a signal to it) stops it
     return 0
 
 

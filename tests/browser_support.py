@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import missing
+from support import load_file, missing
 
 from devtools.notebooks import replay_environment
 
@@ -56,7 +56,8 @@ def require_browser() -> Any:
 def lab_environment(
     home: Path, *, settings: Mapping[str, Mapping[str, Any]] = SETTINGS, **extra: str
 ) -> dict[str, str]:
-    """A keyless replay environment whose Jupyter config, data, runtime and lab settings live under `home`."""
+    """A keyless replay environment whose Jupyter config, data, runtime and lab settings live under `home`, with
+    the collection's jupyter-config/ on the config path as `scripts/start.py` puts it."""
     folder = home / "settings"
     for plugin, values in settings.items():
         path = folder / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
@@ -66,7 +67,7 @@ def lab_environment(
     env.update({"HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(folder), "IPYTHONDIR": str(home / "ipython")})
     env.update({f"JUPYTER_{k}_DIR": str(home / k.lower()) for k in ("CONFIG", "DATA", "RUNTIME")})
     env.update(extra)
-    return env
+    return load_file(ROOT / "scripts" / "start.py").lab_environment(env)  # jupyter-config/, as start.py loads it
 
 
 def copy_notebook(work: Path, notebook: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +20,15 @@ ScriptedClient = Callable[..., anthropic.Anthropic]
 """The `scripted_client` fixture: builds a client whose requests get scripted answers."""
 ScriptedTransport = Callable[..., Any]
 """The `scripted_transport` fixture: builds a MockTransport giving scripted answers."""
+
+
+def load_file(path: Path) -> Any:
+    """Import a Python file that is not in a package (scripts/start.py, jupyter-config/...), as its runner would."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def missing(feature: str, reason: str) -> None:

@@ -1,6 +1,7 @@
 """Notebook 06's chat app in a real browser (JupyterLab in headless Chromium, as test_browser_streaming.py):
-Run All leaves a usable app (type, Send, an answer), and a notebook saved while the app is open reopens with no
-"Error displaying widget", with the kernel still running and after a kernel restart.
+Run All leaves a usable app (type, Send, an answer); a notebook saved while the app is open keeps the app's line,
+not its widget view (jupyter-config/'s save rule), so it reopens with no "Error displaying widget", with the kernel
+still running and after a kernel restart; Close app leaves the transcript and the bill.
 
 Set PLAYGROUND_SCREENSHOTS=<folder> to keep screenshots of each step.
 """
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.slow  # a browser and a notebook server
 NOTEBOOK = "notebooks/06_chat_playground.ipynb"
 QUESTION = "What does the region picker change?"  # the recorded fourth turn
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+PLAYGROUND = "💬 Chat playground"  # how the app's line starts
 sync_api = require_browser()
 
 
@@ -73,6 +75,10 @@ def _no_widget_error(page: Any, when: str) -> list[str]:
     return texts
 
 
+def _saved_texts(saved: dict[str, Any]) -> list[str]:
+    return ["".join(o.get("data", {}).get("text/plain", "")) for c in saved["cells"] for o in c.get("outputs", [])]
+
+
 def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[str, Path]) -> None:
     url, work = lab
     with sync_api.sync_playwright() as p:
@@ -98,17 +104,19 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         )
         _shot(page, "1-answered")
 
-        # Saved while open: the saved output is the app's widget view (its model lives in the kernel).
+        # Saved while open (autosave does it every 120 s): the page keeps the live app, the file keeps the app's
+        # line instead of a widget view that a kernel restart would turn into "Error displaying widget".
         saved = _save(page, work)
-        mimes = _saved_mimes(saved)
-        assert WIDGET_MIME in mimes
+        assert WIDGET_MIME not in _saved_mimes(saved), "a widget view was saved"
+        assert any(PLAYGROUND in text for text in _saved_texts(saved))
+        assert page.locator(".jupyter-widgets textarea").count() >= 1, "saving closed the app in the page"
 
-        # Reopened (in a second tab) while the kernel runs: the app comes back, live.
+        # Reopened (in a second tab) while the kernel runs: the line says how to open the app again.
         other = browser.new_page(viewport={"width": 1200, "height": 1000})
         open_notebook(other, url, NOTEBOOK)
-        _no_widget_error(other, "reopened with the kernel running")
+        texts = _no_widget_error(other, "reopened with the kernel running")
         _shot(other, "2-reopened")
-        assert other.locator(".jupyter-widgets textarea").count() >= 1, "the open app did not come back"
+        assert any("run playground.show()" in t for t in texts), "the app's line is missing"
         other.close()
 
         # Its Close button replaces the app, where it stands, by the transcript and the bill; saved, no widget.
@@ -121,23 +129,29 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         )
         _shot(page, "3-closed")
         saved = _save(page, work)
-        mimes = _saved_mimes(saved)
-        assert WIDGET_MIME not in mimes, "the closed app's widget view was still saved"
-        assert any(
-            "6 calls" in "".join(o.get("data", {}).get("text/plain", ""))
-            for c in saved["cells"]
-            for o in c.get("outputs", [])
-        )
+        assert WIDGET_MIME not in _saved_mimes(saved), "the closed app's widget view was still saved"
+        assert any("6 calls" in text for text in _saved_texts(saved))
 
-        # The kernel restarts (its widget models are gone), then the notebook is reopened.
+        # `playground.show()` in a new cell opens the app again, the conversation carried on; saved while open.
+        page.locator(".jp-Cell").last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # a new cell below, then Enter to edit it
+        page.keyboard.press("Enter")
+        page.keyboard.type("playground.show()")
+        page.keyboard.press("Shift+Enter")
+        page.locator(".jupyter-widgets textarea").first.wait_for(timeout=10_000)
+        assert "api.minimaxi.com" in page.locator(".widget-html-content").first.inner_text()
+        _save(page, work)
+
+        # The kernel restarts with the app open (its widget models are gone), then the notebook is reopened.
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
         page.wait_for_timeout(1000)
         page.wait_for_function(IDLE, timeout=30_000)
-        # Reopened after the restart: the transcript, no widget error.
         page.close()
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
         open_notebook(page, url, NOTEBOOK)
         texts = _no_widget_error(page, "reopened after a kernel restart")
         _shot(page, "4-reopened-after-restart")
         assert any("api.minimaxi.com" in t for t in texts), "the transcript was not saved"
+        assert sum("run playground.show()" in t for t in texts) >= 1
         browser.close()

@@ -1,4 +1,5 @@
-"""ruff (check, format) over the helpers, tools, tests and notebooks; mypy over helpers/ and devtools/."""
+"""ruff (check, format) over the helpers, tools, tests and notebooks; mypy over helpers/, devtools/, scripts/ and
+jupyter-config/."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_ruff(command: list[str]) -> None:
 
 
 def test_mypy() -> None:
-    """helpers/ and devtools/ type-check (settings in pyproject.toml [tool.mypy]: every function annotated)."""
+    """helpers/, devtools/, scripts/ and jupyter-config/ type-check (pyproject.toml [tool.mypy]: all annotated)."""
     pytest.importorskip("mypy")
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

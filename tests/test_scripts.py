@@ -5,20 +5,17 @@ CI runs both commands for real on a fresh machine (.ci/run); these check the dec
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from support import load_file
 
 from devtools import bundle, project
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("start", ROOT / "scripts" / "start.py")
-assert _spec and _spec.loader
-start = importlib.util.module_from_spec(_spec)  # scripts/ is not a package: the README runs it as a file
-_spec.loader.exec_module(start)
+start = load_file(ROOT / "scripts" / "start.py")  # scripts/ is not a package: the README runs it as a file
 
 
 def test_jupyterlab_serves_the_repository_root_with_the_quick_start(monkeypatch: pytest.MonkeyPatch) -> None:
