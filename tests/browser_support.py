@@ -31,6 +31,10 @@ ARGS = [
 ]
 OUTPUT_TEXTS = "() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText)"
 IDLE = "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+RUN_OVER = (  # every queued cell has run ("[*]" is a cell waiting or running) and the kernel is idle
+    "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.innerText.includes('*')) && "
+    "window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+)
 BIN = Path(sys.executable).parent
 
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -125,8 +129,19 @@ def open_notebook(page: Any, url: str, notebook: str) -> None:
     page.wait_for_function(IDLE, timeout=30_000)
 
 
-def menu(page: Any, name: str, item: str) -> None:
-    """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells)."""
-    page.locator(".jp-Cell").first.click()
+def menu(page: Any, name: str, item: str, *, cell: str = "") -> None:
+    """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells), with the
+    first cell selected, or the first whose text contains `cell`."""
+    page.locator(".jp-Cell", has_text=cell).first.click() if cell else page.locator(".jp-Cell").first.click()
     page.locator(".lm-MenuBar-itemLabel", has_text=name).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def settle(page: Any) -> None:
+    """Wait until the page has drawn what it has (two animation frames, and its fonts and images loaded), not a
+    fixed time."""
+    page.evaluate(
+        """() => document.fonts.ready.then(() => Promise.all([...document.images].filter(i => !i.complete)
+          .map(i => new Promise(done => { i.onload = i.onerror = done; }))))
+          .then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))"""
+    )

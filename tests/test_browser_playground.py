@@ -20,6 +20,7 @@ from browser_support import (
     CHROMIUM,
     IDLE,
     OUTPUT_TEXTS,
+    RUN_OVER,
     copy_notebook,
     jupyter_lab,
     lab_environment,
@@ -69,7 +70,12 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _no_widget_error(page: Any, when: str) -> list[str]:
-    page.wait_for_timeout(3000)  # the widget manager waits up to 2 s for a model before it gives up
+    """The output texts, once every widget view has been drawn or has failed ("Loading widget..." until then)."""
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-OutputArea-output')].some(e => e.innerText.includes("
+        "'Loading widget'))",
+        timeout=15_000,
+    )
     texts: list[str] = page.evaluate(OUTPUT_TEXTS)
     assert not any("Error displaying widget" in t or "model not found" in t for t in texts), when
     return texts
@@ -86,11 +92,7 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         page = browser.new_page(viewport={"width": 1200, "height": 1000})
         open_notebook(page, url, NOTEBOOK)
         menu(page, "Run", "Run All Cells")
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-OutputArea-output')].some(e => e.innerText.includes('USD'))",
-            timeout=60_000,
-        )
-        page.wait_for_function(IDLE, timeout=30_000)
+        page.wait_for_function(RUN_OVER, timeout=60_000)
 
         # After Run All the app is open: type the recorded fourth question, press Send, read the answer.
         box = page.locator(".jupyter-widgets textarea").first

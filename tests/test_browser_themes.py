@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import ARGS, BIN, CHROMIUM, SETTINGS, TOKEN, jupyter_lab, lab_environment, require_browser
+from browser_support import (
+    ARGS,
+    BIN,
+    CHROMIUM,
+    SETTINGS,
+    TOKEN,
+    jupyter_lab,
+    lab_environment,
+    require_browser,
+    settle,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -134,7 +144,7 @@ def _open(page: Any, path: str) -> None:
         arg=path,
         timeout=30_000,
     )
-    page.wait_for_timeout(300)
+    settle(page)
 
 
 def _sessions(url: str) -> list[dict[str, Any]]:
