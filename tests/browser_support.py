@@ -129,6 +129,27 @@ def open_notebook(page: Any, url: str, notebook: str) -> None:
     page.wait_for_function(IDLE, timeout=30_000)
 
 
+def reopen_notebook(page: Any, notebook: str) -> None:
+    """Close the notebook's tab and open the file again in the same JupyterLab (its kernel keeps running, as when
+    a learner closes and reopens a notebook): what is shown comes from the saved file."""
+    page.evaluate(
+        """async (path) => {
+          const app = window.jupyterapp;
+          app.shell.currentWidget.context.model.dirty = false;  // saved already: close without the dialog
+          await app.commands.execute('application:close-all');
+          await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+        }""",
+        notebook,
+    )
+    page.wait_for_function(
+        "(path) => window.jupyterapp.shell.currentWidget?.context?.path === path && "
+        "document.querySelectorAll('.jp-NotebookPanel').length === 1",
+        arg=notebook,
+        timeout=30_000,
+    )
+    page.wait_for_function(IDLE, timeout=30_000)
+
+
 def menu(page: Any, name: str, item: str, *, cell: str = "") -> None:
     """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells), with the
     first cell selected, or the first whose text contains `cell`."""

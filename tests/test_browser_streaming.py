@@ -24,6 +24,7 @@ from browser_support import (
     lab_environment,
     menu,
     open_notebook,
+    reopen_notebook,
     require_browser,
 )
 
@@ -90,10 +91,9 @@ def test_live_view_fills_then_leaves_the_static_view(lab: tuple[str, Path]) -> N
         assert "application/vnd.jupyter.widget-view+json" not in mimes, "a widget view was saved"
 
         # Reopen the saved (now trusted) notebook: no widget errors anywhere.
-        page2 = browser.new_page()
-        open_notebook(page2, url, NOTEBOOK)
-        page2.wait_for_selector(".minimax-message", timeout=20_000)
-        texts = page2.evaluate(OUTPUT_TEXTS)
+        reopen_notebook(page, NOTEBOOK)
+        page.wait_for_selector(".minimax-message", timeout=20_000)
+        texts = page.evaluate(OUTPUT_TEXTS)
         assert not any("Error displaying widget" in t or "model not found" in t for t in texts)
         assert any("⇣ streamed live" in t for t in texts)
         browser.close()
