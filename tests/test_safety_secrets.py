@@ -14,9 +14,10 @@ from typing import Any
 
 import anthropic
 import pytest
+from support import sdk_client
 
 import helpers
-from helpers._replay.transport import RecordTransport, httpx_module, make_http_client
+from helpers._replay.transport import RecordTransport, httpx_module
 from helpers.client import ConfigError, check_base_url, detect_region
 from tests.safety_support import HELLO, OK_BODY
 
@@ -124,7 +125,7 @@ def test_a_base_url_with_credentials_is_refused_without_showing_them(clean_env, 
 
 def test_a_key_typed_in_a_message_is_not_in_the_cassettes_file_name(tmp_path) -> None:
     transport = RecordTransport(record_dir=tmp_path, upstream=Upstream())
-    client = anthropic.Anthropic(api_key=KEY, base_url="http://127.0.0.1:9", http_client=make_http_client(transport))
+    client = sdk_client(transport, api_key=KEY, base_url="http://127.0.0.1:9", max_retries=2)
     client.messages.create(**{**HELLO, "messages": [{"role": "user", "content": f"my key is {KEY} ok?"}]})
     files = list(tmp_path.iterdir())
     assert len(files) == 1
@@ -143,9 +144,7 @@ def test_a_redirect_to_another_host_gets_no_key(tmp_path) -> None:
 
     upstream = Upstream(answer)
     transport = RecordTransport(upstream=upstream, endpoint_label="https://api.minimax.io/anthropic")
-    client = anthropic.Anthropic(
-        api_key=KEY, base_url="https://api.minimax.io/anthropic", http_client=make_http_client(transport), max_retries=0
-    )
+    client = sdk_client(transport, api_key=KEY)
     with pytest.raises(anthropic.AnthropicError, match=r"collector\.example"):
         client.messages.create(**HELLO)
     assert [url for url, _ in upstream.seen] == ["https://api.minimax.io/anthropic/v1/messages"]
@@ -159,9 +158,7 @@ def test_a_redirect_on_the_same_host_is_followed() -> None:
 
     upstream = Upstream(answer)
     transport = RecordTransport(upstream=upstream, endpoint_label="https://api.minimax.io/anthropic")
-    client = anthropic.Anthropic(
-        api_key=KEY, base_url="https://api.minimax.io/anthropic", http_client=make_http_client(transport), max_retries=0
-    )
+    client = sdk_client(transport, api_key=KEY)
     assert client.messages.create(**HELLO).content[0].text == "Hello."
     assert len(upstream.seen) == 2
 
@@ -182,9 +179,7 @@ def test_a_traceback_with_locals_does_not_show_the_key(tmp_path) -> None:
         raise hx.ConnectError("the network is down")
 
     transport = RecordTransport(record_dir=tmp_path, upstream=Upstream(answer))
-    client = anthropic.Anthropic(
-        api_key=KEY, base_url="http://127.0.0.1:9", http_client=make_http_client(transport), max_retries=0
-    )
+    client = sdk_client(transport, api_key=KEY, base_url="http://127.0.0.1:9")
     with pytest.raises(anthropic.APIConnectionError) as caught:
         client.messages.create(**HELLO)
     shown = shown_with_locals(caught.value)
