@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
+import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,21 @@ def load_file(path: Path) -> Any:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def stand_in_colab_module(monkeypatch: pytest.MonkeyPatch, name: str, **attributes: object) -> types.ModuleType:
+    """Install `google.colab.<name>` (userdata, drive) with `attributes`, and the `google.colab` and `google`
+    packages above it, for the duration of one test: Colab's own modules, as the code under test imports them."""
+    module = types.ModuleType(f"google.colab.{name}")
+    for attribute, value in attributes.items():
+        setattr(module, attribute, value)
+    colab = types.ModuleType("google.colab")
+    setattr(colab, name, module)
+    google = types.ModuleType("google")
+    google.colab = colab  # type: ignore[attr-defined]
+    for dotted, installed in (("google", google), ("google.colab", colab), (module.__name__, module)):
+        monkeypatch.setitem(sys.modules, dotted, installed)
     return module
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import stand_in_colab_module
 
 import helpers
 from helpers.client import COLAB_HOWTO, FoundKey, NoKey, colab_secret, find_key
@@ -39,17 +39,13 @@ def stand_in_colab(monkeypatch: pytest.MonkeyPatch, get: Callable[[str], object]
         asked.append(name)
         return get(name)
 
-    userdata = types.ModuleType("google.colab.userdata")
-    userdata.get = recorded_get  # type: ignore[attr-defined]
-    userdata.SecretNotFoundError = SecretNotFoundError  # type: ignore[attr-defined]
-    userdata.NotebookAccessError = NotebookAccessError  # type: ignore[attr-defined]
-    colab = types.ModuleType("google.colab")
-    colab.userdata = userdata  # type: ignore[attr-defined]
-    google = types.ModuleType("google")
-    google.colab = colab  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "google", google)
-    monkeypatch.setitem(sys.modules, "google.colab", colab)
-    monkeypatch.setitem(sys.modules, "google.colab.userdata", userdata)
+    stand_in_colab_module(
+        monkeypatch,
+        "userdata",
+        get=recorded_get,
+        SecretNotFoundError=SecretNotFoundError,
+        NotebookAccessError=NotebookAccessError,
+    )
     return asked
 
 

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import nbformat
@@ -20,6 +19,7 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.inputtransformer2 import TransformerManager
 from IPython.utils.text import DollarFormatter
+from support import stand_in_colab_module
 
 from devtools import badges, bundle, project
 
@@ -69,12 +69,7 @@ def stand_in_colab(monkeypatch: pytest.MonkeyPatch, drive_content: Path | None =
         Path(mountpoint).mkdir(parents=True, exist_ok=True)
         (Path(mountpoint) / "MyDrive").symlink_to(drive_content or Path(mountpoint) / "empty", target_is_directory=True)
 
-    drive = types.ModuleType("google.colab.drive")
-    drive.mount = mount  # type: ignore[attr-defined]
-    colab = types.ModuleType("google.colab")
-    colab.drive = drive  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "google.colab", colab)
-    monkeypatch.setitem(sys.modules, "google.colab.drive", drive)
+    stand_in_colab_module(monkeypatch, "drive", mount=mount)
     return mounted
 
 
