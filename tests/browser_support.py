@@ -32,10 +32,10 @@ ARGS = [
 OUTPUT_TEXTS = "() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText)"
 IDLE = "() => window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
 RUN_OVER = (  # every queued cell has run ("[*]" is a cell waiting or running) and the kernel is idle
-    "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.innerText.includes('*')) && "
-    "window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+    f"() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.innerText.includes('*')) && ({IDLE})()"
 )
 BIN = Path(sys.executable).parent
+START = load_file(ROOT / "scripts" / "start.py")  # README command 1: its lab_environment is the one JupyterLab gets
 
 SETTINGS: dict[str, dict[str, Any]] = {
     "notebook-extension/tracker": {"windowingMode": "none"},  # render every cell, not only those in view
@@ -71,7 +71,7 @@ def lab_environment(
     env.update({"HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(folder), "IPYTHONDIR": str(home / "ipython")})
     env.update({f"JUPYTER_{k}_DIR": str(home / k.lower()) for k in ("CONFIG", "DATA", "RUNTIME")})
     env.update(extra)
-    return load_file(ROOT / "scripts" / "start.py").lab_environment(env)  # jupyter-config/, as start.py loads it
+    return START.lab_environment(env)  # jupyter-config/ on the config path, as start.py puts it
 
 
 def copy_notebook(work: Path, notebook: str) -> None:
@@ -153,9 +153,32 @@ def reopen_notebook(page: Any, notebook: str) -> None:
 def menu(page: Any, name: str, item: str, *, cell: str = "") -> None:
     """Use JupyterLab's menu bar, as a person would (commands.execute from outside does not run cells), with the
     first cell selected, or the first whose text contains `cell`."""
-    page.locator(".jp-Cell", has_text=cell).first.click() if cell else page.locator(".jp-Cell").first.click()
+    cells = page.locator(".jp-Cell", has_text=cell) if cell else page.locator(".jp-Cell")
+    cells.first.click()
     page.locator(".lm-MenuBar-itemLabel", has_text=name).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def save_notebook(page: Any, path: Path) -> dict[str, Any]:
+    """File > Save Notebook, as a person saves; once JupyterLab says it is saved, the file at `path` as written."""
+    menu(page, "File", "Save Notebook")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=15_000)
+    saved: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return saved
+
+
+def saved_mimes(saved: dict[str, Any]) -> list[str]:
+    """Every output mime type in a saved notebook."""
+    return [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
+
+
+def wait_for_text(page: Any, selector: str, text: str, timeout: int) -> None:
+    """Wait until an element matching `selector` shows `text` (in milliseconds, at most `timeout`)."""
+    page.wait_for_function(
+        "([selector, text]) => [...document.querySelectorAll(selector)].some(e => e.innerText.includes(text))",
+        arg=[selector, text],
+        timeout=timeout,
+    )
 
 
 def settle(page: Any) -> None:

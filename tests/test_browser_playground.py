@@ -29,6 +29,9 @@ from browser_support import (
     open_notebook,
     reopen_notebook,
     require_browser,
+    save_notebook,
+    saved_mimes,
+    wait_for_text,
 )
 
 pytestmark = pytest.mark.slow  # a browser and a notebook server
@@ -51,16 +54,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
 
 
 def _save(page: Any, work: Path) -> dict[str, Any]:
-    menu(page, "File", "Save Notebook")
-    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=15_000)
-    saved: dict[str, Any] = json.loads((work / NOTEBOOK).read_text(encoding="utf-8"))
+    saved = save_notebook(page, work / NOTEBOOK)
     assert "widgets" not in saved["metadata"], "widget state was saved in the notebook's metadata"
     return saved
-
-
-def _saved_mimes(saved: dict[str, Any]) -> list[str]:
-    """Every output mime type in a saved notebook."""
-    return [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
 
 
 def _shot(page: Any, name: str) -> None:
@@ -104,31 +100,23 @@ def test_run_all_leaves_a_usable_app_that_saves_and_reopens_cleanly(lab: tuple[s
         box.wait_for(timeout=10_000)
         box.fill(QUESTION)
         page.locator(".jupyter-widgets button", has_text="Send").first.click()
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.widget-html-content')]"
-            ".some(e => e.innerText.includes('api.minimaxi.com'))",
-            timeout=20_000,
-        )
+        wait_for_text(page, ".widget-html-content", "api.minimaxi.com", timeout=20_000)
         _shot(page, "1-answered")
 
         # Saved while open (autosave does it every 120 s): the page keeps the live app, the file keeps the app's
         # line instead of a widget view that a kernel restart would turn into "Error displaying widget".
         saved = _save(page, work)
-        assert WIDGET_MIME not in _saved_mimes(saved), "a widget view was saved"
+        assert WIDGET_MIME not in saved_mimes(saved), "a widget view was saved"
         assert any(PLAYGROUND in text for text in _saved_texts(saved))
         assert page.locator(".jupyter-widgets textarea").count() >= 1, "saving closed the app in the page"
 
         # Its Close button replaces the app, where it stands, by the transcript and the bill; saved, no widget.
         page.locator(".jupyter-widgets button", has_text="Close app").first.click()
         page.wait_for_function("() => !document.querySelector('.jupyter-widgets textarea')", timeout=10_000)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-OutputArea-output .minimax-message')].some("
-            "e => e.innerText.includes('api.minimaxi.com'))",
-            timeout=10_000,
-        )
+        wait_for_text(page, ".jp-OutputArea-output .minimax-message", "api.minimaxi.com", timeout=10_000)
         _shot(page, "2-closed")
         saved = _save(page, work)
-        assert WIDGET_MIME not in _saved_mimes(saved), "the closed app's widget view was still saved"
+        assert WIDGET_MIME not in saved_mimes(saved), "the closed app's widget view was still saved"
         assert any("6 calls" in text for text in _saved_texts(saved))
 
         # `playground.show()` in a new cell opens the app again, the conversation carried on; saved while open.

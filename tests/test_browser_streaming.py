@@ -7,7 +7,6 @@ Set LIVE_VIEW_SCREENSHOT=docs/img/live_view.png to (re)write the README's screen
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -26,6 +25,8 @@ from browser_support import (
     open_notebook,
     reopen_notebook,
     require_browser,
+    save_notebook,
+    saved_mimes,
 )
 
 pytestmark = pytest.mark.slow  # a browser and a notebook server
@@ -84,11 +85,8 @@ def test_live_view_fills_then_leaves_the_static_view(lab: tuple[str, Path]) -> N
         assert not any("Error displaying widget" in t for t in texts)
         assert any("Stream interrupted: MiniMax" in t for t in texts), "the run stopped before the last cut stream"
 
-        menu(page, "File", "Save Notebook")
-        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=15_000)
-        saved = json.loads((work / NOTEBOOK).read_text(encoding="utf-8"))
-        mimes = [m for c in saved["cells"] for o in c.get("outputs", []) for m in o.get("data", {})]
-        assert "application/vnd.jupyter.widget-view+json" not in mimes, "a widget view was saved"
+        saved = save_notebook(page, work / NOTEBOOK)
+        assert "application/vnd.jupyter.widget-view+json" not in saved_mimes(saved), "a widget view was saved"
 
         # Reopen the saved (now trusted) notebook: no widget errors anywhere.
         reopen_notebook(page, NOTEBOOK)
