@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._sdk import raised_while_reading_body
 from .client import REGIONS, region_of_url
 from .show import ERROR_STYLE, Displayable
 
@@ -431,11 +432,16 @@ def _timeout(error: Any) -> Explanation:
 
 
 def _connection(error: Any) -> Explanation:
+    if raised_while_reading_body(error):  # anthropic 2.17+: a stream cut after it started is a connection error
+        return _cut(error.__cause__ or error, said_by="The HTTP library" if error.__cause__ else "The SDK")
+    taken = _retries_taken(error)
+    retried = f"(here {taken} time{'s' * (taken > 1)})." if taken else "(max_retries, default 2)."
+    tried = "a started stream is never retried; a connection that fails before the answer starts is retried " + retried
     return Explanation(
         "connection",
         "Could not reach the endpoint",
-        "The connection failed or broke before an answer arrived (network, DNS, proxy, or a cut stream).",
-        "Check the network and the base URL (helpers.describe()); the SDK already retried.",
+        "The connection failed or broke before an answer arrived (network, DNS, proxy or base URL).",
+        f"Check the network and the base URL (helpers.describe()); {tried}",
         True,
         message=str(error.__cause__ or error),
         said_by="The SDK",

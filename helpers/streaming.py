@@ -191,6 +191,14 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
             view.fail(f"MiniMax answered HTTP {error.status_code} before the stream started")
             raise
         _raise(view, manager, f"the server sent an error: {_error_text(error)}", "server", error)
+    except anthropic.APIConnectionError as error:
+        # anthropic 2.17+ turns a read failure (reset, timeout) while reading a started stream into
+        # APIConnectionError / APITimeoutError; earlier versions let the transport's error through (below).
+        if manager is None or not view.events:
+            view.fail(f"the request failed before the stream started ({type(error).__name__})")
+            raise
+        cause = error.__cause__ or error
+        _raise(view, manager, f"the connection dropped ({type(cause).__name__}: {cause})", "connection", error)
     except anthropic.APIError as error:
         if manager is None or not view.events:
             view.fail(f"the request failed before the stream started ({type(error).__name__})")

@@ -19,6 +19,7 @@ import anthropic
 import pytest
 from support import missing
 
+import helpers
 from helpers.__main__ import main as helpers_main
 from helpers.errors import explain
 from helpers.server import FAULT_HEADER, Fault, ReplayServer, parse_fault
@@ -66,13 +67,29 @@ def test_cut_stream_raises_and_keeps_the_partial_content(server: ReplayServer) -
     assert partial.content and partial.content[0].type == "thinking" and partial.content[0].thinking
     assert "message_stop" not in seen
     found = explain(caught.value)
-    assert found.kind in ("stream-cut", "connection") and found.retryable
+    # On every SDK version (anthropic 2.17+ raises APIConnectionError here, earlier ones the HTTP library's error):
+    # a cut, with what arrived kept, and never a claim that the SDK retried it.
+    assert found.kind == "stream-cut" and found.retryable, found.text()
+    assert "already retried" not in found.text() and "not retried" in found.next_step
+
+
+def test_helpers_stream_reports_a_cut_as_a_connection_loss_over_real_sockets(server: ReplayServer, capsys) -> None:
+    server.inject("cut", after=8)
+    with pytest.raises(helpers.StreamInterrupted) as caught:
+        helpers.stream(client_for(server, max_retries=0), **PARAMS)
+    assert caught.value.kind == "connection", caught.value.reason
+    assert "connection dropped" in caught.value.reason and "server sent" not in capsys.readouterr().out
+    outer, inner = explain(caught.value), explain(caught.value.__cause__)
+    assert outer.kind == inner.kind == "stream-cut"
+    assert "already retried" not in outer.text() + inner.text()
 
 
 def test_cut_json_body_is_a_connection_error(server: ReplayServer) -> None:
     server.inject(Fault("cut"))
-    with pytest.raises(anthropic.APIConnectionError):
+    with pytest.raises(anthropic.APIConnectionError) as caught:
         client_for(server, max_retries=0).messages.create(**PARAMS)
+    found = explain(caught.value)
+    assert found.kind == "connection" and "already retried" not in found.text(), found.text()
 
 
 def test_slow_first_byte_times_out_within_its_bound(server: ReplayServer) -> None:
