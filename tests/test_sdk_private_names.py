@@ -4,9 +4,14 @@ release that moves one fails a test saying which (the drift issue's rule: privat
 from __future__ import annotations
 
 import importlib
+import math
 
 import anthropic
+import pytest
+from support import scripted_client_for
+from test_streaming import message_events, sse
 
+import helpers
 from helpers import _sdk
 
 
@@ -31,3 +36,52 @@ def test_an_error_raised_inside_the_stream_reader_is_recognised() -> None:
         raise ConnectionError("refused before any answer")
     except ConnectionError as error:
         assert not _sdk.raised_while_reading_body(error)
+
+
+def test_prepare_options_is_still_the_sdks_hook_before_serializing() -> None:
+    """CheckedAnthropic overrides Anthropic._prepare_options: it must still exist and still be called with the
+    request's options (json_data, extra_json, method, url) before the body is serialized."""
+    assert callable(getattr(anthropic.Anthropic, "_prepare_options", None)), "Anthropic._prepare_options moved"
+    seen: list[tuple[str, str, dict]] = []
+
+    def refuse(method: str, path: str, body: dict) -> None:
+        seen.append((method, path, body))
+        raise helpers.RequestNotSupportedError([])
+
+    client = _sdk.CheckedAnthropic(api_key="sk-test", base_url="http://127.0.0.1:9", max_retries=0)
+    client.precheck = refuse
+    with pytest.raises(helpers.RequestNotSupportedError):
+        client.messages.create(
+            model="MiniMax-M2.1", max_tokens=5, messages=[], extra_body={"temperature": float("nan")}
+        )
+    [(method, path, body)] = seen  # called once, before anything was serialized or sent
+    assert (method.upper(), path) == ("POST", "/v1/messages")
+    assert body["model"] == "MiniMax-M2.1" and math.isnan(body["temperature"])  # extra_body merged in
+
+
+def test_the_message_stream_still_reads_through_raw_stream_decoder_and_client() -> None:
+    """watch_stream reads MessageStream._raw_stream, its _decoder (with iter_bytes) and _client._make_status_error."""
+    events = sse(message_events([{"type": "text", "pieces": ["Hi"]}]))
+    client = scripted_client_for(iter(events))
+    with client.messages.stream(model="MiniMax-M2.1", max_tokens=5, messages=[]) as manager:
+        raw = getattr(manager, "_raw_stream", None)
+        assert raw is not None, "MessageStream._raw_stream moved"
+        assert hasattr(getattr(raw, "_decoder", None), "iter_bytes"), "Stream._decoder.iter_bytes moved"
+        assert callable(getattr(getattr(raw, "_client", None), "_make_status_error", None)), (
+            "Stream._client._make_status_error moved"
+        )
+        assert _sdk.watch_stream(manager)
+        assert [e.type for e in manager][-1] == "message_stop"
+
+
+@pytest.mark.parametrize(
+    ("version", "refused"),
+    [("0.125.0", True), ("1.17.0", True), ("2.0.0", False), ("2.18.0rc1", False), (anthropic.__version__, False)],
+)
+def test_an_sdk_older_than_2_is_refused_with_the_upgrade_command(version: str, refused: bool) -> None:
+    if not refused:
+        _sdk.require_supported_sdk(version)
+        return
+    with pytest.raises(ImportError, match=r"anthropic SDK 2\.x.*pip install -U 'anthropic>=2,<3'") as caught:
+        _sdk.require_supported_sdk(version)
+    assert version in str(caught.value)
