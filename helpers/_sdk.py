@@ -9,8 +9,7 @@ reach into the SDK's private modules or attributes.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -76,66 +75,3 @@ class CheckedAnthropic(anthropic.Anthropic):
             merged = {**(body if isinstance(body, dict) else {}), **(extra if isinstance(extra, dict) else {})}
             self.precheck(str(options.method), str(options.url), merged)
         return super()._prepare_options(options)
-
-
-# -- 3. MiniMax's stream quirks, mended under the SDK's decoder (MessageStream._raw_stream._decoder) ------------
-
-
-def _server_error_frame(data: str) -> dict[str, Any] | None:
-    """MiniMax's error envelope when an SSE `data:` payload is one (`{"type": "error", "error": {...}}`), else None."""
-    try:
-        payload = json.loads(data)
-    except (TypeError, ValueError):
-        return None
-    if isinstance(payload, dict) and payload.get("type") == "error" and isinstance(payload.get("error"), dict):
-        return payload
-    return None
-
-
-def _mended(sse: Any) -> Any:
-    """The event with MiniMax's missing usage made explicit (unknown, None), so the SDK's accumulator does not
-    fail on it: `message_start` with `"usage": null`, a `message_delta` without `usage` (docs/sources.md)."""
-    if sse.event not in ("message_start", "message_delta") or not sse.data:
-        return sse
-    try:
-        data = json.loads(sse.data)
-    except ValueError:
-        return sse
-    holder = data.get("message") if sse.event == "message_start" else data
-    if not isinstance(holder, dict) or isinstance(holder.get("usage"), dict):
-        return sse
-    holder["usage"] = {"input_tokens": None, "output_tokens": None}
-    return type(sse)(event=sse.event, data=json.dumps(data), id=sse.id, retry=sse.retry)
-
-
-class _WatchingDecoder:
-    """Wraps the SDK's SSE decoder for one stream: an error envelope sent as a `data:` line with no `event:` line
-    (which the SDK drops silently) is raised as the SDK raises an `event: error` frame (`_make_status_error`), and
-    missing usage is made explicit. Anything else passes through unchanged."""
-
-    def __init__(self, decoder: Any, raw_stream: Any) -> None:
-        self._decoder = decoder
-        self._raw = raw_stream
-
-    def iter_bytes(self, chunks: Iterator[bytes]) -> Iterator[Any]:
-        for sse in self._decoder.iter_bytes(chunks):
-            if sse.event is None and sse.data:
-                body = _server_error_frame(sse.data)
-                if body is not None:
-                    raise self._raw._client._make_status_error(str(body), body=body, response=self._raw.response)
-            yield _mended(sse)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._decoder, name)
-
-
-def watch_stream(manager: Any) -> bool:
-    """Put `_WatchingDecoder` under the SDK stream `manager` reads (before its first event): reads
-    `manager._raw_stream`, its `_decoder` and `_client`. Returns False, changing nothing, where this SDK keeps its
-    stream differently (then the SDK's own behaviour applies, and the private-names test fails)."""
-    raw: Any = getattr(manager, "_raw_stream", None)
-    decoder = getattr(raw, "_decoder", None)
-    if raw is None or decoder is None or not hasattr(decoder, "iter_bytes") or not hasattr(raw, "_client"):
-        return False
-    raw._decoder = _WatchingDecoder(decoder, raw)
-    return True

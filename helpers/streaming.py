@@ -13,7 +13,6 @@ from typing import Any, NoReturn
 import anthropic
 from anthropic.lib.streaming import MessageStream
 
-from ._sdk import watch_stream
 from .live import LiveView
 
 SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
@@ -113,7 +112,6 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     manager = None
     try:
         with client.messages.stream(**params) as manager:
-            watch_stream(manager)
             saw_stop = False
             for event in manager:
                 view.feed(event)

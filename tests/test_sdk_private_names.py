@@ -8,8 +8,6 @@ import math
 
 import anthropic
 import pytest
-from support import scripted_client_for
-from test_streaming import message_events, sse
 
 import helpers
 from helpers import _sdk
@@ -57,21 +55,6 @@ def test_prepare_options_is_still_the_sdks_hook_before_serializing() -> None:
     [(method, path, body)] = seen  # called once, before anything was serialized or sent
     assert (method.upper(), path) == ("POST", "/v1/messages")
     assert body["model"] == "MiniMax-M2.1" and math.isnan(body["temperature"])  # extra_body merged in
-
-
-def test_the_message_stream_still_reads_through_raw_stream_decoder_and_client() -> None:
-    """watch_stream reads MessageStream._raw_stream, its _decoder (with iter_bytes) and _client._make_status_error."""
-    events = sse(message_events([{"type": "text", "pieces": ["Hi"]}]))
-    client = scripted_client_for(iter(events))
-    with client.messages.stream(model="MiniMax-M2.1", max_tokens=5, messages=[]) as manager:
-        raw = getattr(manager, "_raw_stream", None)
-        assert raw is not None, "MessageStream._raw_stream moved"
-        assert hasattr(getattr(raw, "_decoder", None), "iter_bytes"), "Stream._decoder.iter_bytes moved"
-        assert callable(getattr(getattr(raw, "_client", None), "_make_status_error", None)), (
-            "Stream._client._make_status_error moved"
-        )
-        assert _sdk.watch_stream(manager)
-        assert [e.type for e in manager][-1] == "message_stop"
 
 
 @pytest.mark.parametrize(

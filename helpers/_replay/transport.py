@@ -34,6 +34,7 @@ from .cassettes import (
     write_atomic,
 )
 from .error_body import error_body
+from .mend import mend_stream
 
 REDACTED = "<redacted>"
 SOURCE_HEADER = "x-cassette-source"
@@ -216,7 +217,7 @@ class ReplayTransport(_CheckedTransport):
         headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
         if cassette.is_stream:
             headers.setdefault("content-type", "text/event-stream")
-            chunks = sse.paced_chunks(response["events"], self.speed)
+            chunks = mend_stream(sse.paced_chunks(response["events"], self.speed))
             stream = IteratorStream(chunks, on_close=lambda: self._observe(body, cassette))
             return httpx2.Response(response["status"], headers=headers, stream=stream, request=request)
         payload = response.get("body")
@@ -310,7 +311,7 @@ class RecordTransport(_CheckedTransport):
                 complete = state["ended"] or state["failed"]
                 self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
 
-            stream = IteratorStream(chunks(), on_close=finished)
+            stream = IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
 
         raw = upstream.read()
