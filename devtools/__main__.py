@@ -1,4 +1,4 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | drift`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -19,7 +19,7 @@ def _unknown_names(args: argparse.Namespace) -> str | None:
         missing = [name for name in args.names if name not in known]
         if missing:
             return f"No description named {', '.join(missing)} in data/exchanges. Known: {', '.join(known)}."
-    elif args.command in ("regenerate", "record"):
+    elif args.command in ("regenerate", "record", "drift"):
         from .notebooks import notebook_paths
 
         missing = [name for name in args.notebooks if not notebook_paths([name])]
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
     p = commands.add_parser("bundle", help="zip helpers, data and notebooks for learners without the repository")
     p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
+    p = commands.add_parser("drift", help="with a key: doctor, every notebook recorded live, strict nbval on it")
+    p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+    p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -71,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         from .costs import main as cost_main
 
         return cost_main()
+    if args.command == "drift":
+        from pathlib import Path
+
+        from .drift import run as drift_run
+
+        return drift_run(Path(args.out), args.notebooks or None)
     if args.command == "bundle":
         from .bundle import main as bundle_main
 

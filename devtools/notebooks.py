@@ -1,7 +1,8 @@
 """Run the notebooks the way the tests do: fresh kernel, in order, on recordings (or live, to record).
 
-`python -m devtools regenerate` rewrites every notebook's stored outputs in replay mode; `python -m helpers
-record` runs them against the live service (a key is needed) and writes new cassettes.
+`python -m devtools regenerate` rewrites every notebook's stored outputs in replay mode; `python -m devtools
+record` runs them against the live service (a key is needed) and writes new cassettes; `python -m devtools drift`
+(devtools/drift.py) records them into a scratch folder with `run_notebook` and compares.
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def strip_volatile(nb: object) -> None:
                 output.get("data", {}).pop(WIDGET_MIME, None)  # keep its text/plain; nbval skips this mime anyway
 
 
-def execute(path: Path, *, timeout: int = 600) -> object:
-    """Run one notebook from a fresh kernel in its own folder and return the executed notebook."""
+def _prepared(path: Path, timeout: int) -> tuple[Any, Any]:
+    """The notebook read from `path` and an nbclient client that runs it from a fresh kernel in its own folder."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -96,9 +97,43 @@ def execute(path: Path, *, timeout: int = 600) -> object:
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     )
+    return nb, client
+
+
+def execute(path: Path, *, timeout: int = 600) -> object:
+    """Run one notebook from a fresh kernel in its own folder and return the executed notebook; a cell that
+    raises (and is not tagged raises-exception) raises nbclient's CellExecutionError."""
+    nb, client = _prepared(path, timeout)
     client.execute()
     strip_volatile(nb)
     return nb
+
+
+def run_notebook(path: Path, *, timeout: int = 600) -> tuple[Any, str | None]:
+    """Like `execute`, but a failing cell is returned, not raised: the executed notebook (up to that cell) and
+    None, or a line naming the cell as nbval numbers it ('cell 12: ValueError: ...', code cells from 0)."""
+    from nbclient.exceptions import CellExecutionError
+
+    nb, client = _prepared(path, timeout)
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        strip_volatile(nb)
+        first = (error.evalue or "").strip().splitlines()
+        return nb, f"{_failed_cell(nb)}{error.ename}: {first[0] if first else ''}"
+    strip_volatile(nb)
+    return nb, None
+
+
+def _failed_cell(nb: Any) -> str:
+    """'cell N: ' for the first cell whose error was not expected (not tagged raises-exception), N counting code
+    cells from 0 as nbval does."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code):
+        expected = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+        if not expected and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return f"cell {index}: "
+    return ""
 
 
 def regenerate(names: list[str] | None = None) -> int:

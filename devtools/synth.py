@@ -4,10 +4,12 @@ We cannot reach MiniMax from where these notebooks are built, so their recording
 on the facts listed in docs/sources.md: 32-hex message ids (starting 05 or 06), 64-hex signatures,
 `call_function_..._N` tool ids, MiniMax's key order and `base_resp`, one `ping`, thinking then
 `signature_delta`, tool input as `""` then the whole JSON, deltas of several tokens (about 20 to 100
-characters, never a word cut in half), about 7 deltas a second at 60 tokens/s, the first event about 1.2 s
-after the request. A reply's `"wire"` object asks for one of the variations real streams show (no ping, tool
-input as `"{}"` alone or split, usage null or without cache fields, `message_start` input tokens unlike the
-final ones, an error inside the 200 stream): see `WIRE_OPTIONS`. Everything is seeded from the description,
+characters, never a word cut in half), about 7 deltas a second at 60 tokens/s. Each model's pace and first-token
+time follow what others measured where that is known (the catalogue's `measured`: MiniMax-M2.1-lightning about 51
+tokens/s, its first token after about 1 s; MiniMax-M2.1's first token after about 2.1 s), else MiniMax's own pace
+and a first token after about 1.2 s. A reply's `"wire"` object asks for one of the variations real streams show
+(no ping, tool input as `"{}"` alone or split, usage null or without cache fields, `message_start` input tokens
+unlike the final ones, an error inside the 200 stream): see `WIRE_OPTIONS`. Everything is seeded from the description,
 so running this twice writes the same bytes. Every file says "synthesized".
 """
 
@@ -28,15 +30,30 @@ EXCHANGES_DIR = DEFAULT_ROOT.parent / "exchanges"
 
 
 def tokens_per_second(model: str) -> float:
-    """A model's output pace from the catalogue; a GUESS (SYNTH_DEFAULT_TOKENS_PER_SECOND) where none is published."""
+    """A model's output pace: the middle of what others measured (the catalogue's `measured`) where that exists,
+    else MiniMax's own figure, else a GUESS (SYNTH_DEFAULT_TOKENS_PER_SECOND) where neither is published."""
     info = model_info(model)
+    if info is not None and info.measured is not None and info.measured.tokens_per_second is not None:
+        low, high = info.measured.tokens_per_second
+        return (low + high) / 2
     if info is None or info.tokens_per_second is None:
         return SYNTH_DEFAULT_TOKENS_PER_SECOND
     return info.tokens_per_second
 
 
 FIRST_TOKEN_SECONDS = (1.0, 1.4)
-"""Time to the first event after the request is sent: around the 1.2 s one published measurement reports."""
+"""Time to the first event after the request is sent, for a model nobody measured: around the 1.2 s one
+published measurement on this route reports (MiniMax-M3)."""
+
+
+def first_token_seconds(model: str) -> tuple[float, float]:
+    """The range a stream's first event is drawn from: what others measured for the model (the catalogue's
+    `measured`), else FIRST_TOKEN_SECONDS."""
+    info = model_info(model)
+    if info is not None and info.measured is not None and info.measured.first_token_seconds is not None:
+        return info.measured.first_token_seconds
+    return FIRST_TOKEN_SECONDS
+
 
 DELTA_CHARS = (16, 44)
 """The length a delta aims at before it is extended to the end of its word: real deltas run 5 to 102
@@ -201,13 +218,15 @@ def stream_events(
     """The SSE events of `body` as MiniMax streams it, each with the time ('at', seconds) it arrives.
     `wire` asks for variations real streams show (WIRE_OPTIONS)."""
     wire = wire or {}
-    clock = rng.uniform(*FIRST_TOKEN_SECONDS)
+    clock = rng.uniform(*first_token_seconds(body["model"]))
     events: list[dict[str, Any]] = []
+    first = True  # the first delta arrives at the first-token time; each later one after its tokens' time
 
     def emit(name: str, data: dict[str, Any], tokens: float = 0.0) -> None:
-        nonlocal clock
-        if tokens:
+        nonlocal clock, first
+        if tokens and not first:
             clock += tokens / tps * rng.uniform(0.85, 1.15)
+        first = first and not tokens
         events.append({"at": round(clock, 4), "event": name, "data": data})
 
     usage = body["usage"]

@@ -5,8 +5,11 @@ service did with what this collection's recordings assume: which region accepts 
 thinking and its signature, the stream (event sequence, delta sizes, first-event time, tokens per second), a
 tool round trip with the thinking sent back, the temperature edges, and the 401 shape (with a deliberately wrong
 key). It prints the table, writes it as Markdown to attach to an issue (never a key), and exits 0 when everything
-matches. The requests are the exchanges of `data/exchanges/doctor.json`, so the recordings it compares with
-are `data/cassettes/doctor/` (synthesized). The README's "Recordings" section describes it.
+matches. It judges what is known, not wording: a behaviour (status, error type, MiniMax code, the content's block
+types, the stop reason, the stream's events) that differs is a mismatch; a different wording of a message that the
+recording itself marks as a guess (a `guess` note in its source) is reported, not counted. The requests are the
+exchanges of `data/exchanges/doctor.json`, so the recordings it compares with are `data/cassettes/doctor/`
+(synthesized). The README's "Recordings" section describes it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import anthropic
 
 from ._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
 from .client import REGIONS, find_key
-from .errors import explain
+from .errors import explain, minimax_code
 from .models import MODELS
 
 WRONG_KEY = "sk-doctor-deliberately-wrong-key-0000"
@@ -42,6 +45,9 @@ class Row:
     service: str
     recordings: str
     same: bool
+    """Whether the service behaves as the recordings assume (a guessed message's wording aside)."""
+    reported: str = ""
+    """A difference that is reported, not counted: the wording of a message the recording marks as a guess."""
 
 
 # -- what the recordings assume --------------------------------------------------------------------------
@@ -96,19 +102,66 @@ def _call(client: anthropic.Anthropic, body: dict[str, Any]) -> tuple[int, Any]:
         return error.status_code, error.body
 
 
-def _said(status: int, answer: Any) -> str:
-    """A short description of one answer: 'answers', or the status, error type and message."""
+@dataclass(frozen=True)
+class Answer:
+    """What one answer did, as the doctor compares it: the behaviour, and apart from it the error's wording."""
+
+    status: int
+    error_type: str = ""
+    code: int | None = None
+    wording: str = ""
+    blocks: tuple[str, ...] = ()
+    stop_reason: str | None = None
+    unknown_model: bool = False
+
+    def behaviour(self) -> str:
+        """The part that counts: 'answers: thinking, text; stop end_turn', or 'HTTP 400 bad_request_error (2013)'."""
+        if self.status == 200:
+            return f"answers: {', '.join(self.blocks) or 'no content'}; stop {self.stop_reason}"
+        code = f" ({self.code})" if self.code is not None else ""
+        refused = " (refused as an unknown model)" if self.unknown_model else ""
+        return f"HTTP {self.status} {self.error_type or '(no error type)'}{code}{refused}"
+
+    def said(self) -> str:
+        """The behaviour and, for an error, its message as sent."""
+        return self.behaviour() + (f": {self.wording}" if self.wording else "")
+
+
+def answer_of(status: int, answer: Any) -> Answer:
+    """An Answer from a status and either a Message (the SDK's, or a recorded body) or an error body."""
     if status == 200:
-        return "answers"
-    inner = answer.get("error", {}) if isinstance(answer, dict) else {}
-    found = explain(answer) if isinstance(answer, dict) else None
-    refused = " (refused as an unknown model)" if found is not None and found.kind == "unknown-model" else ""
-    return f"HTTP {status} {inner.get('type', '?')}: {inner.get('message', answer)}{refused}"
+        content = _get(answer, "content") or []
+        return Answer(200, blocks=tuple(str(_get(b, "type")) for b in content), stop_reason=_get(answer, "stop_reason"))
+    inner = answer.get("error") if isinstance(answer, dict) else None
+    if not isinstance(inner, dict):  # a bare body such as {"error": "overload"}, or an HTML page
+        text = json.dumps(answer, ensure_ascii=False) if isinstance(answer, dict) else str(answer or "")
+        return Answer(status, wording=" ".join(text.split())[:120])
+    message = str(inner.get("message") or "")
+    unknown = isinstance(answer, dict) and explain(answer).kind == "unknown-model"
+    return Answer(status, str(inner.get("type") or ""), minimax_code(message), message, unknown_model=unknown)
 
 
-def _recorded_said(cassette: Cassette) -> str:
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _recorded_answer(cassette: Cassette) -> Answer:
     response = cassette.response
-    return _said(response["status"], response.get("body"))
+    return answer_of(response["status"], response.get("body"))
+
+
+def compare(check: str, live: Answer, recorded: Answer, guess: str | None = None) -> Row:
+    """A row for two answers: the same when they behave alike and, for an error, say the same words; when only
+    the words differ and the recording marks its message as a guess, the same, with the difference reported."""
+    if live.behaviour() != recorded.behaviour():
+        return Row(check, live.said(), recorded.said(), False)
+    if live.wording == recorded.wording:
+        return Row(check, live.said(), recorded.said(), True)
+    if guess:
+        note = f"wording differs from a guessed message: the service says {live.wording!r}, the recording guessed "
+        note += f"{recorded.wording!r} ({guess})"
+        return Row(check, live.said(), recorded.said() + " (a guess)", True, note)
+    return Row(check, live.said(), recorded.said(), False)
 
 
 def _thinking_form(content: list[dict[str, Any]]) -> str:
@@ -191,77 +244,82 @@ def _figure_row(check: str, service: float | None, recorded: float, form: str, l
 
 def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) -> list[Row]:
     """Run every check against the endpoints in `base_urls` ({region: url}); the first that accepts the key is used."""
-    rows: list[Row] = []
     ping = {"model": "MiniMax-M2.1", "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
     accepted = [name for name, url in base_urls.items() if _call(_client(url, key), ping)[0] != 401]
     where = ", ".join(f"{n} ({base_urls[n]})" for n in accepted) or "none"
-    rows.append(Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1))
+    rows = [Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1)]
     if not accepted:
         return rows
     client = _client(base_urls[accepted[0]], key)
-
-    for name in MODELS:
-        cassette = recorded.get(f"model:{name}")
-        if cassette is None:
-            continue
-        status, answer = _call(client, cassette.request["body"])
-        said, assumed = _said(status, answer), _recorded_said(cassette)
-        rows.append(Row(f"model {name}", said, assumed, said == assumed))
-
-    cassette = recorded["model:MiniMax-M2.1"]
-    status, answer = _call(client, cassette.request["body"])
-    content = [b.model_dump() for b in answer.content] if status == 200 else []
-    form, assumed = _thinking_form(content), _thinking_form(cassette.response["body"]["content"])
-    rows.append(Row("thinking and its signature (MiniMax-M2.1)", form, assumed, form == assumed))
-
-    stream = _live_stream(client, recorded["stream"].request["body"])
-    expected = _recorded_stream(recorded["stream"])
-    rows.append(
-        Row(
-            "stream: event sequence",
-            stream["sequence"],
-            expected["sequence"],
-            stream["sequence"] == expected["sequence"],
-        )
-    )
-    rows.append(
-        Row(
-            "stream: delta sizes",
-            stream["sizes"],
-            expected["sizes"],
-            _near(stream["median"], expected["median"], 0.5, 2),
-        )
-    )
-    rows.append(_figure_row("stream: first event after", stream["first"], expected["first"], "{:.2f} s", 0.0, 3))
-    rows.append(
-        _figure_row("stream: output tokens per second", stream["tps"], expected["tps"], "{:.0f} tokens/s", 0.5, 2)
-    )
-
+    rows += _model_rows(client, recorded)
+    rows += _stream_rows(client, recorded["stream"])
     rows.append(_tool_round_trip(client, recorded))
     for name in ("temperature-1", "temperature-0"):
         cassette = recorded[name]
-        status, answer = _call(client, cassette.request["body"])
-        said, assumed = _said(status, answer), _recorded_said(cassette)
         label = f"temperature {cassette.request['body']['temperature']}"
-        rows.append(Row(label, said, assumed + (" (a guess)" if "guess" in cassette.source else ""), said == assumed))
-
+        rows.append(_exchange_row(client, label, cassette)[0])
     status, answer = _call(_client(base_urls[accepted[0]], WRONG_KEY), ping)
-    said = _said(status, answer)
-    assumed = "HTTP 401 authentication_error: invalid api key"
-    rows.append(Row("401 with a wrong key", said, assumed, said == assumed))
+    wrong_key = Answer(401, "authentication_error", None, "invalid api key")
+    rows.append(compare("401 with a wrong key", answer_of(status, answer), wrong_key))
     return rows
+
+
+def _exchange_row(client: anthropic.Anthropic, label: str, cassette: Cassette) -> tuple[Row, Any]:
+    """Send one recorded request; the row comparing both answers, and the live answer."""
+    status, answer = _call(client, cassette.request["body"])
+    guess = cassette.source.get("guess")
+    where = f" Put the real wording in {cassette.source.get('from')}." if guess and cassette.source.get("from") else ""
+    row = compare(label, answer_of(status, answer), _recorded_answer(cassette), f"{guess}{where}" if guess else None)
+    return row, (answer if status == 200 else None)
+
+
+def _model_rows(client: anthropic.Anthropic, recorded: dict[str, Cassette]) -> list[Row]:
+    """One row per catalogue model with a recording, then MiniMax-M2.1's thinking block and signature."""
+    rows, answers = [], {}
+    for name in MODELS:
+        cassette = recorded.get(f"model:{name}")
+        if cassette is not None:
+            row, answers[name] = _exchange_row(client, f"model {name}", cassette)
+            rows.append(row)
+    answer = answers.get("MiniMax-M2.1")
+    content = [b.model_dump() for b in (answer.content or [])] if answer is not None else []
+    expected = recorded["model:MiniMax-M2.1"].response["body"]["content"]
+    form, assumed = _thinking_form(content), _thinking_form(expected)
+    rows.append(Row("thinking and its signature (MiniMax-M2.1)", form, assumed, form == assumed))
+    return rows
+
+
+def _stream_rows(client: anthropic.Anthropic, cassette: Cassette) -> list[Row]:
+    """The stream's event sequence, delta sizes, first-event time and pace against the recorded stream."""
+    expected = _recorded_stream(cassette)
+    try:
+        stream = _live_stream(client, cassette.request["body"])
+    except anthropic.APIStatusError as error:
+        said = answer_of(error.status_code, error.body).said()
+        return [Row("stream: event sequence", said, expected["sequence"], False)]
+    except anthropic.APIError as error:  # cut, timed out, or not an event stream at all
+        return [Row("stream: event sequence", f"{type(error).__name__}: {error}", expected["sequence"], False)]
+    sequence = stream["sequence"] == expected["sequence"]
+    sizes = _near(stream["median"], expected["median"], 0.5, 2)
+    return [
+        Row("stream: event sequence", stream["sequence"], expected["sequence"], sequence),
+        Row("stream: delta sizes", stream["sizes"], expected["sizes"], sizes),
+        _figure_row("stream: first event after", stream["first"], expected["first"], "{:.2f} s", 0.0, 3),
+        _figure_row("stream: output tokens per second", stream["tps"], expected["tps"], "{:.0f} tokens/s", 0.5, 2),
+    ]
 
 
 def _tool_round_trip(client: anthropic.Anthropic, recorded: dict[str, Cassette]) -> Row:
     """A tool call, then the whole assistant content (thinking included) sent back with the tool's result."""
+    label = "tool round trip, thinking sent back"
     first = recorded["tool-1"].request["body"]
     status, answer = _call(client, first)
     assumed = "tool_use get_time, then an answer after the thinking went back"
     if status != 200:
-        return Row("tool round trip, thinking sent back", _said(status, answer), assumed, False)
-    calls = [b for b in answer.content if b.type == "tool_use"]
+        return Row(label, answer_of(status, answer).said(), assumed, False)
+    calls = [b for b in (answer.content or []) if b.type == "tool_use"]
     if not calls:
-        return Row("tool round trip, thinking sent back", f"no tool call (stop: {answer.stop_reason})", assumed, False)
+        return Row(label, f"no tool call (stop: {answer.stop_reason})", assumed, False)
     result = {"type": "tool_result", "tool_use_id": calls[0].id, "content": "14:05"}
     follow = {
         **first,
@@ -274,28 +332,39 @@ def _tool_round_trip(client: anthropic.Anthropic, recorded: dict[str, Cassette])
     status, final = _call(client, follow)
     thinking = any(b.type == "thinking" for b in answer.content)
     said = (
-        f"tool_use {calls[0].name}, then {'an answer' if status == 200 else _said(status, final)}"
+        f"tool_use {calls[0].name}, then {'an answer' if status == 200 else answer_of(status, final).said()}"
         f"{' after the thinking went back' if thinking else ' (no thinking to send back)'}"
     )
-    return Row("tool round trip, thinking sent back", said, assumed, said == assumed)
+    return Row(label, said, assumed, said == assumed)
 
 
 # -- the report ----------------------------------------------------------------------------------------------
 
 
+def _verdict(row: Row) -> str:
+    if not row.same:
+        return "**no**"
+    return "yes (wording reported below)" if row.reported else "yes"
+
+
 def markdown(rows: list[Row], endpoint: str) -> str:
-    """The report as Markdown: a table to attach to an issue. It never contains a key."""
+    """The report as Markdown: a table to attach to an issue, then what is reported but not counted. It never
+    contains a key (run() scrubs it) nor credentials in the endpoint's URL."""
     lines = [
         "# helpers doctor report",
         "",
-        f"Endpoint: {endpoint} · SDK: anthropic {anthropic.__version__} · {time.strftime('%Y-%m-%d')}",
+        f"Endpoint: {redact(endpoint)} · SDK: anthropic {anthropic.__version__} · {time.strftime('%Y-%m-%d')}",
         "",
         "| check | what the service did | what the recordings assume | same? |",
         "|---|---|---|---|",
     ]
     for row in rows:
-        cells = [row.check, row.service, row.recordings, "yes" if row.same else "**no**"]
+        cells = [row.check, row.service, row.recordings, _verdict(row)]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    reported = [r for r in rows if r.reported]
+    if reported:
+        lines += ["", "Reported, not counted (the recording marks the message as a guess; its behaviour matches):", ""]
+        lines += [f"- {r.check}: {r.reported}" for r in reported]
     differ = sum(not r.same for r in rows)
     lines += [
         "",
@@ -304,8 +373,42 @@ def markdown(rows: list[Row], endpoint: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+_URL_USER = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_SECRET_PARAMS = r"key|api[_-]?key|apikey|token|access[_-]?token|auth|secret|password|sig"
+_URL_SECRET = re.compile(rf"(?i)([?&](?:{_SECRET_PARAMS})=)[^&#\s]+")
+
+
+def redact(text: str, *secrets: str) -> str:
+    """`text` without the given secrets and without credentials in URLs (`user:pass@host`, `?key=...`)."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "<redacted>")
+    return _URL_SECRET.sub(r"\1<redacted>", _URL_USER.sub(r"\1<redacted>@", text))
+
+
 def _scrubbed(text: str, key: str) -> str:
-    return text.replace(key, "<redacted>") if key else text
+    return redact(text, key)
+
+
+def _console(row: Row) -> str:
+    mark = "DIFF" if not row.same else ("NOTE" if row.reported else "ok  ")
+    extra = f"\n     reported, not counted: {row.reported}" if row.reported else ""
+    return f"{mark} {row.check}: {row.service} | recordings: {row.recordings}{extra}"
+
+
+def examine(
+    key: str, *, region: str = "auto", base_url: str | None = None, recorded: dict[str, Cassette] | None = None
+) -> tuple[list[Row], str]:
+    """Every check, with `key`, against `base_url` or the region's endpoint (both regions for 'auto'): the rows
+    and the endpoint(s) as the report names them. `python -m devtools drift` calls this too."""
+    if base_url:
+        urls = {"endpoint": base_url}
+    elif region in REGIONS:
+        urls = {region: REGIONS[region]}
+    else:
+        urls = dict(REGIONS)
+    rows = check(urls, key, recorded if recorded is not None else _recordings())
+    return rows, base_url or ", ".join(urls.values())
 
 
 def run(
@@ -317,7 +420,8 @@ def run(
     show_plan_only: bool = False,
     say: Callable[[str], None] = print,
 ) -> int:
-    """The doctor command: 0 when the service does what the recordings assume, 1 when it differs, 2 without a key."""
+    """The doctor command: 0 when the service does what the recordings assume (a guessed message's wording aside:
+    reported, not counted), 1 when a behaviour differs, 2 without a key."""
     recorded = _recordings()
     lines, cost = plan(recorded)
     say(f"helpers doctor will send {len(lines) + 2} small requests (at most {cost:.4f} USD; budget {BUDGET_USD} USD):")
@@ -330,23 +434,10 @@ def run(
     if not key:
         say("No key found: set MINIMAX_API_KEY (or a .env file). Nothing was sent.")
         return 2
-    if base_url:
-        urls = {"endpoint": base_url}
-    elif region in REGIONS:
-        urls = {region: REGIONS[region]}
-    else:
-        urls = dict(REGIONS)
     say(f"Key from {found.source}; sending now ...")
-    rows = check(urls, key, recorded)
-    report = _scrubbed(markdown(rows, base_url or ", ".join(urls.values())), key)
+    rows, endpoint = examine(key, region=region, base_url=base_url, recorded=recorded)
+    report = _scrubbed(markdown(rows, endpoint), key)
     out.write_text(report, encoding="utf-8")
-    say(
-        _scrubbed(
-            "\n".join(
-                f"{'ok  ' if r.same else 'DIFF'} {r.check}: {r.service} | recordings: {r.recordings}" for r in rows
-            ),
-            key,
-        )
-    )
+    say(_scrubbed("\n".join(_console(r) for r in rows), key))
     say(f"Report written to {out}.")
     return 0 if all(r.same for r in rows) else 1

@@ -26,6 +26,21 @@ class Price:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """Speeds measured by others (not MiniMax's own figures): ranges of medians, None where nothing was measured.
+    Recorded streams follow these where they exist (`devtools/synth.py`); the notebooks say whose figure is whose."""
+
+    tokens_per_second: tuple[float, float] | None
+    first_token_seconds: tuple[float, float] | None
+    source: str
+
+
+MEASURED_SOURCE = (
+    "Vercel AI Gateway medians, late 2026, not this route specifically (docs/sources.md, 'Measured speeds')"
+)
+
+
+@dataclass(frozen=True)
 class Model:
     """One model as this collection knows it. `None` means unknown: never shown as 0."""
 
@@ -51,6 +66,8 @@ class Model:
     service_tier: bool = False
     """Whether `service_tier` (standard / priority) has an effect (M3); M2.x accepts and ignores it."""
     notes: tuple[str, ...] = field(default=())
+    measured: Measured | None = None
+    """Speeds measured by others, beside `tokens_per_second` (MiniMax's own figure); None where none is known."""
 
 
 _M21_PRICE = Price(input=0.30, output=1.20, cache_read=0.03, cache_write=0.375)
@@ -94,6 +111,7 @@ MODELS: dict[str, Model] = {
             tokens_per_second_source="MiniMax's model table: 'approximately 60 tps'",
             context_window=204_800,
             price=_M21_PRICE,
+            measured=Measured(tokens_per_second=None, first_token_seconds=(2.0, 2.2), source=MEASURED_SOURCE),
             **_M2X,
         ),
         Model(
@@ -105,6 +123,7 @@ MODELS: dict[str, Model] = {
             context_window=204_800,
             price=replace(_M21_PRICE, output=2.40, assumed=("input", "cache_read", "cache_write")),
             renamed_to="MiniMax-M2.1-highspeed",
+            measured=Measured(tokens_per_second=(46, 56), first_token_seconds=(0.9, 1.0), source=MEASURED_SOURCE),
             **_M2X,
         ),
         Model(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers.__main__ import main
 from helpers._replay.cassettes import DEFAULT_ROOT
-from helpers.doctor import BUDGET_USD, _recordings, plan, run
+from helpers.doctor import BUDGET_USD, _recordings, answer_of, compare, markdown, plan, redact, run
 from helpers.server import ReplayServer
 
 CANARY = "sk-canary-doctor-7d1c0ffee42"
@@ -74,3 +74,63 @@ def test_doctor_plan_is_within_budget_and_the_command_is_wired(clean_env, capsys
     assert 0 < cost < BUDGET_USD and len(lines) >= 10
     assert main(["doctor", "--plan"]) == 0
     assert "at most" in capsys.readouterr().out
+
+
+def _reworded(message: str, *, stop_reason: str | None = None):
+    """A reshape that rewords the temperature error (the recording marks that message as a guess) and, if asked,
+    changes the stop reason of every answer."""
+
+    def reshape(response: dict) -> dict:
+        body = response.get("body") or {}
+        inner = body.get("error") if isinstance(body, dict) else None
+        if isinstance(inner, dict) and "temperature" in inner.get("message", ""):
+            inner["message"] = message
+        if stop_reason and isinstance(body, dict) and "stop_reason" in body:
+            body["stop_reason"] = stop_reason
+        return response
+
+    return reshape
+
+
+def test_a_guessed_message_worded_differently_is_reported_not_counted(clean_env, tmp_path) -> None:
+    real = "invalid params, temperature must be in (0.0, 1.0] (2013)"
+    with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}, speed=1, reshape=_reworded(real)) as server:
+        status, said, report = _run(server, tmp_path)
+    assert status == 0, report
+    (row,) = [line for line in report.splitlines() if line.startswith("| temperature 0")]
+    assert row.endswith("| yes (wording reported below) |") and "(a guess)" in row
+    notes = report.split("Reported, not counted", 1)[1]
+    assert real in notes and "data/exchanges/doctor.json#temperature-0" in notes
+    assert "Everything matches." in report and "NOTE temperature 0" in said
+
+
+def test_a_guessed_recording_still_counts_a_different_code_and_any_stop_reason(clean_env, tmp_path) -> None:
+    other_code = "invalid params, temperature must be in (0, 1] (1039)"
+    reshape = _reworded(other_code, stop_reason="max_tokens")
+    with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}, speed=1, reshape=reshape) as server:
+        status, _, report = _run(server, tmp_path)
+    assert status == 1
+    rows = {line.split(" | ")[0][2:]: line for line in report.splitlines() if line.startswith("| ")}
+    assert "(1039)" in rows["temperature 0.0"] and rows["temperature 0.0"].endswith("| **no** |")
+    assert "stop max_tokens" in rows["model MiniMax-M2.1-lightning"]
+    assert rows["model MiniMax-M2.1-lightning"].endswith("| **no** |")
+
+
+def test_compare_judges_behaviour_and_counts_the_wording_of_a_known_message() -> None:
+    known = answer_of(401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid api key"}})
+    reworded = answer_of(401, {"type": "error", "error": {"type": "authentication_error", "message": "bad key"}})
+    assert compare("401", known, known).same
+    assert not compare("401", reworded, known).same, "a message that is known (not a guess) is judged word for word"
+    guessed = compare("401", reworded, known, guess="a GUESS")
+    assert guessed.same and "bad key" in guessed.reported
+    bare = answer_of(529, {"error": "overload"})
+    assert bare.behaviour() == "HTTP 529 (no error type)" and "overload" in bare.wording
+    page = answer_of(404, "<html><body>404 Not Found</body></html>")
+    assert not compare("page", page, bare).same
+
+
+def test_the_report_never_shows_credentials_in_an_endpoint_url() -> None:
+    text = redact("https://joe:s3cret@gw.example/anthropic?api_key=abc123&x=1 and sk-live-1234", "sk-live-1234")
+    assert "s3cret" not in text and "abc123" not in text and "sk-live-1234" not in text
+    assert "gw.example/anthropic" in text and "x=1" in text
+    assert "s3cret" not in markdown([], "https://joe:s3cret@gw.example/anthropic")

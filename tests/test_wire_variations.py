@@ -178,6 +178,6 @@ def test_synthesized_streams_keep_the_real_pace() -> None:
         deltas = [e["at"] for e in events if e.get("event") == "content_block_delta"]
         if len(deltas) >= 8:
             rates.append((len(deltas) - 1) / (deltas[-1] - deltas[0]))
-    assert all(1.0 <= f <= 1.4 for f in firsts), "the first event about 1.2 s after the request"
+    assert all(2.0 <= f <= 2.2 for f in firsts), "M2.1's first event after about 2.1 s, as others measured it"
     rates.sort()
     assert 5 <= rates[len(rates) // 2] <= 9, f"about 7 deltas a second at 60 tokens/s, got {rates}"
