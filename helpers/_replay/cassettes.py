@@ -95,7 +95,8 @@ def _canonical_message(message: Any) -> Any:
 def canonical_body(body: Any) -> Any:
     """The request body as matching sees it, one form for requests the Messages API treats as the same:
     `stream: false` is no `stream` key; a `system` or a message `content` (a tool result's too) that is one
-    plain text block is that text; a whole float is an int. Key order never matters (`request_key` sorts).
+    plain text block is that text; a whole float is an int; `tool_choice: {"type": "auto"}` beside tools, and a
+    tool's `"type": "custom"`, are the defaults. Key order never matters (`request_key` sorts).
     What clients really send is in docs/sources.md ("What other clients send")."""
     if not isinstance(body, dict):
         return _plain_numbers(body)
@@ -104,7 +105,18 @@ def canonical_body(body: Any) -> Any:
         body["system"] = _as_text(body["system"])
     if isinstance(body.get("messages"), list):
         body["messages"] = [_canonical_message(m) for m in body["messages"]]
+    if body.get("tool_choice") == {"type": "auto"} and body.get("tools"):  # the default with tools (AI SDK)
+        del body["tool_choice"]
+    if isinstance(body.get("tools"), list):  # "custom" is a client tool's default type (LiteLLM sends it)
+        body["tools"] = [_without_default_type(tool) for tool in body["tools"]]
     return _plain_numbers(body)
+
+
+def _without_default_type(tool: Any) -> Any:
+    """A tool definition without `"type": "custom"`, the type the Messages API gives a tool that names none."""
+    if isinstance(tool, dict) and tool.get("type") == "custom":
+        return {k: v for k, v in tool.items() if k != "type"}
+    return tool
 
 
 def request_key(method: str, path: str, body: Any) -> str:
