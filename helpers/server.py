@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ._replay import sse
-from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary, api_path, parse_body
+from ._replay.cassettes import DEFAULT_ROOT, Cassette, CassetteLibrary, api_path, parse_body
 from ._replay.error_body import auth_error_body, error_body
 from ._replay.transport import SOURCE_HEADER
 
@@ -336,6 +336,15 @@ class ReplayServer:
             return 401, auth_error_body(key_sent=bool(key))
         return None
 
+    def _lookup(self, path: str, body: Any, headers: Any) -> tuple[Cassette | None, str]:
+        """The recording for this request, or None and the miss message for the client that sent it."""
+        with self._lock:
+            cassette = self.library.find("POST", path, body)
+            if cassette is not None:
+                return cassette, ""
+            advice = miss_advice(headers, path, self.url, keyless=self.api_keys is None)
+            return None, self.library.explain_miss("POST", path, body, advice=advice)
+
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -398,16 +407,9 @@ class ReplayServer:
                 if fault is not None and fault.kind == "overloaded":
                     self._send_json(529, error_body(529, kind="overloaded_error", message=OVERLOADED_MESSAGE))
                     return
-                with server._lock:
-                    cassette = server.library.find("POST", path, body)
-                    advice = (
-                        None
-                        if cassette
-                        else miss_advice(self.headers, path, server.url, keyless=server.api_keys is None)
-                    )
-                    miss = None if cassette else server.library.explain_miss("POST", path, body, advice=advice)
+                cassette, miss = server._lookup(path, body, self.headers)
                 if cassette is None:
-                    self._send_json(404, error_body(404, kind="not_found_error", message=miss or "not recorded"))
+                    self._send_json(404, error_body(404, kind="not_found_error", message=miss))
                     return
                 response = cassette.response
                 if server.reshape is not None:
@@ -497,6 +499,7 @@ def serve(
     print(f"Replaying {len(server.library)} recordings from {root} on {server.url}", flush=True)
     print(f"  export ANTHROPIC_BASE_URL={server.url}", flush=True)
     print("  export ANTHROPIC_API_KEY=any-text   # " + ("checked" if api_keys else "not checked: keyless"), flush=True)
+    print(f"  (LiteLLM: api_base={server.url}; the Vercel AI SDK: baseURL {server.url}/v1)", flush=True)
     print("Ctrl-C stops the server.", flush=True)
     try:
         while not done.wait(0.2):
