@@ -55,8 +55,9 @@ HELLO_BODY = {
     "model": "MiniMax-M2.1",
     "max_tokens": 1000,
     "system": SYSTEM,
-    "messages": [{"role": "user", "content": HELLO}],
+    "messages": [{"role": "user", "content": [{"type": "text", "text": HELLO}]}],
 }
+"""The request as the Anthropic SDK's recordings hold it (MiniMax's quick start, examples/node/quickstart.mjs)."""
 HELLO_ANSWER = recorded_text(HELLO_BODY)
 HELLO_STREAMED = recorded_stream_text(HELLO_BODY)
 
