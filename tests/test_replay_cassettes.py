@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from devtools.synth import EXCHANGES_DIR, build
-from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, file_name, iter_cassette_files, load
+from helpers._replay.cassettes import (
+    DEFAULT_ROOT,
+    Cassette,
+    CassetteLibrary,
+    file_name,
+    iter_cassette_files,
+    load,
+    request_key,
+)
 from tests import recording_checks as checks
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_shaped"
@@ -88,3 +96,103 @@ def test_synthesized_recordings_are_up_to_date(description: Path) -> None:
     assert sorted(file_name(c) for c in expected) == sorted(on_disk), "run `python -m devtools synth`"
     for cassette in expected:
         assert on_disk[file_name(cassette)].to_json() == cassette.to_json(), "run `python -m devtools synth`"
+
+
+# -- one key for the requests the Messages API reads alike ---------------------------------------------------
+
+BASE = {
+    "model": "MiniMax-M2.1",
+    "max_tokens": 1000,
+    "system": "Be brief.",
+    "temperature": 1,
+    "messages": [
+        {"role": "user", "content": "Weather in Paris?"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "get_weather", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "14 C"}]},
+    ],
+    "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+}
+TEXT = [{"type": "text", "text": "Weather in Paris?"}]
+
+
+def key(body: object) -> str:
+    return request_key("POST", "/v1/messages", body)
+
+
+def variant(**changes: object) -> dict:
+    """BASE with top-level `changes`, where `messages` may be a {index: message} dict of replacements."""
+    body = json.loads(json.dumps(BASE))
+    messages = changes.pop("messages", {})
+    assert isinstance(messages, dict)
+    for index, message in messages.items():
+        body["messages"][index] = message
+    return {**body, **changes}
+
+
+@pytest.mark.parametrize(
+    "same",
+    [
+        pytest.param(variant(messages={0: {"role": "user", "content": TEXT}}), id="content as one text block"),
+        pytest.param(variant(system=[{"type": "text", "text": "Be brief."}]), id="system as one text block"),
+        pytest.param(
+            variant(
+                messages={
+                    2: {
+                        "role": "user",
+                        "content": [
+                            {"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": "14 C"}]}
+                        ],
+                    }
+                }
+            ),
+            id="tool result as one text block",
+        ),
+        pytest.param(variant(temperature=1.0, max_tokens=1000.0), id="whole floats (JupyterLite, Python)"),
+        pytest.param(dict(reversed(list(BASE.items()))), id="keys in another order"),
+        pytest.param(variant(stream=False), id="stream false"),
+        pytest.param(variant(tool_choice={"type": "auto"}), id="tool_choice auto beside tools (AI SDK)"),
+        pytest.param(
+            variant(tools=[{"type": "custom", "name": "get_weather", "input_schema": {"type": "object"}}]),
+            id="tool type custom (LiteLLM)",
+        ),
+    ],
+)
+def test_forms_the_api_reads_alike_have_one_key(same: dict) -> None:
+    assert key(same) == key(BASE)
+
+
+@pytest.mark.parametrize(
+    "different",
+    [
+        pytest.param(variant(system=[{"type": "text", "text": "Be"}, {"type": "text", "text": " brief."}]), id="two"),
+        pytest.param(
+            variant(system=[{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}]),
+            id="a block with cache_control",
+        ),
+        pytest.param(variant(temperature=1.5), id="another number"),
+        pytest.param(variant(tool_choice={"type": "any"}), id="tool_choice any"),
+        pytest.param(variant(stream=True), id="stream true"),
+        pytest.param(
+            variant(messages={0: {"role": "user", "content": [{"type": "text", "text": "Paris?"}]}}), id="text"
+        ),
+    ],
+)
+def test_requests_the_api_reads_differently_keep_their_own_keys(different: dict) -> None:
+    assert key(different) != key(BASE)
+
+
+def test_a_miss_shows_differences_in_the_senders_own_shape_and_never_a_difference_of_form() -> None:
+    library = CassetteLibrary(DEFAULT_ROOT / "__none__")
+    library.add([Cassette({"method": "POST", "path": "/v1/messages", "body": BASE}, {"status": 200}, {"kind": "t"})])
+    sent = variant(
+        system=[{"type": "text", "text": "Be brief."}],
+        messages={0: {"role": "user", "content": [{"type": "text", "text": "Weather in Oslo?"}]}},
+        temperature=1.0,
+    )
+    message = library.explain_miss("POST", "/v1/messages", sent)
+    what_differs = message.split("What differs (recorded vs sent):")[1].split("To get an answer")[0]
+    assert what_differs.strip() == (
+        '- messages[0].content[0].text: recorded "Weather in Paris?", sent "Weather in Oslo?"'
+    ), what_differs
+    assert "MINIMAX_API_KEY" in message  # the helpers' own advice when the caller gives none
+    assert library.explain_miss("POST", "/v1/messages", sent, advice="Point X at Y.").endswith("Point X at Y.")

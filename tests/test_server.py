@@ -37,7 +37,8 @@ def server() -> ReplayServer:
 
 
 def client_for(server: ReplayServer, **options: object) -> anthropic.Anthropic:
-    return anthropic.Anthropic(base_url=server.url, api_key="any-text", **options)
+    options.setdefault("api_key", "any-text")
+    return anthropic.Anthropic(base_url=server.url, **options)
 
 
 def test_sdk_retries_a_529_and_succeeds(server: ReplayServer) -> None:
@@ -254,3 +255,94 @@ def test_node_quick_start_runs_against_the_server(served: str) -> None:
     done = subprocess.run([node, "quickstart.mjs"], cwd=NODE_DIR, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Thinking:\n") and "Text:\n" in done.stdout and "doing well" in done.stdout
+
+
+# -- any client: one key for what the API reads alike, and a miss that names the sender's way to go live ---------
+
+SECRET = "sk-cp-never-echo-this-key-0123456789"
+
+
+def post(server: ReplayServer, body: object, headers: dict[str, str], path: str = "/v1/messages") -> tuple[int, str]:
+    """POST `body` as JSON with exactly these headers (and the secret key): the status and the error message."""
+    request = urllib.request.Request(
+        f"{server.url}{path}", data=json.dumps(body).encode(), headers={**headers, "x-api-key": SECRET}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)["content"][-1]["text"]
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)["error"]["message"]
+
+
+HELLO_BLOCKS = {
+    "max_tokens": 1000.0,  # as a host that prints every number as a float would send it
+    "model": "MiniMax-M2.1",
+    "system": [{"type": "text", "text": "You are a helpful assistant."}],
+    "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi, how are you?"}]}],
+}
+
+
+def test_the_api_s_equivalent_forms_find_the_sdk_s_recording(server: ReplayServer) -> None:
+    """Blocks for strings, keys in another order, 1000.0 for 1000: the recording the Anthropic SDK gets."""
+    recorded = client_for(server).messages.create(
+        model="MiniMax-M2.1",
+        max_tokens=1000,
+        system="You are a helpful assistant.",
+        messages=[{"role": "user", "content": "Hi, how are you?"}],
+    )
+    status, text = post(server, HELLO_BLOCKS, {"content-type": "application/json"})
+    assert status == 200 and text == recorded.content[-1].text
+
+
+@pytest.mark.parametrize(
+    ("headers", "names", "advice"),
+    [
+        ({"User-Agent": "curl/8.5.0"}, "curl", 'curl https://api.minimax.io/anthropic/v1/messages -H "x-api-key'),
+        ({"User-Agent": "Python-urllib/3.11"}, "an HTTP client this server does not recognise", "x-api-key header"),
+        ({"User-Agent": "Anthropic/JS 0.71.0", "x-stainless-lang": "js"}, "the Anthropic TypeScript SDK", "baseURL:"),
+        ({"User-Agent": "litellm/1.110.2"}, "LiteLLM", "ANTHROPIC_API_BASE=https://api.minimax.io/anthropic"),
+    ],
+)
+def test_a_miss_names_the_sender_and_its_way_to_go_live(
+    server: ReplayServer, headers: dict[str, str], names: str, advice: str
+) -> None:
+    status, message = post(server, {**HELLO_BLOCKS, "max_tokens": 7}, {"content-type": "application/json", **headers})
+    assert status == 404 and "max_tokens: recorded 1000, sent 7" in message
+    assert f"Sent by {names} (User-Agent: {headers['User-Agent']})" in message and advice in message
+    assert "needs no key" in message and SECRET not in message
+
+
+def test_a_miss_from_the_python_sdk_names_its_base_url_and_the_notebooks_variable(server: ReplayServer) -> None:
+    with pytest.raises(anthropic.NotFoundError) as caught:
+        client_for(server, max_retries=0, api_key=SECRET).messages.create(**{**PARAMS, "max_tokens": 7})
+    message = caught.value.message
+    assert "Sent by the Anthropic Python SDK" in message
+    assert 'base_url="https://api.minimax.io/anthropic"' in message and "ANTHROPIC_BASE_URL=" in message
+    assert "MINIMAX_API_KEY" in message and SECRET not in message
+
+
+def test_a_server_that_checks_keys_does_not_call_itself_keyless() -> None:
+    with ReplayServer(api_keys={SECRET}) as running:
+        status, message = post(running, {**HELLO_BLOCKS, "max_tokens": 7}, {"User-Agent": "curl/8.5.0"})
+    assert status == 404 and "needs no key" not in message and "answers only recorded requests" in message
+
+
+def test_a_wrong_path_is_told_the_base_url_this_server_takes(server: ReplayServer) -> None:
+    status, message = post(server, HELLO_BLOCKS, {"User-Agent": "curl/8.5.0"}, path="/anthropic/messages")
+    assert status == 404 and f"This server answers POST {server.url}/v1/messages" in message
+
+
+@pytest.mark.slow  # a curl process
+def test_real_curl_is_recognised(server: ReplayServer) -> None:
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    body = json.dumps({**HELLO_BLOCKS, "max_tokens": 7})
+    done = subprocess.run(
+        [curl, "-s", f"{server.url}/v1/messages", "-H", "content-type: application/json", "-d", body],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    message = json.loads(done.stdout)["error"]["message"]
+    assert "Sent by curl (User-Agent: curl/" in message and '-H "x-api-key: $MINIMAX_API_KEY"' in message

@@ -53,11 +53,70 @@ class NotRecordedError(anthropic.AnthropicError, LookupError):
         return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
 
 
+def _plain_numbers(value: Any) -> Any:
+    """`value` with every whole float as an int: `1.0` and `1` are one number to the API, and hosts print them
+    differently (Python keeps `1.0`, JavaScript and JupyterLite's re-serialized JSON write `1`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(v) for v in value]
+    return value
+
+
+def _as_text(content: Any) -> Any:
+    """A list holding one plain text block as its text: the Messages API reads `"hi"` and
+    `[{"type": "text", "text": "hi"}]` alike (LiteLLM and the Vercel AI SDK always send the list)."""
+    if isinstance(content, list) and len(content) == 1:
+        block = content[0]
+        if isinstance(block, dict) and set(block) == {"type", "text"} and block["type"] == "text":
+            return block["text"]
+    return content
+
+
+def _canonical_block(block: Any) -> Any:
+    """A content block as matching sees it: a tool result's content in its plain form too."""
+    if isinstance(block, dict) and block.get("type") == "tool_result" and "content" in block:
+        return {**block, "content": _as_text(block["content"])}
+    return block
+
+
+def _canonical_message(message: Any) -> Any:
+    """A message as matching sees it: its content (and each tool result's) as text when it is one text block."""
+    if not isinstance(message, dict) or "content" not in message:
+        return message
+    content = _as_text(message["content"])
+    if isinstance(content, list):
+        content = [_canonical_block(block) for block in content]
+    return {**message, "content": content}
+
+
 def canonical_body(body: Any) -> Any:
-    """The request body as matching sees it: `stream: false` is the same as no `stream` key."""
-    if isinstance(body, dict) and body.get("stream") is False:
-        body = {k: v for k, v in body.items() if k != "stream"}
-    return body
+    """The request body as matching sees it, one form for requests the Messages API treats as the same:
+    `stream: false` is no `stream` key; a `system` or a message `content` (a tool result's too) that is one
+    plain text block is that text; a whole float is an int; `tool_choice: {"type": "auto"}` beside tools, and a
+    tool's `"type": "custom"`, are the defaults. Key order never matters (`request_key` sorts).
+    What clients really send is in docs/sources.md ("What other clients send")."""
+    if not isinstance(body, dict):
+        return _plain_numbers(body)
+    body = {k: v for k, v in body.items() if not (k == "stream" and v is False)}
+    if "system" in body:
+        body["system"] = _as_text(body["system"])
+    if isinstance(body.get("messages"), list):
+        body["messages"] = [_canonical_message(m) for m in body["messages"]]
+    if body.get("tool_choice") == {"type": "auto"} and body.get("tools"):  # the default with tools (AI SDK)
+        del body["tool_choice"]
+    if isinstance(body.get("tools"), list):  # "custom" is a client tool's default type (LiteLLM sends it)
+        body["tools"] = [_without_default_type(tool) for tool in body["tools"]]
+    return _plain_numbers(body)
+
+
+def _without_default_type(tool: Any) -> Any:
+    """A tool definition without `"type": "custom"`, the type the Messages API gives a tool that names none."""
+    if isinstance(tool, dict) and tool.get("type") == "custom":
+        return {k: v for k, v in tool.items() if k != "type"}
+    return tool
 
 
 def request_key(method: str, path: str, body: Any) -> str:
@@ -259,8 +318,25 @@ def file_name(cassette: Cassette) -> str:
 # Finding the recording for a request, and explaining a miss
 
 
+def _in_shape_of(recorded: Any, sent: Any) -> Any:
+    """The recorded value in the form the client sent, where the API reads both alike (a text and a list of
+    one text block): a miss then names the paths the learner wrote, and never a difference of form alone."""
+    if isinstance(recorded, str) and isinstance(sent, list) and _as_text(sent) is not sent:
+        return [{"type": "text", "text": recorded}]
+    if isinstance(sent, str) and isinstance(recorded, list) and _as_text(recorded) is not recorded:
+        return _as_text(recorded)
+    return recorded
+
+
+def _without_default_stream(body: Any) -> Any:
+    """The body without `stream: false`, the API's default (a difference there is no difference)."""
+    if isinstance(body, dict) and body.get("stream") is False:
+        return {k: v for k, v in body.items() if k != "stream"}
+    return body
+
+
 def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> list[str]:
-    """Readable paths where two JSON values differ, at most `limit` of them."""
+    """Readable paths where two JSON values differ, at most `limit` of them (a whole float equals its int)."""
     found: list[str] = []
 
     def short(value: Any) -> str:
@@ -270,6 +346,7 @@ def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> li
     def walk(a: Any, b: Any, where: str) -> None:
         if len(found) >= limit:
             return
+        a = _in_shape_of(a, b)
         if isinstance(a, dict) and isinstance(b, dict):
             for k in sorted(set(a) | set(b), key=str):
                 here = f"{where}.{k}" if where else str(k)
@@ -296,7 +373,14 @@ def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> li
 
 
 def _distance(recorded: Any, sent: Any) -> int:
-    return len(_differences(canonical_body(recorded), canonical_body(sent), limit=10_000))
+    return len(_differences(_without_default_stream(recorded), _without_default_stream(sent), limit=10_000))
+
+
+GENERIC_ADVICE = (
+    "To get an answer: set MINIMAX_API_KEY to call MiniMax live (mode 'auto' then goes live),\n"
+    "or record this request with MINIMAX_MODE=record and a key (see README: 'Recordings')."
+)
+"""What to do about a miss in the helpers' own client (get_client), which reads MINIMAX_API_KEY."""
 
 
 class CassetteLibrary:
@@ -365,8 +449,9 @@ class CassetteLibrary:
             return None
         return min(candidates, key=lambda c: (_distance(c.request.get("body"), body), self._rank(c)))
 
-    def explain_miss(self, method: str, path: str, body: Any) -> str:
-        """The message of a replay miss: what was sent, the closest recording, what differs, what to do."""
+    def explain_miss(self, method: str, path: str, body: Any, *, advice: str | None = None) -> str:
+        """The message of a replay miss: what was sent, the closest recording, what differs, what to do
+        (`advice`, when the caller knows the client better than "set MINIMAX_API_KEY": the local server)."""
         summary = f"{method.upper()} {path}"
         if isinstance(body, dict):
             n = len(body.get("messages") or [])
@@ -383,10 +468,7 @@ class CassetteLibrary:
             where = nearest.path.relative_to(self.root.parent) if nearest.path else "(in memory)"
             lines.append(f"  Closest recording: {where}")
             lines.append("  What differs (recorded vs sent):")
-            diffs = _differences(canonical_body(nearest.request.get("body")), canonical_body(body))
+            diffs = _differences(_without_default_stream(nearest.request.get("body")), _without_default_stream(body))
             lines.extend(f"    - {d}" for d in diffs)
-        lines += [
-            "To get an answer: set MINIMAX_API_KEY to call MiniMax live (mode 'auto' then goes live),",
-            "or record this request with MINIMAX_MODE=record and a key (see README: 'Recordings').",
-        ]
+        lines += (advice or GENERIC_ADVICE).splitlines()
         return "\n".join(lines)
