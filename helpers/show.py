@@ -389,20 +389,24 @@ class Timeline(Displayable):
         if question is not None:
             out.append(("question", _blocks(question.get("content"))))
         turn = 0
+        # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
+        answered = [r for r in self.responses if _blocks(as_plain(r).get("content"))]
         # responses belong to the last model calls: a history that was continued holds earlier ones too
-        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(self.responses)
+        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(answered)
         for message in self.history[first_answer:]:
             blocks = _blocks(message.get("content"))
             if message.get("role") == "assistant":
                 heading = f"model call {turn + 1}"
-                if 0 <= turn - skipped < len(self.responses):
-                    heading += " · " + _usage(self.responses[turn - skipped])
+                if 0 <= turn - skipped < len(answered):
+                    heading += " · " + _usage(answered[turn - skipped])
                 out.append((heading, blocks))
                 turn += 1
             elif out and all(b.get("type") == "tool_result" for b in blocks):
                 out[-1] = (out[-1][0], out[-1][1] + blocks)
             else:
                 out.append(("user", blocks))
+        if self.responses and self.responses[-1] not in answered:
+            out.append((f"model call {turn + 1} · {_usage(self.responses[-1])} · no content", []))
         return out
 
     def text(self) -> str:
