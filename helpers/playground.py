@@ -221,7 +221,7 @@ class Playground:
             final = self.client.messages.create(**params)
             added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content or []))}], 1
         self.notice = "" if final.content else _EMPTY_ANSWER.format(final.stop_reason, self.max_tokens)
-        if not self.notice:  # an empty answer adds nothing: sent back, an empty assistant turn is refused (2013)
+        if not self.notice:  # an empty answer adds nothing: the Messages API refuses an empty assistant turn
             self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
         self.last = TurnSummary(self._turns, self.model, self.tools, calls, _answer(final))

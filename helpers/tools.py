@@ -346,7 +346,7 @@ def run_tools(
         response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
         responses.append(response)
         content = as_plain(list(response.content or []))  # every block, exactly as received; null is none
-        if content:  # an empty assistant turn is refused if sent back (2013): keep the history sendable
+        if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
             history.append({"role": "assistant", "content": content})
         for block in content:
             if on_step:
