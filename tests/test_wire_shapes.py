@@ -15,7 +15,7 @@ import anthropic
 import pytest
 
 import helpers
-from helpers import playground
+from helpers import live, playground
 from helpers._replay import sse
 from helpers._replay.cassettes import Cassette, load
 from helpers._replay.transport import httpx_module
@@ -506,6 +506,31 @@ def test_content_null_in_the_playground_adds_nothing_and_says_why(answering: Ans
     assert "no content" in app.notice and "max_tokens=2" in app.notice
     assert app.notice in capsys.readouterr().out
     assert "1 call · 41 input and 2 output tokens" in app.total_line()
+
+
+def test_content_null_in_the_playground_app_is_said_in_its_status_line(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
+    monkeypatch.setattr(playground, "_in_ipython", lambda: True)
+    monkeypatch.setattr(live, "_in_ipython", lambda: True)
+    sent = {
+        "model": "MiniMax-M2.1",
+        "max_tokens": 2,
+        "system": playground.SYSTEM,
+        "messages": [{"role": "user", "content": "Say hello."}],
+    }
+    app = helpers.Playground(answering("200-content-null-max-tokens", sent), max_tokens=2)
+    app.show()
+    w = app._widgets
+    w["text"].value = "Say hello."
+    w["send"].click()
+    assert "no content" in w["status"].value and w["text"].value == "Say hello.", "the question stays, to resend"
+    assert "No messages yet" in w["chat"].value and app.history == []
+    app.close()
 
 
 def _no_delta(answering: Answering, *extra: dict) -> tuple[anthropic.Anthropic, dict]:
