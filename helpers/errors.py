@@ -2,9 +2,10 @@
 
 MiniMax often puts a numeric code at the end of its error message, e.g. `"... usage limit reached (2056)"`
 (see docs/sources.md, Errors); some answers carry none (this route's 401s: `"invalid api key"`). The status,
-the error type, the code when there is one and the message's words pick one rule in `_RULES`: a quota wall
-(2056) from a transient rate limit (1002), an overload inside a 200 stream from one before it. Unknown errors
-are shown as they are, never hidden.
+the error type, the code when there is one and the message's words pick one rule in `_RULES` (the plainer ones
+are rows of data in `_TABLE`): a quota wall (2056) from a transient rate limit (1002, 2062), an overload inside a
+200 stream from one before it, a front end's HTML page (a wrong base URL, a failing gateway) from MiniMax's JSON.
+Unknown errors are shown as they are, never hidden.
 """
 
 from __future__ import annotations
@@ -88,9 +89,9 @@ _HTTP_STATUSES = (400, 401, 402, 403, 404, 429, 500, 502, 503, 529)
 def minimax_code(message: str) -> int | None:
     """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated.
 
-    The code ends the message; an earlier number in parentheses (a limit, an id) is part of the text."""
-    codes = [int(c) for c in _CODE.findall(message or "")]
-    codes = [c for c in codes if c not in _HTTP_STATUSES] or codes
+    The code ends the message; an earlier number in parentheses (a limit, an id) is part of the text. A message
+    with only a status, as `overloaded_error (529)`, has no code: 529 is HTTP's, not MiniMax's."""
+    codes = [int(c) for c in _CODE.findall(message or "") if int(c) not in _HTTP_STATUSES]
     return codes[-1] if codes else None
 
 
@@ -100,11 +101,33 @@ def _envelope(body: Any) -> tuple[str, str]:
         inner = body.get("error")
         if isinstance(inner, Mapping):
             return str(inner.get("type") or ""), str(inner.get("message") or "")
+        if isinstance(inner, str) and inner:  # a relay's bare {"error": "overload"}
+            return "", inner
         base = body.get("base_resp")
         if isinstance(base, Mapping) and base.get("status_code"):
             return "", f"{base.get('status_msg', '')} ({base.get('status_code')})"
         return str(body.get("type") or ""), str(body.get("message") or json.dumps(body, ensure_ascii=False))
-    return "", "" if body is None else str(body)
+    return "", "" if body is None else page_text(str(body))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_PAGE_STATUS = re.compile(r"^\s*([45]\d\d)\b")
+
+
+def page_text(body: str) -> str:
+    """A page that is not JSON (nginx's HTML 404, a plain-text "404 page not found") as one short line: its
+    <title> when it has one, else its text without tags."""
+    title = _TITLE.search(body)
+    text = html.unescape(_TAG.sub(" ", title.group(1) if title else body))
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _page_status(body: Any) -> int | None:
+    """The HTTP status a page names at its start (`404 Not Found`, `502 Bad Gateway`), when the body is one."""
+    found = _PAGE_STATUS.match(page_text(body)) if isinstance(body, str) else None
+    return int(found.group(1)) if found else None
 
 
 def _region_of_request(error: Any) -> tuple[str | None, str | None]:
@@ -139,6 +162,8 @@ class _Reading:
     error: Any
     in_stream: bool = False
     """True for an error MiniMax sent inside an HTTP 200 stream (the SDK raises it with status_code 200)."""
+    page: bool = False
+    """True when the body was not JSON but a page (HTML or plain text) from a front end: nginx, a load balancer."""
 
     @property
     def code(self) -> int | None:
@@ -154,7 +179,10 @@ class _Reading:
         """An Explanation carrying this error's status, code and message."""
         if self.in_stream:
             details = (*details, _IN_STREAM)
-        return Explanation(kind, title, meaning, next_step, retryable, self.status, self.code, self.message, details)
+        said_by = "The server that answered (a page, not MiniMax's JSON)" if self.page else "MiniMax"
+        return Explanation(
+            kind, title, meaning, next_step, retryable, self.status, self.code, self.message, details, said_by
+        )
 
 
 _IN_STREAM = (
@@ -230,7 +258,14 @@ def _rate(r: _Reading) -> Explanation:
         "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at "
         "once, or raise max_retries for batch jobs.",
         True,
+        *((_TOKEN_PLAN_RATE,) if r.code == 2062 else ()),
     )
+
+
+_TOKEN_PLAN_RATE = (
+    "2062 is the Token Plan's own rate limit, tighter at peak hours; it frees up (2056 would be the plan's "
+    "quota, which does not)."
+)
 
 
 def _overloaded(r: _Reading) -> Explanation:
@@ -271,6 +306,16 @@ _INVALID_CAUSES = (
     ),
     (("function name or parameters",), "A tool definition has an empty name or no input_schema: give every tool both."),
     (("role",), "A message has a role MiniMax refuses here: put the system prompt in system=, not in messages."),
+    (
+        ("must not be empty", "empty content", "content is empty"),
+        "The messages list, or a message's content, is empty: every message needs content, and an assistant turn "
+        "with no blocks (an answer cut at max_tokens, whose content is null) must not go back into the history.",
+    ),
+    (
+        ("chat setting",),
+        "MiniMax refused the conversation's setup, most often more than one system prompt (a system message in "
+        "messages, or several): give one system= string.",
+    ),
     (
         ("temperature", "top_p"),
         "temperature and top_p must lie in the model's range: (0.0, 1.0] for M2.x, [0, 2] for "
@@ -358,7 +403,93 @@ def _unknown(r: _Reading) -> Explanation:
 _AUTH_TYPES = ("authentication_error", "authorized_error")
 _BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
 
+
+def _window(r: _Reading) -> str:
+    """The context window of the model the request asked for, in words, from the catalogue (helpers.models)."""
+    from .models import MODELS
+
+    asked = MODELS.get(_requested_model(r.error) or "")
+    if asked is not None and asked.context_window:
+        return f"{asked.name}'s window is {asked.context_window:,} tokens"
+    known = {name: m.context_window for name, m in MODELS.items() if m.context_window}
+    sizes = " / ".join(f"{size:,}" for size in sorted(set(known.values())))
+    return f"the window is {sizes} tokens for {', '.join(known)}"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One rule as data: when it applies, and what `explain` says then. `{window}` in the meaning is replaced by
+    the asked model's context window (from helpers.models)."""
+
+    applies: Callable[[_Reading], bool]
+    kind: str
+    title: str
+    meaning: str
+    next_step: str
+    retryable: bool
+
+    def build(self, r: _Reading) -> Explanation:
+        meaning = self.meaning.replace("{window}", _window(r)) if "{window}" in self.meaning else self.meaning
+        return r.explanation(self.kind, self.title, meaning, self.next_step, self.retryable)
+
+
+_TABLE = (
+    _Row(
+        lambda r: r.status == 404 and (r.page or "404 page not found" in r.low),
+        "wrong-address",
+        "Nothing answers at this address (a 404 page)",
+        "A web server or relay in front of the service answered with its own 404 page, not MiniMax's JSON error: "
+        "nothing is served at the URL the request went to. Most likely the base URL or its path is wrong. "
+        "MiniMax's is https://api.minimax.io/anthropic (https://api.minimaxi.com/anthropic in China), and the SDK "
+        "adds /v1/messages itself; a relay or gateway documents its own.",
+        "Check the base URL: helpers.describe() shows the one in use; set it with MINIMAX_BASE_URL or base_url=, "
+        "ending in /anthropic, without /v1/messages. Retrying the same address will not help.",
+        False,
+    ),
+    _Row(
+        lambda r: r.page and r.status in (502, 503, 504),
+        "gateway",
+        "A gateway in front of MiniMax failed (an error page)",
+        "A load balancer or proxy between you and the service answered with its own error page instead of "
+        "MiniMax's JSON: it got no answer from the service behind it. This is usually transient.",
+        "Retry in a few seconds: the SDK already retries 5xx statuses on its own (max_retries, default 2). If it "
+        "lasts, check the relay or gateway you go through (helpers.describe() shows the base URL).",
+        True,
+    ),
+    _Row(
+        lambda r: r.code == 1026 or "input new_sensitive" in r.low,
+        "content-filter-input",
+        "MiniMax's content filter refused the input",
+        "MiniMax's moderation flagged something in the request (the system prompt, a message, a tool result or a "
+        "pasted document) and did not answer. It does not say which part.",
+        "Rephrase or remove the flagged part and send again. The same request gets the same refusal: do not retry "
+        "it unchanged (build clients with max_retries=0 in batch jobs, and log which input was refused).",
+        False,
+    ),
+    _Row(
+        lambda r: r.code == 1027 or "output new_sensitive" in r.low,
+        "content-filter-output",
+        "MiniMax's content filter withheld the answer",
+        "The model wrote an answer, but MiniMax's moderation flagged it, so none of it was returned.",
+        "Change the request so the answer stays clear of the flagged topic (rephrase the question, narrow it, or "
+        "add a system instruction). Resending the same request is most likely refused again.",
+        False,
+    ),
+    _Row(
+        lambda r: (r.code == 2013 or (r.code is None and r.kind in _BAD_REQUEST_TYPES)) and "context window" in r.low,
+        "context-window",
+        "The request does not fit the model's context window",
+        "The input (system prompt, tools, every message) plus max_tokens is more than the model can hold: "
+        "{window}. max_tokens counts in full, however short the answer would be: input + max_tokens must fit.",
+        "Lower max_tokens, or shorten the input: drop or summarize old turns and large tool results. Retrying "
+        "unchanged gets the same answer.",
+        False,
+    ),
+)
+"""The rules that need no code of their own: front-end pages, the content filter, the context window."""
+
 _RULES: tuple[tuple[Callable[[_Reading], bool], Callable[[_Reading], Explanation]], ...] = (
+    *((row.applies, row.build) for row in _TABLE),
     # This route's 401s carry no code ("login fail: ...", "invalid api key"); the other route's carry 1004/2049.
     (lambda r: r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low, _auth_missing),
     (lambda r: r.status == 401 or r.kind in _AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low, _auth),
@@ -376,7 +507,10 @@ _RULES: tuple[tuple[Callable[[_Reading], bool], Callable[[_Reading], Explanation
         _quota,
     ),
     (lambda r: r.status == 429 or r.kind == "rate_limit_error", _rate),
-    (lambda r: r.status == 529 or r.kind == "overloaded_error" or r.code == 2064, _overloaded),
+    (
+        lambda r: r.status == 529 or r.kind == "overloaded_error" or r.code == 2064 or r.low.strip() == "overload",
+        _overloaded,
+    ),
     (lambda r: (r.code == 2013 or r.kind in _BAD_REQUEST_TYPES) and _renamed_model(r) is not None, _unknown_model),
     # Only 2013 (or a bad request with no code at all) is "invalid params": any other code is shown as unknown.
     (lambda r: r.code == 2013 or (r.kind in _BAD_REQUEST_TYPES and r.code is None), _invalid),
@@ -402,12 +536,15 @@ def _from_api_error(error: Any) -> Explanation:
     kind, message = _envelope(error.body)
     in_stream = error.status_code == 200  # an `error` event inside a 200 stream
     status = _http_code(error.body) if in_stream else error.status_code
-    return _from_reading(_Reading(status, kind, message or str(error), error, in_stream))
+    page = isinstance(error.body, str)  # not JSON: the SDK keeps the page's text as the body
+    return _from_reading(_Reading(status, kind, message or str(error), error, in_stream, page))
 
 
-def _from_body(body: Mapping[str, Any]) -> Explanation:
+def _from_body(body: Mapping[str, Any] | str) -> Explanation:
+    """An error body alone (`err.body`): MiniMax's envelope as a dict, or a front end's page as a string."""
     kind, message = _envelope(body)
-    return _from_reading(_Reading(_http_code(body), kind, message, body))
+    status = _page_status(body) if isinstance(body, str) else _http_code(body)
+    return _from_reading(_Reading(status, kind, message, body, page=isinstance(body, str)))
 
 
 def _not_sent(error: Any) -> Explanation:
@@ -538,7 +675,7 @@ def _handlers() -> tuple[tuple[Callable[[Any], bool], Callable[[Any], Explanatio
     return (
         (lambda e: isinstance(e, RequestNotSupportedError), _not_sent),
         (lambda e: isinstance(e, anthropic.APIStatusError), _from_api_error),
-        (lambda e: isinstance(e, Mapping), _from_body),
+        (lambda e: isinstance(e, (Mapping, str)), _from_body),
         (lambda e: isinstance(e, StreamInterrupted), _interrupted),
         (lambda e: isinstance(e, IncompleteStreamError), _cut),
         (lambda e: isinstance(e, anthropic.APITimeoutError), _timeout),
@@ -549,8 +686,9 @@ def _handlers() -> tuple[tuple[Callable[[Any], bool], Callable[[Any], Explanatio
     )
 
 
-def explain(error: BaseException | Mapping[str, Any]) -> Explanation:
-    """Explain an exception from a MiniMax call (or an error body, as a dict): meaning, retry, next step.
+def explain(error: BaseException | Mapping[str, Any] | str) -> Explanation:
+    """Explain an exception from a MiniMax call (or its error body: a dict, or the text of a page that was not
+    JSON): meaning, retry, next step.
 
     Notebook 05 teaches it; `explain(err)` and `explain(err.body)` agree, and so do a cut stream's
     `explain(err)` and `explain(err.__cause__)`."""

@@ -125,6 +125,12 @@ def model_facts(model: str) -> dict[str, Any]:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {"calculate": calculate, "model_facts": model_facts}
 
+_EMPTY_ANSWER = (
+    "The answer came back with no content (stop: {}; MiniMax sends content null when max_tokens={} runs out "
+    "while the model is still thinking): nothing was added to the conversation. Send it again, or open the "
+    "playground with a larger max_tokens=."
+)
+
 
 @dataclass(frozen=True)
 class TurnSummary:
@@ -173,6 +179,8 @@ class Playground:
         self._turns = 0
         self._widgets: dict[str, Any] = {}
         self._handle: Any = None
+        self.notice = ""
+        """Why the last turn added nothing to the conversation (an answer with no content), else empty."""
 
     # -- the chat itself ---------------------------------------------------------------------------
     def _default_factory(self, region: str) -> anthropic.Anthropic:
@@ -211,8 +219,10 @@ class Playground:
         else:
             params["messages"] = [*self.history, user]  # plain dicts, as the SDK accepts them
             final = self.client.messages.create(**params)
-            added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content))}], 1
-        self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
+            added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content or []))}], 1
+        self.notice = "" if final.content else _EMPTY_ANSWER.format(final.stop_reason, self.max_tokens)
+        if not self.notice:  # an empty answer adds nothing: the Messages API refuses an empty assistant turn
+            self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
         self.last = TurnSummary(self._turns, self.model, self.tools, calls, _answer(final))
         self._refresh()
@@ -224,6 +234,8 @@ class Playground:
             self.settings(model=turn.get("model"), region=turn.get("region"), tools=turn.get("tools"))
             self.send(turn["text"])
             print(self.last.line())
+            if self.notice:
+                print(f"  {self.notice}")
 
     # -- what it shows ----------------------------------------------------------------------------
     def totals(self) -> dict[str, Any]:
@@ -320,6 +332,9 @@ class Playground:
         except Exception as error:  # shown in the app: a click handler's exception would vanish
             w["status"].value = _error_html(error)
             return
+        if self.notice:  # keep the question in the box, to send again
+            w["status"].value = f'<span style="color:inherit">⚠️ {html.escape(self.notice)}</span>'
+            return
         w["text"].value = ""
         w["status"].value = ""
 
@@ -375,7 +390,7 @@ def _rows(client: anthropic.Anthropic) -> list[dict[str, Any]]:
 
 def _answer(message: anthropic.types.Message) -> str:
     """A message's answer text, without its thinking."""
-    return "".join(b.text for b in message.content if b.type == "text").strip()
+    return "".join(b.text for b in message.content or [] if b.type == "text").strip()
 
 
 def _checked_model(model: str) -> str:

@@ -174,15 +174,31 @@ def synthesized(*messages: Any) -> bool:
     return any(source_of(m) == "synthesized" for m in messages)
 
 
+def known_tokens(message: Any, name: str) -> int | None:
+    """A response's `input_tokens` or `output_tokens`, or None when the response did not say it: no usage,
+    a null figure, or an output count from a stream that never sent its `message_delta` (the SDK then keeps
+    `message_start`'s placeholder 0, which is not a count: docs/sources.md)."""
+    plain = as_plain(message) if not isinstance(message, Mapping) else message
+    usage = plain.get("usage") or {}
+    value = usage.get(name)
+    if value is None or (name == "output_tokens" and plain.get("stop_reason") is None):
+        return None
+    return int(value)
+
+
+def tokens_text(message: Any) -> str:
+    """`tokens: 12 in, 34 out`, with `output unknown` (or `input unknown`) for a figure the response did not give."""
+    inp, out = known_tokens(message, "input_tokens"), known_tokens(message, "output_tokens")
+    return f"tokens: {'input unknown' if inp is None else f'{inp} in'}, " + (
+        "output unknown" if out is None else f"{out} out"
+    )
+
+
 def _usage_line(message: Mapping[str, Any]) -> str:
     usage = message.get("usage") or {}
     bits = [message.get("model") or "?", f"stop: {message.get('stop_reason') or '-'}"]
     if usage:
-
-        def count(name: str) -> Any:
-            return "?" if usage.get(name) is None else usage[name]  # a figure the response did not give
-
-        tokens = f"tokens: {count('input_tokens')} in, {count('output_tokens')} out"
+        tokens = tokens_text(message)
         cached = usage.get("cache_read_input_tokens") or 0
         written = usage.get("cache_creation_input_tokens") or 0
         if cached:
@@ -347,11 +363,7 @@ NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px
 def _usage(response: MessageLike) -> str:
     """A model call's stop reason and tokens, for its heading."""
     plain = as_plain(response)
-    usage = plain.get("usage") or {}
-    return (
-        f"stop: {plain.get('stop_reason')} · tokens: {usage.get('input_tokens', 0)} in, "
-        f"{usage.get('output_tokens', 0)} out"
-    )
+    return f"stop: {plain.get('stop_reason')} · {tokens_text(plain)}"
 
 
 def _step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
@@ -377,20 +389,24 @@ class Timeline(Displayable):
         if question is not None:
             out.append(("question", _blocks(question.get("content"))))
         turn = 0
+        # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
+        answered = [r for r in self.responses if _blocks(as_plain(r).get("content"))]
         # responses belong to the last model calls: a history that was continued holds earlier ones too
-        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(self.responses)
+        skipped = sum(m.get("role") == "assistant" for m in self.history) - len(answered)
         for message in self.history[first_answer:]:
             blocks = _blocks(message.get("content"))
             if message.get("role") == "assistant":
                 heading = f"model call {turn + 1}"
-                if 0 <= turn - skipped < len(self.responses):
-                    heading += " · " + _usage(self.responses[turn - skipped])
+                if 0 <= turn - skipped < len(answered):
+                    heading += " · " + _usage(answered[turn - skipped])
                 out.append((heading, blocks))
                 turn += 1
             elif out and all(b.get("type") == "tool_result" for b in blocks):
                 out[-1] = (out[-1][0], out[-1][1] + blocks)
             else:
                 out.append(("user", blocks))
+        if self.responses and self.responses[-1] not in answered:
+            out.append((f"model call {turn + 1} · {_usage(self.responses[-1])} · no content", []))
         return out
 
     def text(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import anthropic
 
-from .show import MessageLike, as_plain, show
+from .show import MessageLike, as_plain, known_tokens, show
 from .streaming import SAMPLING_PARAMS
 
 
@@ -57,7 +57,7 @@ class TruncatedToolCallError(RuntimeError):
         self.turn = turn
         self.history = history
         self.responses = responses
-        names = ", ".join(b.name for b in responses[-1].content if b.type == "tool_use")
+        names = ", ".join(b.name for b in responses[-1].content or [] if b.type == "tool_use")
         super().__init__(
             f"Model call {turn} stopped at max_tokens while writing a tool call ({names}): its input may be cut "
             "off, so it was not run. Thinking counts against max_tokens: raise it and run again, e.g. "
@@ -68,7 +68,8 @@ class TruncatedToolCallError(RuntimeError):
 @dataclass
 class ToolRun:
     """What `run_tools` returns: the final message, the whole history (ready to extend and send again),
-    and every model response in order."""
+    and every model response in order. A final answer with no content (MiniMax's `"content": null` when
+    max_tokens ran out while thinking) adds no turn to the history: the API refuses an empty assistant turn."""
 
     final: anthropic.types.Message
     history: list[dict[str, Any]]
@@ -77,7 +78,7 @@ class ToolRun:
     @property
     def text(self) -> str:
         """The final answer's text, leading blank lines removed."""
-        return "".join(b.text for b in self.final.content if b.type == "text").lstrip("\n")
+        return "".join(b.text for b in self.final.content or [] if b.type == "text").lstrip("\n")
 
     @property
     def tool_calls(self) -> list[dict[str, Any]]:
@@ -90,12 +91,14 @@ class ToolRun:
             if b.get("type") == "tool_use"
         ]
 
-    def usage(self) -> dict[str, int]:
-        """Input and output tokens summed over every model call of the run."""
-        totals = {"calls": len(self.responses), "input_tokens": 0, "output_tokens": 0}
+    def usage(self) -> dict[str, int | None]:
+        """Input and output tokens summed over every model call of the run; None (unknown, never 0) when a call
+        did not say its count (a stream whose usage never came)."""
+        totals: dict[str, int | None] = {"calls": len(self.responses), "input_tokens": 0, "output_tokens": 0}
         for response in self.responses:
-            totals["input_tokens"] += response.usage.input_tokens
-            totals["output_tokens"] += response.usage.output_tokens
+            for name in ("input_tokens", "output_tokens"):
+                count, total = known_tokens(response, name), totals[name]
+                totals[name] = None if count is None or total is None else total + count
         return totals
 
     def _repr_html_(self) -> str:
@@ -342,8 +345,9 @@ def run_tools(
     for turn in range(1, max_turns + 1):
         response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
         responses.append(response)
-        content = as_plain(list(response.content))  # every block, exactly as received
-        history.append({"role": "assistant", "content": content})
+        content = as_plain(list(response.content or []))  # every block, exactly as received; null is none
+        if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
+            history.append({"role": "assistant", "content": content})
         for block in content:
             if on_step:
                 on_step(block)

@@ -3,13 +3,26 @@ helpers.explain and the usage log: 401s without a code, errors inside a 200 stre
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
 import anthropic
 import httpx2
 import pytest
 
 import helpers
+from helpers import live, playground
+from helpers._replay import sse
+from helpers._replay.cassettes import Cassette, load
 from helpers.billing import UsageLog
+from helpers.errors import minimax_code
 from helpers.server import ReplayServer
+from helpers.show import MessageView, timeline
 from helpers.streaming import IncompleteStreamError, StreamInterrupted
 from tests import wire
 
@@ -334,3 +347,230 @@ def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
     text = from_exception.meaning + " ".join(from_exception.details) + from_exception.next_step
     assert words.lower() in text.lower() or words.lower() in from_exception.title.lower()
     assert from_exception.status == status and from_body.status == (status if http_code else None)
+
+
+# -- the sheet's bodies that are not what the Messages API promises, and its later errors, on every path ---------
+# Each shape is a real-shaped fixture (tests/fixtures/real_shaped, built by its build.py), served to a get_client
+# client in replay (from a recording) and live (from a local server that sends the fixture's bytes unchanged).
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_shaped"
+LIVE_KEY = "sk-shapes-live-test-0001"
+GLOB_TOOL = {"name": "glob", "description": "Find files.", "input_schema": {"type": "object", "properties": {}}}
+
+
+def _fixture(name: str) -> Cassette:
+    return load(FIXTURES / f"{name}.json")
+
+
+@contextlib.contextmanager
+def _serving(response: dict) -> Iterator[str]:
+    """A local HTTP server answering every POST with `response` as the bytes a real front end would send."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            if "events" in response:
+                data, kind = b"".join(sse.encode_event(e) for e in response["events"]), "text/event-stream"
+            else:
+                body = response["body"]
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                kind = response["headers"]["content-type"]
+            self.send_response(response["status"])
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+Answering = Callable[..., anthropic.Anthropic]
+
+
+@pytest.fixture(params=["replay", "live"])
+def answering(request, clean_env, monkeypatch) -> Iterator[Answering]:
+    """`answering(fixture_name, *request_bodies)`: a get_client client whose answer to those requests is the
+    fixture's response, in replay (a recording per body) or live (a local server sending the fixture's bytes)."""
+    stack = contextlib.ExitStack()
+
+    def client_for(name: str, *bodies: dict) -> anthropic.Anthropic:
+        fixture = _fixture(name)
+        options = {"quiet": True, "max_retries": 0, "check": False}
+        if request.param == "replay":
+            folder = clean_env / "cassettes"
+            for n, body in enumerate(bodies):
+                request_ = {"method": "POST", "path": "/v1/messages", "body": body}
+                Cassette(request=request_, response=fixture.response, source=fixture.source).write(
+                    folder / "shapes" / f"{name}-{n}.json"
+                )
+            monkeypatch.setenv("MINIMAX_CASSETTES", str(folder))
+            return helpers.get_client(mode="replay", recordings="shapes", **options)
+        monkeypatch.setenv("MINIMAX_BASE_URL", stack.enter_context(_serving(fixture.response)))
+        return helpers.get_client(mode="live", api_key=LIVE_KEY, **options)
+
+    with stack:
+        yield client_for
+
+
+SHEET_ERRORS = [  # (fixture, kind, status, MiniMax code, retryable, words the explanation must say)
+    ("422-input-sensitive-1026", "content-filter-input", 422, 1026, False, "rephrase"),
+    ("422-output-sensitive-1027", "content-filter-output", 422, 1027, False, "flagged"),
+    ("404-nginx-html-page", "wrong-address", 404, None, False, "base url"),
+    ("404-plain-text-page", "wrong-address", 404, None, False, "base url"),
+    ("502-load-balancer-html-page", "gateway", 502, None, True, "transient"),
+    ("429-token-plan-rate-2062", "rate-limit", 429, 2062, True, "token plan"),
+    ("529-overloaded-without-2064", "overloaded", 529, None, True, "high load"),
+    ("529-bare-overload", "overloaded", 529, None, True, "high load"),
+    ("400-messages-empty-2013", "invalid-params", 400, 2013, False, "is empty"),
+    ("400-invalid-chat-setting-2013", "invalid-params", 400, 2013, False, "one system= string"),
+    ("400-context-window-2013", "context-window", 400, 2013, False, "204,800 tokens"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "status", "code", "retryable", "words"), SHEET_ERRORS, ids=lambda v: str(v))
+def test_each_error_shape_is_explained_alike_from_the_error_and_from_its_body(
+    answering: Answering, name: str, kind: str, status: int, code: int | None, retryable: bool, words: str
+) -> None:
+    fixture = _fixture(name)
+    body = fixture.request["body"]
+    client = answering(name, body)
+    params = {k: v for k, v in body.items() if k != "stream"}
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        if body.get("stream"):  # the context-window refusal comes to a stream request, before the stream
+            helpers.stream(client, view=helpers.LiveView(mode="off"), **params)
+        else:
+            client.messages.create(**params)
+    error = caught.value
+    assert error.status_code == status
+    page = not fixture.response["headers"]["content-type"].startswith("application/json")
+    assert isinstance(error.body, str) == page, "a page that is not JSON reaches explain as a string"
+    found, from_body = helpers.explain(error), helpers.explain(error.body)
+    assert (found.kind, found.status, found.code, found.retryable) == (kind, status, code, retryable)
+    assert (from_body.kind, from_body.title, from_body.code, from_body.retryable) == (
+        found.kind,
+        found.title,
+        found.code,
+        found.retryable,
+    )
+    assert from_body.status in (None, status) and (from_body.status == status or not page)
+    said = (found.meaning + " ".join(found.details) + found.next_step).lower()
+    assert words.lower() in said
+    assert "<" not in found.message and "MiniMax code 529" not in found.text()
+
+
+def test_a_status_in_parentheses_is_never_a_minimax_code() -> None:
+    assert minimax_code("overloaded_error (529)") is None
+    assert minimax_code("High traffic detected. (2064) (529)") == 2064
+
+
+def test_content_null_at_max_tokens_breaks_no_view_and_no_tool_loop(answering: Answering) -> None:
+    name = "200-content-null-max-tokens"
+    body = _fixture(name).request["body"]
+    with_tools = {**body, "tools": [GLOB_TOOL]}
+    client = answering(name, body, with_tools)
+    message = client.messages.create(**body)
+    assert message.content is None and message.stop_reason == "max_tokens", "the SDK keeps MiniMax's null"
+    view = MessageView(message)
+    assert "stop: max_tokens" in view.text() and "41 in, 2 out" in view.text() and view.html()
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, **body)
+    assert run.final.stop_reason == "max_tokens" and run.text == ""
+    assert run.history == body["messages"], "no empty assistant turn: the Messages API refuses one before the last"
+    assert run.usage() == {"calls": 1, "input_tokens": 41, "output_tokens": 2}
+    shown = timeline(run).text()
+    assert "model call 1 · stop: max_tokens · tokens: 41 in, 2 out · no content" in shown
+
+
+@pytest.mark.parametrize("tools", [False, True], ids=["tools-off", "tools-on"])
+def test_content_null_in_the_playground_adds_nothing_and_says_why(answering: Answering, tools: bool, capsys) -> None:
+    sent = {
+        "model": "MiniMax-M2.1",
+        "max_tokens": 2,
+        "system": playground.SYSTEM,
+        "messages": [{"role": "user", "content": "Say hello."}],
+        **({"tools": playground.TOOLS} if tools else {}),
+    }
+    app = helpers.Playground(answering("200-content-null-max-tokens", sent), tools=tools, max_tokens=2)
+    app.play([{"text": "Say hello."}])
+    assert app.history == [] and app.last.answer == ""
+    assert "no content" in app.notice and "max_tokens=2" in app.notice
+    assert app.notice in capsys.readouterr().out
+    assert "1 call · 41 input and 2 output tokens" in app.total_line()
+
+
+def test_content_null_in_the_playground_app_is_said_in_its_status_line(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
+    monkeypatch.setattr(playground, "_in_ipython", lambda: True)
+    monkeypatch.setattr(live, "_in_ipython", lambda: True)
+    sent = {
+        "model": "MiniMax-M2.1",
+        "max_tokens": 2,
+        "system": playground.SYSTEM,
+        "messages": [{"role": "user", "content": "Say hello."}],
+    }
+    app = helpers.Playground(answering("200-content-null-max-tokens", sent), max_tokens=2)
+    app.show()
+    w = app._widgets
+    w["text"].value = "Say hello."
+    w["send"].click()
+    assert "no content" in w["status"].value and w["text"].value == "Say hello.", "the question stays, to resend"
+    assert "No messages yet" in w["chat"].value and app.history == []
+    app.close()
+
+
+def _no_delta(answering: Answering, *extra: dict) -> tuple[anthropic.Anthropic, dict]:
+    body = _fixture("no-message-delta-stream").request["body"]
+    return answering("no-message-delta-stream", body, *extra), {k: v for k, v in body.items() if k != "stream"}
+
+
+def test_a_stream_without_message_delta_shows_output_tokens_as_unknown(answering: Answering) -> None:
+    import pandas
+
+    client, params = _no_delta(answering)
+    app = helpers.Playground(client)  # its bill counts every call this client makes from now on
+    printed = io.StringIO()
+    message = helpers.stream(client, view=helpers.LiveView(mode="print", out=printed), **params)
+    assert message.stop_reason is None and message.usage.output_tokens == 0, "the SDK keeps a placeholder 0"
+    for shown in (printed.getvalue(), MessageView(message).text(), MessageView(message).html()):
+        assert "output unknown" in shown and "0 out" not in shown
+    row = helpers.usage(client).iloc[-1]
+    assert pandas.isna(row["output_tokens"]) and pandas.isna(row["cost_usd"])
+    summary = helpers.cost_summary(client).text()
+    assert "unknown" in summary.splitlines()[1] and " 0 " not in summary.splitlines()[1]
+    assert "unknown output tokens" in app.total_line() and "cost unknown" in app.total_line()
+
+
+def test_a_stream_without_message_delta_in_the_widget_view_and_a_streamed_tool_run(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    displayed: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: displayed.append(obj) or _Handle())
+    tools_body = {**_fixture("no-message-delta-stream").request["body"], "tools": [GLOB_TOOL]}
+    client, params = _no_delta(answering, tools_body)
+    helpers.stream(client, view=helpers.LiveView(mode="widgets"), **params)
+    (final,) = [v for v in displayed if isinstance(v, MessageView)]
+    assert "output unknown" in final.text() and "0 out" not in final.html()
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, stream=True, **params)
+    assert run.usage()["output_tokens"] is None
+    assert "tokens: 2707 in, output unknown" in timeline(run).text()
+
+
+class _Handle:
+    def update(self, *args: object, **kwargs: object) -> None:
+        pass
