@@ -325,12 +325,12 @@ def _tool_round_trip(client: anthropic.Anthropic, recorded: dict[str, Cassette])
         **first,
         "messages": [
             *first["messages"],
-            {"role": "assistant", "content": answer.content},
+            {"role": "assistant", "content": answer.content or []},
             {"role": "user", "content": [result]},
         ],
     }
     status, final = _call(client, follow)
-    thinking = any(b.type == "thinking" for b in answer.content)
+    thinking = any(b.type == "thinking" for b in (answer.content or []))
     said = (
         f"tool_use {calls[0].name}, then {'an answer' if status == 200 else answer_of(status, final).said()}"
         f"{' after the thinking went back' if thinking else ' (no thinking to send back)'}"

@@ -112,13 +112,15 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     manager = None
     try:
         with client.messages.stream(**params) as manager:
-            saw_stop = False
+            seen: set[str] = set()
             for event in manager:
                 view.feed(event)
-                saw_stop = saw_stop or getattr(event, "type", None) == "message_stop"
-            if not saw_stop:
+                seen.add(getattr(event, "type", ""))
+            if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")
             message = manager.get_final_message()
+            if "message_delta" not in seen:  # the final usage never came: the SDK's 0 is a placeholder, not a count
+                message.usage.output_tokens = None  # type: ignore[assignment]
     except IncompleteStreamError as error:
         reason = "the connection closed before the message was complete (no message_stop)"
         _raise(view, manager, reason, "connection", error)
