@@ -14,9 +14,10 @@ from helpers import _sdk
 
 
 def test_the_stream_reader_module_still_reads_response_bytes() -> None:
+    """From 2.17 the SDK reads a stream's bytes in anthropic._streaming.iter_response_bytes and turns a failed read
+    into APIConnectionError there; 2.0 to 2.16 let the HTTP library's error through (explain reads that directly)."""
     module = importlib.import_module(_sdk.STREAM_READER_MODULE)
-    major = int(anthropic.__version__.split(".")[0])
-    if major >= 2:
+    if _sdk.sdk_version() >= (2, 17):
         assert callable(getattr(module, "iter_response_bytes", None)), (
             f"anthropic {anthropic.__version__}: {_sdk.STREAM_READER_MODULE}.iter_response_bytes moved; "
             "helpers/_sdk.raised_while_reading_body must follow it"
