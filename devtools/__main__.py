@@ -1,4 +1,4 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | lock`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
     p = commands.add_parser("bundle", help="zip helpers, data and notebooks for learners without the repository")
     p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
+    p = commands.add_parser("lock", help="recompile requirements*.lock from the ranges, then run the whole suite")
+    p.add_argument("--newest", metavar="PYTHON", help="instead: CI's check of the newest releases in that interpreter")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -75,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         from .bundle import main as bundle_main
 
         return bundle_main(args.out)
+    if args.command == "lock":
+        from .lock import check_newest, refresh
+
+        return check_newest(args.newest) if args.newest else refresh()
     return 2
 
 
