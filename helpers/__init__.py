@@ -7,6 +7,9 @@ Importing this package is cheap: widgets, pandas and IPython load only when a fu
 
 from __future__ import annotations
 
+# first: an anthropic SDK older than 2.0 is refused with one line saying how to upgrade (_sdk.py)
+from . import _sdk  # noqa: F401
+
 # 01 quick start: what replay raises for a request no recording holds (_replay/cassettes.py)
 from ._replay.cassettes import NotRecordedError
 

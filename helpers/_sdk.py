@@ -1,17 +1,48 @@
 """Every private name of the `anthropic` SDK the helpers rely on, in one place (the drift issue's rule).
 
-Each function below names the private attribute it reads; `tests/test_sdk_private_names.py` names each one too,
-so an SDK release that moves one fails a test that says which. Nothing else in `helpers/` may reach into the SDK's
-private modules or attributes.
+The helpers need anthropic 2.x (`requirements.txt`): from 2.0 the SDK sends the key as `Authorization: Bearer`,
+never reads `ANTHROPIC_AUTH_TOKEN` beside an explicit key, passes errors raised in a transport through unwrapped, and
+is built on `httpx2`. Each function below names the private attribute it reads; `tests/test_sdk_private_names.py`
+names each one too, so an SDK release that moves one fails a test that says which. Nothing else in `helpers/` may
+reach into the SDK's private modules or attributes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
+
+import anthropic
+
+OLDEST_SDK = (2, 0)
+"""The oldest anthropic release the helpers are tested on (CI's floor step); requirements.txt says the same."""
+
+
+def sdk_version(version: str = anthropic.__version__) -> tuple[int, int]:
+    """(major, minor) of an anthropic version string such as '2.17.0' or '2.18.0rc1'."""
+    major, minor = [*version.split("."), "0"][:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
+
+
+def require_supported_sdk(version: str = anthropic.__version__) -> None:
+    """Refuse an anthropic SDK older than 2.0, with the command that fixes it (0.x and 1.x send the key differently
+    and are built on another HTTP library: nothing here is tested on them)."""
+    if sdk_version(version) < OLDEST_SDK:
+        raise ImportError(
+            f"These notebooks need the anthropic SDK 2.x, and this environment has anthropic {version}. "
+            "Upgrade it with: pip install -U 'anthropic>=2,<3' (then restart the kernel)."
+        )
+
+
+require_supported_sdk()  # on import, before any helper imports httpx2 (helpers/__init__.py imports this first)
+
+
+# -- 1. a stream cut after it started (anthropic._streaming) -------------------------------------------------
 
 STREAM_READER_MODULE = "anthropic._streaming"
 """Where anthropic 2.17+ turns a failed read of a started response body into `APIConnectionError`
-(`iter_response_bytes`); earlier releases let the transport's own error through."""
+(`iter_response_bytes`); earlier 2.x releases let the transport's own error through."""
 
 
 def raised_while_reading_body(error: BaseException) -> bool:
@@ -23,3 +54,24 @@ def raised_while_reading_body(error: BaseException) -> bool:
         innermost = tb.tb_frame
         tb = tb.tb_next
     return innermost is not None and innermost.f_globals.get("__name__") == STREAM_READER_MODULE
+
+
+# -- 2. checks before the SDK serializes a request (Anthropic._prepare_options) ---------------------------------
+
+Precheck = Callable[[str, str, dict[str, Any]], None]
+"""(method, path such as "/v1/messages", body) -> None, raising to refuse the request."""
+
+
+class CheckedAnthropic(anthropic.Anthropic):
+    """`anthropic.Anthropic` that runs `precheck` on the request (its body (`json_data` merged with `extra_json`) as the
+    SDK prepares it, before it serializes or retries it: the SDK's own error for a NaN ("Out of range float values
+    are not JSON compliant") names neither the field nor the fix. The SDK has no public hook at that point."""
+
+    precheck: Precheck | None = None
+
+    def _prepare_options(self, options: Any) -> Any:
+        body, extra = getattr(options, "json_data", None), getattr(options, "extra_json", None)
+        if self.precheck is not None and (isinstance(body, dict) or isinstance(extra, dict)):
+            merged = {**(body if isinstance(body, dict) else {}), **(extra if isinstance(extra, dict) else {})}
+            self.precheck(str(options.method), str(options.url), merged)
+        return super()._prepare_options(options)

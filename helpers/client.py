@@ -7,6 +7,7 @@ MINIMAX_API_KEY, a `.env` file, a Colab secret) and build the client. Notebook 0
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -20,6 +21,7 @@ import anthropic
 from . import compat
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
+from ._sdk import CheckedAnthropic
 from .billing import UsageLog, attach
 from .models import TAUGHT_MODELS
 
@@ -407,32 +409,14 @@ def _fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class _CheckedAnthropic(anthropic.Anthropic):
-    """`anthropic.Anthropic` that runs the pre-send checks as the SDK prepares a request, before it serializes or
-    retries it: NaN or an infinity (the SDK's own "Out of range float values are not JSON compliant" names neither
-    field nor fix), and helpers.compat's checks (anthropic 0.x would wrap an error raised in the transport as
-    "Connection error." and retry it). The transport runs the same checks again on the final bytes."""
-
-    def _prepare_options(self, options: Any) -> Any:
-        body = getattr(options, "json_data", None)
-        extra = getattr(options, "extra_json", None)
-        if isinstance(body, dict) or isinstance(extra, dict):
-            merged = {**(body if isinstance(body, dict) else {}), **(extra if isinstance(extra, dict) else {})}
-            findings = compat.check_numbers(merged)
-            if findings:
-                raise compat.RequestNotSupportedError(findings)
-            check = getattr(getattr(self._client, "_transport", None), "check", None)
-            if check is not None:
-                check(str(options.method), str(options.url), merged)
-        return super()._prepare_options(options)
-
-
-def _clear_auth_token(client: anthropic.Anthropic) -> anthropic.Anthropic:
-    """Forget ANTHROPIC_AUTH_TOKEN (Anthropic's OAuth, Claude Code): anthropic 0.x would send it to MiniMax as
-    `Authorization: Bearer ...` beside the key. Copies made by `with_options` read it again; the transport
-    drops it from every request too (helpers/_replay/transport.py)."""
-    client.auth_token = None
-    return client
+def _precheck(transport: Any, method: str, path: str, body: dict[str, Any]) -> None:
+    """Before the SDK serializes a request: refuse NaN or an infinity by name (the SDK's own error names neither
+    field nor fix), then run the transport's checks, so a refused request is never retried or half-sent."""
+    findings = compat.check_numbers(body)
+    if findings:
+        raise compat.RequestNotSupportedError(findings)
+    if transport.check is not None:
+        transport.check(method, path, body)
 
 
 def _probe(key: str, region: str, transport: Any) -> str:
@@ -440,14 +424,12 @@ def _probe(key: str, region: str, transport: Any) -> str:
     'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key). Another 4xx means the
     key got past authentication, so it is this region's."""
     url = REGIONS[region]
-    probe = _clear_auth_token(
-        anthropic.Anthropic(
-            api_key=key,
-            base_url=url,
-            max_retries=0,
-            timeout=20,
-            http_client=make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url)),
-        )
+    probe = anthropic.Anthropic(
+        api_key=key,
+        base_url=url,
+        max_retries=0,
+        timeout=20,
+        http_client=make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url)),
     )
     try:
         probe.messages.create(model=SUPPORTED_MODELS[0], max_tokens=1, messages=[{"role": "user", "content": "ping"}])
@@ -546,11 +528,12 @@ def _build(
         endpoint_label=endpoint.base_url,
         check=compat.check_hook if check else None,
     )
-    client = _CheckedAnthropic(
+    client = CheckedAnthropic(
         api_key=key, base_url=endpoint.base_url, http_client=make_http_client(transport), **client_kwargs
     )
+    client.precheck = functools.partial(_precheck, transport)
     attach(client, log)  # every call this client makes is logged: helpers.usage()
-    return _clear_auth_token(client)
+    return client
 
 
 def _announce(setup: Setup, quiet: bool) -> None:

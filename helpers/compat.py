@@ -32,9 +32,6 @@ class Support:
     note: str
 
 
-SAMPLING_RANGE = (0.0, 1.0)
-"""`temperature` and `top_p` must lie in (0.0, 1.0]: 0 excluded, 1 included (spec: Important Notes)."""
-
 PARAMETERS: tuple[Support, ...] = (
     Support("model", "supported", "MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2; later models in helpers.models"),
     Support("messages", "partial", "text, tool calls, tool results and thinking; no image or document input"),

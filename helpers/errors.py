@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
+
 from ._sdk import raised_while_reading_body
 from .client import REGIONS, region_of_url
 from .show import ERROR_STYLE, Displayable
@@ -521,12 +523,9 @@ def _python(error: Any) -> Explanation:
 
 
 def _is_cut_stream(error: Any) -> bool:
-    """An httpx/httpx2 error saying the body ended early (e.g. an incomplete chunked read)."""
-    name = type(error).__name__
-    return name in ("RemoteProtocolError", "ReadError") and type(error).__module__.split(".")[0] in (
-        "httpx",
-        "httpx2",
-    )
+    """An httpx2 error saying the body ended early (e.g. an incomplete chunked read): what anthropic 2.0-2.16
+    let through from a cut stream (2.17 wraps it in APIConnectionError, read in `_connection`)."""
+    return isinstance(error, (httpx2.RemoteProtocolError, httpx2.ReadError))
 
 
 def _handlers() -> tuple[tuple[Callable[[Any], bool], Callable[[Any], Explanation]], ...]:

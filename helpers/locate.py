@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SDK = "anthropic>=0.68,<3"
+SDK = "anthropic>=2.0,<3"
 
 
 class SetupError(Exception):

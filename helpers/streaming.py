@@ -8,8 +8,6 @@ server sent an error) keeps what arrived on screen and raises `StreamInterrupted
 from __future__ import annotations
 
 import inspect
-import json
-from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import anthropic
@@ -52,63 +50,6 @@ class StreamInterrupted(anthropic.AnthropicError):
 class IncompleteStreamError(anthropic.AnthropicError):
     """The event stream ended without `message_stop` and without an error: the connection closed early.
     It is the `__cause__` of a `StreamInterrupted(kind="connection")` (notebook 02 shows one)."""
-
-
-def _server_error_frame(data: str) -> Any:
-    """MiniMax's error envelope when an SSE `data:` payload is one (`{"type": "error", "error": {...}}`), else None."""
-    try:
-        payload = json.loads(data)
-    except (TypeError, ValueError):
-        return None
-    if isinstance(payload, dict) and payload.get("type") == "error" and isinstance(payload.get("error"), dict):
-        return payload
-    return None
-
-
-def _mended(sse: Any) -> Any:
-    """The event with MiniMax's missing usage made explicit (unknown, None), so the SDK's accumulator does not
-    fail on it: `message_start` with `"usage": null`, a `message_delta` without `usage` (docs/sources.md)."""
-    if sse.event not in ("message_start", "message_delta") or not sse.data:
-        return sse
-    try:
-        data = json.loads(sse.data)
-    except ValueError:
-        return sse
-    holder = data.get("message") if sse.event == "message_start" else data
-    if not isinstance(holder, dict) or isinstance(holder.get("usage"), dict):
-        return sse
-    holder["usage"] = {"input_tokens": None, "output_tokens": None}
-    return type(sse)(event=sse.event, data=json.dumps(data), id=sse.id, retry=sse.retry)
-
-
-class _WatchingDecoder:
-    """Wraps the SDK's SSE decoder for one stream: an error envelope sent as a `data:` line with no `event:` line
-    (which the SDK drops silently) is raised as the SDK raises an `event: error` frame, and missing usage is
-    made explicit. Anything else passes through unchanged."""
-
-    def __init__(self, decoder: Any, raw_stream: Any) -> None:
-        self._decoder = decoder
-        self._raw = raw_stream
-
-    def iter_bytes(self, chunks: Iterator[bytes]) -> Iterator[Any]:
-        for sse in self._decoder.iter_bytes(chunks):
-            if sse.event is None and sse.data:
-                body = _server_error_frame(sse.data)
-                if body is not None:
-                    raise self._raw._client._make_status_error(str(body), body=body, response=self._raw.response)
-            yield _mended(sse)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._decoder, name)
-
-
-def _watch(manager: Any) -> None:
-    """Put `_WatchingDecoder` under the SDK stream `manager` reads (before its first event). Where this SDK
-    keeps its stream differently nothing is changed and the SDK's own behaviour applies."""
-    raw: Any = getattr(manager, "_raw_stream", None)
-    decoder = getattr(raw, "_decoder", None)
-    if raw is not None and decoder is not None and hasattr(decoder, "iter_bytes") and hasattr(raw, "_client"):
-        raw._decoder = _WatchingDecoder(decoder, raw)
 
 
 def check_params(client: object, params: dict[str, Any]) -> None:
@@ -171,7 +112,6 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
     manager = None
     try:
         with client.messages.stream(**params) as manager:
-            _watch(manager)
             saw_stop = False
             for event in manager:
                 view.feed(event)

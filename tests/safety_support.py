@@ -7,10 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import anthropic
+import httpx2
 
-from helpers._replay.transport import IteratorStream, RecordTransport, httpx_module, make_http_client
-
-hx = httpx_module()
+from helpers._replay.transport import IteratorStream, RecordTransport, make_http_client
 
 OK_BODY = {
     "id": "msg_1",
@@ -38,12 +37,14 @@ def sse(events: list[tuple[str, dict[str, Any]]]) -> list[bytes]:
 
 
 def ok(request: Any) -> Any:
-    return hx.Response(200, json=OK_BODY)
+    return httpx2.Response(200, json=OK_BODY)
 
 
 def status(code: int) -> Callable[[Any], Any]:
     def answer(request: Any) -> Any:
-        return hx.Response(code, json={"type": "error", "error": {"type": "api_error", "message": f"busy ({code})"}})
+        return httpx2.Response(
+            code, json={"type": "error", "error": {"type": "api_error", "message": f"busy ({code})"}}
+        )
 
     return answer
 
@@ -55,10 +56,10 @@ def stream(cut_after: int | None = None) -> Callable[[Any], Any]:
         def chunks() -> Iterator[bytes]:
             for n, chunk in enumerate(sse(STREAM_EVENTS)):
                 if n == cut_after:
-                    raise hx.ReadError("connection reset")
+                    raise httpx2.ReadError("connection reset")
                 yield chunk
 
-        return hx.Response(200, headers={"content-type": "text/event-stream"}, stream=IteratorStream(chunks()))
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=IteratorStream(chunks()))
 
     return answer
 

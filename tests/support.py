@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 
 from helpers._replay.cassettes import Cassette, CassetteLibrary
-from helpers._replay.transport import IteratorStream, httpx_module, make_http_client, make_transport
+from helpers._replay.transport import IteratorStream, make_http_client, make_transport
 
 ReplayClient = Callable[..., anthropic.Anthropic]
 """The `replay_client` fixture (tests/conftest.py): builds a client answering from cassettes."""
@@ -88,21 +89,20 @@ def replay_client_for(
 def scripted_response(answer: Any, request: Any) -> Any:
     """One scripted answer as a response: a dict is a 200 JSON body, `(status, body)` an error, bytes or a
     list/iterator of byte chunks an SSE stream, a callable is called with the request."""
-    hx = httpx_module()
     if callable(answer):
         return answer(request)
     if isinstance(answer, dict):
-        return hx.Response(200, json=answer, request=request)
+        return httpx2.Response(200, json=answer, request=request)
     if isinstance(answer, tuple):
         status, body = answer
-        return hx.Response(status, json=body, request=request)
+        return httpx2.Response(status, json=body, request=request)
     chunks = iter([answer] if isinstance(answer, bytes) else answer)
     headers = {"content-type": "text/event-stream"}
-    return hx.Response(200, headers=headers, stream=IteratorStream(chunks), request=request)
+    return httpx2.Response(200, headers=headers, stream=IteratorStream(chunks), request=request)
 
 
 def scripted_transport_for(*answers: Any) -> Any:
-    """An httpx/httpx2 MockTransport answering each request with the next answer (see `scripted_response`);
+    """An httpx2 MockTransport answering each request with the next answer (see `scripted_response`);
     one answer alone answers every request. A request beyond the script fails the test (the
     `scripted_transport` fixture)."""
     pending = list(answers)
@@ -114,7 +114,7 @@ def scripted_transport_for(*answers: Any) -> Any:
             raise AssertionError(f"one request more than the {len(answers)} scripted answers")
         return scripted_response(pending.pop(0), request)
 
-    return httpx_module().MockTransport(handler)
+    return httpx2.MockTransport(handler)
 
 
 def scripted_client_for(*answers: Any, **options: Any) -> anthropic.Anthropic:

@@ -183,12 +183,10 @@ def test_check_hook_only_looks_at_messages() -> None:
         compat.check_hook("POST", "/v1/messages", {"temperature": 9})
 
 
-def test_keyword_temperature_is_checked_on_sdks_that_take_it(client: anthropic.Anthropic) -> None:
-    """0.x takes temperature= as a keyword (the body carries it, and the transport check sees it); 1.0 and later
-    refuse the keyword with TypeError before anything is built, so extra_body is the portable way."""
-    if int(anthropic.__version__.split(".")[0]) >= 1:
-        with pytest.raises(TypeError):
-            ask(client, temperature=0)
-    else:
-        with pytest.raises(helpers.RequestNotSupportedError, match="temperature=0 "):
-            ask(client, temperature=0)
+def test_keyword_temperature_is_refused_by_the_sdk_so_extra_body_is_the_way(client: anthropic.Anthropic) -> None:
+    """anthropic 1.0 and later refuse temperature= as a keyword with TypeError before anything is built, so
+    notebook 05 teaches extra_body; the transport's check still sees a value sent that way."""
+    with pytest.raises(TypeError):
+        ask(client, temperature=0)
+    with pytest.raises(helpers.RequestNotSupportedError, match="temperature=0 "):
+        ask(client, extra_body={"temperature": 0})

@@ -28,7 +28,7 @@ def test_setup_cell_installs_nothing_itself_and_the_finder_only_the_sdk() -> Non
     from helpers import locate
 
     assert "pip" not in badges.setup_source()
-    assert locate.SDK == "anthropic>=0.68,<3", "Colab's own ipywidgets must not be upgraded"
+    assert locate.SDK == "anthropic>=2.0,<3", "Colab's own ipywidgets must not be upgraded"
 
 
 def test_the_setup_cell_stays_short_and_the_finder_fits_one_screen() -> None:

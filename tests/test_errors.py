@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import anthropic
+import httpx2
 import pytest
 
 import helpers
@@ -37,9 +38,8 @@ def test_401_names_the_region_used_and_suggests_the_other(no_retry: anthropic.An
 def test_401_from_the_china_host_suggests_global() -> None:
     request = anthropic.DefaultHttpxClient().build_request("POST", "https://api.minimaxi.com/anthropic/v1/messages")
     body = {"type": "error", "error": {"type": "authorized_error", "message": "invalid api key (2049)"}}
-    import helpers._replay.transport as transport
 
-    response = transport.httpx_module().Response(401, json=body, request=request)
+    response = httpx2.Response(401, json=body, request=request)
     error = anthropic.AuthenticationError("invalid api key (2049)", response=response, body=body)
     found = explain(error)
     assert "'cn' region" in found.meaning and "region='global'" in found.next_step

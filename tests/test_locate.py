@@ -25,7 +25,7 @@ from devtools import badges, bundle, project
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = project.CLONE_FOLDER
-SDK_INSTALL = ("pip", 'install -q "anthropic>=0.68,<3"')
+SDK_INSTALL = ("pip", 'install -q "anthropic>=2.0,<3"')
 
 FAILING_CURL = '#!/bin/sh\necho "curl: (22) The requested URL returned error: 404" >&2\nexit 22\n'
 SERVING_CURL = f'#!/bin/sh\n# -fsL -o FILE URL: serve this checkout\'s finder\ncp "{ROOT}/helpers/locate.py" "$3"\n'

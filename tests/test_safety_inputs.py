@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import httpx2
 import pytest
 
 import helpers
 import helpers.tools
 from helpers.client import ConfigError, read_dotenv
 from helpers.compat import RequestNotSupportedError
-from tests.safety_support import HELLO, OK_BODY, Upstream, hx, recording_client
+from tests.safety_support import HELLO, OK_BODY, Upstream, recording_client
 
 KEY = "sk-canary-inputs-3c8e21"
 
@@ -21,7 +22,7 @@ def sent(clean_env, monkeypatch) -> Upstream:
     import helpers._replay.transport as transport_module
 
     upstream = Upstream()
-    monkeypatch.setattr(transport_module._hx, "HTTPTransport", lambda *a, **k: upstream)
+    monkeypatch.setattr(transport_module.httpx2, "HTTPTransport", lambda *a, **k: upstream)
     return upstream
 
 
@@ -59,7 +60,7 @@ def test_ctrl_c_inside_a_tool_keeps_the_history_so_far() -> None:
     ]
 
     def answer(request):
-        return hx.Response(200, json={**OK_BODY, "content": calls, "stop_reason": "tool_use"})
+        return httpx2.Response(200, json={**OK_BODY, "content": calls, "stop_reason": "tool_use"})
 
     def quick() -> str:
         """Answer at once."""

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 from support import sdk_client
 
 import helpers
-from helpers._replay.transport import RecordTransport, httpx_module
+from helpers._replay.transport import RecordTransport
 from helpers.client import ConfigError, check_base_url, detect_region
 from tests.safety_support import HELLO, OK_BODY
 
-hx = httpx_module()
 KEY = "sk-canary-safety-key-5d1e7a"
 TOKEN = "oauth-canary-token-0b9f3c"
 PASSWORD = "pw-canary-url-44e1d2"
@@ -32,7 +32,7 @@ class Upstream:
 
     def __init__(self, answer: Any = None) -> None:
         self.seen: list[tuple[str, dict[str, str]]] = []
-        self.answer = answer or (lambda request: hx.Response(200, json=OK_BODY))
+        self.answer = answer or (lambda request: httpx2.Response(200, json=OK_BODY))
 
     def handle_request(self, request: Any) -> Any:
         self.seen.append((str(request.url), dict(request.headers)))
@@ -56,7 +56,7 @@ def _patch_upstream(monkeypatch: pytest.MonkeyPatch, upstream: Upstream) -> None
     """Make every client the helpers build send through `upstream` instead of the network."""
     import helpers._replay.transport as transport_module
 
-    monkeypatch.setattr(transport_module._hx, "HTTPTransport", lambda *a, **k: upstream)
+    monkeypatch.setattr(transport_module.httpx2, "HTTPTransport", lambda *a, **k: upstream)
 
 
 # -- 1. ANTHROPIC_AUTH_TOKEN never goes to MiniMax ------------------------------------------------------------
@@ -139,8 +139,8 @@ def test_a_key_typed_in_a_message_is_not_in_the_cassettes_file_name(tmp_path) ->
 def test_a_redirect_to_another_host_gets_no_key(tmp_path) -> None:
     def answer(request: Any) -> Any:
         if request.url.host == "api.minimax.io":
-            return hx.Response(307, headers={"location": "https://collector.example/v1/messages"})
-        return hx.Response(200, json=OK_BODY)
+            return httpx2.Response(307, headers={"location": "https://collector.example/v1/messages"})
+        return httpx2.Response(200, json=OK_BODY)
 
     upstream = Upstream(answer)
     transport = RecordTransport(upstream=upstream, endpoint_label="https://api.minimax.io/anthropic")
@@ -153,8 +153,8 @@ def test_a_redirect_to_another_host_gets_no_key(tmp_path) -> None:
 def test_a_redirect_on_the_same_host_is_followed() -> None:
     def answer(request: Any) -> Any:
         if request.url.path.startswith("/anthropic/"):
-            return hx.Response(307, headers={"location": "https://api.minimax.io/v2/anthropic/v1/messages"})
-        return hx.Response(200, json=OK_BODY)
+            return httpx2.Response(307, headers={"location": "https://api.minimax.io/v2/anthropic/v1/messages"})
+        return httpx2.Response(200, json=OK_BODY)
 
     upstream = Upstream(answer)
     transport = RecordTransport(upstream=upstream, endpoint_label="https://api.minimax.io/anthropic")
@@ -176,7 +176,7 @@ def test_anthropic_hosts_are_refused_in_every_spelling(url) -> None:
 
 def test_a_traceback_with_locals_does_not_show_the_key(tmp_path) -> None:
     def answer(request: Any) -> Any:
-        raise hx.ConnectError("the network is down")
+        raise httpx2.ConnectError("the network is down")
 
     transport = RecordTransport(record_dir=tmp_path, upstream=Upstream(answer))
     client = sdk_client(transport, api_key=KEY, base_url="http://127.0.0.1:9")

@@ -12,13 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 
 import helpers
 import helpers.client as client_module
 from helpers.client import detect_region
 from helpers.server import ReplayServer
-from tests.safety_support import HELLO, OK_BODY, STREAM_EVENTS, Upstream, hx, recording_client, sse
+from tests.safety_support import HELLO, OK_BODY, STREAM_EVENTS, Upstream, recording_client, sse
 
 KEY = "sk-canary-waits-7e0a55"
 
@@ -34,13 +35,13 @@ def sleeps(monkeypatch) -> list[float]:
 def busy(retry_after: str):
     def answer(request: Any) -> Any:
         body = {"type": "error", "error": {"type": "rate_limit_error", "message": "rate limit (1002)"}}
-        return hx.Response(429, headers={"retry-after": retry_after}, json=body)
+        return httpx2.Response(429, headers={"retry-after": retry_after}, json=body)
 
     return answer
 
 
 def ok(request: Any) -> Any:
-    return hx.Response(200, json=OK_BODY)
+    return httpx2.Response(200, json=OK_BODY)
 
 
 # -- 10. bounded waits ----------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def test_a_huge_retry_after_is_capped_at_20_seconds_live(clean_env, monkeypatch,
     import helpers._replay.transport as transport_module
 
     upstream = Upstream(busy(retry_after), ok)
-    monkeypatch.setattr(transport_module._hx, "HTTPTransport", lambda *a, **k: upstream)
+    monkeypatch.setattr(transport_module.httpx2, "HTTPTransport", lambda *a, **k: upstream)
     client = helpers.get_client(mode="live", api_key=KEY, quiet=True, max_retries=1)
     assert client.messages.create(**HELLO).content[0].text == "Hello."
     assert len(upstream.seen) == 2 and sleeps and max(sleeps) <= 20
@@ -78,18 +79,20 @@ def by_host(global_answer, cn_answer):
 
 def refused(request: Any) -> Any:
     body = {"type": "error", "error": {"type": "authentication_error", "message": "invalid api key"}}
-    return hx.Response(401, json=body)
+    return httpx2.Response(401, json=body)
 
 
 def failing(code: int):
     def answer(request: Any) -> Any:
-        return hx.Response(code, json={"type": "error", "error": {"type": "api_error", "message": f"busy ({code})"}})
+        return httpx2.Response(
+            code, json={"type": "error", "error": {"type": "api_error", "message": f"busy ({code})"}}
+        )
 
     return answer
 
 
 def unreachable(request: Any) -> Any:
-    raise hx.ConnectError("no route to host")
+    raise httpx2.ConnectError("no route to host")
 
 
 @pytest.mark.parametrize("trouble", [failing(529), failing(500), failing(429), unreachable])

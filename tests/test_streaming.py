@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 from support import ScriptedClient
 
 import helpers
-from helpers._replay.transport import httpx_module
 from helpers.live import LiveView, pane_html
 from helpers.streaming import StreamInterrupted, check_params
 
@@ -246,12 +246,11 @@ def test_server_error_mid_stream(capsys: pytest.CaptureFixture[str], scripted_cl
 def test_interrupt_and_connection_loss(
     kind: str, capsys: pytest.CaptureFixture[str], scripted_client: ScriptedClient
 ) -> None:
-    hx = httpx_module()
     events = sse(message_events([{"type": "text", "pieces": ["Hello", " world"]}], stop=False))
 
     def chunks() -> Iterator[bytes]:
         yield from events
-        raise KeyboardInterrupt if kind == "interrupt" else hx.ReadError("connection reset")
+        raise KeyboardInterrupt if kind == "interrupt" else httpx2.ReadError("connection reset")
 
     with pytest.raises(StreamInterrupted) as caught:
         helpers.stream(scripted_client(chunks()), model="MiniMax-M2.1", max_tokens=50, messages=[])

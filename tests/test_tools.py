@@ -1,5 +1,5 @@
 """run_tools: several calls per turn, tool errors, unknown tools, bad input, max_turns, and the exact blocks
-sent back. The model is a scripted mock transport under the SDK's own HTTP client (httpx2 or httpx)."""
+sent back. The model is a scripted mock transport under the SDK's own HTTP client (httpx2)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import random
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 from support import scripted_client_for
 
 from devtools.synth import message_body, stream_events
 from helpers._replay.sse import encode_event
-from helpers._replay.transport import httpx_module
 from helpers.show import timeline
 from helpers.tools import MaxTurnsError, ToolRun, TruncatedToolCallError, collect_tools, run_tools, schema_problems
 
@@ -39,10 +39,10 @@ class ScriptedModel:
         reply = message_body(body, self.replies.pop(0), self.rng)
         self.bodies.append(reply)
         if not self.stream:
-            return httpx_module().Response(200, json=reply)
+            return httpx2.Response(200, json=reply)
         assert body.get("stream") is True
         events = b"".join(encode_event(e) for e in stream_events(reply, self.rng, 60.0))
-        return httpx_module().Response(200, content=events, headers={"content-type": "text/event-stream"})
+        return httpx2.Response(200, content=events, headers={"content-type": "text/event-stream"})
 
     def client(self) -> anthropic.Anthropic:
         return scripted_client_for(self.handle, max_retries=2)

@@ -4,10 +4,10 @@ helpers.explain and the usage log: 401s without a code, errors inside a 200 stre
 from __future__ import annotations
 
 import anthropic
+import httpx2
 import pytest
 
 import helpers
-from helpers._replay.transport import httpx_module
 from helpers.billing import UsageLog
 from helpers.server import ReplayServer
 from helpers.streaming import IncompleteStreamError, StreamInterrupted
@@ -70,8 +70,8 @@ def test_the_other_routes_401_shape_is_still_understood() -> None:
 
 def test_the_local_server_answers_401_in_this_routes_shape(tmp_path) -> None:
     with ReplayServer(tmp_path, api_keys={"sk-right-key-0001"}) as server:
-        wrong = httpx_module().post(f"{server.url}/v1/messages", json=wire.REQUEST, headers={"x-api-key": "sk-wrong"})
-        missing = httpx_module().post(f"{server.url}/v1/messages", json=wire.REQUEST)
+        wrong = httpx2.post(f"{server.url}/v1/messages", json=wire.REQUEST, headers={"x-api-key": "sk-wrong"})
+        missing = httpx2.post(f"{server.url}/v1/messages", json=wire.REQUEST)
     assert wrong.status_code == missing.status_code == 401
     assert wrong.json()["error"] == {"type": "authentication_error", "message": "invalid api key"}
     assert missing.json()["error"]["message"].startswith("login fail: Please carry the API secret key")
@@ -260,9 +260,7 @@ def test_the_readme_curl_example_gets_a_200_answer() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (payload,) = re.findall(r"curl -s \$ANTHROPIC_BASE_URL/v1/messages .*?-d '(\{.*?\})'", readme, re.S)
     with ReplayServer(DEFAULT_ROOT) as server:
-        answer = httpx_module().post(
-            f"{server.url}/v1/messages", json=json.loads(payload), headers={"x-api-key": "any-text"}
-        )
+        answer = httpx2.post(f"{server.url}/v1/messages", json=json.loads(payload), headers={"x-api-key": "any-text"})
     assert answer.status_code == 200 and answer.json()["content"]
 
 

@@ -1,26 +1,24 @@
 """HTTP transports that replay cassettes or record them, plugged into the SDK's own HTTP client.
 
 The SDK still builds every request and parses every response and stream itself; only the bytes on the
-wire come from (or go to) a cassette. anthropic 1.0 and later use `httpx2`, earlier versions `httpx`:
-`httpx_module()` picks whichever the installed SDK uses.
+wire come from (or go to) a cassette. anthropic 2.x is built on `httpx2`, so these are `httpx2` transports.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import email.utils
-import functools
 import json
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 import anthropic
+import httpx2
 
 from . import sse
 from .cassettes import (
@@ -36,22 +34,12 @@ from .cassettes import (
     write_atomic,
 )
 from .error_body import error_body
+from .mend import mend_stream
 
 REDACTED = "<redacted>"
 SOURCE_HEADER = "x-cassette-source"
 """Set by helpers' own local server on answers that come from synthesized cassettes, so a recording of
 such an answer keeps saying it was synthesized."""
-
-
-@functools.cache
-def httpx_module() -> ModuleType:
-    """The HTTP library the installed anthropic SDK is built on (`httpx2` from 1.0 on, `httpx` before)."""
-    base = anthropic.DefaultHttpxClient.__mro__
-    for cls in base:
-        root = cls.__module__.split(".")[0]
-        if root in ("httpx2", "httpx"):
-            return __import__(root)
-    raise RuntimeError("Cannot tell which HTTP library this anthropic SDK uses.")
 
 
 class Secrets:
@@ -124,7 +112,7 @@ def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict
 
 class RedirectRefusedError(anthropic.AnthropicError):
     """The endpoint redirected a request to another host. The key is never sent off the endpoint's host, so the
-    redirect was not followed (anthropic 0.x would carry `x-api-key` along)."""
+    redirect was not followed."""
 
 
 def _origin(url: Any) -> tuple[str, str, int | None]:
@@ -138,21 +126,11 @@ def _origin(url: Any) -> tuple[str, str, int | None]:
     return parsed.scheme, (parsed.hostname or "").rstrip("."), port or default
 
 
-def _one_credential(request: Any) -> None:
-    """The key is the only credential sent: anthropic 0.x also sends ANTHROPIC_AUTH_TOKEN (OAuth, Claude Code)
-    as `Authorization: Bearer ...` beside `x-api-key`; that token belongs to Anthropic, never to MiniMax."""
-    if request.headers.get("x-api-key") and "authorization" in request.headers:
-        del request.headers["authorization"]
-
-
 def _kept_headers(headers: Any) -> dict[str, str]:
     return {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
 
 
-_hx = httpx_module()
-
-
-class IteratorStream(_hx.SyncByteStream):  # type: ignore[name-defined]
+class IteratorStream(httpx2.SyncByteStream):
     """A response body produced lazily by an iterator, with a hook that runs when it is closed."""
 
     def __init__(self, chunks: Iterator[bytes], on_close: Callable[[], None] | None = None) -> None:
@@ -175,7 +153,7 @@ Observer = Callable[[dict[str, Any]], None]
 Check = Callable[[str, str, Any], None]
 
 
-class _CheckedTransport(_hx.BaseTransport):  # type: ignore[name-defined]
+class _CheckedTransport(httpx2.BaseTransport):
     """Runs the pre-send checks (helpers.compat) on the final body, whatever went through extra_body. They
     raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped."""
 
@@ -239,14 +217,14 @@ class ReplayTransport(_CheckedTransport):
         headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
         if cassette.is_stream:
             headers.setdefault("content-type", "text/event-stream")
-            chunks = sse.paced_chunks(response["events"], self.speed)
+            chunks = mend_stream(sse.paced_chunks(response["events"], self.speed))
             stream = IteratorStream(chunks, on_close=lambda: self._observe(body, cassette))
-            return _hx.Response(response["status"], headers=headers, stream=stream, request=request)
+            return httpx2.Response(response["status"], headers=headers, stream=stream, request=request)
         payload = response.get("body")
         content = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
         headers.setdefault("content-type", "application/json")
         self._observe(body, cassette)
-        return _hx.Response(response["status"], headers=headers, content=content, request=request)
+        return httpx2.Response(response["status"], headers=headers, content=content, request=request)
 
     def _observe(self, body: Any, cassette: Cassette) -> None:
         self._report({"request": body, "response": cassette.response, "source": cassette.source})
@@ -268,7 +246,7 @@ class RecordTransport(_CheckedTransport):
         super().__init__(observer=observer, check=check)
         self.mode = "record" if record_dir is not None else "live"
         self.record_dir = record_dir
-        self.upstream = upstream if upstream is not None else _hx.HTTPTransport()
+        self.upstream: Any = upstream if upstream is not None else httpx2.HTTPTransport()
         self.endpoint_label = endpoint_label
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}
@@ -285,7 +263,6 @@ class RecordTransport(_CheckedTransport):
     def _handle(self, request: Any) -> Any:
         started = time.perf_counter()
         self._refuse_other_hosts(request)
-        _one_credential(request)
         body = parse_body(request.read())
         secrets = _secrets_in(request)
         upstream = self.upstream.handle_request(request)
@@ -312,7 +289,7 @@ class RecordTransport(_CheckedTransport):
                         if _data_events(parser.events) > seen:
                             last_event, seen = time.perf_counter(), _data_events(parser.events)
                         elif patience is not None and time.perf_counter() - last_event > patience:
-                            raise _hx.ReadTimeout(
+                            raise httpx2.ReadTimeout(
                                 f"no event for {patience:g} s, only keep-alives: the stream was given up (timeout)"
                             )
                         yield chunk
@@ -323,7 +300,7 @@ class RecordTransport(_CheckedTransport):
 
             def finished() -> None:
                 upstream.close()
-                response = {"status": status, "headers": kept}
+                response: dict[str, Any] = {"status": status, "headers": kept}
                 response["events"] = parser.finish(time.perf_counter() - started)
                 stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
                 if (state["ended"] or state["failed"]) and not stopped:
@@ -334,14 +311,14 @@ class RecordTransport(_CheckedTransport):
                 complete = state["ended"] or state["failed"]
                 self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
 
-            stream = IteratorStream(chunks(), on_close=finished)
-            return _hx.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
+            stream = IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
+            return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
 
         raw = upstream.read()
         upstream.close()
         response = {"status": status, "headers": kept, "body": parse_body(raw)}
         self._done(request, body, response, source, secrets, time.perf_counter() - started)
-        return _hx.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
+        return httpx2.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
 
     def _refuse_other_hosts(self, request: Any) -> None:
         """Every request goes to the endpoint's own origin: a redirect elsewhere is refused, nothing sent."""
@@ -371,7 +348,7 @@ class RecordTransport(_CheckedTransport):
             "endpoint moved, set MINIMAX_BASE_URL to its new address."
         )
         body = error_body(upstream.status_code, message, kind="redirect_refused", http_code=False)
-        return _hx.Response(upstream.status_code, json=body, request=request)
+        return httpx2.Response(upstream.status_code, json=body, request=request)
 
     def _source(self, headers: Any) -> dict[str, Any]:
         today = _dt.date.today().isoformat()

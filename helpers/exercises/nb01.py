@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..show import as_plain
-from . import Feedback, call_answer, exercise
+from .feedback import Feedback, call_answer
 
 _SIGNATURE = "5f3c9a0b" * 8
 _THINKING = {"type": "thinking", "thinking": "Let me think.", "signature": _SIGNATURE}
@@ -49,7 +49,6 @@ def _message(data: dict[str, Any]) -> Any:
     )
 
 
-@exercise("01.1")
 def answer_text(function: Callable[[Any], str]) -> Feedback:
     """Exercise 01.1: `function(message)` returns only the answer: the text blocks joined, without thinking."""
     feedback = Feedback("01.1", "the answer text of a message")
@@ -72,7 +71,6 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
     return feedback
 
 
-@exercise("01.2")
 def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     """Exercise 01.2: `function(history, response, question)` returns the next request's messages."""
     feedback = Feedback("01.2", "the next turn, thinking included")
@@ -130,7 +128,6 @@ def _user_text(message: dict[str, Any]) -> str:
     return ""
 
 
-@exercise("01.3")
 def enough_budget(response: Any) -> Feedback:
     """Exercise 01.3: a response to "Explain why the sky is blue." that finished, with thinking and an answer."""
     feedback = Feedback("01.3", "enough max_tokens for thinking and an answer")

@@ -10,10 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..show import as_plain
-from . import Feedback, call_answer, exercise
+from .feedback import Feedback, call_answer
 
 
-@exercise("03.1")
 def check_definition(definition: Any) -> Feedback:
     """A `convert_currency` tool with amount (number), from_currency and to_currency (strings), all required."""
     feedback = Feedback("03.1", "a tool definition for convert_currency")
@@ -81,7 +80,6 @@ def _response() -> Any:
     )
 
 
-@exercise("03.2")
 def check_safe_results(function: Callable[..., Any]) -> Feedback:
     """One user message, one tool_result per call (ids in order), errors and unknown tools as is_error."""
     feedback = Feedback("03.2", "answer every tool call, failures included")
@@ -152,7 +150,6 @@ def _reply(number: int, tool: bool) -> Any:
     )
 
 
-@exercise("03.3")
 def bounded_loop(function: Callable[..., Any]) -> Feedback:
     """Exercise 03.3: `function(send, functions, history, max_calls)` runs a tool loop that ends: it returns the
     history once the model answers, and raises RuntimeError after `max_calls` model calls without an answer."""

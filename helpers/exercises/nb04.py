@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..show import as_plain
-from . import Feedback, exercise
+from .feedback import Feedback
 
 _SIG = "c0ffee12" * 8
 _GOOD: list[dict[str, Any]] = [
@@ -51,7 +51,6 @@ def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
     ]
 
 
-@exercise("04.1")
 def check_history_problems(function: Callable[..., Any]) -> Feedback:
     """Empty list for a good history; at least one problem for each broken one."""
     feedback = Feedback("04.1", "find what is wrong in a history")
@@ -84,7 +83,6 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
 FOLLOW_UP = "Sum the plan up in three short bullet points."
 
 
-@exercise("04.2")
 def check_follow_up(followup: Any, run: Any) -> Feedback:
     """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
     feedback = Feedback("04.2", "continue the conversation with its thinking intact")

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._replay.error_body import error_body
 from ..compat import check_request
-from . import Feedback, call_answer, exercise
+from .feedback import Feedback, call_answer
 
 _REQUEST: dict[str, Any] = {
     "model": "MiniMax-M2.1",
@@ -42,7 +42,6 @@ _ERRORS: list[tuple[str, int, str, str, bool]] = [
 ]
 
 
-@exercise("05.1")
 def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feedback:
     """Exercise 05.1: `function(params)` returns messages.create arguments MiniMax serves as meant, on any SDK."""
     feedback = Feedback("05.1", "a request MiniMax serves as meant")
@@ -75,7 +74,6 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
     return feedback
 
 
-@exercise("05.2")
 def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
     """Exercise 05.2: `function(error_body)` says whether sending the same request again can succeed."""
     feedback = Feedback("05.2", "errors worth retrying")

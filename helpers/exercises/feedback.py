@@ -1,0 +1,63 @@
+"""What a check returns (`Feedback`: the points met and the points still missing), and how a check runs a learner's
+function without letting its error escape (`call_answer`). Every `nbXX.py` builds on these two."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..show import Displayable
+
+
+@dataclass(repr=False)
+class Feedback(Displayable):
+    """The result of one check: a title, the points met and the points still missing."""
+
+    exercise: str
+    title: str
+    right: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing is missing."""
+        return not self.missing
+
+    def ok(self, condition: bool, right: str, missing: str) -> bool:
+        """Record one point: `right` when `condition` holds, else `missing` (what to do about it)."""
+        (self.right if condition else self.missing).append(right if condition else missing)
+        return condition
+
+    def needs_function(self, function: object) -> bool:
+        """True when `function` is callable; else record how to pass it, so the check can stop early."""
+        if callable(function):
+            return True
+        self.missing.append(f"Pass your function itself: helpers.check('{self.exercise}', f).")
+        return False
+
+    def text(self) -> str:
+        head = f"Exercise {self.exercise} · {self.title}: " + ("all done ✅" if self.passed else "not yet ❌")
+        lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        # the page's own text colour on a translucent tint: dark red text is faint on a dark theme
+        tint = "34,197,94" if self.passed else "239,68,68"
+        verdict = "all done ✅" if self.passed else "not yet ❌"
+        items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
+        items += [f"<li>✗ <b>{html.escape(m)}</b></li>" for m in self.missing]
+        return (
+            f'<div style="border-left:4px solid rgba({tint},.8);background:rgba({tint},.1);padding:4px 10px;'
+            f'margin:4px 0;color:inherit"><div><b>Exercise {html.escape(self.exercise)} · '
+            f'{html.escape(self.title)}: {verdict}</b></div><ul style="margin:2px 0">{"".join(items)}</ul></div>'
+        )
+
+
+def call_answer(function: Callable[..., Any], *args: Any) -> tuple[Any, str | None]:
+    """Run a learner's function: (its result, None), or (None, "TypeError: ...") when it raised."""
+    try:
+        return function(*args), None
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
