@@ -2,19 +2,21 @@
 
     python3 benchmarks/setup_benchmark.py
 
-In one run, on this machine, each into its own temporary folder with its own empty caches (a learner's first run):
+In one run, on this machine, three rounds of both, each into its own temporary folder with its own empty caches (a
+learner's first run); the medians are compared:
   1. command 1's set-up: `setup()` of a copy of scripts/start.py next to a copy of requirements.lock (makes .venv,
      gets uv with pip, installs the lock with uv), as on a fresh machine: no pip configuration file is read;
   2. a bare `uv venv` + `uv pip install --require-hashes -r requirements.lock`, with the uv that step 1 installed.
 Prints both times and their ratio (goal: at most 1.3x), and checks that both made the same set of packages.
-Exits 1 when either install fails or the two sets differ. Step 2 runs second, so any cache of the package index
-between this machine and PyPI helps it, not command 1.
+Exits 1 when either install fails or the two sets differ. In each round step 2 runs second, so a cache of the package
+index between this machine and PyPI helps it, not command 1.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = "requirements.lock"
 GOAL = 1.3
+ROUNDS = 3  # alternating, each with empty caches; the medians are compared
 
 
 def fresh_environment(folder: Path) -> dict[str, str]:
@@ -40,10 +43,10 @@ def fresh_environment(folder: Path) -> dict[str, str]:
     }
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
-    """Run a command, its output shown; the seconds it took. Exits when it fails."""
+def timed(command: list[str], env: dict[str, str], cwd: Path, out: int | None) -> float:
+    """Run a command (its output shown unless `out` is DEVNULL); the seconds it took. Exits when it fails."""
     began = time.monotonic()
-    if subprocess.run(command, env=env, cwd=cwd).returncode != 0:
+    if subprocess.run(command, env=env, cwd=cwd, stdout=out, stderr=out).returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
     return time.monotonic() - began
 
@@ -53,27 +56,42 @@ def freeze(uv: Path, python: Path, env: dict[str, str]) -> list[str]:
     return sorted(out.stdout.split())
 
 
+def one_round(tmp: Path, quiet: bool) -> tuple[float, float, bool]:
+    """Command 1's set-up and the bare install, each in a fresh folder with empty caches: (seconds, seconds, same
+    packages installed)."""
+    command1, bare = tmp / "command1", tmp / "bare"
+    (command1 / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "start.py", command1 / "scripts" / "start.py")
+    shutil.copy(ROOT / LOCK, command1 / LOCK)
+    bare.mkdir()
+    out = subprocess.DEVNULL if quiet else None
+    code = "import sys; sys.path.insert(0, 'scripts'); import start; start.setup()"
+    first = timed([sys.executable, "-c", code], fresh_environment(command1), command1, out)
+    uv = command1 / ".venv" / "bin" / "uv"  # the uv command 1 installed, at the lock's version
+    env, python = fresh_environment(bare), bare / ".venv" / "bin" / "python"
+    second = timed([str(uv), "venv", "--quiet", "--python", sys.executable, ".venv"], env, bare, out)
+    install = [str(uv), "pip", "install", "--python", str(python), "--require-hashes", "-r", str(ROOT / LOCK)]
+    second += timed(install, env, bare, out)
+    same = freeze(uv, command1 / ".venv" / "bin" / "python", env) == freeze(uv, python, env)
+    return first, second, same
+
+
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="setup-benchmark-") as tmp:
-        command1, bare = Path(tmp) / "command1", Path(tmp) / "bare"
-        (command1 / "scripts").mkdir(parents=True)
-        shutil.copy(ROOT / "scripts" / "start.py", command1 / "scripts" / "start.py")
-        shutil.copy(ROOT / LOCK, command1 / LOCK)
-        bare.mkdir()
-        print(f"1. command 1's set-up (scripts/start.py's setup(), {sys.executable})", flush=True)
-        code = "import sys; sys.path.insert(0, 'scripts'); import start; start.setup()"
-        first = timed([sys.executable, "-c", code], fresh_environment(command1), command1)
-        uv = command1 / ".venv" / "bin" / "uv"
-        print(f"\n2. bare uv ({uv.name} from step 1): uv venv, uv pip install -r {LOCK}", flush=True)
-        env = fresh_environment(bare)
-        python = bare / ".venv" / "bin" / "python"
-        second = timed([str(uv), "venv", "--quiet", "--python", sys.executable, ".venv"], env, bare)
-        second += timed(
-            [str(uv), "pip", "install", "--python", str(python), "--require-hashes", "-r", str(ROOT / LOCK)], env, bare
-        )
-        same = freeze(uv, command1 / ".venv" / "bin" / "python", env) == freeze(uv, python, env)
+    print(
+        f"command 1's set-up (scripts/start.py's setup(), {sys.executable}) vs bare uv venv + uv pip install -r {LOCK}"
+    )
+    rounds = []
+    for n in range(ROUNDS):
+        with tempfile.TemporaryDirectory(prefix="setup-benchmark-") as tmp:
+            rounds.append(one_round(Path(tmp), quiet=n > 0))  # the first round shows command 1's progress lines
+        print(f"round {n + 1}: command 1 {rounds[-1][0]:.1f} s, bare uv {rounds[-1][1]:.1f} s", flush=True)
+    first, second = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+    same = all(r[2] for r in rounds)
     ratio = first / second
-    print(f"\ncommand 1's set-up: {first:.1f} s; bare uv install of the same lock: {second:.1f} s; ratio {ratio:.2f}x")
+    print(
+        f"\nmedian of {ROUNDS}: command 1's set-up {first:.1f} s; bare uv install of the same lock {second:.1f} s; "
+        f"ratio {ratio:.2f}x"
+    )
     print(f"goal: at most {GOAL}x ({'met' if ratio <= GOAL else 'missed'}); same packages installed: {same}")
     return 0 if same else 1
 

@@ -50,8 +50,14 @@ def make_venv() -> Path:
         )
         if made.returncode != 0:
             shutil.rmtree(VENV, ignore_errors=True)
-            fail(f"Could not make the virtual environment .venv: {made.stderr.strip() or made.stdout.strip()}")
+            fail(f"Could not make the virtual environment .venv: {debian_hint(made)}")
     return python
+
+
+def debian_hint(done: subprocess.CompletedProcess[str]) -> str:
+    """What to do about a failed venv or ensurepip: Debian and Ubuntu ship them apart from python3."""
+    output = done.stdout + done.stderr
+    return "on Debian or Ubuntu, first run: sudo apt install python3-venv" if "ensurepip" in output else output.strip()
 
 
 def ensure_pip() -> None:
@@ -60,9 +66,7 @@ def ensure_pip() -> None:
         return
     made = subprocess.run([venv_python(), "-m", "ensurepip", "--default-pip"], capture_output=True, text=True)
     if made.returncode != 0:
-        debian = "ensurepip" in made.stdout + made.stderr
-        why = "on Debian or Ubuntu, first run: sudo apt install python3-venv" if debian else made.stderr.strip()
-        fail(f"Could not put pip into .venv: {why}")
+        fail(f"Could not put pip into .venv: {debian_hint(made)}")
 
 
 def install(lock: str) -> None:
