@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ Runner = Callable[[Sequence[str]], int]
 
 def _run(command: Sequence[str]) -> int:
     """Run one command in the repository root, its output shown; returns its exit status."""
-    print("$", " ".join(command), flush=True)
+    print("$", shlex.join(command), flush=True)
     return subprocess.call(list(command), cwd=ROOT)
 
 
