@@ -1,4 +1,4 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | drift`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | drift | lock`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("drift", help="with a key: doctor, every notebook recorded live, strict nbval on it")
     p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
     p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
+    p = commands.add_parser("lock", help="recompile requirements*.lock from the ranges, then run the whole suite")
+    p.add_argument("--newest", metavar="PYTHON", help="instead: CI's check of the newest releases in that interpreter")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -84,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         from .bundle import main as bundle_main
 
         return bundle_main(args.out)
+    if args.command == "lock":
+        from .lock import check_newest, refresh
+
+        return check_newest(args.newest) if args.newest else refresh()
     return 2
 
 

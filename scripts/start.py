@@ -1,4 +1,8 @@
-"""Command 1 of the README: make `.venv` in this checkout, install requirements.txt into it, open JupyterLab.
+"""Command 1 of the README: make `.venv` in this checkout, install requirements.lock into it, open JupyterLab.
+
+requirements.lock is requirements.txt resolved to exact versions with hashes (`python -m devtools lock`), so a fresh
+machine gets exactly what CI tested. It installs with uv (fetched into .venv with pip, at the version and hashes the
+lock pins): seconds instead of a minute or more with pip, which it falls back to, saying so, when uv cannot be had.
 
 JupyterLab serves the whole repository (so notebooks' links to docs/ and data/ work) with the quick start open.
 Standard library only, for any Python 3.11+: Debian's and Ubuntu's system Python refuse a plain `pip install`
@@ -13,11 +17,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 FIRST_NOTEBOOK = "notebooks/01_quick_start.ipynb"
+LEARNER_LOCK = "requirements.lock"  # requirements.txt's ranges, resolved and hashed by `python -m devtools lock`
 JUPYTER_CONFIG = ROOT / "jupyter-config"  # its save rule keeps dead widget views out of saved notebooks
 
 
@@ -31,34 +38,115 @@ def fail(message: str) -> None:
 
 
 def make_venv() -> Path:
-    """`.venv` with a working pip, made again if an earlier attempt left it half made (no python3-venv)."""
+    """`.venv` with a working Python, made again if an earlier attempt left it half made. It is made without pip
+    (0.1 s instead of 3 s): the lock brings pip, and `ensure_pip` adds one only when pip must do the installing."""
     if sys.version_info < (3, 11):  # noqa: UP036 (this file runs under any python3 a learner has)
         fail(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     python = venv_python()
-    ok = python.exists() and subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0
-    if not ok:
+    if not (python.exists() and subprocess.run([python, "-c", ""], capture_output=True).returncode == 0):
         shutil.rmtree(VENV, ignore_errors=True)
-        made = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+        made = subprocess.run(
+            [sys.executable, "-m", "venv", "--without-pip", str(VENV)], capture_output=True, text=True
+        )
         if made.returncode != 0:
             shutil.rmtree(VENV, ignore_errors=True)
-            debian = "ensurepip" in made.stdout + made.stderr
-            why = "on Debian or Ubuntu, first run: sudo apt install python3-venv" if debian else made.stderr
-            fail(f"Could not make the virtual environment .venv: {why}")
+            fail(f"Could not make the virtual environment .venv: {debian_hint(made)}")
     return python
 
 
-def install(requirements: str) -> None:
-    """pip install -r <requirements> into .venv, skipped when that file has not changed since the last install."""
-    file = ROOT / requirements
+def debian_hint(done: subprocess.CompletedProcess[str]) -> str:
+    """What to do about a failed venv or ensurepip: Debian and Ubuntu ship them apart from python3."""
+    output = done.stdout + done.stderr
+    return "on Debian or Ubuntu, first run: sudo apt install python3-venv" if "ensurepip" in output else output.strip()
+
+
+def ensure_pip() -> None:
+    """pip in .venv (from Python's own ensurepip) when it has none yet; a clear error when this Python lacks it."""
+    if subprocess.run([venv_python(), "-m", "pip", "--version"], capture_output=True).returncode == 0:
+        return
+    made = subprocess.run([venv_python(), "-m", "ensurepip", "--default-pip"], capture_output=True, text=True)
+    if made.returncode != 0:
+        fail(f"Could not put pip into .venv: {debian_hint(made)}")
+
+
+def install(lock: str) -> None:
+    """Install a lock file (exact versions, hash-checked) into .venv with uv, else pip; skipped when that file has
+    not changed since the last install."""
+    file = ROOT / lock
     stamp = VENV / f".installed-{file.name}"
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    print(f"Installing {requirements} into .venv ...", flush=True)
-    done = subprocess.run([venv_python(), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(file)])
-    if done.returncode != 0:
-        fail(f"pip could not install {requirements} (see above).")
+    began = time.monotonic()
+    uv = get_uv(file)
+    if uv:
+        say(f"Installing {lock} into .venv with uv ...")
+        command = [uv, "pip", "install", "--python", str(venv_python()), "--require-hashes", "-r", str(file)]
+        if subprocess.run(command).returncode != 0:
+            uv = None
+            say("uv could not install it (see above); trying pip instead, which is slower.")
+    if not uv:
+        ensure_pip()
+        say(f"Installing {lock} into .venv with pip (a minute or two; each package is listed as it comes) ...")
+        if subprocess.run(pip_command("--require-hashes", "-r", str(file))).returncode != 0:
+            fail(f"pip could not install {lock} (see above).")
+    say(f"Installed {lock} in {time.monotonic() - began:.0f} s.")
     stamp.write_text(digest)
+
+
+def get_uv(lock: Path) -> str | None:
+    """The fast installer uv in .venv, installed there from the package index with pip (this Python's own pip when
+    it has one, else .venv's) at the version and hashes `lock` pins; None, after one line saying so, when it fails."""
+    uv = VENV / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
+    if uv.exists() and subprocess.run([uv, "--version"], capture_output=True).returncode == 0:
+        return str(uv)
+    pin = installer_pin(lock.read_text())
+    if not pin:
+        say(f"{lock.name} pins no uv: installing with pip, which is slower.")
+        return None
+    say("Getting the fast installer uv from the package index ...")
+    with tempfile.TemporaryDirectory() as folder:
+        only_uv = Path(folder) / "uv.txt"
+        only_uv.write_text(pin)
+        args = ["-q", "--require-hashes", "-r", str(only_uv)]
+        host_pip = [sys.executable, "-m", "pip", "--python", str(venv_python()), "install", *args]
+        done = subprocess.run(host_pip, capture_output=True, text=True)
+        if done.returncode != 0:  # no pip beside this Python (Debian's python3), or one older than 22.3
+            ensure_pip()
+            done = subprocess.run(pip_command(*args), capture_output=True, text=True)
+    if done.returncode != 0 or not uv.exists():
+        why = (done.stderr.strip().splitlines() or ["uv is not installed"])[-1]
+        say(f"Could not get uv ({why}): installing with pip instead, which is slower.")
+        return None
+    return str(uv)
+
+
+def installer_pin(lock_text: str) -> str:
+    """The lines of a lock that pin uv (`uv==X \\` and its `--hash` lines), or '' when it has none."""
+    lines, found = [], False
+    for line in lock_text.splitlines():
+        found = found or line.startswith("uv==")
+        if found and not line.lstrip().startswith("#"):
+            lines.append(line)
+            if not line.rstrip().endswith("\\"):
+                break
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def pip_command(*args: str) -> list[str]:
+    return [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", *args]
+
+
+def say(message: str) -> None:
+    """One progress line, shown at once (the installers' own output follows it)."""
+    print(message, flush=True)
+
+
+def setup() -> Path:
+    """Command 1's set-up: .venv and the learner lock in it (what benchmarks/setup_benchmark.py times)."""
+    python = make_venv()
+    install(LEARNER_LOCK)
+    return python
 
 
 def lab_command(extra: list[str]) -> list[str]:
@@ -76,8 +164,7 @@ def lab_environment(environ: dict[str, str]) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    make_venv()
-    install("requirements.txt")
+    setup()
     command, env = lab_command(argv), lab_environment(dict(os.environ))
     os.chdir(ROOT)
     if os.name == "nt":

@@ -1,4 +1,7 @@
-"""Command 2 of the README: install requirements-dev.txt into the same `.venv`, then run the whole test suite.
+"""Command 2 of the README: install requirements-dev.lock into the same `.venv`, then run the whole test suite.
+
+requirements-dev.lock is requirements-dev.txt resolved to exact versions with hashes (`python -m devtools lock`):
+the set CI tests. It installs as command 1 does (uv, else pip).
 
 Arguments go to pytest (e.g. `tests/test_client.py -q`). Standard library only; makes `.venv` if command 1 has not.
 """
@@ -14,7 +17,7 @@ from start import ROOT, install, make_venv
 
 def main(argv: list[str]) -> int:
     python = make_venv()
-    install("requirements-dev.txt")
+    install("requirements-dev.lock")
     os.chdir(ROOT)
     return subprocess.call([str(python), "-m", "pytest", *argv])
 

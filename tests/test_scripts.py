@@ -1,18 +1,22 @@
-"""The README's two commands (scripts/start.py, scripts/test.py) and `python -m devtools bundle`, without installing.
+"""The README's two commands (scripts/start.py, scripts/test.py), the locks they install, and
+`python -m devtools bundle`, without installing.
 
 CI runs both commands for real on a fresh machine (.ci/run); these check the decisions inside them.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from support import load_file
 
 from devtools import bundle, project
+from devtools.lock import LOCKS, locked_versions, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 start = load_file(ROOT / "scripts" / "start.py")  # scripts/ is not a package: the README runs it as a file
@@ -33,21 +37,103 @@ def test_as_root_it_adds_allow_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_without_python3_venv_it_says_what_to_install(monkeypatch, tmp_path: Path, capsys) -> None:
-    """Debian's python3 without python3-venv: venv fails on ensurepip and leaves a half-made folder."""
+    """Debian's python3 without python3-venv: .venv is made without pip, and pip cannot be added (no ensurepip)."""
     monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
 
     def run(command: list, **_: object) -> subprocess.CompletedProcess:
-        if command[1:3] == ["-m", "venv"]:
-            (tmp_path / ".venv" / "bin").mkdir(parents=True)
-            message = "The virtual environment was not created successfully because ensurepip is not available."
-            return subprocess.CompletedProcess(command, 1, message, "")
+        if command[1:3] == ["-m", "ensurepip"]:
+            message = "No module named ensurepip"
+            return subprocess.CompletedProcess(command, 1, "", message)
         return subprocess.CompletedProcess(command, 1, "", "No module named pip")
 
     monkeypatch.setattr(start.subprocess, "run", run)
     with pytest.raises(SystemExit):
-        start.make_venv()
+        start.ensure_pip()
     assert "sudo apt install python3-venv" in capsys.readouterr().err
-    assert not (tmp_path / ".venv").exists(), "a half-made .venv is removed, so the next run starts clean"
+
+
+def test_a_half_made_venv_is_made_again_without_pip(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)  # an interrupted earlier run: no python inside
+    calls: list[list[str]] = []
+
+    def run(command: list, **_: object) -> subprocess.CompletedProcess:
+        calls.append([str(c) for c in command])
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(start.subprocess, "run", run)
+    start.make_venv()
+    assert calls == [[start.sys.executable, "-m", "venv", "--without-pip", str(tmp_path / ".venv")]]
+
+
+class FakeInstallers:
+    """subprocess.run for start.install: records each command; `uv_works` and `host_pip_works` say what succeeds."""
+
+    def __init__(self, venv: Path, uv_works: bool = True, host_pip_works: bool = True) -> None:
+        self.venv, self.uv_works, self.host_pip_works = venv, uv_works, host_pip_works
+        self.commands: list[list[str]] = []
+
+    def __call__(self, command: list, **_: object) -> subprocess.CompletedProcess:
+        command = [str(c) for c in command]
+        self.commands.append(command)
+        ok = True
+        if command[0] == start.sys.executable and "pip" in command:  # this Python's pip getting uv into .venv
+            ok = self.host_pip_works
+            if ok:
+                (self.venv / "bin").mkdir(parents=True, exist_ok=True)
+                (self.venv / "bin" / "uv").write_text("")
+        elif command[0].endswith("/uv"):
+            ok = command[1] == "--version" or self.uv_works
+        return subprocess.CompletedProcess(command, 0 if ok else 1, "", "" if ok else "network unreachable")
+
+
+def test_command_1_installs_the_hash_checked_lock_with_uv_once(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    fake = FakeInstallers(tmp_path / ".venv")
+    monkeypatch.setattr(start.subprocess, "run", fake)
+    start.install("requirements.lock")
+    uv_pin = [c for c in fake.commands if c[0] == start.sys.executable]
+    assert uv_pin and uv_pin[0][3:6] == ["--python", str(start.venv_python()), "install"]
+    assert "--require-hashes" in uv_pin[0], "uv itself comes at the version and hashes the lock pins"
+    lock = str(ROOT / "requirements.lock")
+    assert fake.commands[-1][1:] == [
+        "pip",
+        "install",
+        "--python",
+        str(start.venv_python()),
+        "--require-hashes",
+        "-r",
+        lock,
+    ]
+    out = capsys.readouterr().out
+    assert "with uv" in out and "Installed requirements.lock in" in out
+    fake.commands.clear()
+    start.install("requirements.lock")
+    assert fake.commands == [], "an unchanged lock is not installed again (the stamp in .venv)"
+
+
+def test_without_uv_it_says_so_in_one_line_and_installs_the_lock_with_pip(monkeypatch, tmp_path: Path, capsys) -> None:
+    monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    fake = FakeInstallers(tmp_path / ".venv", uv_works=False)
+    monkeypatch.setattr(start.subprocess, "run", fake)
+    start.install("requirements-dev.lock")
+    out = capsys.readouterr().out
+    assert "uv could not install it" in out and "trying pip instead" in out
+    pip = fake.commands[-1]
+    assert pip[1:4] == ["-m", "pip", "install"] and pip[-3:] == [
+        "--require-hashes",
+        "-r",
+        str(ROOT / "requirements-dev.lock"),
+    ]
+    assert "-q" not in pip, "pip lists each package as it comes: progress, not a minute of silence"
+
+
+def test_the_uv_pin_is_read_from_the_lock_with_its_hashes() -> None:
+    pin = start.installer_pin((ROOT / "requirements.lock").read_text())
+    lines = pin.splitlines()
+    assert lines[0].startswith("uv==") and all(line.strip().startswith("--hash=sha256:") for line in lines[1:])
+    assert len(lines) > 2 and not lines[-1].endswith("\\")
+    assert start.installer_pin("pandas==3.0 \\\n    --hash=sha256:00\n") == ""
 
 
 def test_learner_requirements_hold_no_test_tools() -> None:
@@ -57,6 +143,33 @@ def test_learner_requirements_hold_no_test_tools() -> None:
         assert tool not in learner and tool in dev
     assert "-r requirements.txt" in dev
     assert (ROOT / "runtime.txt").read_text().startswith("python-3."), "repo2docker's runtime file"
+    assert not {"pytest", "nbval", "ruff", "playwright", "mypy"} & set(locked_versions(ROOT / "requirements.lock"))
+
+
+@pytest.mark.parametrize(("source", "lock"), sorted(LOCKS.items()))
+def test_each_lock_pins_every_range_of_its_requirements_with_hashes(source: str, lock: str) -> None:
+    """The locks follow the ranges: a range changed without `python -m devtools lock` fails here."""
+    pins = locked_versions(ROOT / lock)
+    for line in (ROOT / source).read_text().splitlines():
+        text = line.split("#")[0].strip()
+        if text and not text.startswith("-r"):
+            requirement = Requirement(text)
+            for version in pins[normalize(requirement.name)]:
+                assert requirement.specifier.contains(version), (
+                    f"{lock} pins {requirement.name} {version}, outside {source}'s {text}: run python -m devtools lock"
+                )
+    lock_text = (ROOT / lock).read_text()
+    assert "python -m devtools lock" in lock_text.splitlines()[1]
+    entries = re.findall(r"^\S+==\S+.*\\\n(?:\s+--hash=sha256:[0-9a-f]{64}.*\n?)+", lock_text, re.M)
+    assert len(entries) == sum(len(v) for v in pins.values()) > 100, (
+        "every pin carries its hashes (pip and uv then check every file)"
+    )
+    assert {"uv", "pip"} <= set(pins), "the installer scripts/start.py fetches first"
+
+
+def test_the_scripts_install_the_locks() -> None:
+    assert LOCKS["requirements.txt"] == start.LEARNER_LOCK
+    assert f'install("{LOCKS["requirements-dev.txt"]}")' in (ROOT / "scripts" / "test.py").read_text()
 
 
 def test_the_bundle_holds_helpers_data_and_notebooks_under_one_folder(tmp_path: Path) -> None:

@@ -1,0 +1,103 @@
+"""Benchmark of command 1's set-up (`python3 scripts/start.py` up to JupyterLab) against a bare uv install.
+
+    python3 benchmarks/setup_benchmark.py
+
+In one run, on this machine, five rounds of both, each into its own temporary folder with its own empty caches (a
+learner's first run); the figure is the median of the rounds' ratios (the machine's load moves them):
+  1. command 1's set-up: `setup()` of a copy of scripts/start.py next to a copy of requirements.lock (makes .venv,
+     gets uv with pip, installs the lock with uv), as on a fresh machine: no pip configuration file is read;
+  2. a bare `uv venv` + `uv pip install --require-hashes -r requirements.lock`, with the uv that step 1 installed.
+Prints both times and their ratio (goal: at most 1.3x), and checks that both made the same set of packages.
+Exits 1 when either install fails or the two sets differ. In each round step 2 runs second, so a cache of the package
+index between this machine and PyPI helps it, not command 1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = "requirements.lock"
+GOAL = 1.3
+ROUNDS = 5  # alternating, each with empty caches; the median of the rounds' ratios is the figure
+
+
+def fresh_environment(folder: Path) -> dict[str, str]:
+    """This process's environment with empty caches under `folder` and no pip configuration (a fresh machine)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "VIRTUAL_ENV"))}
+    cert = os.environ.get("PIP_CERT")  # a machine's own CA bundle (a mirror between it and PyPI) still counts
+    return {
+        **env,
+        **({"PIP_CERT": cert} if cert else {}),
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_CACHE_DIR": str(folder / "pip-cache"),
+        "UV_CACHE_DIR": str(folder / "uv-cache"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path, out: int | None) -> float:
+    """Run a command (its output shown unless `out` is DEVNULL); the seconds it took. Exits when it fails."""
+    began = time.monotonic()
+    if subprocess.run(command, env=env, cwd=cwd, stdout=out, stderr=out).returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return time.monotonic() - began
+
+
+def freeze(uv: Path, python: Path, env: dict[str, str]) -> list[str]:
+    out = subprocess.run([uv, "pip", "freeze", "--python", python], env=env, capture_output=True, text=True, check=True)
+    return sorted(out.stdout.split())
+
+
+def one_round(tmp: Path, quiet: bool) -> tuple[float, float, bool]:
+    """Command 1's set-up and the bare install, each in a fresh folder with empty caches: (seconds, seconds, same
+    packages installed)."""
+    command1, bare = tmp / "command1", tmp / "bare"
+    (command1 / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "start.py", command1 / "scripts" / "start.py")
+    shutil.copy(ROOT / LOCK, command1 / LOCK)
+    bare.mkdir()
+    out = subprocess.DEVNULL if quiet else None
+    code = "import sys; sys.path.insert(0, 'scripts'); import start; start.setup()"
+    first = timed([sys.executable, "-c", code], fresh_environment(command1), command1, out)
+    uv = command1 / ".venv" / "bin" / "uv"  # the uv command 1 installed, at the lock's version
+    env, python = fresh_environment(bare), bare / ".venv" / "bin" / "python"
+    second = timed([str(uv), "venv", "--quiet", "--python", sys.executable, ".venv"], env, bare, out)
+    install = [str(uv), "pip", "install", "--python", str(python), "--require-hashes", "-r", str(ROOT / LOCK)]
+    second += timed(install, env, bare, out)
+    same = freeze(uv, command1 / ".venv" / "bin" / "python", env) == freeze(uv, python, env)
+    return first, second, same
+
+
+def main() -> int:
+    print(
+        f"command 1's set-up (scripts/start.py's setup(), {sys.executable}) vs bare uv venv + uv pip install -r {LOCK}"
+    )
+    rounds = []
+    for n in range(ROUNDS):
+        with tempfile.TemporaryDirectory(prefix="setup-benchmark-") as tmp:
+            rounds.append(one_round(Path(tmp), quiet=n > 0))  # the first round shows command 1's progress lines
+        first, second, _ = rounds[-1]
+        print(
+            f"round {n + 1}: command 1 {first:.1f} s, bare uv {second:.1f} s, ratio {first / second:.2f}x", flush=True
+        )
+    ratio = statistics.median(r[0] / r[1] for r in rounds)
+    first, second = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+    same = all(r[2] for r in rounds)
+    print(
+        f"\nmedian of {ROUNDS} rounds: command 1's set-up {first:.1f} s, bare uv of the same lock {second:.1f} s; "
+        f"median ratio {ratio:.2f}x"
+    )
+    print(f"goal: at most {GOAL}x ({'met' if ratio <= GOAL else 'missed'}); same packages installed: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
