@@ -22,10 +22,11 @@ from IPython.utils.text import DollarFormatter
 from support import stand_in_colab_module
 
 from devtools import badges, bundle, project
+from helpers import locate
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = project.CLONE_FOLDER
-SDK_INSTALL = ("pip", 'install -q "anthropic>=2.0,<3"')
+SDK_INSTALL = ("pip", f'install -q "{locate.SDK}"')
 
 FAILING_CURL = '#!/bin/sh\necho "curl: (22) The requested URL returned error: 404" >&2\nexit 22\n'
 SERVING_CURL = f'#!/bin/sh\n# -fsL -o FILE URL: serve this checkout\'s finder\ncp "{ROOT}/helpers/locate.py" "$3"\n'
