@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import anthropic
 
+from ._html import Displayable, grid_html
 from .models import MODELS, PRICE_SOURCE, PRICES_AS_OF
-from .show import Displayable
 
 if TYPE_CHECKING:
     import pandas
@@ -322,8 +322,6 @@ class CostSummary(Displayable):
 
     def html(self) -> str:
         import html
-
-        from .show import grid_html
 
         names = ("model", "calls", "input tokens", "output tokens", "cost (USD)")
         body = [

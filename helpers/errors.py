@@ -18,13 +18,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import anthropic
 import httpx2
 
+from ._error_code import minimax_code  # also helpers.errors.minimax_code, as before
+from ._html import ERROR_STYLE, Displayable
 from ._sdk import raised_while_reading_body
 from .client import REGIONS, region_of_url
-from .show import ERROR_STYLE, Displayable
-
-_CODE = re.compile(r"\((\d{3,5})\)")
+from .compat import RequestNotSupportedError
+from .streaming import IncompleteStreamError, StreamInterrupted
 
 STYLE = ERROR_STYLE + ";padding:6px 10px;line-height:1.45"
 """The card: a translucent red tint and the page's own text colour, readable in light and dark themes."""
@@ -80,19 +82,6 @@ class Explanation(Displayable):
 
 
 # -- reading an error --------------------------------------------------------------------------------
-
-
-_HTTP_STATUSES = (400, 401, 402, 403, 404, 429, 500, 502, 503, 529)
-"""Statuses MiniMax may repeat after its code, as in `... (2064) (529)`: never taken for the code."""
-
-
-def minimax_code(message: str) -> int | None:
-    """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated.
-
-    The code ends the message; an earlier number in parentheses (a limit, an id) is part of the text. A message
-    with only a status, as `overloaded_error (529)`, has no code: 529 is HTTP's, not MiniMax's."""
-    codes = [int(c) for c in _CODE.findall(message or "") if int(c) not in _HTTP_STATUSES]
-    return codes[-1] if codes else None
 
 
 def _envelope(body: Any) -> tuple[str, str]:
@@ -667,11 +656,6 @@ def _is_cut_stream(error: Any) -> bool:
 
 def _handlers() -> tuple[tuple[Callable[[Any], bool], Callable[[Any], Explanation]], ...]:
     """(is it this kind of failure?, its explanation), most specific first (a timeout is also a connection error)."""
-    import anthropic
-
-    from .compat import RequestNotSupportedError
-    from .streaming import IncompleteStreamError, StreamInterrupted
-
     return (
         (lambda e: isinstance(e, RequestNotSupportedError), _not_sent),
         (lambda e: isinstance(e, anthropic.APIStatusError), _from_api_error),

@@ -18,22 +18,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import anthropic
 
-from .show import (
+from ._html import (
     ERROR_STYLE,
     META_STYLE,
     TEXT_STYLE,
     THINKING_STYLE,
     TOOL_STYLE,
-    MessageLike,
-    MessageView,
-    _in_ipython,
-    _step_html,
-    _usage_line,
     as_plain,
-    block_text,
+    in_ipython,
     paragraphs_html,
-    timeline,
 )
+from .show import MessageLike, MessageView, block_text, step_html, timeline, usage_line
 
 if TYPE_CHECKING:
     from anthropic.lib.streaming import ParsedMessageStreamEvent
@@ -230,7 +225,7 @@ class LiveView:
         if self.mode == "widgets":
             self._end_widgets([MessageView(message)])
         elif self.mode == "print":
-            self._write(f"\n── end · {_usage_line(as_plain(message) or {})} ──\n")
+            self._write(f"\n── end · {usage_line(as_plain(message) or {})} ──\n")
 
     def fail(self, reason: str, partial: MessageLike | None = None) -> None:
         """End the live view after an interruption: keep what arrived and say clearly what happened."""
@@ -427,7 +422,7 @@ class _Note:
 
 def widgets_available() -> bool:
     """True inside a notebook kernel that has ipywidgets: the only place a live widget can be seen."""
-    if not _in_ipython():
+    if not in_ipython():
         return False
     try:
         import ipywidgets  # noqa: F401
@@ -498,7 +493,7 @@ class LiveTimeline:
         if self._widget is None:
             print(f"{len(self.blocks):>2}. {block_text(plain)}")
             return
-        items = "".join(_step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
+        items = "".join(step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
         self._widget.value = f'<div class="minimax-timeline">{items}</div>'
 
     def finish(self, run: ToolRun | MaxTurnsError | Sequence[MessageLike] | None = None) -> None:

@@ -152,9 +152,6 @@ MODELS: dict[str, Model] = {
 TAUGHT_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if m.taught)
 """The three models MiniMax's Anthropic-compatible page lists, which the notebooks teach."""
 
-LATER_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if not m.taught)
-"""Models MiniMax documents after that page, answered by the same endpoint."""
-
 SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
 """The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
 

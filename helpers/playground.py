@@ -19,11 +19,12 @@ from typing import Any
 
 import anthropic
 
+from ._html import META_STYLE, as_plain, in_ipython
 from .billing import log_of, summarize
 from .client import REGIONS, SUPPORTED_MODELS, ConfigError
 from .live import display_widget, end_widget, widgets_available
 from .models import MODELS
-from .show import META_STYLE, SYNTHESIZED, MessageView, _in_ipython, as_plain, block_html
+from .show import SYNTHESIZED, MessageView, block_html
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
@@ -372,7 +373,7 @@ class Playground:
             self._close_widgets()
             return
         self._close_widgets()
-        if _in_ipython():
+        if in_ipython():
             from IPython.display import display
 
             display(self.transcript())

@@ -11,137 +11,33 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anthropic
+
+from ._html import (
+    ERROR_STYLE,
+    LABEL_STYLE,
+    META_STYLE,
+    PRE_STYLE,
+    RESULT_STYLE,
+    TEXT_STYLE,
+    THINKING_STYLE,
+    TOOL_STYLE,
+    Displayable,
+    as_plain,
+    in_ipython,
+    markdown_html,
+    paragraphs_html,
+)
+from .billing import source_of
 
 if TYPE_CHECKING:
     from .tools import MaxTurnsError, ToolRun
 
 MessageLike = anthropic.types.Message | Mapping[str, Any]
 """A response from `client.messages.create` (or `helpers.stream`), or a message dict as in `messages=[...]`."""
-
-
-class Displayable:
-    """A view with `text()` and `html()`: Jupyter picks the HTML, a terminal or `print` the text.
-
-    Subclasses that are dataclasses must say `repr=False`, or the generated repr hides the text form.
-    """
-
-    def text(self) -> str:
-        raise NotImplementedError
-
-    def html(self) -> str:
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.text())
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-
-# Every view reads in light and dark themes (JupyterLab, Colab, VS Code): text keeps the page's own colour and
-# boxes are tinted with translucent colours. Structure uses only tags that strict sanitizers keep (nbconvert
-# --sanitize-html keeps div, pre, span, code, b, i, ul/ol/li, table/tr/td, a) and labels are words, so a view
-# stripped of its styles still says which part is thinking, answer or tool call (docs/sources.md).
-BOX = "border-radius:4px;padding:4px 8px;margin:4px 0;color:inherit"
-THINKING_STYLE = (
-    "border-left:3px solid rgba(127,127,127,.55);background:rgba(127,127,127,.08);padding:2px 10px;"
-    "margin:2px 0 4px 0;max-height:16em;overflow-y:auto;color:inherit;line-height:1.45"
-)
-TEXT_STYLE = "margin:4px 0;color:inherit;line-height:1.45"
-TOOL_STYLE = f"border:1px solid rgba(99,102,241,.6);background:rgba(99,102,241,.12);{BOX}"
-RESULT_STYLE = f"border:1px solid rgba(34,197,94,.6);background:rgba(34,197,94,.12);{BOX}"
-ERROR_STYLE = f"border:1px solid rgba(239,68,68,.65);background:rgba(239,68,68,.12);{BOX}"
-META_STYLE = "opacity:.8;font-size:90%;margin:2px 0;color:inherit"
-LABEL_STYLE = "opacity:.8;font-size:90%;margin:6px 0 0 0;color:inherit"
-PRE_STYLE = "white-space:pre-wrap;margin:2px 0;font-family:inherit;font-size:inherit;color:inherit;background:none"
-PARAGRAPH_STYLE = "margin:0 0 .5em 0;white-space:pre-wrap"
-
-
-GRID_STYLE = "display:table;border-collapse:collapse;margin:.3em 0"
-ROW_STYLE = "display:table-row"
-CELL_STYLE = "display:table-cell;border:1px solid rgba(127,127,127,.45);padding:2px 6px"
-CELL_GAP = '<span style="display:none"> | </span>'
-"""Tables are <div>/<span> grids: a sanitizer would escape the <tbody> its parser adds to a <table>, and where
-styles are stripped each row is a line with its cells joined by the (otherwise hidden) " | "."""
-
-
-def grid_html(rows: Iterable[Iterable[str]], *, header: bool = True) -> str:
-    """Rows of cells (already HTML) as a table that survives strict sanitizers; the first row bold if `header`."""
-    out = []
-    for number, row in enumerate(rows):
-        cells = [f"<b>{c}</b>" if header and number == 0 else c for c in row]
-        out.append(
-            f'<div style="{ROW_STYLE}">'
-            + CELL_GAP.join(f'<span style="{CELL_STYLE}">{c}</span>' for c in cells)
-            + "</div>"
-        )
-    return f'<div style="{GRID_STYLE}">{"".join(out)}</div>'
-
-
-def paragraphs_html(text: str) -> str:
-    """Plain text (thinking) as one <div> per paragraph: line breaks survive even where styles are stripped."""
-    chunks = [c for c in re.split(r"\n\s*\n", text.strip("\n")) if c.strip()]
-    return "".join(f'<div style="{PARAGRAPH_STYLE}">{html.escape(c)}</div>' for c in chunks)
-
-
-_MARKDOWN: Any = None
-_PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radius:4px;color:inherit">'
-_TAG_MAP = [
-    (re.compile(r"<p>"), '<div style="margin:0 0 .6em 0">'),
-    (re.compile(r"</p>"), "</div>"),
-    (re.compile(r"<h([1-6])>"), r'<div style="margin:.6em 0 .3em 0;font-size:105%"><b>'),
-    (re.compile(r"</h[1-6]>"), "</b></div>"),
-    (re.compile(r"</?t(?:head|body)>\n?"), ""),
-    (re.compile(r'<th( style="[^"]*")?>'), r"<td\1><b>"),
-    (re.compile(r"</th>"), "</b></td>"),
-    (re.compile(r"<table>\n?"), f'<div style="{GRID_STYLE}">'),
-    (re.compile(r"</table>"), "</div>"),
-    (re.compile(r"<tr>\n?"), f'<div style="{ROW_STYLE}">'),
-    (re.compile(r"</tr>\n?"), "</div>"),
-    (re.compile(r"</td>\n?(?=<td)"), "</span>" + CELL_GAP),
-    (re.compile(r"</td>\n?"), "</span>"),
-    (re.compile(r"<td>"), f'<span style="{CELL_STYLE}">'),
-    (re.compile(r'<td style="text-align:(\w+)">'), rf'<span style="text-align:\1;{CELL_STYLE}">'),
-    (re.compile(r"<pre>"), _PRE),
-    (re.compile(r"<br\s*/?>\n?"), "\n"),
-    (re.compile(r"<hr\s*/?>"), '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>'),
-]
-"""markdown-it's tags mapped onto the ones strict sanitizers keep (a stripped <p> would show as literal text)."""
-
-
-def markdown_html(text: str) -> str:
-    """A model answer's Markdown (bold, lists, code, tables) as HTML, with any HTML in the answer escaped.
-
-    Rendered by markdown-it-py (CommonMark plus tables, no images, raw HTML off), then mapped onto tags that
-    strict sanitizers keep. Notebook 01 shows it; the plain-text view keeps the raw text."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        from markdown_it import MarkdownIt
-
-        _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-    out: str = _MARKDOWN.render(text)
-    for pattern, replacement in _TAG_MAP:
-        out = pattern.sub(replacement, out)
-    return out.strip()
-
-
-def as_plain(value: Any) -> Any:
-    """SDK objects (pydantic models) as plain dicts and lists; plain data unchanged."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(exclude_none=True)
-    if isinstance(value, Mapping):
-        return {k: as_plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [as_plain(v) for v in value]
-    return value
 
 
 def _blocks(content: Any) -> list[dict[str, Any]]:
@@ -169,8 +65,6 @@ SYNTHESIZED = "synthesized recording (not an answer MiniMax gave)"
 
 def synthesized(*messages: Any) -> bool:
     """True when any of these messages was answered from a synthesized recording (the usage log knows)."""
-    from .billing import source_of
-
     return any(source_of(m) == "synthesized" for m in messages)
 
 
@@ -194,7 +88,7 @@ def tokens_text(message: Any) -> str:
     )
 
 
-def _usage_line(message: Mapping[str, Any]) -> str:
+def usage_line(message: Mapping[str, Any]) -> str:
     usage = message.get("usage") or {}
     bits = [message.get("model") or "?", f"stop: {message.get('stop_reason') or '-'}"]
     if usage:
@@ -308,7 +202,7 @@ class MessageView(Displayable):
                 out.append(f"── {message.get('role', '?')} " + "─" * 40)
             out.extend(block_text(b) for b in _blocks(message.get("content")))
             if self._is_response(message):
-                out.append(f"({_usage_line(message)})")
+                out.append(f"({usage_line(message)})")
         if self.note:
             out.append(f"({self.note})")
         return "\n".join(out)
@@ -321,27 +215,18 @@ class MessageView(Displayable):
             answer = message.get("role") != "user"
             parts.extend(block_html(b, answer=answer) for b in _blocks(message.get("content")))
             if self._is_response(message):
-                parts.append(f'<div style="{META_STYLE}">{html.escape(_usage_line(message))}</div>')
+                parts.append(f'<div style="{META_STYLE}">{html.escape(usage_line(message))}</div>')
         if self.note:
             parts.append(f'<div style="{META_STYLE}">{html.escape(self.note)}</div>')
         parts.append("</div>")
         return "".join(parts)
 
 
-def _in_ipython() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
-
-
 def show(value: MessageLike | Sequence[MessageLike]) -> None:
     """Display a `Message` (or a message dict, or a whole history) as a static view: HTML in a notebook,
     plain text elsewhere."""
     view = MessageView(value)
-    if _in_ipython():
+    if in_ipython():
         from IPython.display import display
 
         display(view)
@@ -366,7 +251,7 @@ def _usage(response: MessageLike) -> str:
     return f"stop: {plain.get('stop_reason')} · {tokens_text(plain)}"
 
 
-def _step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
+def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
     """One numbered step: the same in the static timeline and the live one."""
     return (
         f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
@@ -442,7 +327,7 @@ class Timeline(Displayable):
                 if heading != "question":
                     step += 1
                     number = f"{step}."
-                parts.append(_step_html(number, block, answer=heading not in ("question", "user")))
+                parts.append(step_html(number, block, answer=heading not in ("question", "user")))
         if self.footer():
             parts.append(f'<div style="{META_STYLE}">{html.escape(self.footer())}</div>')
         parts.append("</div>")

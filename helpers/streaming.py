@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import anthropic
 from anthropic.lib.streaming import MessageStream
 
+from ._error_code import minimax_code
 from .live import LiveView
 
 SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
@@ -173,8 +174,6 @@ def _raise(view: LiveView, manager: MessageStream | None, reason: str, kind: str
     body = getattr(cause, "body", None)
     inner = body.get("error") if isinstance(body, dict) else None
     if kind == "server" and isinstance(inner, dict):
-        from .errors import minimax_code
-
         message = str(inner.get("message") or "")
         facts = {"error_type": inner.get("type"), "message": message, "code": minimax_code(message)}
     raise StreamInterrupted(reason, partial, kind, **facts) from cause

@@ -16,7 +16,8 @@ from typing import Any
 
 import anthropic
 
-from .show import MessageLike, as_plain, known_tokens, show
+from ._html import as_plain
+from .show import MessageLike, known_tokens, show
 from .streaming import SAMPLING_PARAMS
 
 

@@ -41,8 +41,8 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return Handle(captured) if display_id else None
 
     monkeypatch.setattr(display_module, "display", display)
-    monkeypatch.setattr(playground, "_in_ipython", lambda: True)
-    monkeypatch.setattr(live, "_in_ipython", lambda: True, raising=False)
+    monkeypatch.setattr(playground, "in_ipython", lambda: True)
+    monkeypatch.setattr(live, "in_ipython", lambda: True, raising=False)
     return captured
 
 

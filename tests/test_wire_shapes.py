@@ -251,7 +251,7 @@ def test_the_2013_explanation_names_thinking_for_m3() -> None:
 
 
 def test_show_puts_cache_writes_next_to_cache_reads() -> None:
-    from helpers.show import _usage_line
+    from helpers.show import usage_line
 
     usage = {
         "input_tokens": 10,
@@ -259,7 +259,7 @@ def test_show_puts_cache_writes_next_to_cache_reads() -> None:
         "cache_read_input_tokens": 1792,
         "cache_creation_input_tokens": 300,
     }
-    line = _usage_line({"model": "MiniMax-M2.1", "stop_reason": "end_turn", "usage": usage})
+    line = usage_line({"model": "MiniMax-M2.1", "stop_reason": "end_turn", "usage": usage})
     assert "1792 read from cache" in line and "300 written to cache" in line
 
 
@@ -513,8 +513,8 @@ def test_content_null_in_the_playground_app_is_said_in_its_status_line(
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
-    monkeypatch.setattr(playground, "_in_ipython", lambda: True)
-    monkeypatch.setattr(live, "_in_ipython", lambda: True)
+    monkeypatch.setattr(playground, "in_ipython", lambda: True)
+    monkeypatch.setattr(live, "in_ipython", lambda: True)
     sent = {
         "model": "MiniMax-M2.1",
         "max_tokens": 2,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..show import Displayable
+from .._html import Displayable
 
 
 @dataclass(repr=False)

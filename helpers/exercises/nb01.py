@@ -10,7 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from ..show import as_plain
+from .._html import as_plain
 from .feedback import Feedback, call_answer
 
 _SIGNATURE = "5f3c9a0b" * 8

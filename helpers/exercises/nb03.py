@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..show import as_plain
+from .._html import as_plain
 from .feedback import Feedback, call_answer
 
 

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from ..show import as_plain
+from .._html import as_plain
 from .feedback import Feedback
 
 _SIG = "c0ffee12" * 8
