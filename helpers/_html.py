@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
@@ -82,42 +82,79 @@ def paragraphs_html(text: str) -> str:
 
 _MARKDOWN: Any = None
 _PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radius:4px;color:inherit">'
-_TAG_MAP = [
-    (re.compile(r"<p>"), '<div style="margin:0 0 .6em 0">'),
-    (re.compile(r"</p>"), "</div>"),
-    (re.compile(r"<h([1-6])>"), r'<div style="margin:.6em 0 .3em 0;font-size:105%"><b>'),
-    (re.compile(r"</h[1-6]>"), "</b></div>"),
-    (re.compile(r"</?t(?:head|body)>\n?"), ""),
-    (re.compile(r'<th( style="[^"]*")?>'), r"<td\1><b>"),
-    (re.compile(r"</th>"), "</b></td>"),
-    (re.compile(r"<table>\n?"), f'<div style="{GRID_STYLE}">'),
-    (re.compile(r"</table>"), "</div>"),
-    (re.compile(r"<tr>\n?"), f'<div style="{ROW_STYLE}">'),
-    (re.compile(r"</tr>\n?"), "</div>"),
-    (re.compile(r"</td>\n?(?=<td)"), "</span>" + CELL_GAP),
-    (re.compile(r"</td>\n?"), "</span>"),
-    (re.compile(r"<td>"), f'<span style="{CELL_STYLE}">'),
-    (re.compile(r'<td style="text-align:(\w+)">'), rf'<span style="text-align:\1;{CELL_STYLE}">'),
-    (re.compile(r"<pre>"), _PRE),
-    (re.compile(r"<br\s*/?>\n?"), "\n"),
-    (re.compile(r"<hr\s*/?>"), '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>'),
-]
-"""markdown-it's tags mapped onto the ones strict sanitizers keep (a stripped <p> would show as literal text)."""
+_HR = '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>\n'
+
+
+def _cell_open(bold: bool) -> Callable[[Any], str]:
+    """A table cell (<th> or <td>, with its alignment) as a <span> of the grid; a header cell's text in bold."""
+
+    def render(token: Any) -> str:
+        align = token.attrGet("style")
+        style = f"{align};{CELL_STYLE}" if align else CELL_STYLE
+        return f'<span style="{style}">' + ("<b>" if bold else "")
+
+    return render
+
+
+_TAGS: dict[str, Callable[[Any], str]] = {
+    "paragraph_open": lambda t: '<div style="margin:0 0 .6em 0">',
+    "paragraph_close": lambda t: "</div>\n",
+    "heading_open": lambda t: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
+    "heading_close": lambda t: "</b></div>\n",
+    "table_open": lambda t: f'<div style="{GRID_STYLE}">',
+    "table_close": lambda t: "</div>\n",
+    "thead_open": lambda t: "",
+    "thead_close": lambda t: "",
+    "tbody_open": lambda t: "",
+    "tbody_close": lambda t: "",
+    "tr_open": lambda t: f'<div style="{ROW_STYLE}">',
+    "tr_close": lambda t: "</div>",
+    "th_open": _cell_open(bold=True),
+    "td_open": _cell_open(bold=False),
+    "hardbreak": lambda t: "\n",
+    "hr": lambda t: _HR,
+}
+"""markdown-it's block tags rendered as the ones strict sanitizers keep (a stripped <p> would show as literal text):
+paragraphs and headings as <div>s, tables as <div>/<span> grids, line breaks as newlines in a pre-wrapped box."""
+
+
+def _renderer() -> Any:
+    """markdown-it-py (CommonMark plus tables, no images, raw HTML off) with `_TAGS` as its render rules."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+    def rule(render: Callable[[Any], str]) -> Callable[..., str]:
+        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens[idx])
+
+    def cell_close(bold: bool) -> Callable[..., str]:
+        def render(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
+            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
+
+        return render
+
+    def preformatted(default: Callable[..., str]) -> Callable[..., str]:
+        return lambda renderer, *args: default(*args).replace("<pre>", _PRE, 1)  # default: already bound
+
+    for name, render in _TAGS.items():
+        md.add_render_rule(name, rule(render))
+    md.add_render_rule("th_close", cell_close(bold=True))
+    md.add_render_rule("td_close", cell_close(bold=False))
+    for name in ("fence", "code_block"):
+        md.add_render_rule(name, preformatted(md.renderer.rules[name]))  # type: ignore[attr-defined]
+    return md
 
 
 def markdown_html(text: str) -> str:
     """A model answer's Markdown (bold, lists, code, tables) as HTML, with any HTML in the answer escaped.
 
-    Rendered by markdown-it-py (CommonMark plus tables, no images, raw HTML off), then mapped onto tags that
-    strict sanitizers keep. Notebook 01 shows it; the plain-text view keeps the raw text."""
+    Rendered by markdown-it-py through the render rules above, so the output uses only tags that strict
+    sanitizers keep. Notebook 01 shows it; the plain-text view keeps the raw text."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        from markdown_it import MarkdownIt
-
-        _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+        _MARKDOWN = _renderer()
     out: str = _MARKDOWN.render(text)
-    for pattern, replacement in _TAG_MAP:
-        out = pattern.sub(replacement, out)
     return out.strip()
 
 
