@@ -158,6 +158,12 @@ def markdown_html(text: str) -> str:
     return out.strip()
 
 
+def field(value: Any, name: str) -> Any:
+    """One field of a dict or an SDK object (a message, a content block), None when it has none: the one reader
+    for code that takes either (what a learner builds by hand, or what the SDK returned)."""
+    return value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
+
+
 def as_plain(value: Any) -> Any:
     """SDK objects (pydantic models) as plain dicts and lists; plain data unchanged."""
     if hasattr(value, "model_dump"):

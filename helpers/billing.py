@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import anthropic
 
-from ._html import Displayable, grid_html
+from ._html import Displayable, field, grid_html
 from .models import MODELS, PRICE_SOURCE, PRICES_AS_OF
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ def source_of(message: Any) -> str | None:
 
     `helpers.show`, the timeline and the playground transcript use it to say "synthesized recording" in their
     footer, so a synthesized answer is never taken for MiniMax's (notebooks 01, 03, 04, 06)."""
-    message_id = message.get("id") if isinstance(message, Mapping) else getattr(message, "id", None)
+    message_id = field(message, "id")
     return _SOURCES.get(message_id) if isinstance(message_id, str) else None
 
 

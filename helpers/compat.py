@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import anthropic
 
+from ._html import field
 from .models import MODELS, Model, model_info
 from .models import TAUGHT_MODELS as SUPPORTED_MODELS
 
@@ -145,7 +146,7 @@ def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
     if not isinstance(messages, (list, tuple)):
         return
     for i, message in enumerate(messages):
-        content = message.get("content") if isinstance(message, Mapping) else getattr(message, "content", None)
+        content = field(message, "content")
         if not isinstance(content, (list, tuple)):
             continue
         for j, block in enumerate(content):
@@ -159,7 +160,7 @@ def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
 
 def _block_type(block: Any) -> str | None:
     """A content block's `type`, for a dict or an SDK object alike; None when it has none."""
-    kind = block.get("type") if isinstance(block, Mapping) else getattr(block, "type", None)
+    kind = field(block, "type")
     return kind if isinstance(kind, str) else None
 
 
@@ -207,7 +208,7 @@ def _check_messages(messages: Any) -> list[Finding]:
         ]
     found = []
     for i, message in enumerate(messages):
-        role = message.get("role") if isinstance(message, Mapping) else getattr(message, "role", None)
+        role = field(message, "role")
         if role not in ROLES:
             fix = " Put a system prompt in system=... instead." if role == "system" else ""
             found.append(

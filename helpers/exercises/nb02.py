@@ -52,11 +52,6 @@ def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
     return fb
 
 
-def _field(block: Any, name: str) -> Any:
-    """A field of a content block, whether it is a dict or an SDK object."""
-    return block.get(name) if isinstance(block, Mapping) else getattr(block, name, None)
-
-
 def _recorded_streams() -> list[list[tuple[float, Any]]]:
     """Every complete recorded stream of notebook 02, as (seconds after the request, event) pairs; each event has
     the SDK event's attributes (`event.type`, `event.delta.type`, ...)."""
