@@ -26,6 +26,7 @@ from ._html import ERROR_STYLE, Displayable
 from ._sdk import raised_while_reading_body
 from .client import REGIONS, region_of_url
 from .compat import RequestNotSupportedError
+from .models import MODELS
 from .streaming import IncompleteStreamError, StreamInterrupted
 
 STYLE = ERROR_STYLE + ";padding:6px 10px;line-height:1.45"
@@ -190,97 +191,15 @@ def _requested_model(error: Any) -> str | None:
     return body.get("model") if isinstance(body, dict) else None
 
 
-# -- the explanations, one function per kind ---------------------------------------------------------
+# -- what each error means: one table ------------------------------------------------------------------
 
-
-def _auth_missing(r: _Reading) -> Explanation:
-    return r.explanation(
-        "auth-missing",
-        "No API key was sent",
-        "The request carried no key MiniMax could read (MiniMax says 'login fail: Please carry the API secret "
-        "key ...').",
-        "Set MINIMAX_API_KEY (environment, .env file or Colab secret) and build the client with "
-        "helpers.get_client(), or pass api_key=... to anthropic.Anthropic.",
-        False,
-    )
-
-
-def _auth(r: _Reading) -> Explanation:
-    region, host = _region_of_request(r.error)
-    if region in REGIONS:
-        other = next(name for name in REGIONS if name != region)
-        where = f"The request went to the {region!r} region ({host})."
-        step = (
-            f"If your key comes from the {other!r} console, use region={other!r} (or MINIMAX_REGION={other}, "
-            "or region='auto' to let the helper find out). Otherwise copy the whole key again from the console."
-        )
-    else:
-        where = f"The request went to {host}." if host else "The endpoint that answered is not known."
-        step = "Check the key, and that it belongs to the region of the endpoint you use (global or cn)."
-    return r.explanation(
-        "auth",
-        "The API key was refused",
-        "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are "
-        "bound to the region whose console created them). " + where,
-        step,
-        False,
-    )
-
-
-def _quota(r: _Reading) -> Explanation:
-    return r.explanation(
-        "quota",
-        "Usage quota reached",
-        "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer "
-        "until the quota resets or grows.",
-        "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window "
-        "to reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast.",
-        False,
-    )
-
-
-def _rate(r: _Reading) -> Explanation:
-    return r.explanation(
-        "rate-limit",
-        "Rate limited (transient)",
-        "Too many requests or tokens per minute. The limit frees up within seconds to a minute.",
-        "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at "
-        "once, or raise max_retries for batch jobs.",
-        True,
-        *((_TOKEN_PLAN_RATE,) if r.code == 2062 else ()),
-    )
-
+_AUTH_TYPES = ("authentication_error", "authorized_error")
+_BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
 
 _TOKEN_PLAN_RATE = (
     "2062 is the Token Plan's own rate limit, tighter at peak hours; it frees up (2056 would be the plan's "
     "quota, which does not)."
 )
-
-
-def _overloaded(r: _Reading) -> Explanation:
-    if r.in_stream:
-        meaning = (
-            "The service is under high load and stopped this answer inside its stream: what arrived before "
-            "the error (if anything) is all there is."
-        )
-    else:
-        taken = _retries_taken(r.error)
-        tried = (
-            f"The SDK already retried {taken} time{'s' if taken != 1 else ''} with backoff before giving up."
-            if taken is not None
-            else "The SDK retries this status on its own (max_retries, default 2) before raising it."
-        )
-        meaning = "The service is under high load and turned the request away before starting it. " + tried
-    return r.explanation(
-        "overloaded",
-        "MiniMax is overloaded",
-        meaning,
-        "Retry later: wait a little and send the request again. For more patience, build the client with more "
-        "retries, e.g. helpers.get_client(max_retries=5) or client.with_options(max_retries=5), and back off "
-        "between attempts in your own loops (a few seconds, doubling).",
-        True,
-    )
-
 
 _INVALID_CAUSES = (
     (
@@ -327,25 +246,8 @@ _COMMON_INVALID = (
 )
 
 
-def _invalid(r: _Reading) -> Explanation:
-    details = [cause for words, cause in _INVALID_CAUSES if any(w in r.low for w in words)] or list(_COMMON_INVALID)
-    return r.explanation(
-        "invalid-params",
-        "MiniMax refused the request's parameters",
-        "Something in the request body is not valid for MiniMax. Common causes:"
-        if len(details) > 1
-        else "Something in the request body is not valid for MiniMax:",
-        "Fix the request and send it again: retrying it unchanged gets the same answer. "
-        "helpers.check_request(**params) catches several of these before sending.",
-        False,
-        *details,
-    )
-
-
 def _renamed_model(r: _Reading) -> tuple[str, str] | None:
     """(old name, new name) when the refused request (or MiniMax's message) names a model MiniMax renamed."""
-    from .models import MODELS
-
     asked = _requested_model(r.error)
     for name, model in MODELS.items():
         if model.renamed_to and (asked == name or name.lower() in r.low):
@@ -353,50 +255,8 @@ def _renamed_model(r: _Reading) -> tuple[str, str] | None:
     return None
 
 
-def _unknown_model(r: _Reading) -> Explanation:
-    old, new = _renamed_model(r) or ("", "")
-    return r.explanation(
-        "unknown-model",
-        "MiniMax does not know this model name",
-        f"MiniMax refused the model {old!r}: its later docs call it {new!r}.",
-        f"Use model={new!r} (same model, new name). helpers.models.MODELS lists every model this collection knows.",
-        False,
-    )
-
-
-def _balance(r: _Reading) -> Explanation:
-    return r.explanation(
-        "balance",
-        "Insufficient balance",
-        "The account has no credit left for this model. (MiniMax sent this as HTTP 500 at first, later as 402.)",
-        "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 "
-        "on its own: use max_retries=0 to fail fast.",
-        False,
-    )
-
-
-def _unknown(r: _Reading) -> Explanation:
-    return Explanation(
-        "unknown",
-        "An error this guide does not know",
-        "Shown as received: read MiniMax's message below.",
-        "Retry if the status is 5xx; otherwise check the request. Search the code in MiniMax's error-code page.",
-        r.status is not None and r.status >= 500,
-        r.status,
-        r.code,
-        r.message or r.kind or "(no message)",
-        (_IN_STREAM,) if r.in_stream else (),
-    )
-
-
-_AUTH_TYPES = ("authentication_error", "authorized_error")
-_BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
-
-
 def _window(r: _Reading) -> str:
     """The context window of the model the request asked for, in words, from the catalogue (helpers.models)."""
-    from .models import MODELS
-
     asked = MODELS.get(_requested_model(r.error) or "")
     if asked is not None and asked.context_window:
         return f"{asked.name}'s window is {asked.context_window:,} tokens"
@@ -405,10 +265,56 @@ def _window(r: _Reading) -> str:
     return f"the window is {sizes} tokens for {', '.join(known)}"
 
 
+def _other_region(r: _Reading) -> tuple[str, str]:
+    """(where the refused request went, what to do about its key): the other region when it went to one."""
+    region, host = _region_of_request(r.error)
+    if region in REGIONS:
+        other = next(name for name in REGIONS if name != region)
+        return f"The request went to the {region!r} region ({host}).", (
+            f"If your key comes from the {other!r} console, use region={other!r} (or MINIMAX_REGION={other}, "
+            "or region='auto' to let the helper find out). Otherwise copy the whole key again from the console."
+        )
+    where = f"The request went to {host}." if host else "The endpoint that answered is not known."
+    return where, "Check the key, and that it belongs to the region of the endpoint you use (global or cn)."
+
+
+def _overload(r: _Reading) -> str:
+    """Whether the overload stopped a stream or turned the request away, and what the SDK already did about it."""
+    if r.in_stream:
+        return (
+            "The service is under high load and stopped this answer inside its stream: what arrived before "
+            "the error (if anything) is all there is."
+        )
+    taken = _retries_taken(r.error)
+    tried = (
+        f"The SDK already retried {taken} time{'s' if taken != 1 else ''} with backoff before giving up."
+        if taken is not None
+        else "The SDK retries this status on its own (max_retries, default 2) before raising it."
+    )
+    return "The service is under high load and turned the request away before starting it. " + tried
+
+
+def _causes(r: _Reading) -> tuple[str, ...]:
+    """The likely causes of a 2013 'invalid params' error that MiniMax's message points to, else the common ones."""
+    return tuple(cause for words, cause in _INVALID_CAUSES if any(w in r.low for w in words)) or _COMMON_INVALID
+
+
+_FILLS: dict[str, Callable[[_Reading], str]] = {
+    "{window}": _window,
+    "{where}": lambda r: _other_region(r)[0],
+    "{region_step}": lambda r: _other_region(r)[1],
+    "{overload}": _overload,
+    "{old}": lambda r: repr((_renamed_model(r) or ("", ""))[0]),
+    "{new}": lambda r: repr((_renamed_model(r) or ("", ""))[1]),
+    "{causes}": lambda r: ". Common causes:" if len(_causes(r)) > 1 else ":",
+}
+"""The facts a row's words can hold, each read from the error only when a row uses it."""
+
+
 @dataclass(frozen=True)
 class _Row:
-    """One rule as data: when it applies, and what `explain` says then. `{window}` in the meaning is replaced by
-    the asked model's context window (from helpers.models)."""
+    """One rule as data: when it applies, and what `explain` says then. A `{name}` in its words is filled from
+    `_FILLS` (the asked model's context window, the region the request went to, ...)."""
 
     applies: Callable[[_Reading], bool]
     kind: str
@@ -416,10 +322,18 @@ class _Row:
     meaning: str
     next_step: str
     retryable: bool
+    details: Callable[[_Reading], tuple[str, ...]] = lambda r: ()
 
     def build(self, r: _Reading) -> Explanation:
-        meaning = self.meaning.replace("{window}", _window(r)) if "{window}" in self.meaning else self.meaning
-        return r.explanation(self.kind, self.title, meaning, self.next_step, self.retryable)
+        meaning, step = (_fill(text, r) for text in (self.meaning, self.next_step))
+        return r.explanation(self.kind, self.title, meaning, step, self.retryable, *self.details(r))
+
+
+def _fill(text: str, r: _Reading) -> str:
+    for name, fact in _FILLS.items():
+        if name in text:
+            text = text.replace(name, fact(r))
+    return text
 
 
 _TABLE = (
@@ -474,41 +388,110 @@ _TABLE = (
         "unchanged gets the same answer.",
         False,
     ),
-)
-"""The rules that need no code of their own: front-end pages, the content filter, the context window."""
-
-_RULES: tuple[tuple[Callable[[_Reading], bool], Callable[[_Reading], Explanation]], ...] = (
-    *((row.applies, row.build) for row in _TABLE),
     # This route's 401s carry no code ("login fail: ...", "invalid api key"); the other route's carry 1004/2049.
-    (lambda r: r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low, _auth_missing),
-    (lambda r: r.status == 401 or r.kind in _AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low, _auth),
-    (
+    _Row(
+        lambda r: r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low,
+        "auth-missing",
+        "No API key was sent",
+        "The request carried no key MiniMax could read (MiniMax says 'login fail: Please carry the API secret "
+        "key ...').",
+        "Set MINIMAX_API_KEY (environment, .env file or Colab secret) and build the client with "
+        "helpers.get_client(), or pass api_key=... to anthropic.Anthropic.",
+        False,
+    ),
+    _Row(
+        lambda r: r.status == 401 or r.kind in _AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low,
+        "auth",
+        "The API key was refused",
+        "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are "
+        "bound to the region whose console created them). {where}",
+        "{region_step}",
+        False,
+    ),
+    _Row(
         lambda r: (
             "insufficient balance" in r.low
             or r.code == 1008
             or r.status == 402
             or r.kind == "insufficient_balance_error"
         ),
-        _balance,
+        "balance",
+        "Insufficient balance",
+        "The account has no credit left for this model. (MiniMax sent this as HTTP 500 at first, later as 402.)",
+        "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 "
+        "on its own: use max_retries=0 to fail fast.",
+        False,
     ),
-    (
+    _Row(
         lambda r: (r.status == 429 or r.kind == "rate_limit_error") and (r.code == 2056 or "usage limit" in r.low),
-        _quota,
+        "quota",
+        "Usage quota reached",
+        "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer "
+        "until the quota resets or grows.",
+        "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window "
+        "to reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast.",
+        False,
     ),
-    (lambda r: r.status == 429 or r.kind == "rate_limit_error", _rate),
-    (
+    _Row(
+        lambda r: r.status == 429 or r.kind == "rate_limit_error",
+        "rate-limit",
+        "Rate limited (transient)",
+        "Too many requests or tokens per minute. The limit frees up within seconds to a minute.",
+        "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at "
+        "once, or raise max_retries for batch jobs.",
+        True,
+        lambda r: (_TOKEN_PLAN_RATE,) if r.code == 2062 else (),
+    ),
+    _Row(
         lambda r: r.status == 529 or r.kind == "overloaded_error" or r.code == 2064 or r.low.strip() == "overload",
-        _overloaded,
+        "overloaded",
+        "MiniMax is overloaded",
+        "{overload}",
+        "Retry later: wait a little and send the request again. For more patience, build the client with more "
+        "retries, e.g. helpers.get_client(max_retries=5) or client.with_options(max_retries=5), and back off "
+        "between attempts in your own loops (a few seconds, doubling).",
+        True,
     ),
-    (lambda r: (r.code == 2013 or r.kind in _BAD_REQUEST_TYPES) and _renamed_model(r) is not None, _unknown_model),
+    _Row(
+        lambda r: (r.code == 2013 or r.kind in _BAD_REQUEST_TYPES) and _renamed_model(r) is not None,
+        "unknown-model",
+        "MiniMax does not know this model name",
+        "MiniMax refused the model {old}: its later docs call it {new}.",
+        "Use model={new} (same model, new name). helpers.models.MODELS lists every model this collection knows.",
+        False,
+    ),
     # Only 2013 (or a bad request with no code at all) is "invalid params": any other code is shown as unknown.
-    (lambda r: r.code == 2013 or (r.kind in _BAD_REQUEST_TYPES and r.code is None), _invalid),
+    _Row(
+        lambda r: r.code == 2013 or (r.kind in _BAD_REQUEST_TYPES and r.code is None),
+        "invalid-params",
+        "MiniMax refused the request's parameters",
+        "Something in the request body is not valid for MiniMax{causes}",
+        "Fix the request and send it again: retrying it unchanged gets the same answer. "
+        "helpers.check_request(**params) catches several of these before sending.",
+        False,
+        _causes,
+    ),
 )
-"""(does this rule match?, the explanation): the first match wins; nothing matching is shown as unknown."""
+"""Every API error this guide knows, most specific first: the first row that applies explains the error, and an
+error no row applies to is shown as received (`_unknown`)."""
+
+
+def _unknown(r: _Reading) -> Explanation:
+    return Explanation(
+        "unknown",
+        "An error this guide does not know",
+        "Shown as received: read MiniMax's message below.",
+        "Retry if the status is 5xx; otherwise check the request. Search the code in MiniMax's error-code page.",
+        r.status is not None and r.status >= 500,
+        r.status,
+        r.code,
+        r.message or r.kind or "(no message)",
+        (_IN_STREAM,) if r.in_stream else (),
+    )
 
 
 def _from_reading(reading: _Reading) -> Explanation:
-    return next((build(reading) for matches, build in _RULES if matches(reading)), None) or _unknown(reading)
+    return next((row.build(reading) for row in _TABLE if row.applies(reading)), None) or _unknown(reading)
 
 
 def _http_code(body: Any) -> int | None:
