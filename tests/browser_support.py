@@ -105,7 +105,7 @@ def jupyter_lab(home: Path, work: Path, env: Mapping[str, str]) -> Iterator[str]
     with (home / "lab.log").open("w") as log:
         server = subprocess.Popen(command, env=dict(env), stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a loaded 2-core machine can take a minute; a green run waits less
             while time.monotonic() < deadline:
                 with socket.socket() as s:
                     if s.connect_ex(("127.0.0.1", port)) == 0:
