@@ -1,4 +1,5 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | drift | lock`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | doctor | drift |
+lock`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def _unknown_names(args: argparse.Namespace) -> str | None:
@@ -29,6 +31,36 @@ def _unknown_names(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _add_doctor(commands: Any) -> None:
+    """`doctor`'s options (the ones `python -m helpers doctor` had)."""
+    d = commands.add_parser(
+        "doctor",
+        help="with a key: check live what MiniMax does against what the recordings assume (< 1 min, < 0.01 USD)",
+        description="Sends a few small requests with your key (MINIMAX_API_KEY or .env), compares what the service did "
+        "with what the recordings assume, prints the table and writes it as Markdown (never the key). Exit 0: "
+        "everything matches; 1: something differs; 2: no key, or an endpoint it refuses (nothing sent).",
+    )
+    d.add_argument(
+        "--region", choices=["global", "cn", "auto"], default="auto", help="which region to try (default: both)"
+    )
+    d.add_argument("--base-url", default=None, help="another endpoint (a gateway, or a local server)")
+    d.add_argument("--out", default="doctor-report.md", help="where to write the Markdown report")
+    d.add_argument("--plan", action="store_true", help="only say what would be sent and what it may cost")
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """Run `doctor`: --base-url, else MINIMAX_BASE_URL, else the region's endpoint."""
+    import os
+    from pathlib import Path
+
+    from .doctor import run
+
+    source, base = "--base-url", args.base_url
+    if not base:
+        source, base = "MINIMAX_BASE_URL", os.environ.get("MINIMAX_BASE_URL", "").strip() or None
+    return run(region=args.region, base_url=base, out=Path(args.out), show_plan_only=args.plan, source=source)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m devtools", description=__doc__)
@@ -45,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
     p = commands.add_parser("bundle", help="zip helpers, data and notebooks for learners without the repository")
     p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
+    _add_doctor(commands)
     p = commands.add_parser("drift", help="with a key: doctor, every notebook recorded live, strict nbval on it")
     p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
     p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
@@ -76,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         from .costs import main as cost_main
 
         return cost_main()
+    if args.command == "doctor":
+        return _doctor(args)
     if args.command == "drift":
         from pathlib import Path
 

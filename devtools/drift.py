@@ -2,7 +2,7 @@
 
 With a key (MINIMAX_API_KEY; MINIMAX_REGION and MINIMAX_BASE_URL as for the notebooks) it runs three checks and
 writes DIR/drift-report.md (Markdown; never a key, and credentials in URLs redacted):
-1. `doctor` (helpers/doctor.py): does the service still behave as the recordings assume?
+1. `doctor` (devtools/doctor.py): does the service still behave as the recordings assume?
 2. every notebook run live in record mode, its recordings written to DIR/recordings (a scratch folder: the
    shipped data/cassettes are never touched) and the live run saved to DIR/live/;
 3. strict nbval on that recording: the notebooks as shipped, replayed from DIR/recordings, compared cell by cell
@@ -28,8 +28,8 @@ import anthropic
 
 from helpers._replay.cassettes import iter_cassette_files
 from helpers.client import REGIONS, find_key
-from helpers.doctor import Row, examine, markdown, redact
 
+from .doctor import Row, examine, markdown, redact
 from .notebooks import ROOT, environment, notebook_paths, replay_environment, run_notebook
 
 REPORT = "drift-report.md"

@@ -1,7 +1,6 @@
-"""What a learner runs: `python -m helpers serve` (the recordings as a local MiniMax-like endpoint) and
-`python -m helpers doctor` (with a key: does MiniMax still do what the recordings assume?).
+"""What a learner runs: `python -m helpers serve` (the recordings as a local MiniMax-like endpoint).
 
-Maintainer commands (regenerate, record, synth, badges, cost) live in `python -m devtools`."""
+Maintainer commands (regenerate, record, synth, badges, cost, doctor, drift) live in `python -m devtools`."""
 
 from __future__ import annotations
 
@@ -34,8 +33,16 @@ def _speed(text: str) -> float:
     return speed
 
 
+MOVED = {"doctor": "`doctor` moved to the maintainer tools: run `python -m devtools doctor` (same options)."}
+"""Commands that left `python -m helpers`, with the one line that says where they went."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; returns the exit status."""
+    args_given = sys.argv[1:] if argv is None else argv
+    if args_given and args_given[0] in MOVED:
+        print(MOVED[args_given[0]], file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser(
@@ -55,29 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeatable, applied in order (a request header x-replay-fault: SPEC does the same per request)",
     )
     p.add_argument("--key", action="append", default=None, help="accept only this API key (repeatable; default: any)")
-    d = commands.add_parser(
-        "doctor",
-        help="with a key: check live what MiniMax does against what the recordings assume (< 1 min, < 0.01 USD)",
-        description="Sends a few small requests with your key (MINIMAX_API_KEY or .env), compares what the service did "
-        "with what the recordings assume, prints the table and writes it as Markdown (never the key). Exit 0: "
-        "everything matches; 1: something differs; 2: no key.",
-    )
-    d.add_argument(
-        "--region", choices=["global", "cn", "auto"], default="auto", help="which region to try (default: both)"
-    )
-    d.add_argument("--base-url", default=None, help="another endpoint (a gateway, or a local server)")
-    d.add_argument("--out", default="doctor-report.md", help="where to write the Markdown report")
-    d.add_argument("--plan", action="store_true", help="only say what would be sent and what it may cost")
     args = parser.parse_args(argv)
-
-    if args.command == "doctor":
-        import os
-        from pathlib import Path
-
-        from .doctor import run
-
-        base = args.base_url or os.environ.get("MINIMAX_BASE_URL", "").strip() or None
-        return run(region=args.region, base_url=base, out=Path(args.out), show_plan_only=args.plan)
 
     if args.command == "serve":
         from .server import parse_fault, serve

@@ -536,6 +536,18 @@ def _build(
     return client
 
 
+def live_client(
+    base_url: str, key: str, *, source: str = "base_url", check: bool = True, **client_kwargs: Any
+) -> anthropic.Anthropic:
+    """A live client on `base_url` built as `get_client` builds one, for tools that choose the endpoint themselves
+    (`python -m devtools doctor`): the URL checked as MINIMAX_BASE_URL is (no credentials, never Anthropic's API),
+    the key checked, one credential only, and a redirect off the endpoint's host refused, not followed."""
+    _check_client_kwargs(client_kwargs)
+    url = check_base_url(base_url, source=source)
+    endpoint = Endpoint(region_of_url(url) or "custom", url)
+    return _build(endpoint, "live", _checked(key, "the api_key argument"), "scratch", 1.0, check, client_kwargs)
+
+
 def _announce(setup: Setup, quiet: bool) -> None:
     """Remember the setup for describe() and print its banner once per distinct setup."""
     global _last_setup

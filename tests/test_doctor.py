@@ -1,14 +1,21 @@
-"""`python -m helpers doctor`, keyless against the local MiniMax-like server: everything matches when the server
+"""`python -m devtools doctor`, keyless against the local MiniMax-like server: everything matches when the server
 sends what the recordings assume; a server made to differ is reported and exits 1; the key never appears."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
-from helpers.__main__ import main
+import pytest
+
+from devtools.__main__ import main
+from devtools.doctor import BUDGET_USD, _recordings, answer_of, compare, markdown, plan, redact, run
 from helpers._replay.cassettes import DEFAULT_ROOT
-from helpers.doctor import BUDGET_USD, _recordings, answer_of, compare, markdown, plan, redact, run
 from helpers.server import ReplayServer
 
 CANARY = "sk-canary-doctor-7d1c0ffee42"
@@ -134,3 +141,124 @@ def test_the_report_never_shows_credentials_in_an_endpoint_url() -> None:
     assert "s3cret" not in text and "abc123" not in text and "sk-live-1234" not in text
     assert "gw.example/anthropic" in text and "x=1" in text
     assert "s3cret" not in markdown([], "https://joe:s3cret@gw.example/anthropic")
+
+
+# -- the doctor's clients are get_client's (issue 19, points 3 and 4) -----------------------------------------
+
+TOKEN = "oauth-canary-doctor-token-3b7e"
+PASSWORD = "pw-canary-doctor-url-91c4"
+
+
+class Listener:
+    """A server on 127.0.0.1 that keeps every request it gets (path and headers) and answers each with a 401, or
+    with `location` a redirect there."""
+
+    def __init__(self, location: str | None = None) -> None:
+        seen: list[tuple[str, dict[str, str]]] = []
+        self.seen = seen
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                seen.append((self.path, dict(self.headers)))
+                if location:
+                    self.send_response(307)
+                    self.send_header("location", location + self.path)
+                    body = b""
+                else:
+                    self.send_response(401)
+                    body = b'{"type":"error","error":{"type":"authentication_error","message":"invalid api key"}}'
+                    self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Listener:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def everything(self) -> str:
+        return json.dumps(self.seen)
+
+
+def _doctor_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`python -m devtools doctor` with the canary key, its report in tmp_path: (exit status, all it printed)."""
+    status = main(["doctor", "--out", str(tmp_path / "report.md")])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_only_the_key_is_sent(
+    clean_env, monkeypatch, tmp_path, capsys
+) -> None:
+    """The endpoint redirects every request to another origin: the doctor sends nothing there (a plain SDK client
+    followed it), and the endpoint gets the key as the one credential (never ANTHROPIC_AUTH_TOKEN)."""
+    monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+    monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", TOKEN)
+    with Listener() as collector, Listener(location=collector.url) as endpoint:
+        monkeypatch.setenv("MINIMAX_BASE_URL", endpoint.url)
+        status, said = _doctor_command(tmp_path, capsys)
+    assert status == 1 and endpoint.seen, said
+    assert collector.seen == [], "a request followed the redirect to another host"
+    assert CANARY in endpoint.everything() and TOKEN not in endpoint.everything()
+    report = (tmp_path / "report.md").read_text()
+    assert "redirect" in report and CANARY not in report + said
+
+
+@pytest.mark.parametrize("where", ["--base-url", "MINIMAX_BASE_URL"])
+def test_a_base_url_with_credentials_is_refused_before_anything_is_sent(
+    clean_env, monkeypatch, tmp_path, capsys, where
+) -> None:
+    """`user:password@` in the endpoint: nothing sent (a plain client sent the password as Basic auth), no report
+    written, and the refusal names the endpoint without the password."""
+    monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+    with Listener() as server:
+        url = f"http://joe:{PASSWORD}@127.0.0.1:{server.port}/anthropic"
+        if where == "--base-url":
+            status = main(["doctor", "--base-url", url, "--out", str(tmp_path / "report.md")])
+            captured = capsys.readouterr()
+            said = captured.out + captured.err
+        else:
+            monkeypatch.setenv("MINIMAX_BASE_URL", url)
+            status, said = _doctor_command(tmp_path, capsys)
+    assert server.seen == [] and status == 2
+    assert not (tmp_path / "report.md").exists()
+    assert f"{where} carries credentials" in said and f"http://127.0.0.1:{server.port}/anthropic" in said
+    assert PASSWORD not in said and CANARY not in said
+
+
+def test_the_key_never_goes_to_anthropics_api(clean_env, monkeypatch, tmp_path, capsys) -> None:
+    """MINIMAX_BASE_URL naming api.anthropic.com (resolved here to a server on 127.0.0.1, so that anything sent is
+    seen): refused before sending, as get_client refuses it."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def to_localhost(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real_getaddrinfo("127.0.0.1" if host == "api.anthropic.com" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", to_localhost)
+    monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+    with Listener() as server:
+        monkeypatch.setenv("MINIMAX_BASE_URL", f"http://api.anthropic.com:{server.port}")
+        status, said = _doctor_command(tmp_path, capsys)
+    assert server.seen == [], "the MiniMax key was sent to a host named api.anthropic.com"
+    assert status == 2 and "Anthropic's own API" in said and not (tmp_path / "report.md").exists()
+
+
+def test_the_old_command_says_where_the_doctor_went(capsys) -> None:
+    from helpers.__main__ import main as helpers_main
+
+    assert helpers_main(["doctor", "--plan"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert "python -m devtools doctor" in line and not captured.out

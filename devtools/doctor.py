@@ -1,4 +1,4 @@
-"""`python -m helpers doctor`: a live self-check for a person with a key (under a minute, under 0.01 USD).
+"""`python -m devtools doctor`: a live self-check for a maintainer with a key (under a minute, under 0.01 USD).
 
 It says what it will send and what that may cost, then sends a few small requests and compares what the
 service did with what this collection's recordings assume: which region accepts the key, each catalogue model,
@@ -9,7 +9,11 @@ matches. It judges what is known, not wording: a behaviour (status, error type, 
 types, the stop reason, the stream's events) that differs is a mismatch; a different wording of a message that the
 recording itself marks as a guess (a `guess` note in its source) is reported, not counted. The requests are the
 exchanges of `data/exchanges/doctor.json`, so the recordings it compares with are `data/cassettes/doctor/`
-(synthesized). The README's "Recordings" section describes it.
+(synthesized). The README's "Recordings" section describes it; `python -m devtools drift` runs it weekly.
+
+Its clients are built by `helpers.client.live_client`, the path `get_client` builds with: the endpoint is MiniMax's
+region or a base URL checked as MINIMAX_BASE_URL is (no credentials in it, never Anthropic's API), the key is its
+one credential, and a redirect to another host is refused, not followed.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from typing import Any
 
 import anthropic
 
-from ._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
-from .client import REGIONS, find_key
-from .errors import explain, minimax_code
-from .models import MODELS
+from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
+from helpers.client import REGIONS, ConfigError, check_base_url, find_key, live_client
+from helpers.errors import explain, minimax_code
+from helpers.models import MODELS
 
 WRONG_KEY = "sk-doctor-deliberately-wrong-key-0000"
 """The key the 401 check sends: made up here, never the user's."""
@@ -88,7 +92,9 @@ def plan(recorded: dict[str, Cassette]) -> tuple[list[str], float]:
 
 
 def _client(base_url: str, key: str) -> anthropic.Anthropic:
-    return anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=30)
+    """A client as get_client builds one, without retries; no request checks (the doctor sends temperature 0 on
+    purpose, to see MiniMax refuse it)."""
+    return live_client(base_url, key, check=False, max_retries=0, timeout=30)
 
 
 def _call(client: anthropic.Anthropic, body: dict[str, Any]) -> tuple[int, Any]:
@@ -242,23 +248,31 @@ def _figure_row(check: str, service: float | None, recorded: float, form: str, l
 # -- the checks ----------------------------------------------------------------------------------------------
 
 
+PING = {"model": "MiniMax-M2.1", "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
+
+
+def _ping(base_url: str, key: str) -> tuple[int, Any]:
+    """One 1-token request on a client of its own, closed after it."""
+    with _client(base_url, key) as client:
+        return _call(client, PING)
+
+
 def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) -> list[Row]:
     """Run every check against the endpoints in `base_urls` ({region: url}); the first that accepts the key is used."""
-    ping = {"model": "MiniMax-M2.1", "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
-    accepted = [name for name, url in base_urls.items() if _call(_client(url, key), ping)[0] != 401]
+    accepted = [name for name, url in base_urls.items() if _ping(url, key)[0] != 401]
     where = ", ".join(f"{n} ({base_urls[n]})" for n in accepted) or "none"
     rows = [Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1)]
     if not accepted:
         return rows
-    client = _client(base_urls[accepted[0]], key)
-    rows += _model_rows(client, recorded)
-    rows += _stream_rows(client, recorded["stream"])
-    rows.append(_tool_round_trip(client, recorded))
-    for name in ("temperature-1", "temperature-0"):
-        cassette = recorded[name]
-        label = f"temperature {cassette.request['body']['temperature']}"
-        rows.append(_exchange_row(client, label, cassette)[0])
-    status, answer = _call(_client(base_urls[accepted[0]], WRONG_KEY), ping)
+    with _client(base_urls[accepted[0]], key) as client:
+        rows += _model_rows(client, recorded)
+        rows += _stream_rows(client, recorded["stream"])
+        rows.append(_tool_round_trip(client, recorded))
+        for name in ("temperature-1", "temperature-0"):
+            cassette = recorded[name]
+            label = f"temperature {cassette.request['body']['temperature']}"
+            rows.append(_exchange_row(client, label, cassette)[0])
+    status, answer = _ping(base_urls[accepted[0]], WRONG_KEY)
     wrong_key = Answer(401, "authentication_error", None, "invalid api key")
     rows.append(compare("401 with a wrong key", answer_of(status, answer), wrong_key))
     return rows
@@ -351,7 +365,7 @@ def markdown(rows: list[Row], endpoint: str) -> str:
     """The report as Markdown: a table to attach to an issue, then what is reported but not counted. It never
     contains a key (run() scrubs it) nor credentials in the endpoint's URL."""
     lines = [
-        "# helpers doctor report",
+        "# doctor report",
         "",
         f"Endpoint: {redact(endpoint)} · SDK: anthropic {anthropic.__version__} · {time.strftime('%Y-%m-%d')}",
         "",
@@ -397,11 +411,19 @@ def _console(row: Row) -> str:
 
 
 def examine(
-    key: str, *, region: str = "auto", base_url: str | None = None, recorded: dict[str, Cassette] | None = None
+    key: str,
+    *,
+    region: str = "auto",
+    base_url: str | None = None,
+    recorded: dict[str, Cassette] | None = None,
+    source: str = "MINIMAX_BASE_URL",
 ) -> tuple[list[Row], str]:
     """Every check, with `key`, against `base_url` or the region's endpoint (both regions for 'auto'): the rows
-    and the endpoint(s) as the report names them. `python -m devtools drift` calls this too."""
+    and the endpoint(s) as the report names them. `python -m devtools drift` calls this too. A base URL that
+    get_client would refuse (credentials in it, Anthropic's API) raises ConfigError, `source` naming it, before
+    anything is sent."""
     if base_url:
+        base_url = check_base_url(base_url, source=source)
         urls = {"endpoint": base_url}
     elif region in REGIONS:
         urls = {region: REGIONS[region]}
@@ -419,23 +441,30 @@ def run(
     out: Path = Path("doctor-report.md"),
     show_plan_only: bool = False,
     say: Callable[[str], None] = print,
+    source: str = "MINIMAX_BASE_URL",
 ) -> int:
     """The doctor command: 0 when the service does what the recordings assume (a guessed message's wording aside:
-    reported, not counted), 1 when a behaviour differs, 2 without a key."""
+    reported, not counted), 1 when a behaviour differs, 2 without a key or with an endpoint it refuses (nothing
+    sent either way). `source` names where `base_url` came from, for the refusal."""
     recorded = _recordings()
     lines, cost = plan(recorded)
-    say(f"helpers doctor will send {len(lines) + 2} small requests (at most {cost:.4f} USD; budget {BUDGET_USD} USD):")
+    say(f"doctor will send {len(lines) + 2} small requests (at most {cost:.4f} USD; budget {BUDGET_USD} USD):")
     for line in lines:
         say(f"  - {line}")
     if show_plan_only:
         return 0
-    found = find_key(api_key)
+    try:
+        base_url = check_base_url(base_url, source=source) if base_url else None
+        found = find_key(api_key)
+    except ConfigError as error:  # its message shows the URL without credentials, and never a key
+        say(str(error))
+        return 2
     key = getattr(found, "value", None)
     if not key:
         say("No key found: set MINIMAX_API_KEY (or a .env file). Nothing was sent.")
         return 2
     say(f"Key from {found.source}; sending now ...")
-    rows, endpoint = examine(key, region=region, base_url=base_url, recorded=recorded)
+    rows, endpoint = examine(key, region=region, base_url=base_url, recorded=recorded, source=source)
     report = _scrubbed(markdown(rows, endpoint), key)
     out.write_text(report, encoding="utf-8")
     say(_scrubbed("\n".join(_console(r) for r in rows), key))
