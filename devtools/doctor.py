@@ -29,6 +29,7 @@ from typing import Any
 
 import anthropic
 
+from helpers._html import field
 from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
 from helpers.client import REGIONS, ConfigError, check_base_url, find_key, live_client
 from helpers.errors import explain, minimax_code
@@ -136,8 +137,10 @@ class Answer:
 def answer_of(status: int, answer: Any) -> Answer:
     """An Answer from a status and either a Message (the SDK's, or a recorded body) or an error body."""
     if status == 200:
-        content = _get(answer, "content") or []
-        return Answer(200, blocks=tuple(str(_get(b, "type")) for b in content), stop_reason=_get(answer, "stop_reason"))
+        content = field(answer, "content") or []
+        return Answer(
+            200, blocks=tuple(str(field(b, "type")) for b in content), stop_reason=field(answer, "stop_reason")
+        )
     inner = answer.get("error") if isinstance(answer, dict) else None
     if not isinstance(inner, dict):  # a bare body such as {"error": "overload"}, or an HTML page
         text = json.dumps(answer, ensure_ascii=False) if isinstance(answer, dict) else str(answer or "")
@@ -145,10 +148,6 @@ def answer_of(status: int, answer: Any) -> Answer:
     message = str(inner.get("message") or "")
     unknown = isinstance(answer, dict) and explain(answer).kind == "unknown-model"
     return Answer(status, str(inner.get("type") or ""), minimax_code(message), message, unknown_model=unknown)
-
-
-def _get(item: Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
 def _recorded_answer(cassette: Cassette) -> Answer:

@@ -27,7 +27,7 @@ from pathlib import Path
 import anthropic
 
 from helpers._replay.cassettes import iter_cassette_files
-from helpers.client import REGIONS, find_key
+from helpers.client import REGIONS, ConfigError, find_key
 
 from .doctor import Row, examine, markdown, redact
 from .notebooks import ROOT, environment, notebook_paths, replay_environment, run_notebook
@@ -227,7 +227,8 @@ def _scrub_folder(out: Path, key: str) -> int:
 
 
 def run(out: Path, names: list[str] | None = None, *, say: Callable[[str], None] = print) -> int:
-    """The drift command: 0 when nothing differs, 1 when something does (the report names it), 2 without a key."""
+    """The drift command: 0 when nothing differs, 1 when something does (the report names it), 2 without a key or
+    with a base URL that get_client would refuse (nothing is sent then)."""
     out.mkdir(parents=True, exist_ok=True)
     found = find_key(None)
     key = getattr(found, "value", None)
@@ -241,7 +242,12 @@ def run(out: Path, names: list[str] | None = None, *, say: Callable[[str], None]
         return 2
     paths = notebook_paths(names)
     say(f"doctor against {redact(endpoint, key)} ...")
-    rows, endpoint = examine(key, region=region, base_url=base_url)
+    try:
+        rows, endpoint = examine(key, region=region, base_url=base_url)
+    except ConfigError as error:  # a base URL get_client refuses: nothing was sent; the message hides credentials
+        (out / REPORT).write_text(f"# Live drift check\n\n{error}\n\nNothing was sent.\n", encoding="utf-8")
+        say(str(error))
+        return 2
     (out / "doctor-report.md").write_text(redact(markdown(rows, endpoint), key), encoding="utf-8")
     recorded = _record(paths, out, say)
     compared, problem = _nbval(paths, out, say)

@@ -97,6 +97,18 @@ def test_drift_without_a_key_sends_nothing_and_says_so(clean_env, monkeypatch, t
     assert "No key" in (tmp_path / "out" / REPORT).read_text()
 
 
+def test_drift_with_credentials_in_the_base_url_sends_nothing_and_says_why(clean_env, monkeypatch, tmp_path) -> None:
+    with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}) as server:
+        monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+        monkeypatch.setenv("MINIMAX_BASE_URL", server.url.replace("http://", "http://joe:s3cret@"))
+        said: list[str] = []
+        assert run(tmp_path / "out", [NOTEBOOK], say=said.append) == 2
+    assert not server.requests, "nothing may be sent to a base URL get_client refuses"
+    written = "\n".join(p.read_text() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert "MINIMAX_BASE_URL" in said[-1] and "Nothing was sent" in written
+    assert "s3cret" not in written + "\n".join(said) and CANARY not in written + "\n".join(said)
+
+
 def test_the_report_redacts_credentials_in_urls_and_the_command_is_wired(tmp_path, capsys) -> None:
     findings = Findings("https://joe:s3cret@gateway.example/anthropic?token=t0k3n", [], [], [])
     (tmp_path / REPORT).write_text(report(findings) + CANARY)
