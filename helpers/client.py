@@ -243,31 +243,14 @@ def find_dotenv(start: Path | None = None) -> Path | None:
     return None
 
 
-def _dotenv_value(raw: str) -> str:
-    """A `.env` value as a person means it: inside its quotes when quoted (a comment may follow), else up to
-    a ` #` comment."""
-    value = raw.strip()
-    if value[:1] in ("'", '"'):
-        end = value.find(value[0], 1)
-        if end > 0:
-            return value[1:end]
-    if " #" in value:
-        value = value.split(" #", 1)[0]
-    return value.rstrip()
-
-
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse `KEY=value` lines (optional `export`, quotes and comments, a byte-order mark) without touching
-    os.environ. A file that is not UTF-8 raises UnicodeDecodeError (find_key turns it into a note)."""
-    values: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8-sig").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, _, value = line.partition("=")
-        name = name.removeprefix("export ").strip()
-        values[name] = _dotenv_value(value)
-    return values
+    """The `KEY=value` pairs of a `.env` file as python-dotenv reads them (the reader anthropics/courses teaches):
+    quotes, `export`, comments, multi-line quoted values, escaped quotes, `${VAR}` from the environment, a byte-order
+    mark. It never touches os.environ. A file that is not UTF-8 raises UnicodeDecodeError (find_key makes it a note).
+    """
+    from dotenv import dotenv_values  # imported when a .env file is there: `import helpers` stays fast
+
+    return {name: value for name, value in dotenv_values(path, encoding="utf-8-sig").items() if value is not None}
 
 
 def colab_secret(name: str = KEY_NAME) -> tuple[str | None, str | None]:
@@ -307,6 +290,8 @@ def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
     an unreadable file or a placeholder value there is a note, not an error."""
     try:
         value = read_dotenv(path).get(KEY_NAME)
+    except ImportError:
+        return None, f"{path} was not read: reading a .env file needs python-dotenv (pip install python-dotenv)"
     except (OSError, UnicodeDecodeError) as error:
         return None, f"{path} could not be read ({type(error).__name__}): save it as UTF-8 text, or remove it"
     if not value:

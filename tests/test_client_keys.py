@@ -42,6 +42,30 @@ def test_dotenv_parser_handles_quotes_comments_and_export(tmp_path) -> None:
     assert read_dotenv(path) == {"A": "1", "B": "two words", "D": ""}
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("BASE=sk-from\nMINIMAX_API_KEY=${BASE}-interpolated\n", "sk-from-interpolated"),
+        ('MINIMAX_API_KEY="sk-two\nlines"\n', "sk-two\nlines"),
+        ('MINIMAX_API_KEY="sk-a\\"quote"\n', 'sk-a"quote'),
+    ],
+    ids=["interpolation", "multi-line quoted value", "escaped quote"],
+)
+def test_dotenv_is_read_as_python_dotenv_reads_it(tmp_path, text: str, key: str) -> None:
+    """The three files the hand-written reader read differently from python-dotenv (issue 18)."""
+    path = tmp_path / ".env"
+    path.write_text(text)
+    assert read_dotenv(path)["MINIMAX_API_KEY"] == key
+
+
+def test_a_dotenv_without_python_dotenv_is_a_note_not_a_crash(clean_env, monkeypatch) -> None:
+    (clean_env / ".env").write_text("MINIMAX_API_KEY=sk-in-a-file-1234\n")
+    monkeypatch.setitem(sys.modules, "dotenv", None)  # as where python-dotenv is not installed
+    found = find_key()
+    assert isinstance(found, NoKey)
+    assert any("python-dotenv" in note and "pip install python-dotenv" in note for note in found.notes)
+
+
 def _fake_colab(monkeypatch, behaviour) -> None:
     userdata = types.SimpleNamespace(get=behaviour)
     colab = types.ModuleType("google.colab")
