@@ -1,8 +1,5 @@
-"""Which client sent a request to the local stand-in, and how that client goes live: the miss message's advice.
-
-The stand-in needs no key, so "set MINIMAX_API_KEY" is the wrong advice for LiteLLM, the Vercel AI SDK or curl;
-each is told its own way to point at MiniMax (docs/sources.md: what other clients send).
-"""
+"""Which client sent a request to the local stand-in, and how that client goes live: the miss message's advice
+(docs/sources.md: what other clients send)."""
 
 from __future__ import annotations
 

@@ -168,14 +168,7 @@ class ReplayTransport(_CheckedTransport):
         super().__init__(observer=observer, check=check)
         self.mode = "replay"
         self.core = ReplayCore(library, speed=speed)
-
-    @property
-    def library(self) -> CassetteLibrary:
-        return self.core.library
-
-    @property
-    def speed(self) -> float:
-        return self.core.speed
+        self.library, self.speed = library, speed
 
     def _handle(self, request: Any) -> Any:
         body = parse_body(request.read())
