@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from . import sse
@@ -209,33 +209,25 @@ Advice = Callable[[Mapping[str, str], str], str]
 """What to do about a miss, from the request's headers (lower-case names) and path."""
 
 
+@dataclass
 class ReplayCore:
     """The recorded answer to any request, from `library`; streams play at the recorded pace x `speed`.
 
     `api_keys`: the keys `serve` accepts (None: keyless). `reshape` turns each recorded response into the one
     sent (tests send the variations real traffic shows). `label`: add SOURCE_HEADER. `advise`: the miss
-    message's last lines (default: the notebooks' own advice)."""
+    message's last lines (default: the notebooks' own advice). `requests`: the latest requests served (path,
+    headers without credentials, key_sha256, body), for tests and teaching."""
 
-    def __init__(
-        self,
-        library: CassetteLibrary,
-        *,
-        speed: float = 0.0,
-        api_keys: set[str] | None = None,
-        reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-        label: bool = False,
-        advise: Advice | None = None,
-    ) -> None:
-        self.library = library
-        self.speed = speed
-        self.api_keys = api_keys
-        self.reshape = reshape
-        self.label = label
-        self.advise = advise
-        self.faults: list[Fault] = []
-        self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
-        """The latest requests (path, headers without credentials, key_sha256, body), for tests and teaching."""
-        self._lock = threading.Lock()
+    library: CassetteLibrary
+    _: KW_ONLY
+    speed: float = 0.0
+    api_keys: set[str] | None = None
+    reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    label: bool = False
+    advise: Advice | None = None
+    faults: list[Fault] = field(default_factory=list)
+    requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def inject(self, fault: Fault | str, **options: Any) -> None:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
