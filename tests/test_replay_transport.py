@@ -11,8 +11,9 @@ from support import ReplayClient
 
 import helpers
 from devtools.synth import build
-from helpers._replay import sse, transport
+from helpers._replay import transport
 from helpers._replay.cassettes import Cassette, CassetteLibrary, api_path, request_key
+from helpers._replay.core import Answer
 
 HELLO = {
     "model": "MiniMax-M2.1",
@@ -115,7 +116,7 @@ def test_stream_is_delivered_incrementally_at_the_recorded_pace(monkeypatch) -> 
         clock["now"] += seconds
 
     monkeypatch.setattr(transport.time, "sleep", fake_sleep)
-    chunks = sse.paced_chunks(cassette.response["events"], speed=2.0)
+    chunks = Answer(200, {}, events=cassette.response["events"], speed=2.0).chunks()
     first = next(chunks)
     assert first.startswith(b"event: message_start\n") and b"message_stop" not in first
     assert clock["now"] == pytest.approx(100.0 + times[0] / 2)
@@ -127,7 +128,7 @@ def test_stream_is_delivered_incrementally_at_the_recorded_pace(monkeypatch) -> 
 def test_speed_zero_never_sleeps(monkeypatch) -> None:
     cassette = build(_exchange(thinking="x y", text="z"), "t")[1]
     monkeypatch.setattr(transport.time, "sleep", lambda s: pytest.fail("slept at speed 0"))
-    assert b"".join(sse.paced_chunks(cassette.response["events"], speed=0.0)).count(b"event: ") == len(
+    assert b"".join(Answer(200, {}, events=cassette.response["events"]).chunks()).count(b"event: ") == len(
         cassette.response["events"]
     )
 
@@ -135,7 +136,7 @@ def test_speed_zero_never_sleeps(monkeypatch) -> None:
 def test_raw_events_replay_verbatim(tmp_path) -> None:
     cassette = build(_exchange(thinking="x", text="y"), "t")[1]
     cassette.response["events"].insert(2, {"at": 1.0, "raw": ": keep-alive comment\n\n"})
-    assert b": keep-alive comment\n\n" in b"".join(sse.paced_chunks(cassette.response["events"], speed=0))
+    assert b": keep-alive comment\n\n" in b"".join(Answer(200, {}, events=cassette.response["events"]).chunks())
 
 
 def test_cassette_files_are_readable_json_with_one_event_per_line(tmp_path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 
@@ -113,11 +112,3 @@ class Pacer:
         delay = self.start + at / self.speed - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-
-
-def paced_chunks(events: Iterable[dict[str, Any]], speed: float) -> Iterator[bytes]:
-    """Recorded events as wire bytes, one event at a time, at the recorded pace scaled by `speed`."""
-    pacer = Pacer(speed)
-    for event in events:
-        pacer.wait_until(float(event.get("at", 0.0)))
-        yield encode_event(event)

@@ -7,7 +7,6 @@ wire come from (or go to) a cassette. anthropic 2.x is built on `httpx2`, so the
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import json
 import threading
 import time
@@ -33,13 +32,11 @@ from .cassettes import (
     parse_body,
     write_atomic,
 )
+from .core import SOURCE_HEADER, ReplayCore, bounded_waits
 from .error_body import error_body
 from .mend import mend_stream
 
 REDACTED = "<redacted>"
-SOURCE_HEADER = "x-cassette-source"
-"""Set by helpers' own local server on answers that come from synthesized cassettes, so a recording of
-such an answer keeps saying it was synthesized."""
 
 
 class Secrets:
@@ -73,41 +70,6 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
-
-
-LONGEST_WAIT = 20.0
-"""Seconds: no single wait the helpers let the SDK make (a `retry-after` of a day would hang a notebook)."""
-RETRYABLE = frozenset({408, 409, 429})
-
-
-def _asked_wait(headers: Any) -> float | None:
-    """The wait a response asks for, read as the SDK reads it: retry-after-ms, else retry-after (seconds or a date)."""
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return float(value) * scale
-        except ValueError:
-            when = email.utils.parsedate_tz(value) if name == "retry-after" else None
-            if when is not None:
-                return float(email.utils.mktime_tz(when) - time.time())
-    return None
-
-
-def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
-    """The response headers the SDK sees, its retry wait at most LONGEST_WAIT seconds. In replay (`speed` set)
-    the recorded wait is scaled like the stream's pace, and at speed 0 a retried answer waits for nothing."""
-    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
-    wait = _asked_wait(headers)
-    retryable = status in RETRYABLE or status >= 500
-    if speed is not None and retryable:
-        wait = 0.0 if speed <= 0 else (wait / speed if wait is not None else None)
-    if wait is None:
-        return out
-    # A tiny positive value: the SDK ignores a wait of 0 and falls back to its own backoff of up to 8 s.
-    out["retry-after-ms"] = f"{max(min(wait, LONGEST_WAIT) * 1000, 0.001):.3f}"
-    return out
 
 
 class RedirectRefusedError(anthropic.AnthropicError):
@@ -192,7 +154,8 @@ class _CheckedTransport(httpx2.BaseTransport):
 
 
 class ReplayTransport(_CheckedTransport):
-    """Answers every request from the recordings in `library`; streams play at the recorded pace x `speed`."""
+    """Answers every request from the recordings in `library` through the replay core (the local server's too);
+    streams play at the recorded pace x `speed`, mended (`mend.py`) as every call's stream is."""
 
     def __init__(
         self,
@@ -204,27 +167,20 @@ class ReplayTransport(_CheckedTransport):
     ) -> None:
         super().__init__(observer=observer, check=check)
         self.mode = "replay"
-        self.library = library
-        self.speed = speed
+        self.core = ReplayCore(library, speed=speed)
+        self.library, self.speed = library, speed
 
     def _handle(self, request: Any) -> Any:
-        method, path = request.method, api_path(request.url.path)
         body = parse_body(request.read())
-        cassette = self.library.find(method, path, body)
+        answer = self.core.answer(request.method, request.url.path, body)
+        cassette = answer.cassette
         if cassette is None:
-            raise NotRecordedError(self.library.explain_miss(method, path, body))
-        response = cassette.response
-        headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
-        if cassette.is_stream:
-            headers.setdefault("content-type", "text/event-stream")
-            chunks = mend_stream(sse.paced_chunks(response["events"], self.speed))
-            stream = IteratorStream(chunks, on_close=lambda: self._observe(body, cassette))
-            return httpx2.Response(response["status"], headers=headers, stream=stream, request=request)
-        payload = response.get("body")
-        content = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        headers.setdefault("content-type", "application/json")
-        self._observe(body, cassette)
-        return httpx2.Response(response["status"], headers=headers, content=content, request=request)
+            raise NotRecordedError(answer.miss)
+        if answer.events is None:
+            self._observe(body, cassette)
+            return httpx2.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+        stream = IteratorStream(mend_stream(answer.chunks()), on_close=lambda: self._observe(body, cassette))
+        return httpx2.Response(answer.status, headers=answer.headers, stream=stream, request=request)
 
     def _observe(self, body: Any, cassette: Cassette) -> None:
         self._report({"request": body, "response": cassette.response, "source": cassette.source})

@@ -1,0 +1,302 @@
+"""The replay core: a request in, its recorded answer out, with no sockets and no SDK.
+
+Both replay engines sit on it: `ReplayTransport` (under the SDK's own client) calls `ReplayCore.answer`, and the
+local stand-in `helpers.server.ReplayServer` (a thin HTTP adapter for any client) calls `ReplayCore.serve`, which
+adds what a server does first: the request log, the key check and the injected faults. An in-process caller (the
+browser edition) needs nothing but this module: `serve(...)` returns an `Answer` to send however it likes.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
+
+from . import sse
+from .cassettes import Cassette, CassetteLibrary, api_path
+from .error_body import auth_error_body, error_body
+
+SOURCE_HEADER = "x-cassette-source"
+"""Set on answers from the stand-in that say where the recording came from (`synthesized`, `recorded`), so a
+recording made against it keeps saying it was synthesized."""
+FAULT_HEADER = "x-replay-fault"
+"""A request header that asks the stand-in for a fault on that one request (e.g. `cut:5`), from any client."""
+
+FAULT_KINDS = ("overloaded", "cut", "slow", "malformed")
+OVERLOADED_MESSAGE = (
+    "The server cluster is currently under high load. Please retry after a short wait and thank you for "
+    "your patience. (2064) (529)"
+)
+MALFORMED_EVENT = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n'
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure, for the next request.
+
+    overloaded: answer 529 in MiniMax's envelope instead (the SDK retries it).
+    cut: close the connection after `after` stream events (or halfway through a JSON body).
+    slow: wait `seconds` before sending anything (the first byte is late: timeouts).
+    malformed: after `after` stream events, send one event whose data is not JSON.
+    """
+
+    kind: str
+    after: int = 3
+    seconds: float = 2.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"Unknown fault {self.kind!r}. Use one of {', '.join(FAULT_KINDS)}.")
+
+
+FAULT_LIMITS = {"times": (1, 100), "after": (0, 100_000), "seconds": (0.0, 60.0)}
+"""The range of each fault option: a fault header comes from any client, and must not stall or flood the server."""
+
+
+def _bounded(value: str, kind: type, limit: str, default: float) -> float:
+    """`value` as a number of `kind` inside FAULT_LIMITS[limit] (ValueError outside it, NaN included)."""
+    number = kind(value) if value.strip() else default
+    low, high = FAULT_LIMITS[limit]
+    if not low <= number <= high:  # also false for NaN
+        raise ValueError(f"{limit} must be from {low} to {high}")
+    return number
+
+
+def parse_fault(spec: str) -> list[Fault]:
+    """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`,
+    each option inside FAULT_LIMITS."""
+    kind, _, arg = spec.strip().partition(":")
+    kind = kind.strip().lower()
+    why = ""
+    try:
+        if kind == "overloaded":
+            return [Fault("overloaded")] * int(_bounded(arg, int, "times", 1))
+        if kind in ("cut", "malformed"):
+            return [Fault(kind, after=int(_bounded(arg, int, "after", 3)))]
+        if kind == "slow":
+            return [Fault("slow", seconds=_bounded(arg, float, "seconds", 2.0))]
+    except ValueError as error:
+        why = f" ({error})" if "must be" in str(error) else ""
+    raise ValueError(
+        f"Cannot read the fault {spec[:60]!r}{why}. Use overloaded[:times 1-100], cut[:after_events], "
+        "slow[:seconds 0-60] or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
+    )
+
+
+LONGEST_WAIT = 20.0
+"""Seconds: no single wait the helpers let the SDK make (a `retry-after` of a day would hang a notebook)."""
+RETRYABLE = frozenset({408, 409, 429})
+
+
+def _asked_wait(headers: Any) -> float | None:
+    """The wait a response asks for, read as the SDK reads it: retry-after-ms, else retry-after (seconds or a date)."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return float(value) * scale
+        except ValueError:
+            when = email.utils.parsedate_tz(value) if name == "retry-after" else None
+            if when is not None:
+                return float(email.utils.mktime_tz(when) - time.time())
+    return None
+
+
+def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
+    """The response headers the SDK sees, its retry wait at most LONGEST_WAIT seconds. In replay (`speed` set)
+    the recorded wait is scaled like the stream's pace, and at speed 0 a retried answer waits for nothing."""
+    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
+    wait = _asked_wait(headers)
+    retryable = status in RETRYABLE or status >= 500
+    if speed is not None and retryable:
+        wait = 0.0 if speed <= 0 else (wait / speed if wait is not None else None)
+    if wait is None:
+        return out
+    # A tiny positive value: the SDK ignores a wait of 0 and falls back to its own backoff of up to 8 s.
+    out["retry-after-ms"] = f"{max(min(wait, LONGEST_WAIT) * 1000, 0.001):.3f}"
+    return out
+
+
+@dataclass
+class Answer:
+    """What one request gets: a status, headers, and either a body (`body`) or a stream (`events`, played by
+    `chunks`). `miss` is the "not recorded" message when no recording matched (the body carries it in MiniMax's
+    404 envelope); `delay` is how long to wait before sending anything (a slow fault); `fault` breaks the body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes | None = None
+    events: list[dict[str, Any]] | None = None
+    speed: float = 0.0
+    fault: Fault | None = None
+    delay: float = 0.0
+    miss: str | None = None
+    cassette: Cassette | None = None
+
+    @property
+    def complete(self) -> bool:
+        """False when a cut fault ends the answer early: the receiver must see less than it was promised."""
+        return self.fault is None or self.fault.kind != "cut"
+
+    def content(self) -> tuple[bytes, int]:
+        """A body's bytes as sent and the content-length promised: a cut sends half of what it promises, a
+        malformed body is a complete half that is not valid JSON."""
+        data = self.body or b""
+        if self.fault is None:
+            return data, len(data)
+        half = data[: len(data) // 2]
+        return half, len(data) if self.fault.kind == "cut" else len(half)
+
+    def frames(self) -> Iterator[tuple[float, bytes]]:
+        """A stream's events as (recorded seconds after the request, wire bytes), broken where the fault says."""
+        for n, event in enumerate(self.events or ()):
+            at = float(event.get("at", 0.0))
+            if self.fault is not None and n == self.fault.after:
+                if self.fault.kind == "cut":
+                    return
+                yield at, MALFORMED_EVENT
+            yield at, sse.encode_event(event)
+
+    def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
+        """The stream's bytes at the recorded pace x `speed`; it ends early once `stopping` is set."""
+        pacer = sse.Pacer(self.speed)
+        for at, data in self.frames():
+            pacer.wait_until(at)
+            if stopping is not None and stopping.is_set():
+                return
+            yield data
+
+
+def json_answer(status: int, payload: Any) -> Answer:
+    """An answer with a JSON body."""
+    return Answer(status, {"content-type": "application/json"}, body=json.dumps(payload, ensure_ascii=False).encode())
+
+
+def error_answer(status: int, kind: str, message: str) -> Answer:
+    """An answer in MiniMax's error envelope."""
+    return json_answer(status, error_body(status, kind=kind, message=message))
+
+
+REQUEST_LOG_SIZE = 500
+"""How many requests `ReplayCore.requests` keeps (the latest): a classroom server runs for hours."""
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie", "proxy-authorization")
+
+
+def key_sent(headers: Mapping[str, str]) -> str:
+    """The API key a request carries (Authorization: Bearer, else x-api-key); headers named in lower case."""
+    auth = headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
+
+
+def _logged(path: str, headers: Any, key: str, body: Any) -> dict[str, Any]:
+    """One request as the log keeps it: credentials never (only a SHA-256 fingerprint of the key sent)."""
+    return {
+        "path": path,
+        "headers": {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS},
+        "key_sha256": hashlib.sha256(key.encode()).hexdigest() if key else None,
+        "body": body,
+    }
+
+
+Advice = Callable[[Mapping[str, str], str], str]
+"""What to do about a miss, from the request's headers (lower-case names) and path."""
+
+
+@dataclass
+class ReplayCore:
+    """The recorded answer to any request, from `library`; streams play at the recorded pace x `speed`.
+
+    `api_keys`: the keys `serve` accepts (None: keyless). `reshape` turns each recorded response into the one
+    sent (tests send the variations real traffic shows). `label`: add SOURCE_HEADER. `advise`: the miss
+    message's last lines (default: the notebooks' own advice). `requests`: the latest requests served (path,
+    headers without credentials, key_sha256, body), for tests and teaching."""
+
+    library: CassetteLibrary
+    _: KW_ONLY
+    speed: float = 0.0
+    api_keys: set[str] | None = None
+    reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    label: bool = False
+    advise: Advice | None = None
+    faults: list[Fault] = field(default_factory=list)
+    requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def inject(self, fault: Fault | str, **options: Any) -> None:
+        """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
+        (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
+        if isinstance(fault, Fault):
+            new = [fault]
+        elif options:
+            times = int(options.pop("times", 1))
+            new = [Fault(fault, **options)] * times
+        else:
+            new = parse_fault(fault)
+        with self._lock:
+            self.faults.extend(new)
+
+    def _next_fault(self, headers: Mapping[str, str]) -> Fault | None:
+        """The fault the request's header asks for, else the next queued one, else None."""
+        asked = headers.get(FAULT_HEADER)
+        if asked:
+            return parse_fault(asked)[0]
+        with self._lock:
+            return self.faults.pop(0) if self.faults else None
+
+    def serve(self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any) -> Answer:
+        """The stand-in's answer to a request (headers: a mapping or (name, value) pairs): logged, its key
+        checked the way MiniMax checks it, any fault applied, then the recording or the miss."""
+        pairs = list(headers.items() if hasattr(headers, "items") else headers)
+        lower = {name.lower(): value for name, value in pairs}
+        path = api_path(path.split("?", 1)[0])
+        key = key_sent(lower)
+        with self._lock:
+            self.requests.append(_logged(path, dict(pairs), key, body))
+        if self.api_keys is not None and key not in self.api_keys:
+            # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
+            return json_answer(401, auth_error_body(key_sent=bool(key)))
+        try:
+            fault = self._next_fault(lower)
+        except ValueError as error:
+            return error_answer(400, "bad_request_error", str(error))
+        if fault is not None and fault.kind == "overloaded":
+            return error_answer(529, "overloaded_error", OVERLOADED_MESSAGE)
+        answer = self.answer(method, path, body, lower)
+        if fault is not None and fault.kind == "slow":
+            answer.delay = fault.seconds
+        elif fault is not None and answer.miss is None:
+            answer.fault = fault
+        return answer
+
+    def answer(self, method: str, path: str, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
+        """The recorded answer to one request, or the miss (no log, no key check, no fault: the transport's)."""
+        path = api_path(path.split("?", 1)[0])
+        with self._lock:  # the library loads lazily: one thread at a time
+            cassette = self.library.find(method, path, body)
+            if cassette is None:
+                advice = self.advise(headers or {}, path) if self.advise is not None else None
+                miss = self.library.explain_miss(method, path, body, advice=advice)
+        if cassette is None:
+            answer = error_answer(404, "not_found_error", miss)
+            answer.miss = miss
+            return answer
+        response = cassette.response
+        if self.reshape is not None:
+            response = self.reshape(json.loads(json.dumps(response)))
+        headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
+        if self.label:
+            headers[SOURCE_HEADER] = str(cassette.source.get("kind", "unknown"))
+        if "events" in response:
+            headers.setdefault("content-type", "text/event-stream")
+            return Answer(response["status"], headers, events=response["events"], speed=self.speed, cassette=cassette)
+        payload = response.get("body")
+        content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+        headers.setdefault("content-type", "application/json")
+        return Answer(response["status"], headers, body=content.encode(), cassette=cassette)

@@ -1,0 +1,244 @@
+"""A local MiniMax-like endpoint on 127.0.0.1 that answers from the cassettes.
+
+It lets any Anthropic client (Python, Node.js, curl, LiteLLM, the Vercel AI SDK) run keyless with
+`ANTHROPIC_BASE_URL=http://127.0.0.1:PORT`, and it is the "live service" the tests record against: it checks keys
+the way MiniMax does (a missing key or a wrong one answers 401 in MiniMax's error envelope) and streams at the
+recorded pace. It is a thin HTTP adapter: every answer, fault and miss message comes from `core.py`, the replay
+core `get_client`'s transport uses too (and it sends what the recording holds, unmended). Import it from
+`helpers.server`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import selectors
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from .cassettes import DEFAULT_ROOT, CassetteLibrary, parse_body
+from .clients import miss_advice
+from .core import Answer, Fault, ReplayCore, error_answer
+
+LOOPBACK = "127.0.0.1"
+MAX_BODY = 32 * 1024 * 1024
+"""The largest request body read (bytes); MiniMax's own context window fits well inside it."""
+
+
+class _QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr.
+    The connection queue holds a classroom's worth of simultaneous connects."""
+
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+class ReplayServer:
+    """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop().
+
+    `read_timeout`: seconds a connection may stay silent (a client that sends less than its content-length)."""
+
+    def __init__(
+        self,
+        root: Path = DEFAULT_ROOT,
+        *,
+        port: int = 0,
+        speed: float = 0.0,
+        api_keys: set[str] | None = None,
+        faults: Iterable[Fault | str] = (),
+        read_timeout: float = 30.0,
+        reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        label: bool = True,
+    ) -> None:
+        """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
+        traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
+        against this server is labelled as a live one would be (tests of record mode only)."""
+        keyless = api_keys is None
+        self.core = ReplayCore(
+            CassetteLibrary(root),
+            speed=speed,
+            api_keys=api_keys,
+            reshape=reshape,
+            label=label,
+            advise=lambda headers, path: miss_advice(headers, path, self.url, keyless=keyless),
+        )
+        for fault in faults:
+            self.core.inject(fault)
+        self.library, self.requests, self.faults = self.core.library, self.core.requests, self.core.faults
+        """The recordings, the latest requests (no credentials: see ReplayCore.requests) and the queued faults."""
+        self.read_timeout = read_timeout
+        self._stopping = threading.Event()
+        self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+        self._wake_reader, self._wake_writer = socket.socketpair()  # stop() writes here: no polling
+
+    @property
+    def port(self) -> int:
+        """The port it listens on (the one the system picked when built with port=0)."""
+        return int(self._httpd.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The base URL for a client: `ANTHROPIC_BASE_URL` or `base_url=`."""
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def inject(self, fault: Fault | str, **options: Any) -> ReplayServer:
+        """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
+        (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
+        self.core.inject(fault, **options)
+        return self
+
+    def start(self) -> ReplayServer:
+        """Serve in a background thread (daemon: it never keeps Python alive)."""
+        if self._thread is not None:
+            raise RuntimeError("This ReplayServer was already started; build a new one to serve again.")
+        self._thread = threading.Thread(target=self._serve, name="replay-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        """Answer requests until stop(): wait on the listening socket and the wake-up socket together, so
+        stopping takes no poll interval (socketserver's serve_forever looks for a stop every 0.5 s)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._httpd, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while not self._stopping.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is self._httpd and not self._stopping.is_set():
+                        self._httpd.handle_request()  # the socket is ready: this accepts without waiting
+
+    def stop(self) -> None:
+        """Stop serving and free the port; streams in progress end at their next event. Safe to call twice."""
+        self._stopping.set()
+        if self._thread is not None:
+            with contextlib.suppress(OSError):  # already stopped: the socket is closed
+                self._wake_writer.send(b"x")  # wakes _serve at once
+            self._thread.join(timeout=5)
+        self._httpd.server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def __enter__(self) -> ReplayServer:
+        """Start serving; the `with` block's end stops it."""
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler class, bound to this server."""
+        server = self
+
+        class Handler(_Handler):
+            timeout = server.read_timeout  # seconds a silent client may hold a thread (a body short of its length)
+            replay = server
+
+        return Handler
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP in and out; what to answer comes from the server's ReplayCore."""
+
+    protocol_version = "HTTP/1.1"
+    replay: ReplayServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # quiet: tests and notebooks read stdout
+
+    def do_POST(self) -> None:
+        length = self._body_length()
+        if length is None:
+            return
+        data = self.rfile.read(length)
+        if len(data) < length:  # the client stopped sending (timeout) or hung up
+            self.close_connection = True
+            return
+        self._send(self.replay.core.serve("POST", self.path, parse_body(data), self.headers.items()))
+
+    def do_GET(self) -> None:
+        # models.list() answers 404 on MiniMax's endpoint (docs/sources.md): so does this server.
+        self._send(error_answer(404, "not_found_error", "404 page not found"))
+
+    def _body_length(self) -> int | None:
+        """The content-length, checked; None (after answering 400 or 413) when it cannot be used."""
+        raw = (self.headers.get("content-length") or "0").strip()
+        too_big = raw.isdigit() and int(raw) > MAX_BODY
+        if raw.isdigit() and not too_big:
+            return int(raw)
+        self.close_connection = True
+        if too_big:
+            self._send(error_answer(413, "bad_request_error", f"the request body is larger than {MAX_BODY >> 20} MiB"))
+            return None
+        message = f"content-length {raw[:30]!r} is not a whole number of bytes"
+        self._send(error_answer(400, "bad_request_error", message))
+        return None
+
+    def _send(self, answer: Answer) -> None:
+        """Send an answer: a body with its content-length, or a stream (chunked when a fault breaks it, so a cut
+        shows as an incomplete body; else ended by closing the connection, as MiniMax does)."""
+        if answer.delay and self.replay._stopping.wait(answer.delay):
+            self.close_connection = True  # stopped during a slow fault's wait: send nothing
+            return
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        if answer.events is None:
+            data, promised = answer.content()
+            self.send_header("content-length", str(promised))
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = self.close_connection or answer.fault is not None
+            return
+        self.close_connection = True
+        chunked = answer.fault is not None
+        self.send_header("cache-control", "no-cache")
+        self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
+        self.end_headers()
+        for data in answer.chunks(self.replay._stopping):
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if chunked else data)
+            self.wfile.flush()
+        if chunked and answer.complete:
+            self.wfile.write(b"0\r\n\r\n")
+
+
+def serve(
+    *,
+    port: int = 8765,
+    speed: float = 0.0,
+    root: Path = DEFAULT_ROOT,
+    faults: Iterable[str] = (),
+    api_keys: set[str] | None = None,
+) -> int:
+    """`python -m helpers serve`: run a ReplayServer in the foreground until Ctrl-C or SIGTERM, then stop cleanly."""
+    server = ReplayServer(root, port=port, speed=speed, api_keys=api_keys, faults=faults)
+    done = threading.Event()
+
+    def stop_on_signal(signum: int, frame: Any) -> None:
+        done.set()
+
+    previous = signal.signal(signal.SIGTERM, stop_on_signal)
+    server.start()
+    print(f"Replaying {len(server.library)} recordings from {root} on {server.url}", flush=True)
+    print(f"  export ANTHROPIC_BASE_URL={server.url}", flush=True)
+    print("  export ANTHROPIC_API_KEY=any-text   # " + ("checked" if api_keys else "not checked: keyless"), flush=True)
+    print(f"  (LiteLLM: api_base={server.url}; the Vercel AI SDK: baseURL {server.url}/v1)", flush=True)
+    print("Ctrl-C stops the server.", flush=True)
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        print("Stopped.", file=sys.stderr, flush=True)
+    return 0
