@@ -7,13 +7,15 @@ MINIMAX_API_KEY, a `.env` file, a Colab secret) and build the client. Notebook 0
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
+import inspect
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import anthropic
@@ -195,6 +197,24 @@ _WHITESPACE = re.compile(r"\s")
 _PLACEHOLDER = re.compile(r"(your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|changeme|xxx+|\.\.\.|sk-\.\.\.)", re.IGNORECASE)
 
 
+class HiddenKey(str):
+    """A key as a `str` (the SDK takes it as one) whose `repr` never shows it, so a traceback printed with every
+    frame's locals (IPython's verbose mode, a debugger, a crash reporter) shows `<key, not shown>` instead."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<key, not shown>"
+
+
+_T = TypeVar("_T")
+
+
+def _hidden(value: _T) -> _T:
+    """`value` as a HiddenKey when it is a string, else unchanged (a wrong type is refused later, by name)."""
+    return HiddenKey(value) if isinstance(value, str) and not isinstance(value, HiddenKey) else value  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class FoundKey:
     """A key and a human description of its source. `repr` never shows the key."""
@@ -214,9 +234,10 @@ class NoKey:
 
 def _checked(value: object, source: str) -> str:
     """Reject values that cannot be a key (wrong type, blank, whitespace inside, a placeholder)."""
+    value = _hidden(value)
     if not isinstance(value, str):
         raise ConfigError(f"The API key from {source} must be a string, not {type(value).__name__}.")
-    key = value.strip()
+    key = HiddenKey(value.strip())
     if not key:
         raise ConfigError(f"The API key from {source} is empty. Paste the whole key from the MiniMax console.")
     if _WHITESPACE.search(key):
@@ -306,8 +327,8 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
     """Look for the MiniMax key in the documented order and return it with its source, or NoKey."""
     if api_key is not None:
         return FoundKey(_checked(api_key, "the api_key argument"), "the api_key argument")
-    env_value = os.environ.get(KEY_NAME)
-    if env_value is not None and env_value.strip():
+    env_value = _hidden(os.environ.get(KEY_NAME))
+    if isinstance(env_value, str) and env_value.strip():
         return FoundKey(_checked(env_value, f"the environment variable {KEY_NAME}"), f"environment ({KEY_NAME})")
     notes: list[str] = []
     dotenv = find_dotenv(dotenv_start)
@@ -318,11 +339,12 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
         if note:
             notes.append(note)
     value, why_not = colab_secret()
+    value = _hidden(value)
     if value:
         return FoundKey(_checked(value, f"the Colab secret {KEY_NAME}"), f"Colab secret ({KEY_NAME})")
     if why_not:
         notes.append(why_not)
-    anthropic_key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
+    anthropic_key = HiddenKey(os.environ.get("ANTHROPIC_API_KEY", "").strip())
     anthropic_base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
     if anthropic_key:
         if is_minimax_url(anthropic_base):
@@ -458,13 +480,27 @@ _RESERVED_KWARGS = ("api_key", "auth_token", "base_url", "http_client")
 
 
 def _check_client_kwargs(client_kwargs: dict[str, Any]) -> None:
-    """Refuse keyword arguments that get_client sets itself."""
+    """Refuse, before a key is read or anything is built, keyword arguments that get_client sets itself, that
+    `anthropic.Anthropic` does not take (a typo: the closest names are suggested), and retries or timeouts that
+    cannot work."""
     for reserved in _RESERVED_KWARGS:
         if reserved in client_kwargs:
             raise ConfigError(
                 f"get_client() sets {reserved} itself. Pass the key as api_key=..., choose the endpoint with "
                 "region= or MINIMAX_BASE_URL, and give a custom HTTP client to anthropic.Anthropic directly."
             )
+    accepted = [name for name in inspect.signature(anthropic.Anthropic).parameters if name not in _RESERVED_KWARGS]
+    for name in client_kwargs:
+        if name not in accepted:
+            close = difflib.get_close_matches(name, accepted, n=2)
+            hint = f" Did you mean {' or '.join(close)}?" if close else f" It takes: {', '.join(sorted(accepted))}."
+            raise ConfigError(f"get_client() got {name}=, which anthropic.Anthropic does not take.{hint}")
+    retries = client_kwargs.get("max_retries", 0)
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ConfigError(f"max_retries={retries!r} must be a whole number, 0 or more (the SDK's default is 2).")
+    timeout = client_kwargs.get("timeout")
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and not 0 < timeout < float("inf"):
+        raise ConfigError(f"timeout={timeout!r} must be a number of seconds above 0, e.g. timeout=120.")
 
 
 def _final_mode(wanted: str, found: FoundKey | NoKey) -> str:
@@ -501,6 +537,7 @@ def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey
 def _build(
     endpoint: Endpoint, mode: str, key: str, recordings: str, speed: float, check: bool, client_kwargs: dict[str, Any]
 ) -> anthropic.Anthropic:
+    # `key` is a HiddenKey (or the replay placeholder): no frame of this chain shows the key in its locals
     """The SDK client on our transport (replay, record or live), with its usage log attached."""
     library = CassetteLibrary(_cassette_root(), prefer=recordings) if mode == "replay" else None
     log = UsageLog()
@@ -530,6 +567,7 @@ def live_client(
     _check_client_kwargs(client_kwargs)
     url = check_base_url(base_url, source=source)
     endpoint = Endpoint(region_of_url(url) or "custom", url)
+    key = _hidden(key)
     return _build(endpoint, "live", _checked(key, "the api_key argument"), "scratch", 1.0, check, client_kwargs)
 
 
@@ -564,6 +602,7 @@ def get_client(
     check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
     Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
     """
+    api_key = _hidden(api_key)  # from here on, no local of this chain shows the key
     wanted_region = resolve_region(region)
     wanted_mode = resolve_mode(mode)
     recordings = check_recordings_name(recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch")

@@ -222,6 +222,29 @@ def _check_messages(messages: Any) -> list[Finding]:
     return found
 
 
+def _check_model_and_budget(body: Mapping[str, Any]) -> list[Finding]:
+    """Errors for an empty `model` and a `max_tokens` that is not a whole number above 0: MiniMax refuses both (the
+    SDK sends them as they are)."""
+    found = []
+    model = body.get("model")
+    if "model" in body and (not isinstance(model, str) or not model.strip()):
+        found.append(
+            Finding("error", "model-empty", "model", f"model={model!r} names no model: give one, e.g. 'MiniMax-M2.1'.")
+        )
+    budget = body.get("max_tokens")
+    if "max_tokens" in body and (isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0):
+        found.append(
+            Finding(
+                "error",
+                "max-tokens",
+                "max_tokens",
+                f"max_tokens={budget!r} must be a whole number above 0 (thinking counts against it: give room, "
+                "e.g. max_tokens=1000).",
+            )
+        )
+    return found
+
+
 def non_finite(value: Any, where: str = "") -> list[str]:
     """Where a request body holds NaN or an infinity (JSON has neither, so the SDK could not send it)."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -252,6 +275,7 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     body = {name: value for name, value in body.items() if _given(value)}
     found: list[Finding] = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
     found.extend(_check_messages(body.get("messages")))
+    found.extend(_check_model_and_budget(body))
     model_name = body.get("model")
     model = model_info(model_name) if isinstance(model_name, str) else None
     for name in ("temperature", "top_p"):

@@ -163,6 +163,27 @@ def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
     return f"<div><i>[{esc(str(kind))} block]</i></div>"
 
 
+_TEXT_FIELDS = {"text": "text", "thinking": "thinking"}
+
+
+def _check_block(block: Any, where: str) -> None:
+    """A clear TypeError, before anything is drawn, for a block no view can show: not a dict, no type, a text or
+    thinking that is not a string, a tool input that is not JSON."""
+    if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
+        raise TypeError(
+            f"show(): {where} is {block!r:.60}, not a content block: each block is a dict with a 'type', "
+            "e.g. {'type': 'text', 'text': '...'} (or what the SDK returned, unchanged)."
+        )
+    name = _TEXT_FIELDS.get(block["type"])
+    if name is not None and not isinstance(block.get(name) or "", str):
+        raise TypeError(f"show(): {where} is a {block['type']} block whose {name!r} is not a string: give it as text.")
+    if block["type"] == "tool_use":
+        try:
+            _json(block.get("input", {}))
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"show(): {where} is a tool call whose input is not JSON ({error}): use a dict.") from None
+
+
 # -- a message, a conversation --------------------------------------------------------------------
 
 
@@ -184,13 +205,15 @@ class MessageView(Displayable):
                 "show() takes a Message from client.messages.create, a message dict, or a list of them "
                 f"(a conversation history), not {type(value).__name__}."
             )
-        for message in self.messages:
+        for number, message in enumerate(self.messages):
             content = message.get("content")
             if content is not None and not isinstance(content, (str, list)):
                 raise TypeError(
                     "show(): a message's content is a string or a list of content blocks "
                     f"(e.g. [{{'type': 'text', 'text': '...'}}]), not {type(content).__name__}."
                 )
+            for index, block in enumerate(content if isinstance(content, list) else []):
+                _check_block(block, f"message {number}, block {index}")
 
     def _is_response(self, message: Mapping[str, Any]) -> bool:
         return message.get("type") == "message" or "stop_reason" in message
