@@ -31,7 +31,8 @@ import anthropic
 
 from helpers._html import field
 from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, iter_cassette_files, load
-from helpers.client import REGIONS, ConfigError, check_base_url, find_key, live_client
+from helpers._settings import REGIONS, ConfigError, check_base_url, find_key
+from helpers.client import live_client
 from helpers.errors import explain, minimax_code
 from helpers.models import MODELS
 

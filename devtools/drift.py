@@ -27,7 +27,7 @@ from pathlib import Path
 import anthropic
 
 from helpers._replay.cassettes import iter_cassette_files
-from helpers.client import REGIONS, ConfigError, find_key
+from helpers._settings import REGIONS, ConfigError, find_key
 
 from .doctor import Row, examine, markdown, redact
 from .notebooks import ROOT, environment, notebook_paths, replay_environment, run_notebook

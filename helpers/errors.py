@@ -24,7 +24,7 @@ import httpx2
 from ._error_code import minimax_code  # also helpers.errors.minimax_code, as before
 from ._html import ERROR_STYLE, Displayable
 from ._sdk import raised_while_reading_body
-from .client import REGIONS, region_of_url
+from ._settings import REGIONS, region_of_url
 from .compat import RequestNotSupportedError
 from .models import MODELS
 from .streaming import IncompleteStreamError, StreamInterrupted

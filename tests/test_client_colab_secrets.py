@@ -10,7 +10,7 @@ import pytest
 from support import stand_in_colab_module
 
 import helpers
-from helpers.client import COLAB_HOWTO, FoundKey, NoKey, colab_secret, find_key
+from helpers._settings import COLAB_HOWTO, FoundKey, NoKey, colab_secret, find_key
 
 CANARY = "sk-colab-canary-0123456789"
 

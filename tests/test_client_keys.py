@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from helpers.client import ConfigError, FoundKey, NoKey, find_key, read_dotenv
+from helpers._settings import ConfigError, FoundKey, NoKey, find_key, read_dotenv
 
 CANARY = "sk-canary-keys-7f3a9c"
 

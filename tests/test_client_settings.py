@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import client as config
-from helpers.client import ConfigError
+from helpers import _settings as config
+from helpers._settings import ConfigError
 
 
 def test_region_defaults_to_global(clean_env) -> None:

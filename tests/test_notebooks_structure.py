@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from devtools import project
-from helpers.client import SUPPORTED_MODELS
+from helpers._settings import SUPPORTED_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers import client as config
+from helpers import _settings as config
 from helpers import playground
 from helpers._replay.cassettes import DEFAULT_ROOT, load
 

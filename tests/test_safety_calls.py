@@ -7,7 +7,7 @@ import pytest
 from test_safety_secrets import shown_with_locals
 
 import helpers
-from helpers.client import ConfigError, read_dotenv
+from helpers._settings import ConfigError, read_dotenv
 from tests.safety_support import HELLO, Upstream
 
 KEY = "sk-canary-calls-7e2d40"
@@ -36,7 +36,7 @@ def test_a_key_refused_for_its_shape_is_in_no_local_either(clean_env) -> None:
     with pytest.raises(ConfigError, match="spaces or line breaks") as caught:
         helpers.get_client(mode="live", api_key=KEY + " " + KEY, quiet=True)
     shown = shown_with_locals(caught.value)
-    assert "_checked" in shown and KEY not in shown
+    assert "checked_key" in shown and KEY not in shown
 
 
 def test_the_key_the_client_holds_never_shows_in_a_repr(clean_env, monkeypatch) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 import helpers
 import helpers.tools
-from helpers.client import ConfigError, read_dotenv
+from helpers._settings import ConfigError, read_dotenv
 from helpers.compat import RequestNotSupportedError
 from tests.safety_support import HELLO, OK_BODY, Upstream, recording_client
 
