@@ -173,3 +173,22 @@ def test_bounded_loop_must_end_and_must_stop() -> None:
     assert helpers.check("03.3", right).passed
     feedback = helpers.check("03.3", unbounded)
     assert not feedback.passed and any("RuntimeError after 3 calls" in m for m in feedback.missing)
+
+
+def test_exercise_04_1_accepts_thinking_without_a_signature_and_flags_an_empty_turn() -> None:
+    """MiniMax sends thinking blocks without a signature and accepts them back (issue 20): not a problem. An assistant
+    turn with no content (a null answer put back) is one."""
+
+    def flags_missing_signatures(history: list) -> list:
+        return [
+            "no signature"
+            for m in history
+            if m["role"] == "assistant"
+            for b in m["content"]
+            if b["type"] == "thinking" and not b.get("signature")
+        ]
+
+    verdict = helpers.check("04.1", flags_missing_signatures)
+    assert not verdict.passed
+    assert any("without a signature is correct" in m for m in verdict.missing)
+    assert any("no content at all" in m for m in verdict.missing)

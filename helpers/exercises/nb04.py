@@ -37,16 +37,24 @@ _GOOD: list[dict[str, Any]] = [
 ]
 
 
+def _good() -> list[tuple[str, list[dict[str, Any]]]]:
+    """Histories with nothing wrong: the model's own, and one whose thinking came without a signature (MiniMax sends
+    such blocks and accepts them back; docs/sources.md, "Thinking in the history")."""
+    no_signature = copy.deepcopy(_GOOD)
+    del no_signature[3]["content"][0]["signature"]
+    return [("a good history", copy.deepcopy(_GOOD)), ("a thinking block without a signature", no_signature)]
+
+
 def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
     no_thinking = copy.deepcopy(_GOOD)
     no_thinking[1]["content"] = no_thinking[1]["content"][1:]
-    no_signature = copy.deepcopy(_GOOD)
-    del no_signature[3]["content"][0]["signature"]
+    empty_turn = copy.deepcopy(_GOOD)
+    empty_turn[3]["content"] = []  # an answer cut at max_tokens with content null, put back as a turn
     orphan = copy.deepcopy(_GOOD)
     orphan[2]["content"][0]["tool_use_id"] = "call_function_1234567890_9"
     return [
         ("an assistant message without its thinking block", no_thinking),
-        ("a thinking block without its signature", no_signature),
+        ("an assistant message with no content at all", empty_turn),
         ("a tool_use with no matching tool_result", orphan),
     ]
 
@@ -56,16 +64,17 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
     feedback = Feedback("04.1", "find what is wrong in a history")
     if not feedback.needs_function(function):
         return feedback
-    try:
-        good = function(copy.deepcopy(_GOOD))
-    except Exception as error:
-        feedback.ok(False, "", f"On a good history your function raised {type(error).__name__}: {error}.")
-        return feedback
-    feedback.ok(
-        isinstance(good, list) and not good,
-        "a good history has no problems",
-        f"A correct history should give an empty list; yours gave {good!r}.",
-    )
+    for label, history in _good():
+        try:
+            good = function(history)
+        except Exception as error:
+            feedback.ok(False, "", f"On {label} your function raised {type(error).__name__}: {error}.")
+            return feedback
+        feedback.ok(
+            isinstance(good, list) and not good,
+            f"{label} has no problems",
+            f"{label[0].upper()}{label[1:]} is correct and should give an empty list; yours gave {good!r}.",
+        )
     for label, history in _broken():
         try:
             found = function(history)
