@@ -151,6 +151,7 @@ def setup() -> Path:
 
 def lab_command(extra: list[str]) -> list[str]:
     command = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", FIRST_NOTEBOOK]
+    command.append(f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}")  # the printed URLs open it too (headless)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to start as root without it
     return command + extra

@@ -29,6 +29,8 @@ def test_jupyterlab_serves_the_repository_root_with_the_quick_start(monkeypatch:
     assert f"--ServerApp.root_dir={ROOT}" in command and "notebooks/01_quick_start.ipynb" in command
     assert "--allow-root" not in command and command[-1] == "--no-browser"
     assert (ROOT / "notebooks" / "01_quick_start.ipynb").is_file()
+    # headless (no browser to open it), the URLs JupyterLab prints must open the quick start, not the Launcher
+    assert "--LabApp.default_url=/lab/tree/notebooks/01_quick_start.ipynb" in command
 
 
 def test_as_root_it_adds_allow_root(monkeypatch: pytest.MonkeyPatch) -> None:
