@@ -39,6 +39,25 @@ from helpers.models import MODELS
 WRONG_KEY = "sk-doctor-deliberately-wrong-key-0000"
 """The key the 401 check sends: made up here, never the user's."""
 BUDGET_USD = 0.01
+"""The most a run may cost: a plan over it is refused before anything is sent."""
+DEADLINE_S = 120.0
+"""The longest a run may take, all requests together: each request gets what is left (30 s at most)."""
+REQUEST_TIMEOUT_S = 30.0
+_ends_at = float("inf")  # set by `check` for the run under way
+
+
+class DeadlineError(Exception):
+    """The run's DEADLINE_S is used up: the checks still to come are reported as not run."""
+
+
+def _in_time(client: anthropic.Anthropic) -> anthropic.Anthropic:
+    """`client` with a timeout of what is left of the run's deadline (at most REQUEST_TIMEOUT_S)."""
+    left = _ends_at - time.monotonic()
+    if left <= 0:
+        raise DeadlineError
+    return client.with_options(timeout=min(REQUEST_TIMEOUT_S, left))
+
+
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 DOCTOR_RECORDINGS = DEFAULT_ROOT / "doctor"
 
@@ -96,7 +115,7 @@ def plan(recorded: dict[str, Cassette]) -> tuple[list[str], float]:
 def _client(base_url: str, key: str) -> anthropic.Anthropic:
     """A client as get_client builds one, without retries; no request checks (the doctor sends temperature 0 on
     purpose, to see MiniMax refuse it)."""
-    return live_client(base_url, key, check=False, max_retries=0, timeout=30)
+    return live_client(base_url, key, check=False, max_retries=0, timeout=REQUEST_TIMEOUT_S)
 
 
 def _call(client: anthropic.Anthropic, body: dict[str, Any]) -> tuple[int, Any]:
@@ -105,7 +124,7 @@ def _call(client: anthropic.Anthropic, body: dict[str, Any]) -> tuple[int, Any]:
     if "temperature" in body:
         params["extra_body"] = {"temperature": body["temperature"]}
     try:
-        return 200, client.messages.create(**params)
+        return 200, _in_time(client).messages.create(**params)
     except anthropic.APIStatusError as error:
         return error.status_code, error.body
 
@@ -216,7 +235,7 @@ def _live_stream(client: anthropic.Anthropic, body: dict[str, Any]) -> dict[str,
     started = time.perf_counter()
     events: list[tuple[float, str, dict[str, Any]]] = []
     name: str | None = None
-    with client.messages.with_streaming_response.create(**params, stream=True) as response:
+    with _in_time(client).messages.with_streaming_response.create(**params, stream=True) as response:
         for line in response.iter_lines():
             if line.startswith("event:"):
                 name = line[6:].strip()
@@ -258,12 +277,31 @@ def _ping(base_url: str, key: str) -> tuple[int, Any]:
 
 
 def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) -> list[Row]:
-    """Run every check against the endpoints in `base_urls` ({region: url}); the first that accepts the key is used."""
+    """Run every check against the endpoints in `base_urls` ({region: url}), within DEADLINE_S in all; the first
+    endpoint that accepts the key is used. A run that reaches its deadline reports the checks it did not run."""
+    global _ends_at
+    _ends_at = time.monotonic() + DEADLINE_S
+    rows: list[Row] = []
+    try:
+        _checks(base_urls, key, recorded, rows)
+    except (DeadlineError, anthropic.APIConnectionError) as error:  # a timeout is a connection error too
+        if isinstance(error, DeadlineError) or time.monotonic() >= _ends_at:
+            said = f"{DEADLINE_S:g} s used up: the checks after this row were not run"
+        else:
+            said = f"the endpoint stopped answering ({type(error).__name__}): the checks after this row were not run"
+        rows.append(Row("deadline" if "used up" in said else "connection", said, "answers within the deadline", False))
+    finally:
+        _ends_at = float("inf")
+    return rows
+
+
+def _checks(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette], rows: list[Row]) -> None:
+    """Every check, each row appended to `rows` as soon as it is known (a deadline keeps the ones done)."""
     accepted = [name for name, url in base_urls.items() if _ping(url, key)[0] != 401]
     where = ", ".join(f"{n} ({base_urls[n]})" for n in accepted) or "none"
-    rows = [Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1)]
+    rows.append(Row("which region accepts the key", where, "one region accepts it", len(accepted) == 1))
     if not accepted:
-        return rows
+        return
     with _client(base_urls[accepted[0]], key) as client:
         rows += _model_rows(client, recorded)
         rows += _stream_rows(client, recorded["stream"])
@@ -275,7 +313,6 @@ def check(base_urls: dict[str, str], key: str, recorded: dict[str, Cassette]) ->
     status, answer = _ping(base_urls[accepted[0]], WRONG_KEY)
     wrong_key = Answer(401, "authentication_error", None, "invalid api key")
     rows.append(compare("401 with a wrong key", answer_of(status, answer), wrong_key))
-    return rows
 
 
 def _exchange_row(client: anthropic.Anthropic, label: str, cassette: Cassette) -> tuple[Row, Any]:
@@ -453,6 +490,9 @@ def run(
         say(f"  - {line}")
     if show_plan_only:
         return 0
+    if cost > BUDGET_USD:
+        say(f"That could cost {cost:.4f} USD, over the budget of {BUDGET_USD} USD: nothing was sent.")
+        return 2
     try:
         base_url = check_base_url(base_url, source=source) if base_url else None
         found = find_key(api_key)

@@ -262,3 +262,32 @@ def test_the_old_command_says_where_the_doctor_went(capsys) -> None:
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()
     assert "python -m devtools doctor" in line and not captured.out
+
+
+def test_a_plan_over_the_budget_is_refused_before_anything_is_sent(clean_env, monkeypatch, tmp_path) -> None:
+    import devtools.doctor as doctor
+
+    monkeypatch.setattr(doctor, "BUDGET_USD", plan(_recordings())[1] / 2)
+    with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}) as server:
+        said: list[str] = []
+        assert run(api_key=CANARY, base_url=server.url, out=tmp_path / "r.md", say=said.append) == 2
+    assert not server.requests, "the budget is enforced, not only printed"
+    assert "over the budget" in said[-1] and "nothing was sent" in said[-1]
+
+
+def test_the_whole_run_ends_at_its_deadline_on_a_service_that_hangs(clean_env, monkeypatch, tmp_path) -> None:
+    """Each request gets what is left of the run's deadline: a service that answers nothing for minutes cannot hold
+    the doctor longer than the deadline (scaled down here), and the report says which checks did not run."""
+    import time
+
+    import devtools.doctor as doctor
+
+    monkeypatch.setattr(doctor, "DEADLINE_S", 2.0)
+    with ReplayServer(DEFAULT_ROOT, api_keys={CANARY}) as server:
+        server.inject("slow", seconds=60, times=50)
+        started = time.monotonic()
+        status, said, report = _run(server, tmp_path)
+        elapsed = time.monotonic() - started
+    assert status == 1 and elapsed < 10, f"{elapsed:.1f} s for a 2 s deadline"
+    assert "| deadline |" in report and "were not run" in report
+    assert CANARY not in report + said
