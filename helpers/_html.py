@@ -158,6 +158,15 @@ def markdown_html(text: str) -> str:
     return out.strip()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character but newline and tab shown as `\\x1b`-style escapes, so a model's answer
+    printed to a terminal cannot drive it (an OSC 52 sequence writes the clipboard, OSC 8 hides a link's target)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def field(value: Any, name: str) -> Any:
     """One field of a dict or an SDK object (a message, a content block), None when it has none: the one reader
     for code that takes either (what a learner builds by hand, or what the SDK returned)."""

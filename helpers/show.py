@@ -30,6 +30,7 @@ from ._html import (
     in_ipython,
     markdown_html,
     paragraphs_html,
+    terminal_safe,
 )
 from .billing import source_of
 
@@ -109,7 +110,11 @@ def usage_line(message: Mapping[str, Any]) -> str:
 
 
 def block_text(block: Mapping[str, Any]) -> str:
-    """Plain-text rendering of one content block."""
+    """Plain-text rendering of one content block, control characters shown as escapes (`terminal_safe`)."""
+    return terminal_safe(_block_text(block))
+
+
+def _block_text(block: Mapping[str, Any]) -> str:
     kind = block.get("type")
     if kind == "thinking":
         thinking = block.get("thinking") or ""

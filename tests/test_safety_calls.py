@@ -85,3 +85,18 @@ def test_a_dotenv_value_with_an_unbalanced_quote_is_never_taken_with_the_quote(t
     path = tmp_path / ".env"
     path.write_text('MINIMAX_API_KEY="sk-half-quoted-1234\nOTHER=1\n')
     assert '"' not in read_dotenv(path).get("MINIMAX_API_KEY", "")
+
+
+OSC_52 = "\x1b]52;c;c3VkbyBybSAtcmYgfg==\x07"  # writes the terminal's clipboard
+OSC_8 = "\x1b]8;;https://evil.example\x1b\\click here\x1b]8;;\x1b\\"  # a link whose target is hidden
+
+
+def test_show_never_writes_a_models_terminal_escape_sequences_raw(capsys) -> None:
+    message = {
+        "role": "assistant",
+        "content": [{"type": "thinking", "thinking": OSC_52}, {"type": "text", "text": OSC_8}],
+    }
+    helpers.show(message)  # not in a notebook: printed as text
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "\\x1b]52;c;" in printed and "click here" in printed, "shown as visible escapes, not dropped"
