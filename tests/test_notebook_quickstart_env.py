@@ -36,7 +36,11 @@ def test_the_quick_start_leaves_the_learners_anthropic_settings_as_they_were(cle
         else:
             monkeypatch.setenv(name, value)
     namespace: dict = {}
-    for code in _stand_in_cells():
-        exec(compile(code, str(NOTEBOOK), "exec"), namespace)
+    try:
+        for code in _stand_in_cells():
+            exec(compile(code, str(NOTEBOOK), "exec"), namespace)
+    finally:
+        if "client" in namespace:
+            namespace["client"].close()  # its pooled connection, not left for the garbage collector
     assert namespace["message"].content, "the word-for-word quick start got its answer from the stand-in"
     assert {name: os.environ.get(name) for name in before} == before
