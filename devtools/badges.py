@@ -34,36 +34,67 @@ def repository_root() -> Path:
 def setup_source() -> str:
     """The shared setup cell: find the collection with helpers/locate.py, then import the helpers.
 
-    Opened on its own (Colab opens only the notebook file), it first fetches that one file, from the repository or
-    from the collection's zip, so the finder itself can look for a clone, Google Drive and the zip. Without it, one
-    message says what to do. Only the SDK is installed: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay.
+    Opened on its own (Colab opens only the notebook file), it first takes that one file from a local source: this
+    checkout, a copy here, Drive already mounted, then the teacher's zip. Only once project.py names a published
+    repository and commit does it fetch that file, at that commit, and run it only if its sha256 matches; until then
+    nothing is fetched. Only this collection's finder runs (it holds the marker line), never another project's.
+    Only the SDK is installed: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay.
     """
     howto = (
         "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here (Colab: the Files"
         " pane), or put the folder {NAME} in your Google Drive and run `from google.colab import drive;"
         " drive.mount('/content/drive')`; then run this cell again."
     )
+    published = project.published()
+    return _setup_lines(howto, published, _fetch_lines() if published else [])
+
+
+def _fetch_lines() -> list[str]:
+    """The published cell's fetch: helpers/locate.py at the pinned commit, kept only if its sha256 matches."""
+    return [
+        f'SOURCE, SHA256 = "{project.raw_url("helpers/locate.py")}", "{project.finder_sha256()}"',
+        "if not finder.is_file():  # published: this one file at a pinned commit, run only if its sha256 matches",
+        "    !curl -fsL -o {NAME}_locate.part {SOURCE}",
+        '    part = Path(f"{NAME}_locate.part")',
+        "    if part.is_file() and hashlib.sha256(part.read_bytes()).hexdigest() == SHA256:",
+        "        part.rename(finder)",
+        "    part.unlink(missing_ok=True)",  # a download that did not match is never run
+    ]
+
+
+def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
+    """The cell's lines: local sources first, then (only when published) the pinned fetch, then the finder."""
+    unpublished = " Nothing is fetched from the internet: this collection has no published address yet."
     return "\n".join(
         [
-            "# Setup: find this collection and import its helpers. helpers/locate.py looks in this checkout, then a",
-            "# clone, your Google Drive and a zip. Opened on its own (as in Colab), the cell first fetches that file.",
+            "# Setup: find this collection and import its helpers. helpers/locate.py looks in this checkout, a copy",
+            "# here, the teacher's zip, then your Google Drive (if you say yes). Opened on its own (as in Colab), the",
+            "# cell takes that one file from a local source first"
+            + (", else fetches it pinned." if published else "."),
+            *(["import hashlib"] if published else []),
             "import runpy",
+            "import zipfile",
             "from pathlib import Path",
             "",
-            f'NAME, FINDER = "{project.CLONE_FOLDER}", "helpers/locate.py"',
-            'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("drive/MyDrive", NAME)]',
-            'finder = next((p / FINDER for p in places if (p / FINDER).is_file()), Path("locate.py"))',
-            "if not finder.is_file():  # that one file, from the repository or else from the collection's zip",
-            f"    !curl -fsL -o locate.py {project.raw_url('{FINDER}')}"
-            ' || unzip -pq "{NAME}*.zip" "{NAME}/{FINDER}" > locate.py || rm -f locate.py',
-            "if not finder.is_file():",
-            "    from IPython.core.error import UsageError",
+            "from IPython.core.error import UsageError",
             "",
+            f'NAME, FINDER = "{project.CLONE_FOLDER}", "helpers/locate.py"',
+            "MARK = f'COLLECTION = \"{NAME}\"'  # only this collection's finder runs, never another project's",
+            'LOCAL = Path(f"{NAME}_locate.py")  # the finder taken from the zip (or fetched), beside the notebook',
+            'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("drive/MyDrive", NAME)]',
+            "found = [f for f in [*(p / FINDER for p in places), LOCAL] if f.is_file()]",
+            'finder = next((f for f in found if MARK in f.read_text("utf-8", "replace")), LOCAL)',
+            'zips = sorted(Path().glob(f"{NAME}*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)',
+            "if zips and not finder.is_file():  # the teacher's zip (uploaded to the Files pane) comes first",
+            "    with zipfile.ZipFile(zips[0]) as bundle:",
+            '        finder.write_bytes(bundle.read(f"{NAME}/{FINDER}"))',
+            *fetch,
+            'if not finder.is_file() or MARK not in finder.read_text("utf-8", "replace"):',
             "    raise UsageError(",
-            f'        f"{howto}"',
+            f'        f"{howto}' + ("" if published else unpublished) + '"',
             "    )",
             'ROOT = runpy.run_path(str(finder))["locate"](',
-            f'    "{project.repository_url()}", NAME, get_ipython()',
+            f'    "{project.repository_url()}", NAME, get_ipython(), commit="{project.COMMIT if published else ""}"',
             ")",
             "",
             "import helpers",

@@ -1,11 +1,14 @@
 """Find this collection for a notebook's setup cell, also when the notebook was opened on its own (as Colab does).
 
 `locate()` uses the first of these, then puts the collection on `sys.path` (and, in Colab, installs the SDK):
-1. this checkout: the notebook's folder, or a folder above it, holds `helpers/`;
-2. a copy in the current folder (`/content` in Colab), or a fresh `git clone` of the repository into it;
-3. the folder of the collection's name in your Google Drive (Colab only; mounted only if you answer yes);
-4. the collection's zip in the current folder (made by `python -m devtools bundle`; a teacher hands it out).
-When none is there, `SetupError` says what to do, in one message. Standard library only: the setup cell may have
+1. this checkout: the notebook's folder, or a folder above it, holds this collection's `helpers/`;
+2. a copy in the current folder (`/content` in Colab);
+3. the collection's zip in the current folder (made by `python -m devtools bundle`; a teacher hands it out);
+4. the folder of the collection's name in your Google Drive (Colab only; mounted only if you answer yes);
+5. only once the collection is published (a real URL and a pinned commit): `git clone` at that commit.
+Local sources come before any network. A folder counts only if its helpers/locate.py holds the COLLECTION line
+below, so another project's `helpers` package in a parent folder is never imported. When none is there,
+`SetupError` says what to do, in one message. Standard library only: the setup cell may have taken or
 fetched this one file before anything else of the collection is on disk. Every notebook's first cell calls it.
 """
 
@@ -17,8 +20,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SDK = "anthropic>=2.0,<3"
+COLLECTION = "minimax-anthropic-notebooks"
+"""The marker: a folder is this collection only if its helpers/locate.py holds this line (setup cells check it too)."""
+PLACEHOLDER_HOST = "invalid"  # RFC 2606 top-level domain: the unpublished repository's URL, which nothing may fetch
 
 
 class SetupError(Exception):
@@ -33,21 +40,51 @@ def in_colab() -> bool:
 
 
 def _has_helpers(folder: Path) -> bool:
-    return (folder / "helpers" / "__init__.py").is_file()
-
-
-def _clone(url: str, target: Path) -> str | None:
-    """`git clone` into target; None when it worked, else git's last line (a placeholder URL gives 'not found')."""
+    """This collection's helpers: a helpers package whose locate.py holds the COLLECTION marker line."""
+    finder = folder / "helpers" / "locate.py"
+    if not (folder / "helpers" / "__init__.py").is_file() or not finder.is_file():
+        return False
     try:
-        done = subprocess.run(
-            ["git", "clone", "-q", "--depth", "1", url, str(target)], capture_output=True, text=True, timeout=300
-        )
+        return f'COLLECTION = "{COLLECTION}"' in finder.read_text("utf-8", "replace")
+    except OSError:
+        return False
+
+
+def _git(*arguments: str) -> str | None:
+    """Run git; None when it worked, else git's last line."""
+    try:
+        done = subprocess.run(["git", *arguments], capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as error:
         return f"git could not run ({error})"
-    if done.returncode == 0 and _has_helpers(target):
+    if done.returncode == 0:
         return None
     lines = [line for line in (done.stderr or "").splitlines() if line.strip()]
     return lines[-1].strip() if lines else f"git exited with {done.returncode}"
+
+
+def _clone_refusal(url: str, commit: str) -> str | None:
+    """Why `git clone` is not tried: a placeholder (RFC 2606 .invalid) or non-https URL, or no pinned commit."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or not host or host.rsplit(".", 1)[-1] == PLACEHOLDER_HOST:
+        return "not tried: the collection is not published yet (its URL is a placeholder)"
+    if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
+        return "not tried: no pinned commit to check out"
+    return None
+
+
+def _clone(url: str, commit: str, target: Path) -> str | None:
+    """`git clone` at the pinned commit into target; None when it worked, else why not. Nothing unpinned is ever
+    checked out, and a placeholder URL is refused before git runs."""
+    refusal = _clone_refusal(url, commit)
+    if refusal:
+        return refusal
+    failure = _git("clone", "-q", "--no-checkout", url, str(target)) or _git(
+        "-C", str(target), "checkout", "-q", "--detach", commit
+    )
+    if failure is None and not _has_helpers(target):
+        return f"commit {commit} does not hold this collection's helpers"
+    return failure
 
 
 def _drive_folder(name: str, mount: Path, ask: Callable[[str], str]) -> tuple[Path | None, str]:
@@ -75,32 +112,36 @@ def _unzip(name: str, work: Path) -> tuple[Path | None, str]:
     return (folder, "") if _has_helpers(folder) else (None, f"{zips[0].name} does not hold {name}/helpers")
 
 
-def find(repository: str, name: str, *, start: Path | None = None, ask: Callable[[str], str] = input) -> Path:
+def find(
+    repository: str,
+    name: str,
+    *,
+    start: Path | None = None,
+    ask: Callable[[str], str] = input,
+    commit: str = "",
+) -> Path:
     """The collection's folder, from the first source that has it (see the module's docstring); else SetupError.
 
     Everything is looked for from `start` (the notebook's folder: `/content` in Colab, Drive mounted at ./drive)."""
     work = (start or Path.cwd()).resolve()
-    for folder in (work, *work.parents):
+    for folder in (work, *work.parents, work / name):
         if _has_helpers(folder):
             return folder
     colab = in_colab()
     tried = ["this folder and those above it"]
-    target = work / name
-    if _has_helpers(target):
-        return target
-    failure = _clone(repository, target)
-    if failure is None:
-        return target
-    tried.append(f"git clone {repository}: {failure}")
+    found, seen = _unzip(name, work)
+    if found:
+        return found
+    tried.append(seen)
     if colab:
         found, seen = _drive_folder(name, work / "drive", ask)
         if found:
             return found
         tried.append(seen)
-    found, seen = _unzip(name, work)
-    if found:
-        return found
-    tried.append(seen)
+    failure = _clone(repository, commit, work / name)
+    if failure is None:
+        return work / name
+    tried.append(f"git clone {repository}: {failure}")
     drive = f"put the folder {name} in your Google Drive (My Drive) and answer y when asked" if colab else ""
     raise SetupError(
         f"Could not find this notebook's collection {name} (tried: {'; '.join(tried)}).\n"
@@ -108,14 +149,20 @@ def find(repository: str, name: str, *, start: Path | None = None, ask: Callable
         f"- upload {name}.zip (your teacher has it; `python -m devtools bundle` makes it) to {work}"
         + (" with the Files pane" if colab else "")
         + (f";\n- or {drive}" if drive else "")
-        + f";\n- or clone the repository yourself and open the notebook from there: git clone {repository}"
+        + (
+            f";\n- or clone the repository yourself and open the notebook from there: git clone {repository}"
+            if _clone_refusal(repository, "0" * 40) is None
+            else ""
+        )
     )
 
 
-def locate(repository: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input) -> Path:
+def locate(
+    repository: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = ""
+) -> Path:
     """Find the collection, put it first on sys.path and, in Colab, install only the SDK (Colab's own ipywidgets
     7.7.1, pandas and matplotlib stay as they are). Returns the collection's folder."""
-    root = find(repository, name, ask=ask)
+    root = find(repository, name, ask=ask, commit=commit)
     if sys.path[:1] != [str(root)]:
         sys.path.insert(0, str(root))
     if in_colab():

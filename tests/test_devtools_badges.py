@@ -36,11 +36,11 @@ def test_setup_cell_installs_nothing_itself_and_the_finder_only_the_sdk() -> Non
 
 def test_the_setup_cell_stays_short_and_the_finder_fits_one_screen() -> None:
     lines = [line for line in badges.setup_source().splitlines() if line.strip()]
-    assert len(lines) <= 20
+    assert len(lines) <= 28, "local sources, the marker check and the one-line refusal; once published the pinned fetch"
     finder = (ROOT / "helpers" / "locate.py").read_text()
     assert "\nimport helpers" not in finder and "from helpers" not in finder, "standard library only"
     body = [line for line in finder.split('"""', 2)[2].splitlines() if line.strip()]
-    assert len(body) <= 100
+    assert len(body) <= 140
 
 
 def test_every_notebook_has_both_badges_built_from_the_one_url() -> None:
@@ -106,6 +106,7 @@ def test_badges_command_rewrites_from_a_new_repository(tmp_path: Path, monkeypat
     old_setup = badges.setup_source() + '\nclient = helpers.get_client(recordings="07_custom")'
     path = _notebook(tmp_path, "07_thing.ipynb", "# Thing\n\nSome words.", old_setup)
     monkeypatch.setattr(project, "REPOSITORY", "someone/elsewhere")
+    monkeypatch.setattr(project, "COMMIT", "a" * 40)
     assert len(badges.check_notebook(path)) == 2
     badges.check_notebook(path, fix=True)
     nb = nbformat.read(path, as_version=4)
@@ -114,8 +115,10 @@ def test_badges_command_rewrites_from_a_new_repository(tmp_path: Path, monkeypat
     assert "colab.research.google.com/github/someone/elsewhere/blob/main/notebooks/07_thing.ipynb" in title
     assert "Some words." in title
     assert "mybinder.org/v2/gh/someone/elsewhere/main?labpath=notebooks/07_thing.ipynb" in title
-    assert '"https://github.com/someone/elsewhere", NAME' in setup
-    assert "https://raw.githubusercontent.com/someone/elsewhere/main/{FINDER}" in setup
+    assert '"https://github.com/someone/elsewhere", NAME, get_ipython(), commit="' + "a" * 40 + '"' in setup
+    assert f'"https://raw.githubusercontent.com/someone/elsewhere/{"a" * 40}/helpers/locate.py"' in setup
+    assert f'"{project.finder_sha256()}"' in setup and "hashlib.sha256(" in setup, "run only if its sha256 matches"
+    assert "/main/" not in setup, "never unpinned main"
     assert setup.endswith('client = helpers.get_client(recordings="07_custom")'), "a notebook's own client line stays"
     assert badges.check_notebook(path) == []
 
@@ -142,3 +145,27 @@ def test_a_name_that_matches_no_notebook_is_an_error(capsys) -> None:
     """`python -m devtools badges 07_typo` used to say 'All notebooks already agree' and exit 0."""
     assert badges.main(["no-such-notebook"]) == 1
     assert "No notebook matches no-such-notebook" in capsys.readouterr().out
+
+
+def test_until_published_the_url_is_a_reserved_placeholder_and_no_cell_can_fetch(monkeypatch) -> None:
+    """RFC 2606 `.invalid` never resolves, and no GitHub account can hold a dot: nobody can own the placeholder."""
+    assert project.REPOSITORY == project.PLACEHOLDER and ".invalid" in project.REPOSITORY
+    assert not project.published() and project.repository_url() == "https://example.invalid/minimax-anthropic-notebooks"
+    setup = badges.setup_source()
+    assert "curl" not in setup and "http" not in setup.replace(project.repository_url(), "")
+    assert 'commit=""' in setup and "Nothing is fetched from the internet" in setup
+    with pytest.raises(ValueError, match="not published"):
+        project.raw_url("helpers/locate.py")
+    for repository, commit in (("someone/real", "main"), ("someone/real", ""), (project.PLACEHOLDER, "a" * 40)):
+        monkeypatch.setattr(project, "REPOSITORY", repository)
+        monkeypatch.setattr(project, "COMMIT", commit)
+        assert not project.published(), f"{repository} at {commit!r} must not be fetched"
+        assert "curl" not in badges.setup_source()
+
+
+def test_the_cell_checks_for_this_collections_marker_the_finder_holds() -> None:
+    from helpers import locate
+
+    assert f'COLLECTION = "{project.CLONE_FOLDER}"' in (ROOT / "helpers" / "locate.py").read_text()
+    assert locate.COLLECTION == project.CLONE_FOLDER
+    assert """MARK = f'COLLECTION = "{NAME}"'""" in badges.setup_source()

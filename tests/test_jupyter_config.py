@@ -8,6 +8,7 @@ import copy
 import os
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from support import load_file
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.py"
 config = load_file(CONFIG)
 start = load_file(ROOT / "scripts" / "start.py")
+SERVER = SimpleNamespace(root_dir=str(ROOT))  # a contents manager serving this checkout, as scripts/start.py does
+OURS = "notebooks/06_chat_playground.ipynb"
 VIEW = {"version_major": 2, "version_minor": 0, "model_id": "8c5d0f0e6b2a4c1d9e7f3a2b1c0d9e8f"}
 
 
@@ -32,13 +35,13 @@ def _datas(model: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_a_widget_view_is_dropped_and_its_text_kept() -> None:
     model = _notebook({"text/plain": "💬 Chat playground", config.WIDGET_VIEW: VIEW}, {"text/plain": "other"})
-    config.drop_widget_views_without_state(model, path="06.ipynb", contents_manager=None)
+    config.drop_widget_views_without_state(model, path=OURS, contents_manager=SERVER)
     assert _datas(model) == [{"text/plain": "💬 Chat playground"}, {"text/plain": "other"}]
 
 
 def test_a_view_without_text_leaves_a_line_saying_what_to_do() -> None:
     model = _notebook({config.WIDGET_VIEW: VIEW})
-    config.drop_widget_views_without_state(model, path="x.ipynb", contents_manager=None)
+    config.drop_widget_views_without_state(model, path=OURS, contents_manager=SERVER)
     assert _datas(model) == [{"text/plain": config.NO_TEXT}] and "run the cell again" in config.NO_TEXT
 
 
@@ -46,19 +49,23 @@ def test_views_stay_when_the_notebook_saves_the_widgets_state() -> None:
     state = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
     model = _notebook({"text/plain": "app", config.WIDGET_VIEW: VIEW}, metadata={"widgets": state})
     before = copy.deepcopy(model)
-    config.drop_widget_views_without_state(model, path="x.ipynb", contents_manager=None)
+    config.drop_widget_views_without_state(model, path=OURS, contents_manager=SERVER)
     assert model == before
 
 
 def test_files_and_folders_are_left_alone() -> None:
     for model in ({"type": "file", "content": "text"}, {"type": "directory", "content": None}):
         before = copy.deepcopy(model)
-        config.drop_widget_views_without_state(model, path="x", contents_manager=None)
+        config.drop_widget_views_without_state(model, path="notebooks/x", contents_manager=SERVER)
         assert model == before
 
 
-def test_read_as_a_jupyter_config_file_it_sets_the_pre_save_hook() -> None:
+def test_read_as_a_jupyter_config_file_it_sets_the_pre_save_hook(monkeypatch, tmp_path: Path) -> None:
     from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))  # a learner without a Jupyter config of their own
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(CONFIG.parent))
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
 
     loaded = PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
     hook = loaded.ContentsManager.pre_save_hook
@@ -78,3 +85,53 @@ def test_binders_start_script_does_the_same_then_runs_the_command() -> None:
     env = {"PATH": os.environ["PATH"], "JUPYTER_CONFIG_PATH": "/mine"}
     done = subprocess.run([str(script), "sh", "-c", 'echo "$JUPYTER_CONFIG_PATH"'], env=env, capture_output=True)
     assert done.returncode == 0 and done.stdout.decode().strip() == f"{ROOT / 'jupyter-config'}:/mine"
+
+
+def test_a_learners_own_notebook_keeps_its_widgets(tmp_path: Path) -> None:
+    """Only the collection's notebooks/: a learner's interact() slider elsewhere (or beside the notebooks) stays."""
+    for server, path in (
+        (SimpleNamespace(root_dir=str(tmp_path)), "my_sliders.ipynb"),
+        (SERVER, "my_sliders.ipynb"),  # the checkout's root, not its notebooks/ folder
+        (SERVER, "../elsewhere/notebooks/x.ipynb"),
+        (SimpleNamespace(), OURS),  # a contents manager without a root_dir: leave the file alone
+    ):
+        model = _notebook({"text/plain": "interactive(...)", config.WIDGET_VIEW: VIEW})
+        before = copy.deepcopy(model)
+        config.drop_widget_views_without_state(model, path=path, contents_manager=server)
+        assert model == before, path
+
+
+def test_a_copy_of_the_collection_counts_by_its_marker(tmp_path: Path) -> None:
+    """A copy (the unpacked zip, the browser test's folder) is the collection: its helpers/locate.py has the marker."""
+    (tmp_path / "helpers").symlink_to(ROOT / "helpers")
+    model = _notebook({"text/plain": "app", config.WIDGET_VIEW: VIEW})
+    config.drop_widget_views_without_state(model, path=OURS, contents_manager=SimpleNamespace(root_dir=str(tmp_path)))
+    assert _datas(model) == [{"text/plain": "app"}]
+    (tmp_path / "other" / "helpers").mkdir(parents=True)
+    (tmp_path / "other" / "helpers" / "locate.py").write_text("# another project\n")
+    model = _notebook({"text/plain": "app", config.WIDGET_VIEW: VIEW})
+    before = copy.deepcopy(model)
+    config.drop_widget_views_without_state(model, path="other/notebooks/x.ipynb", contents_manager=SERVER)
+    assert model == before
+
+
+def test_a_learners_own_pre_save_hook_is_chained_not_replaced(monkeypatch, tmp_path: Path) -> None:
+    """Their ~/.jupyter config sets a hook; this file loads last (first on the path) and still runs theirs after."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    learner = tmp_path / "dot-jupyter"
+    learner.mkdir()
+    (learner / "jupyter_server_config.py").write_text(
+        "def mine(model, **kwargs):\n"
+        "    model['content']['metadata']['seen_by_mine'] = kwargs['path']\n"
+        "c.ContentsManager.pre_save_hook = mine\n"
+    )
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(learner))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(CONFIG.parent))
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
+    hook = PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config().ContentsManager.pre_save_hook
+    model = _notebook({"text/plain": "app", config.WIDGET_VIEW: VIEW})
+    hook(model=model, path=OURS, contents_manager=SERVER)
+    assert model["content"]["metadata"]["seen_by_mine"] == OURS, "the learner's hook ran"
+    assert _datas(model) == [{"text/plain": "app"}], "and so did the collection's rule"
+    assert config.chained("json.dumps") is not config.drop_widget_views_without_state, "a hook named by import path"

@@ -1,8 +1,8 @@
 """The shared setup cell, run as IPython runs it, with a stand-in Colab, on every path helpers/locate.py takes.
 
-Shell lines run for real (bash, the real `unzip`), with stand-in `curl` and `git` first on PATH: curl fails as it
-does for the unpublished placeholder repository (or serves this checkout's finder, as GitHub would once it is
-published); git clone fails with git's 'not found' (or clones this checkout).
+Shell lines run for real (bash), with stand-in `curl` and `git` first on PATH that log each call: while the
+repository is the RFC 2606 placeholder neither may run at all; once published (project.py monkeypatched) curl
+serves this checkout's finder (or a tampered one), and git clone clones this checkout.
 """
 
 from __future__ import annotations
@@ -28,11 +28,33 @@ ROOT = Path(__file__).resolve().parent.parent
 NAME = project.CLONE_FOLDER
 SDK_INSTALL = ("pip", f'install -q "{locate.SDK}"')
 
-FAILING_CURL = '#!/bin/sh\necho "curl: (22) The requested URL returned error: 404" >&2\nexit 22\n'
-SERVING_CURL = f'#!/bin/sh\n# -fsL -o FILE URL: serve this checkout\'s finder\ncp "{ROOT}/helpers/locate.py" "$3"\n'
-FAILING_GIT = "#!/bin/sh\necho \"fatal: repository '$5/' not found\" >&2\nexit 128\n"
+LOG = 'echo "$(basename "$0") $*" >> "$(dirname "$0")/calls.log"\n'  # every call of a stand-in tool, logged
+FAILING_CURL = f'#!/bin/sh\n{LOG}echo "curl: (22) The requested URL returned error: 404" >&2\nexit 22\n'
+SERVING_CURL = (
+    f'#!/bin/sh\n{LOG}# -fsL -o FILE URL: serve this checkout\'s finder\ncp "{ROOT}/helpers/locate.py" "$3"\n'
+)
+TAMPERED_CURL = (
+    f'#!/bin/sh\n{LOG}printf \'COLLECTION = "{project.CLONE_FOLDER}"\\nraise SystemExit("ran")\\n\' > "$3"\n'
+)
+FAILING_GIT = f"#!/bin/sh\n{LOG}echo \"fatal: repository '$4/' not found\" >&2\nexit 128\n"
 GIT = shutil.which("git")
-CLONING_GIT = f'#!/bin/sh\n# clone -q --depth 1 URL TARGET: this checkout\nexec {GIT} clone -q "{ROOT}" "$6"\n'
+# clone -q --no-checkout URL TARGET, then -C TARGET checkout -q --detach COMMIT: this checkout stands in for GitHub
+CLONING_GIT = f'#!/bin/sh\n{LOG}[ "$1" = clone ] && exec {GIT} clone -q --no-checkout "{ROOT}" "$5"\nexec {GIT} "$@"\n'
+LOCAL = f"{NAME}_locate.py"  # where the cell keeps the finder it took from the zip or fetched
+
+
+def calls(tools: str) -> list[str]:
+    """What the stand-in curl and git were asked to do (their folder is the first entry of the PATH given)."""
+    log = Path(tools.split(os.pathsep)[0]) / "calls.log"
+    return log.read_text().splitlines() if log.is_file() else []
+
+
+def published(monkeypatch: pytest.MonkeyPatch) -> str:
+    """project.py as once published: a real owner/name and this checkout's HEAD as the pinned commit."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    monkeypatch.setattr(project, "REPOSITORY", "someone/published")
+    monkeypatch.setattr(project, "COMMIT", commit.strip())
+    return commit.strip()
 
 
 class Shell:
@@ -112,30 +134,65 @@ def test_in_colab_from_a_checkout_it_installs_only_the_sdk(monkeypatch: pytest.M
     assert namespace["ROOT"] == ROOT
 
 
-def test_opened_alone_once_published_it_fetches_the_finder_and_clones(monkeypatch, tmp_path: Path) -> None:
+def test_opened_alone_once_published_it_fetches_the_pinned_finder_and_clones_that_commit(
+    monkeypatch, tmp_path: Path
+) -> None:
+    commit = published(monkeypatch)
     stand_in_colab(monkeypatch)
     work = tmp_path / "content"
     work.mkdir()
     path = stand_in_tools(tmp_path / "bin", curl=SERVING_CURL, git=CLONING_GIT)
-    shell, namespace, asked = run_cell(monkeypatch, work, path)
-    assert project.raw_url("helpers/locate.py") in shell.commands[0]
+    shell, namespace, asked = run_cell(monkeypatch, work, path, answers=["n"])
+    assert f"https://raw.githubusercontent.com/someone/published/{commit}/helpers/locate.py" in shell.commands[0]
+    assert "/main/" not in shell.commands[0], "never unpinned main"
     assert namespace["ROOT"] == work / NAME and (work / NAME / "helpers" / "__init__.py").is_file()
-    assert asked == [] and shell.magics == [SDK_INSTALL] and sys.path[0] == str(work / NAME)
+    head = subprocess.run(["git", "-C", str(work / NAME), "rev-parse", "HEAD"], capture_output=True, text=True)
+    assert head.stdout.strip() == commit, "the clone is checked out at the pinned commit"
+    assert len(asked) == 1 and "Google Drive" in asked[0], "Drive (local, with consent) is offered before the network"
+    assert shell.magics == [SDK_INSTALL] and sys.path[0] == str(work / NAME)
 
 
-def test_unpublished_with_the_bundle_it_takes_the_finder_from_the_zip_asks_about_drive_and_unpacks(
-    monkeypatch, tmp_path: Path
-) -> None:
-    assert shutil.which("unzip"), "the setup cell uses unzip (Colab has it): apt-get install unzip"
+def test_once_published_a_finder_whose_sha256_differs_is_never_run(monkeypatch, tmp_path: Path) -> None:
+    published(monkeypatch)
+    stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    work.mkdir()
+    path = stand_in_tools(tmp_path / "bin", curl=TAMPERED_CURL, git=CLONING_GIT)
+    with pytest.raises(UsageError) as raised:  # not SystemExit("ran"): the tampered file never ran
+        run_cell(monkeypatch, work, path)
+    assert "Could not find this notebook's collection" in str(raised.value)
+    assert [c.split()[0] for c in calls(path)] == ["curl"], "fetched once, then refused; nothing cloned"
+    assert list(work.iterdir()) == [], "the download that did not match is deleted"
+
+
+def test_unpublished_the_cell_and_the_finder_fetch_nothing(monkeypatch, tmp_path: Path) -> None:
+    """The placeholder (example.invalid) repository: no curl, no git, whatever else is missing; one line says so."""
+    assert not project.published() and project.repository_url().startswith("https://example.invalid/")
+    stand_in_colab(monkeypatch)
+    work = tmp_path / "content"
+    work.mkdir()
+    path = stand_in_tools(tmp_path / "bin", curl=SERVING_CURL, git=CLONING_GIT)
+    with pytest.raises(UsageError) as raised:
+        run_cell(monkeypatch, work, path)
+    assert "Nothing is fetched from the internet" in str(raised.value) and len(str(raised.value).splitlines()) == 1
+    (work / LOCAL).write_bytes((ROOT / "helpers" / "locate.py").read_bytes())  # taken from a zip earlier
+    with pytest.raises(Exception) as raised:
+        run_cell(monkeypatch, work, path, answers=["n"])
+    assert type(raised.value).__name__ == "SetupError" and "not published yet" in str(raised.value)
+    assert "git clone https://example.invalid" not in str(raised.value).split("tried:")[-1].split(")")[-1]
+    assert calls(path) == [], "neither curl nor git ran"
+
+
+def test_unpublished_with_the_bundle_it_uses_the_zip_before_asking_about_drive(monkeypatch, tmp_path: Path) -> None:
     mounted = stand_in_colab(monkeypatch)
     work = tmp_path / "content"
     bundle.build(work / f"{NAME} (1).zip")  # as Colab names a second upload
     path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
-    shell, namespace, asked = run_cell(monkeypatch, work, path, answers=["n"])
+    shell, namespace, asked = run_cell(monkeypatch, work, path, answers=["y"])
     assert namespace["ROOT"] == work / NAME and (work / NAME / "data" / "cassettes").is_dir()
     assert (work / NAME / "notebooks" / "01_quick_start.ipynb").is_file()
-    assert len(asked) == 1 and "Google Drive" in asked[0] and mounted == [], "Drive is mounted only after a yes"
-    assert shell.magics == [SDK_INSTALL]
+    assert asked == [] and mounted == [], "the uploaded zip comes first: no question about Google Drive"
+    assert shell.commands == [] and calls(path) == [] and shell.magics == [SDK_INSTALL]
 
 
 def test_unpublished_with_the_folder_in_drive_it_mounts_drive_after_a_yes(monkeypatch, tmp_path: Path) -> None:
@@ -144,11 +201,28 @@ def test_unpublished_with_the_folder_in_drive_it_mounts_drive_after_a_yes(monkey
     mounted = stand_in_colab(monkeypatch, drive)
     work = tmp_path / "content"
     work.mkdir()
-    (work / "locate.py").write_bytes((ROOT / "helpers" / "locate.py").read_bytes())  # fetched by an earlier run
+    (work / LOCAL).write_bytes((ROOT / "helpers" / "locate.py").read_bytes())  # taken by an earlier run
     path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
     _, namespace, asked = run_cell(monkeypatch, work, path, answers=["y"])
     assert mounted == [str(work / "drive")] and len(asked) == 1
     assert namespace["ROOT"].resolve() == (drive / NAME).resolve()
+
+
+def test_another_projects_helpers_in_a_parent_folder_are_never_run_or_imported(monkeypatch, tmp_path: Path) -> None:
+    """A folder above the notebook with its own helpers/ (and even a helpers/locate.py): not this collection."""
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    other = tmp_path / "other-project"
+    (other / "helpers").mkdir(parents=True)
+    (other / "helpers" / "__init__.py").write_text("")
+    (other / "helpers" / "locate.py").write_text('raise SystemExit("another project\'s finder ran")\n')
+    work = other / "notebooks"
+    work.mkdir()
+    zipped = bundle.build(tmp_path / f"{NAME}.zip")  # before the stand-in git is first on PATH
+    path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+    with pytest.raises(UsageError):  # the cell skips the other finder: nothing of this collection is here
+        run_cell(monkeypatch, work, path)
+    zipped.rename(work / zipped.name)
+    assert locate.find(project.repository_url(), NAME, start=work, ask=lambda _: "n") == work / NAME
 
 
 def test_with_drive_mounted_by_hand_it_finds_the_finder_there(monkeypatch, tmp_path: Path) -> None:
@@ -170,6 +244,7 @@ def test_nothing_found_is_one_message_saying_what_to_do(monkeypatch, tmp_path: P
     with pytest.raises(UsageError) as raised:  # IPython shows a UsageError as its one line, no traceback
         run_cell(monkeypatch, work, path)
     message = str(raised.value)
+    assert "Nothing is fetched from the internet" in message
     assert f"Upload {NAME}.zip" in message and f"folder {NAME} in your Google Drive" in message
     assert "drive.mount('/content/drive')" in message and "run this cell again" in message
     assert list(work.iterdir()) == [], "no half-fetched locate.py is left behind"
@@ -180,7 +255,7 @@ def test_nothing_found_after_the_finder_ran_is_its_one_message(monkeypatch, tmp_
     stand_in_colab(monkeypatch)
     work = tmp_path / "content"
     work.mkdir()
-    (work / "locate.py").write_bytes((ROOT / "helpers" / "locate.py").read_bytes())
+    (work / LOCAL).write_bytes((ROOT / "helpers" / "locate.py").read_bytes())
     path = stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
     with pytest.raises(Exception) as raised:
         run_cell(monkeypatch, work, path, answers=["n"])
@@ -188,7 +263,7 @@ def test_nothing_found_after_the_finder_ran_is_its_one_message(monkeypatch, tmp_
     assert type(error).__name__ == "SetupError"
     shown = error._render_traceback_()  # type: ignore[attr-defined]
     assert shown[0].startswith(f"Could not find this notebook's collection {NAME}")
-    assert "not found" in shown[0], "git's own reason is kept"
+    assert "not published yet" in shown[0], "why nothing was cloned"
     assert any(f"upload {NAME}.zip" in line for line in shown)
     assert not any("Traceback" in line for line in shown)
 

@@ -185,3 +185,86 @@ def test_the_bundle_holds_helpers_data_and_notebooks_under_one_folder(tmp_path: 
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert path.stat().st_size < 5_000_000
     assert bundle.build(tmp_path / "c.zip").read_bytes() == path.read_bytes(), "the same files give the same zip"
+
+
+def _checkout(folder: Path, files: dict[str, str]) -> Path:
+    """A small git checkout: `files` written and `git add`ed (forced past .gitignore), a .gitignore naming .env."""
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    (folder / ".gitignore").write_text(".env\n")
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    subprocess.run(["git", "-C", str(folder), "add", "-f", ".gitignore", *files], check=True)
+    return folder
+
+
+def _names(path: Path) -> set[str]:
+    return {n.split("/", 1)[1] for n in zipfile.ZipFile(path).namelist()}
+
+
+def test_the_bundle_holds_only_what_git_tracks_so_an_ignored_env_never_goes_in(tmp_path: Path, capsys) -> None:
+    root = _checkout(tmp_path / "repo", {"helpers/__init__.py": "", "notebooks/01.ipynb": "{}", "README.md": "# x"})
+    (root / "notebooks" / ".env").write_text("MINIMAX_API_KEY=sk-teacher-0123456789abcdefghijklmnop\n")
+    (root / "notebooks" / "untracked.ipynb").write_text("{}")
+    (root / "data").mkdir()
+    (root / "data" / "outside").symlink_to("/etc/hostname")
+    subprocess.run(["git", "-C", str(root), "add", "data/outside"], check=True)
+    path = bundle.build(tmp_path / "b.zip", root, show=True)
+    assert _names(path) == {"START_HERE.md", "helpers/__init__.py", "notebooks/01.ipynb", "README.md"}
+    shown = capsys.readouterr().out
+    assert "  notebooks/01.ipynb" in shown and ".env" not in shown, "every file that went in is printed"
+    assert "Skipped data/outside: a link that leads out of the checkout." in shown
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("notebooks/.env", "x=1\n"),
+        ("docs/server.key", "-----BEGIN PRIVATE KEY-----\n"),
+        ("data/credentials.json", "{}"),
+        ("notebooks/notes.md", "MINIMAX_API_KEY = 'sk-api-0123456789abcdefghijKLMNOP'\n"),
+    ],
+)
+def test_the_bundle_refuses_a_tracked_file_that_can_hold_a_key(tmp_path: Path, name: str, text: str) -> None:
+    root = _checkout(tmp_path / "repo", {"helpers/__init__.py": "", name: text})
+    with pytest.raises(bundle.BundleError) as raised:
+        bundle.build(tmp_path / "b.zip", root)
+    assert name in str(raised.value) and "git rm --cached" in str(raised.value)
+    assert not (tmp_path / "b.zip").exists(), "nothing is written"
+
+
+def test_the_bundle_command_says_what_was_wrong_in_one_message(tmp_path: Path, monkeypatch, capsys) -> None:
+    root = _checkout(tmp_path / "repo", {"helpers/__init__.py": "", "notebooks/.env": "MINIMAX_API_KEY=...\n"})
+    monkeypatch.setattr(bundle, "repository_root", lambda: root)
+    assert bundle.main(str(tmp_path / "b.zip")) == 1
+    assert "Not writing the zip: it would hand out a key." in capsys.readouterr().out
+
+
+def test_the_repository_bundle_has_no_key_and_the_example_lines_are_not_keys() -> None:
+    """The collection's own tracked files pass (its `MINIMAX_API_KEY=...` examples hold no value)."""
+    chosen, skipped = bundle.members(ROOT)
+    assert skipped == [] and not any(p.name == ".env" for p in chosen)
+    assert bundle.secret_problem("README.md", b"export MINIMAX_API_KEY=...  # yours") is None
+
+
+def test_start_here_in_the_bundle_names_only_files_it_holds_and_start_py_runs_from_it(tmp_path: Path) -> None:
+    """issue 20: the zip's README starts with `python3 scripts/start.py`; the zip holds it and what it needs."""
+    path = bundle.build(tmp_path / "b.zip")
+    with zipfile.ZipFile(path) as zipped:
+        zipped.extractall(tmp_path / "out")
+    top = tmp_path / "out" / project.CLONE_FOLDER
+    guide = (top / "START_HERE.md").read_text()
+    assert "Files pane" in guide and "python3 scripts/start.py" in guide
+    named = re.findall(r"`(?:[\w-]+/)?((?:notebooks|scripts|helpers|requirements)[\w./-]*)`", guide)
+    assert "notebooks/01_quick_start.ipynb" in named and "requirements.lock" in named
+    for relative in named:
+        assert (top / relative).exists(), f"START_HERE.md names {relative}, which the zip does not hold"
+    unpacked = load_file(top / "scripts" / "start.py")
+    for needed in (
+        unpacked.ROOT / unpacked.LEARNER_LOCK,
+        unpacked.JUPYTER_CONFIG,
+        unpacked.ROOT / unpacked.FIRST_NOTEBOOK,
+    ):
+        assert needed.exists(), f"scripts/start.py from the zip needs {needed}"
+    first = re.search(r"```\w*\n(.+?)\n", (top / "README.md").read_text()).group(1)
+    assert first.startswith("python3 scripts/start.py"), "the README's first command works from the unpacked zip"
