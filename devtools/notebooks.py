@@ -68,12 +68,15 @@ def merge_streams(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+"""What JupyterLab writes for ipykernel's kernel: saved as it is, a notebook is not marked modified when it opens."""
 
 
 def strip_volatile(nb: object) -> None:
     """Remove what must never be saved (widget state breaks GitHub and JupyterLab, a widget view whose model
     is gone shows "Error displaying widget"; run timings change every run) and join fragmented print outputs."""
     nb.metadata.pop("widgets", None)  # type: ignore[attr-defined]
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)  # type: ignore[attr-defined]
     for cell in nb.cells:  # type: ignore[attr-defined]
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)

@@ -48,6 +48,17 @@ def test_saved_from_a_fresh_kernel_in_order(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_opening_it_in_jupyterlab_does_not_mark_it_modified(path: Path) -> None:
+    """JupyterLab rewrites metadata.kernelspec to the running kernel's spec when a notebook opens: a saved spec that
+    differs (a display_name of 'Python 3' against ipykernel's 'Python 3 (ipykernel)') marks it modified at once."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    saved = _load(path)["metadata"]["kernelspec"]
+    assert saved == {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_errors_no_widget_state(path: Path) -> None:
     nb = _load(path)
     assert "widgets" not in nb.get("metadata", {}), "saved widget state breaks GitHub's rendering"
