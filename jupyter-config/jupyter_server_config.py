@@ -100,6 +100,16 @@ def learners_hook(folders: list[str] | None = None) -> Any:
     return found
 
 
+def quiet_reapplying() -> None:
+    """Jupyter applies its config to the contents manager more than once as it starts, and each time warns that the
+    pre_save_hook is overridden, though by the same rule: silence exactly that, never a learner's hook replaced."""
+    import warnings
+
+    ours = r"drop_widget_views_without_state\w*"
+    warnings.filterwarnings("ignore", message=rf"Overriding existing pre_save_hook \(({ours})\) with a new one \(\1\)")
+
+
 if "get_config" in globals():  # read by Jupyter as a config file (imported by the tests, it only defines)
     c = get_config()  # type: ignore[name-defined]  # noqa: F821
     c.ContentsManager.pre_save_hook = chained(learners_hook())
+    quiet_reapplying()

@@ -135,3 +135,17 @@ def test_a_learners_own_pre_save_hook_is_chained_not_replaced(monkeypatch, tmp_p
     assert model["content"]["metadata"]["seen_by_mine"] == OURS, "the learner's hook ran"
     assert _datas(model) == [{"text/plain": "app"}], "and so did the collection's rule"
     assert config.chained("json.dumps") is not config.drop_widget_views_without_state, "a hook named by import path"
+
+
+def test_only_the_rule_reapplied_to_itself_is_silenced_at_start() -> None:
+    """Jupyter sets the hook more than once as it starts and warned each time (issue 20: every start printed it); the
+    filter hides exactly that, and a learner's hook being replaced still warns."""
+    import warnings
+
+    same = "Overriding existing pre_save_hook (drop_widget_views_without_state) with a new one "
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        config.quiet_reapplying()
+        warnings.warn(same + "(drop_widget_views_without_state).", UserWarning, stacklevel=1)
+        warnings.warn(same + "(learners_own_hook).", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == [same + "(learners_own_hook)."]
