@@ -49,7 +49,11 @@ RESULT_STYLE = f"border:1px solid rgba(34,197,94,.6);background:rgba(34,197,94,.
 ERROR_STYLE = f"border:1px solid rgba(239,68,68,.65);background:rgba(239,68,68,.12);{BOX}"
 META_STYLE = "opacity:.8;font-size:90%;margin:2px 0;color:inherit"
 LABEL_STYLE = "opacity:.8;font-size:90%;margin:6px 0 0 0;color:inherit"
-PRE_STYLE = "white-space:pre-wrap;margin:2px 0;font-family:inherit;font-size:inherit;color:inherit;background:none"
+PRE_STYLE = (
+    "white-space:pre-wrap;margin:2px 0;font-family:var(--jp-code-font-family,monospace);font-size:90%;"
+    "color:inherit;background:none"
+)
+"""A tool result as its tool wrote it: monospace, so a table printed by pandas keeps its columns lined up."""
 PARAGRAPH_STYLE = "margin:0 0 .5em 0;white-space:pre-wrap"
 
 
