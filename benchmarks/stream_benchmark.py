@@ -146,7 +146,7 @@ view.feed = timed_feed
 start = time.perf_counter()
 helpers.stream(paced, view=view, **PARAMS)
 seconds = time.perf_counter() - start
-per_pane = [p.updates for p in view._panes]
+per_pane = [p.updates for p in view.sink.panes]
 print(json.dumps({"tps": tokens / (times[-1] - times[0]), "seconds": seconds, "updates": view.updates,
                   "per_pane": per_pane}))
 """

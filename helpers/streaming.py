@@ -115,7 +115,7 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         with client.messages.stream(**params) as manager:
             seen: set[str] = set()
             for event in manager:
-                view.feed(event)
+                view.feed(event, manager)
                 seen.add(getattr(event, "type", ""))
             if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")

@@ -154,7 +154,7 @@ def test_widget_updates_are_throttled_per_pane(capsys: pytest.CaptureFixture[str
     for event in message_events([{"type": "thinking", "pieces": pieces}, {"type": "text", "pieces": pieces}]):
         clock.now += 0.001  # 1000 deltas a second, far above the update rate
         view.feed(event)
-    thinking, text = view._panes
+    thinking, text = view.sink.panes  # type: ignore[union-attr]
     # 2 s per block at most 20 updates/s, plus the flush at the block's end
     assert thinking.updates <= 2 * 20 + 2 and text.updates <= 2 * 20 + 2
     assert thinking.updates >= 20, "the pane is refreshed while the block streams"
@@ -168,7 +168,7 @@ def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) ->
     view = LiveView(mode="widgets", clock=FakeClock())
     for event in message_events([*AWKWARD, {"type": "thinking", "pieces": []}]):
         view.feed(event)
-    thinking, text, empty, tool, empty_thinking = view._panes
+    thinking, text, empty, tool, empty_thinking = view.sink.panes  # type: ignore[union-attr]
     assert "用户想知道" in thinking.widget.value
     assert "no signature" in str(thinking.holder.get_title(0))
     assert text.widget.value.count("你好") == 1 and "\n\n你好" not in text.widget.value
@@ -179,10 +179,9 @@ def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_long_blocks_send_only_their_end() -> None:
-    from helpers.live import LIVE_TAIL_CHARS, LiveBlock
+    from helpers.live import LIVE_TAIL_CHARS
 
-    block = LiveBlock(index=0, type="thinking", parts=["x" * 50_000, "THE END"])
-    html = pane_html(block)
+    html = pane_html({"type": "thinking", "thinking": "x" * 50_000 + "THE END"})
     assert "THE END" in html and len(html) < LIVE_TAIL_CHARS["thinking"] + 1000
     assert "earlier characters" in html
 
@@ -212,6 +211,8 @@ def test_live_view_rejects_bad_settings() -> None:
         LiveView(mode="fancy")
     with pytest.raises(ValueError, match="max_rate"):
         LiveView(max_rate=0)
+    with pytest.raises(ValueError, match="max_rate=nan must be a positive number"):
+        LiveView(max_rate=float("nan"))  # NaN compares false with everything: it would never throttle
 
 
 # -- interruptions ---------------------------------------------------------------------------------
