@@ -55,8 +55,10 @@ replaces the pane's HTML."""
 LIVE_THINKING_STYLE = THINKING_STYLE.replace("max-height:16em;overflow-y:auto;", "")
 """The static view's thinking box without its own scrolling: the live pane around it scrolls, pinned to the end."""
 
-BLOCK_EVENTS = ("content_block_delta", "content_block_start", "content_block_stop")
-"""The events that change a block (and so what is drawn); message_start and message_delta are counted only."""
+LIVE_EVENTS = frozenset(
+    ("content_block_delta", "content_block_start", "content_block_stop", "message_start", "message_delta")
+)
+"""The raw events the view counts; the three content_block ones change a block, and so what is drawn."""
 
 
 def block_body(block: Any) -> str:
@@ -176,15 +178,15 @@ class LiveView:
     def feed(self, event: StreamEvent, stream: MessageStream | None = None) -> None:
         """Take one stream event and draw the block it changed, read from `stream`'s message snapshot when given
         (what `helpers.stream` does), else from the snapshot the view folds the events into."""
-        kind = field(event, "type")
-        if kind not in BLOCK_EVENTS and kind not in ("message_start", "message_delta"):
+        kind = event["type"] if isinstance(event, Mapping) else event.type
+        if kind not in LIVE_EVENTS:
             return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         if not self.started:
             self.start()
         self.events += 1
         self.message = stream.current_message_snapshot if stream is not None else apply_event(self.message, event)
-        if kind in BLOCK_EVENTS and self.sink is not None:
-            index = field(event, "index")
+        if self.sink is not None and kind != "message_start" and kind != "message_delta":
+            index = event["index"] if isinstance(event, Mapping) else event.index  # type: ignore[union-attr]
             content = field(self.message, "content")
             if index < len(content):
                 self.sink.draw(index, content[index], kind == "content_block_stop")
