@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -331,3 +333,16 @@ def test_exercise_checks_pass_on_right_answers_only(clean_env: Path, capsys: pyt
     assert not helpers.check("02.1", counts, answer).passed
     assert not helpers.check("02.1", {}, "").passed
     capsys.readouterr()
+
+
+def test_the_view_draws_from_the_streams_own_snapshot_not_a_copy_of_its_own() -> None:
+    """Given the stream, the view writes what the SDK's message snapshot holds: it folds no events itself."""
+
+    snapshot = {"content": [{"type": "text", "text": "from the SDK's snapshot"}]}
+    stream = types.SimpleNamespace(current_message_snapshot=snapshot)
+    printed = io.StringIO()
+    view = LiveView(mode="print", out=printed)
+    for event in message_events([{"type": "text", "pieces": ["not", "this"]}], stop=False)[1:]:
+        view.feed(event, stream)  # type: ignore[arg-type]
+    assert printed.getvalue() == "── 💬 answer ──\nfrom the SDK's snapshot\n"
+    assert view.partial_content() == [{"type": "text", "text": "from the SDK's snapshot"}]
