@@ -136,17 +136,17 @@ paced = helpers.get_client(recordings="bench", mode="replay", replay_speed=1, qu
 view = LiveView(mode="widgets")
 times, tokens = [], 0
 original = view.feed
-def timed_feed(event):
+def timed_feed(event, stream=None):
     if getattr(event, "type", "") == "content_block_delta" and event.delta.type in ("thinking_delta", "text_delta"):
         global tokens
         times.append(time.perf_counter())
         tokens += estimate_tokens(getattr(event.delta, "thinking", None) or getattr(event.delta, "text", None))
-    original(event)
+    original(event, stream)
 view.feed = timed_feed
 start = time.perf_counter()
 helpers.stream(paced, view=view, **PARAMS)
 seconds = time.perf_counter() - start
-per_pane = [p.updates for p in view._panes]
+per_pane = [p.updates for p in view.sink.panes]
 print(json.dumps({"tps": tokens / (times[-1] - times[0]), "seconds": seconds, "updates": view.updates,
                   "per_pane": per_pane}))
 """

@@ -1,9 +1,11 @@
 """Live view of a streamed message: thinking, answer and tool calls as they arrive, for one turn.
 
-In a notebook with ipywidgets (7.7.1 as on Colab, or 8.x) it draws a pane per content block and sends at
-most `max_rate` updates a second per pane; when the turn ends the widget output is replaced by a plain line
-and the static `helpers.show` view, so a saved notebook holds no widget (see docs/sources.md). Elsewhere it
-prints the thinking and the text as they come, with clear markers.
+The view accumulates nothing itself: `helpers.stream` hands it the SDK's own message snapshot
+(`MessageStream.current_message_snapshot`) with each event, and it passes the block that changed to one of two sinks.
+`PrintSink` writes each new piece of thinking and text with clear markers. `WidgetSink` (in a notebook with
+ipywidgets 7.7.1 as on Colab, or 8.x) draws a pane per block, at most `max_rate` updates a second per pane, and at the
+end gives way to a plain line and the static `helpers.show` view, so a saved notebook holds no widget
+(see docs/sources.md). Events fed by hand (dicts, or `create(stream=True)`) build a small snapshot with `apply_event`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 import anthropic
@@ -25,13 +27,14 @@ from ._html import (
     THINKING_STYLE,
     TOOL_STYLE,
     as_plain,
+    field,
     in_ipython,
     paragraphs_html,
 )
 from .show import MessageLike, MessageView, block_text, step_html, timeline, usage_line
 
 if TYPE_CHECKING:
-    from anthropic.lib.streaming import ParsedMessageStreamEvent
+    from anthropic.lib.streaming import MessageStream, ParsedMessageStreamEvent
 
     from .tools import MaxTurnsError, ToolRun
 
@@ -52,87 +55,68 @@ replaces the pane's HTML."""
 LIVE_THINKING_STYLE = THINKING_STYLE.replace("max-height:16em;overflow-y:auto;", "")
 """The static view's thinking box without its own scrolling: the live pane around it scrolls, pinned to the end."""
 
-
-@dataclass
-class LiveBlock:
-    """One content block as it forms: its type, the text (or partial JSON) so far, and what else is known."""
-
-    index: int
-    type: str
-    name: str = ""
-    id: str = ""
-    signature: str | None = None
-    done: bool = False
-    parts: list[str] = field(default_factory=list)
-    visible: bool = False
-    """True once a text block holds more than the blank lines it often starts with."""
-
-    @property
-    def content(self) -> str:
-        """Everything received so far (pieces are kept in a list: appending to one long string is quadratic)."""
-        if len(self.parts) > 1:
-            self.parts[:] = ["".join(self.parts)]
-        return self.parts[0] if self.parts else ""
-
-    def add(self, piece: str) -> None:
-        """Append a streamed piece; a text block becomes visible at its first non-blank piece."""
-        self.parts.append(piece)
-        if not self.visible and piece.strip("\n"):
-            self.visible = True
-
-    def as_block(self) -> dict[str, Any]:
-        """The block in the API's shape, as far as it has arrived (tool input parsed when complete)."""
-        if self.type == "thinking":
-            return {"type": "thinking", "thinking": self.content, "signature": self.signature}
-        if self.type == "text":
-            return {"type": "text", "text": self.content}
-        if self.type == "tool_use":
-            try:
-                value: Any = json.loads(self.content) if self.content.strip() else {}
-            except ValueError:
-                value = {"partial_json": self.content}
-            return {"type": "tool_use", "id": self.id, "name": self.name, "input": value}
-        return {"type": self.type}
+LIVE_EVENTS = frozenset(
+    ("content_block_delta", "content_block_start", "content_block_stop", "message_start", "message_delta")
+)
+"""The raw events the view counts; the three content_block ones change a block, and so what is drawn."""
 
 
-@dataclass
-class _Pane:
-    """A block's widget and its throttle: `dirty` until the widget shows the block's latest content."""
-
-    block: LiveBlock
-    widget: Any
-    holder: Any = None
-    last_sent: float = float("-inf")
-    dirty: bool = False
-    updates: int = 0
+def block_body(block: Any) -> str:
+    """What a block holds so far as text: its thinking or text, or a tool call's arguments as JSON."""
+    kind = field(block, "type")
+    if kind == "tool_use":
+        raw = field(block, "partial_json")  # a snapshot built by `apply_event` keeps the raw JSON
+        return raw if isinstance(raw, str) else json.dumps(field(block, "input") or {}, ensure_ascii=False)
+    return str(field(block, "thinking" if kind == "thinking" else "text") or "")
 
 
-def _tail(text: str, limit: int) -> tuple[str, int]:
-    """The last `limit` characters of `text`, and how many were left out before them."""
-    return (text, 0) if len(text) <= limit else (text[-limit:], len(text) - limit)
-
-
-def pane_html(block: LiveBlock) -> str:
+def pane_html(block: Any, done: bool = False) -> str:
     """The live HTML of one block (the end of it when long). Thinking and text scroll, pinned to the end.
 
     Paragraphs are <div>s at a normal line height: the widget's own line height (28 px) would double-space them.
     """
-    esc = html.escape
-    shown, hidden = _tail(block.content, LIVE_TAIL_CHARS.get(block.type, 4000))
+    esc, kind, text = html.escape, str(field(block, "type")), block_body(block)
+    limit = LIVE_TAIL_CHARS.get(kind, 4000)
+    shown, hidden = (text, 0) if len(text) <= limit else (text[-limit:], len(text) - limit)
     more = f'<div style="{META_STYLE}">… {hidden:,} earlier characters (all shown at the end)</div>' if hidden else ""
-    if block.type == "thinking":
-        body = paragraphs_html(shown) or ("<i>(empty)</i>" if block.done else "…")
-        return f'<div style="{SCROLL_STYLE}"><div style="{LIVE_THINKING_STYLE}">{more}{body}</div></div>'
-    if block.type == "text":
-        body = paragraphs_html(shown) or ("<i>(empty text)</i>" if block.done else "…")
-        return f'<div style="{SCROLL_STYLE}"><div style="{TEXT_STYLE}">{more}{body}</div></div>'
-    if block.type == "tool_use":
-        state = "" if block.done else f' <span style="{META_STYLE}">(arguments arriving…)</span>'
+    if kind in ("thinking", "text"):
+        empty = ("<i>(empty)</i>" if kind == "thinking" else "<i>(empty text)</i>") if done else "…"
+        style = LIVE_THINKING_STYLE if kind == "thinking" else TEXT_STYLE
+        return f'<div style="{SCROLL_STYLE}"><div style="{style}">{more}{paragraphs_html(shown) or empty}</div></div>'
+    if kind == "tool_use":
+        state = "" if done else f' <span style="{META_STYLE}">(arguments arriving…)</span>'
+        name, call_id = esc(str(field(block, "name") or "")), esc(str(field(block, "id") or ""))
         return (
-            f'<div style="{TOOL_STYLE};line-height:1.45"><div>🔧 <b>Tool call</b> · <b>{esc(block.name)}</b>{state} '
-            f'<code>{more}{esc(shown)}</code></div><div style="{META_STYLE}">id {esc(block.id)}</div></div>'
+            f'<div style="{TOOL_STYLE};line-height:1.45"><div>🔧 <b>Tool call</b> · <b>{name}</b>{state} '
+            f'<code>{more}{esc(shown)}</code></div><div style="{META_STYLE}">id {call_id}</div></div>'
         )
-    return f"<div><i>[{esc(block.type)} block]</i></div>"
+    return f"<div><i>[{esc(kind)} block]</i></div>"
+
+
+DELTA_FIELDS = {
+    "thinking_delta": "thinking",
+    "text_delta": "text",
+    "input_json_delta": "partial_json",
+    "signature_delta": "signature",
+}
+"""Which field of a block each kind of delta adds to (`apply_event`)."""
+
+
+def apply_event(message: dict[str, Any] | None, event: Any) -> dict[str, Any]:
+    """Fold one raw event into a plain snapshot: for events fed without the SDK's `MessageStream` (dicts in tests,
+    `create(stream=True)`); `helpers.stream` uses the SDK's own snapshot instead."""
+    message = message if message is not None else {"role": "assistant", "content": []}
+    kind = field(event, "type")
+    if kind == "content_block_start":
+        message["content"].append(dict(as_plain(field(event, "content_block"))))
+    elif kind == "content_block_delta" and field(event, "index") < len(message["content"]):
+        block, delta = message["content"][field(event, "index")], as_plain(field(event, "delta"))
+        name = DELTA_FIELDS.get(delta.get("type"), "")
+        if name == "signature":
+            block["signature"] = delta.get("signature")
+        elif name:
+            block[name] = (block.get(name) or "") + (delta.get(name) or "")
+    return message
 
 
 class LiveView:
@@ -143,7 +127,7 @@ class LiveView:
         view = LiveView(label="MiniMax-M2.1")
         with client.messages.stream(**params) as stream:
             for event in stream:
-                view.feed(event)          # any event the SDK yields; raw events drive the view
+                view.feed(event, stream)  # the view draws from the stream's own message snapshot
             message = stream.get_final_message()
         view.finish(message)              # live panes give way to the static helpers.show view
 
@@ -163,248 +147,220 @@ class LiveView:
     ) -> None:
         if mode not in ("auto", "widgets", "print", "off"):
             raise ValueError(f"LiveView mode={mode!r} is not one we know: use 'auto', 'widgets', 'print' or 'off'.")
-        if max_rate <= 0:
+        if not max_rate > 0:  # also refuses NaN, which compares false with everything
             raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
         self.label = label
         self.mode = ("widgets" if widgets_available() else "print") if mode == "auto" else mode
-        self.interval = 1.0 / max_rate
-        self.out = out
-        self.clock = clock
-        self.blocks: list[LiveBlock] = []
+        self.sink: PrintSink | WidgetSink | None = None
+        if self.mode == "print":
+            self.sink = PrintSink(out)
+        elif self.mode == "widgets":
+            self.sink = WidgetSink(label, 1.0 / max_rate, clock)
+        self.message: Any = None
+        """What arrived: the SDK's message snapshot, or the one `apply_event` builds from events fed by hand."""
         self.events = 0
         self.started = False
         self.ended = False
-        self._panes: list[_Pane] = []
-        self._box: Any = None
-        self._handle: Any = None
-        self._status: Any = None
-        self._shared: dict[str, Any] = {}
-        self._printed_head: set[int] = set()
 
-    # -- public API -------------------------------------------------------------------------------
     @property
     def updates(self) -> int:
         """Widget updates sent so far, all panes together (0 in print mode)."""
-        return sum(p.updates for p in self._panes)
+        return sum(p.updates for p in self.sink.panes) if isinstance(self.sink, WidgetSink) else 0
 
     def start(self) -> LiveView:
         """Put the (empty) live view on screen. Called by the first `feed` if not called before."""
-        if self.started:
-            return self
-        self.started = True
-        if self.mode == "widgets":
-            self._start_widgets()
+        if not self.started:
+            self.started = True
+            if isinstance(self.sink, WidgetSink):
+                self.sink.start()
         return self
 
-    def feed(self, event: StreamEvent) -> None:
-        """Take one stream event (an SDK event object or a dict) and update the view."""
+    def feed(self, event: StreamEvent, stream: MessageStream | None = None) -> None:
+        """Take one stream event and draw the block it changed, read from `stream`'s message snapshot when given
+        (what `helpers.stream` does), else from the snapshot the view folds the events into."""
+        kind = event["type"] if isinstance(event, Mapping) else event.type
+        if kind not in LIVE_EVENTS:
+            return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         if not self.started:
             self.start()
-        kind = _get(event, "type")
-        if kind == "content_block_delta":  # by far the most frequent: first
-            index = event["index"] if isinstance(event, dict) else event.index  # type: ignore[union-attr]
-            self._delta(index, _get(event, "delta"))
-        elif kind == "content_block_start":
-            self._open(int(_get(event, "index")), _get(event, "content_block"))
-        elif kind == "content_block_stop":
-            self._close(int(_get(event, "index")))
-        elif kind not in ("message_start", "message_delta"):
-            return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         self.events += 1
+        self.message = stream.current_message_snapshot if stream is not None else apply_event(self.message, event)
+        if self.sink is not None and kind != "message_start" and kind != "message_delta":
+            index = event["index"] if isinstance(event, Mapping) else event.index  # type: ignore[union-attr]
+            content = field(self.message, "content")
+            if index < len(content):
+                self.sink.draw(index, content[index], kind == "content_block_stop")
 
     def partial_content(self) -> list[dict[str, Any]]:
         """The content blocks received so far, in the API's shape (for an interrupted stream)."""
-        return [b.as_block() for b in self.blocks]
+        blocks = [dict(as_plain(b)) for b in field(self.message, "content") or []]
+        for block in blocks:
+            if "partial_json" in block:
+                raw = block.pop("partial_json")
+                try:
+                    block["input"] = json.loads(raw) if raw.strip() else {}
+                except ValueError:
+                    block["input"] = {"partial_json": raw}
+        return blocks
 
     def finish(self, message: MessageLike) -> None:
         """End the live view and show the static view of the final `message` (widgets), or a closing line."""
-        if self.ended:
-            return
+        if not self.ended and self.sink is not None:
+            self.sink.end(lambda: [MessageView(message)], f"end · {usage_line(as_plain(message) or {})}")
         self.ended = True
-        self._flush_all()
-        if self.mode == "widgets":
-            self._end_widgets([MessageView(message)])
-        elif self.mode == "print":
-            self._write(f"\n── end · {usage_line(as_plain(message) or {})} ──\n")
 
     def fail(self, reason: str, partial: MessageLike | None = None) -> None:
         """End the live view after an interruption: keep what arrived and say clearly what happened."""
         if self.ended:
             return
         self.ended = True
-        self._flush_all()
+        blocks = self.partial_content()
         if self.events:
-            note = f"⚠️ Stream interrupted: {reason}. Kept what arrived: {len(self.blocks)} block(s)."
+            note = f"⚠️ Stream interrupted: {reason}. Kept what arrived: {len(blocks)} block(s)."
         else:
             note = f"⚠️ No answer: {reason}."
-        if self.mode == "widgets":
-            shown = partial if partial is not None else {"role": "assistant", "content": self.partial_content()}
-            self._end_widgets([MessageView(shown), _Note(note)])
-        elif self.mode == "print":
-            self._write(f"\n── {note} ──\n")
+        if self.sink is not None:
+            shown = partial if partial is not None else {"role": "assistant", "content": blocks}
+            self.sink.end(lambda: [MessageView(shown), _Note(note)], note)
 
-    # -- blocks -----------------------------------------------------------------------------------
-    def _open(self, index: int, start: Any) -> None:
-        block = LiveBlock(index=index, type=str(_get(start, "type") or "?"))
-        block.name = str(_get(start, "name") or "")
-        block.id = str(_get(start, "id") or "")
-        block.signature = _get(start, "signature") or None  # MiniMax sends it later, as a signature_delta
-        first = str(_get(start, "thinking") or _get(start, "text") or "")
-        if first:
-            block.add(first)
-        self.blocks.append(block)
-        if self.mode == "widgets":
-            self._add_pane(block)
-        elif self.mode == "print":
-            self._print_head(block)
-            if first:
-                self._print_piece(block, first, visible_before=False)
+    def placeholder_text(self) -> str:
+        """The text/plain of the live widget and of the line that replaces it (nbval compares them)."""
+        return placeholder_text(self.label)
 
-    def _find(self, index: int) -> LiveBlock | None:
-        if self.blocks and self.blocks[-1].index == index:
-            return self.blocks[-1]
-        for block in reversed(self.blocks):
-            if block.index == index:
-                return block
-        return None
 
-    def _delta(self, index: int, delta: Any) -> None:
-        block = self._find(index)
-        if block is None:
-            return
-        kind = _get(delta, "type")
-        piece = ""
-        if kind == "thinking_delta":
-            piece = _get(delta, "thinking") or ""
-        elif kind == "text_delta":
-            piece = _get(delta, "text") or ""
-        elif kind == "input_json_delta":
-            piece = _get(delta, "partial_json") or ""
-        elif kind == "signature_delta":
-            block.signature = _get(delta, "signature")
-            return
-        if not piece:
-            return
-        visible_before = block.visible
-        block.add(piece)
-        if self.mode == "print":
-            self._print_piece(block, piece, visible_before)
-        elif self.mode == "widgets":
-            pane = self._panes[-1] if self._panes and self._panes[-1].block is block else self._pane_of(block)
-            pane.dirty = True
-            now = self.clock()
-            if now - pane.last_sent >= self.interval:
-                self._send(pane, now)
+def placeholder_text(label: str) -> str:
+    """The text/plain of a live widget and of the line that replaces it (nbval compares them)."""
+    return f"⇣ streamed live: {label}"
 
-    def _close(self, index: int) -> None:
-        block = self._find(index)
-        if block is None:
-            return
-        block.done = True
-        if self.mode == "widgets":
-            pane = self._pane_of(block)
-            pane.dirty = True
-            self._send(pane, self.clock())
-        elif self.mode == "print":
-            if block.type == "thinking" and not block.parts:
-                self._write("(empty)")
-            elif block.type == "text" and not block.visible:
-                self._write("(empty text)")
-            self._write("\n")
 
-    # -- print mode -------------------------------------------------------------------------------
-    def _write(self, text: str) -> None:
+class PrintSink:
+    """Writes each new piece of thinking and text as it arrives, under a marker per block; a tool call's
+    arguments when its block ends."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.seen: dict[int, int] = {}
+        """Per block index: how many characters of its body were already taken care of."""
+
+    def write(self, text: str) -> None:
         out = self.out or sys.stdout
         out.write(text)
         out.flush()
 
-    def _print_head(self, block: LiveBlock) -> None:
-        head = {
-            "thinking": "── 💭 thinking ──",
-            "text": "── 💬 answer ──",
-            "tool_use": f"── 🔧 tool call {block.name} ({block.id}) ──",
-        }.get(block.type, f"── [{block.type} block] ──")
-        self._write(("\n" if self.blocks[:-1] else "") + head + "\n")
+    def draw(self, index: int, block: Any, done: bool) -> None:
+        """Write what `block` holds beyond what was written before (its head first, its end marker when done)."""
+        kind, body = field(block, "type"), block_body(block)
+        if index not in self.seen:
+            head = {"thinking": "── 💭 thinking ──", "text": "── 💬 answer ──"}.get(kind, f"── [{kind} block] ──")
+            if kind == "tool_use":
+                head = f"── 🔧 tool call {field(block, 'name')} ({field(block, 'id')}) ──"
+            self.write(("\n" if self.seen else "") + head + "\n")
+            self.seen[index] = 0
+        if kind == "tool_use" and not done:
+            return  # the arguments are written whole at the end: a partial snapshot is no prefix of the next
+        before = self.seen[index]
+        new = body[before:]
+        if kind == "text" and not body[:before].strip("\n"):
+            new = new.lstrip("\n")  # answers after thinking often start with blank lines
+        if new:
+            self.write(new)
+        self.seen[index] = len(body)
+        if done:
+            empty = not body if kind == "thinking" else kind == "text" and not body.strip("\n")
+            self.write(("(empty)" if kind == "thinking" else "(empty text)") if empty else "")
+            self.write("\n")
 
-    def _print_piece(self, block: LiveBlock, piece: str, visible_before: bool) -> None:
-        if block.type == "text" and not visible_before:
-            piece = piece.lstrip("\n")  # answers after thinking often start with blank lines
-            if not piece:
-                return
-        self._write(piece)
+    def end(self, views: Callable[[], list[Any]], line: str) -> None:
+        """Close with one line (the usage, or what went wrong); the static `views` are for notebooks only."""
+        self.write(f"\n── {line} ──\n")
 
-    # -- widget mode ------------------------------------------------------------------------------
-    def _start_widgets(self) -> None:
+
+@dataclass
+class Pane:
+    """A block's widget and its throttle: `dirty` until the widget shows the block's latest content."""
+
+    block: Any
+    widget: Any
+    holder: Any
+    done: bool = False
+    last_sent: float = float("-inf")
+    dirty: bool = False
+    updates: int = 0
+
+
+class WidgetSink:
+    """A pane per block in one box, each refreshed at most once per `interval` seconds (and when its block ends);
+    at the end the box gives way to a plain line and the static views, and every widget it made is closed."""
+
+    def __init__(self, label: str, interval: float, clock: Callable[[], float]) -> None:
+        self.label, self.interval, self.clock = label, interval, clock
+        self.panes: list[Pane] = []
+        self.shared: dict[str, Any] = {}
+        self.box: Any = None
+        self.status: Any = None
+        self.handle: Any = None
+
+    def start(self) -> None:
+        """Show the box with its status line. One Layout and one style are shared by every widget of the view:
+        each widget made with its own default ones opens two more comms, most of what a short stream's view costs."""
         import ipywidgets as widgets
 
-        # One Layout for every widget of the view and one style for its HTML widgets: each widget made with its
-        # own default ones opens two more comms, which is most of what a short stream's live view costs.
         layout = widgets.Layout()
-        self._status = widgets.HTML(
-            value=f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>', layout=layout
-        )
-        self._shared = {"layout": layout, "style": self._status.style}
-        self._box = widgets.VBox(children=[self._status], layout=layout)
-        self._handle = display_widget(self._box, self.placeholder_text())
+        status = f'<div style="{META_STYLE}">⇣ streaming {html.escape(self.label)}…</div>'
+        self.status = widgets.HTML(value=status, layout=layout)
+        self.shared = {"layout": layout, "style": self.status.style}
+        self.box = widgets.VBox(children=[self.status], layout=layout)
+        self.handle = display_widget(self.box, placeholder_text(self.label))
 
-    def placeholder_text(self) -> str:
-        """The text/plain of the live widget and of the line that replaces it (nbval compares them)."""
-        return f"⇣ streamed live: {self.label}"
+    def draw(self, index: int, block: Any, done: bool) -> None:
+        """Mark the block's pane out of date and refresh it unless it was refreshed less than `interval` ago."""
+        if index >= len(self.panes):
+            self._add_pane(block)  # drawn as it starts: nothing to resend unless it also ends
+            if not done:
+                return
+        pane = self.panes[index]
+        pane.block, pane.done, pane.dirty = block, done, True
+        now = self.clock()
+        if done or now - pane.last_sent >= self.interval:
+            self._send(pane, now)
 
-    def _add_pane(self, block: LiveBlock) -> None:
+    def _add_pane(self, block: Any) -> None:
         import ipywidgets as widgets
 
-        widget = widgets.HTML(value=pane_html(block), **self._shared)
-        holder = widget
-        if block.type == "thinking":
-            layout = {"layout": self._shared["layout"]} if self._shared else {}
-            holder = widgets.Accordion(children=[widget], **layout)
+        widget = holder = widgets.HTML(value=pane_html(block), **self.shared)
+        if field(block, "type") == "thinking":
+            holder = widgets.Accordion(children=[widget], layout=self.shared["layout"])
             with holder.hold_sync():  # the title and the open pane in one update
                 holder.set_title(0, "💭 Thinking")
                 holder.selected_index = 0
-        pane = _Pane(block=block, widget=widget, holder=holder)
-        self._panes.append(pane)
-        if self._box is not None:
-            self._box.children = (*self._box.children[:-1], holder, self._box.children[-1])
+        self.panes.append(Pane(block=block, widget=widget, holder=holder))
+        self.box.children = (*self.box.children[:-1], holder, self.box.children[-1])
 
-    def _pane_of(self, block: LiveBlock) -> _Pane:
-        for pane in reversed(self._panes):
-            if pane.block is block:
-                return pane
-        raise LookupError(f"no pane for block {block.index}")
-
-    def _send(self, pane: _Pane, now: float) -> None:
-        pane.widget.value = pane_html(pane.block)
-        pane.last_sent = now
-        pane.dirty = False
+    def _send(self, pane: Pane, now: float) -> None:
+        pane.widget.value = pane_html(pane.block, pane.done)
+        pane.last_sent, pane.dirty = now, False
         pane.updates += 1
-        if pane.block.done and pane.block.type == "thinking" and pane.holder is not pane.widget:
-            signed = "" if pane.block.signature else ", no signature"
-            pane.holder.set_title(0, f"💭 Thinking · {len(pane.block.content)} chars{signed}")
+        if pane.done and pane.holder is not pane.widget:
+            signed = "" if field(pane.block, "signature") else ", no signature"
+            pane.holder.set_title(0, f"💭 Thinking · {len(block_body(pane.block))} chars{signed}")
 
-    def _flush_all(self) -> None:
-        now = self.clock()
-        for pane in self._panes:
-            if pane.dirty:
-                self._send(pane, now)
-
-    def _end_widgets(self, views: list[Any]) -> None:
+    def end(self, views: Callable[[], list[Any]], line: str) -> None:
+        """Send what is pending, replace the widget by its plain line, display `views()`, close every widget."""
         from IPython.display import display
 
-        if self._handle is not None:
-            end_widget(self._handle, self.placeholder_text())
-        for view in views:
+        now = self.clock()
+        for pane in self.panes:
+            if pane.dirty:
+                self._send(pane, now)
+        if self.handle is not None:
+            end_widget(self.handle, placeholder_text(self.label))
+        for view in views():
             display(view)
-        if self._box is not None:
-            self._box.close()
-            for pane in self._panes:
-                pane.holder.close()
-                if pane.holder is not pane.widget:
-                    pane.widget.close()
-            if self._status is not None:
-                self._status.close()
-            for shared in self._shared.values():
-                shared.close()
+        made = [self.box, self.status, *self.shared.values()]
+        made += [w for p in self.panes for w in {id(p.holder): p.holder, id(p.widget): p.widget}.values()]
+        for widget in made:
+            if widget is not None:
+                widget.close()
 
 
 class _Note:
@@ -453,15 +409,6 @@ def display_widget(widget: Any, text: str) -> Any:
 def end_widget(handle: Any, text: str) -> None:
     """Replace a widget shown by `display_widget` with plain `text`: what the saved notebook keeps."""
     handle.update({"text/plain": text}, raw=True)
-
-
-def _get(obj: Any, name: str) -> Any:
-    """`obj.name` for SDK events, `obj[name]` for dicts, None when absent."""
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return obj.get(name)
-    return getattr(obj, name, None)
 
 
 # -- the live timeline of a tool conversation (notebook 04) --------------------------------------------------

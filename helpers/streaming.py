@@ -7,7 +7,9 @@ server sent an error) keeps what arrived on screen and raises `StreamInterrupted
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import anthropic
@@ -68,11 +70,8 @@ def check_params(client: object, params: dict[str, Any]) -> None:
     missing = [name for name in ("model", "max_tokens", "messages") if name not in params]
     if missing:
         raise ValueError(f"helpers.stream is missing {', '.join(missing)}: give model=, max_tokens= and messages=.")
-    try:
-        accepted = inspect.signature(stream_method).parameters
-    except (TypeError, ValueError):
-        return
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+    accepted = _keywords(getattr(stream_method, "__func__", stream_method))
+    if accepted is None:
         return
     for name in params:
         if name in accepted:
@@ -83,6 +82,19 @@ def check_params(client: object, params: dict[str, Any]) -> None:
                 f'Pass it in the body instead: extra_body={{"{name}": {params[name]!r}}} (works on every version).'
             )
         raise TypeError(f"client.messages.stream() does not take {name}=; check the spelling.")
+
+
+@functools.lru_cache(maxsize=16)
+def _keywords(function: Callable[..., Any]) -> frozenset[str] | None:
+    """The keyword names `function` takes, or None when it takes any (**kwargs) or has no signature; cached,
+    as `inspect.signature` of the SDK's `stream` costs more than the rest of the checks together."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return None
+    return frozenset(parameters)
 
 
 def _snapshot(manager: MessageStream, view: LiveView) -> anthropic.types.Message | dict[str, Any]:
@@ -115,7 +127,7 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         with client.messages.stream(**params) as manager:
             seen: set[str] = set()
             for event in manager:
-                view.feed(event)
+                view.feed(event, manager)
                 seen.add(getattr(event, "type", ""))
             if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,7 +156,7 @@ def test_widget_updates_are_throttled_per_pane(capsys: pytest.CaptureFixture[str
     for event in message_events([{"type": "thinking", "pieces": pieces}, {"type": "text", "pieces": pieces}]):
         clock.now += 0.001  # 1000 deltas a second, far above the update rate
         view.feed(event)
-    thinking, text = view._panes
+    thinking, text = view.sink.panes  # type: ignore[union-attr]
     # 2 s per block at most 20 updates/s, plus the flush at the block's end
     assert thinking.updates <= 2 * 20 + 2 and text.updates <= 2 * 20 + 2
     assert thinking.updates >= 20, "the pane is refreshed while the block streams"
@@ -168,7 +170,7 @@ def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) ->
     view = LiveView(mode="widgets", clock=FakeClock())
     for event in message_events([*AWKWARD, {"type": "thinking", "pieces": []}]):
         view.feed(event)
-    thinking, text, empty, tool, empty_thinking = view._panes
+    thinking, text, empty, tool, empty_thinking = view.sink.panes  # type: ignore[union-attr]
     assert "用户想知道" in thinking.widget.value
     assert "no signature" in str(thinking.holder.get_title(0))
     assert text.widget.value.count("你好") == 1 and "\n\n你好" not in text.widget.value
@@ -179,10 +181,9 @@ def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_long_blocks_send_only_their_end() -> None:
-    from helpers.live import LIVE_TAIL_CHARS, LiveBlock
+    from helpers.live import LIVE_TAIL_CHARS
 
-    block = LiveBlock(index=0, type="thinking", parts=["x" * 50_000, "THE END"])
-    html = pane_html(block)
+    html = pane_html({"type": "thinking", "thinking": "x" * 50_000 + "THE END"})
     assert "THE END" in html and len(html) < LIVE_TAIL_CHARS["thinking"] + 1000
     assert "earlier characters" in html
 
@@ -212,6 +213,8 @@ def test_live_view_rejects_bad_settings() -> None:
         LiveView(mode="fancy")
     with pytest.raises(ValueError, match="max_rate"):
         LiveView(max_rate=0)
+    with pytest.raises(ValueError, match="max_rate=nan must be a positive number"):
+        LiveView(max_rate=float("nan"))  # NaN compares false with everything: it would never throttle
 
 
 # -- interruptions ---------------------------------------------------------------------------------
@@ -330,3 +333,16 @@ def test_exercise_checks_pass_on_right_answers_only(clean_env: Path, capsys: pyt
     assert not helpers.check("02.1", counts, answer).passed
     assert not helpers.check("02.1", {}, "").passed
     capsys.readouterr()
+
+
+def test_the_view_draws_from_the_streams_own_snapshot_not_a_copy_of_its_own() -> None:
+    """Given the stream, the view writes what the SDK's message snapshot holds: it folds no events itself."""
+
+    snapshot = {"content": [{"type": "text", "text": "from the SDK's snapshot"}]}
+    stream = types.SimpleNamespace(current_message_snapshot=snapshot)
+    printed = io.StringIO()
+    view = LiveView(mode="print", out=printed)
+    for event in message_events([{"type": "text", "pieces": ["not", "this"]}], stop=False)[1:]:
+        view.feed(event, stream)  # type: ignore[arg-type]
+    assert printed.getvalue() == "── 💬 answer ──\nfrom the SDK's snapshot\n"
+    assert view.partial_content() == [{"type": "text", "text": "from the SDK's snapshot"}]
