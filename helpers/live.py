@@ -30,6 +30,7 @@ from ._html import (
     field,
     in_ipython,
     paragraphs_html,
+    terminal_safe,
 )
 from .show import MessageLike, MessageView, block_text, step_html, timeline, usage_line
 
@@ -243,8 +244,9 @@ class PrintSink:
         """Per block index: how many characters of its body were already taken care of."""
 
     def write(self, text: str) -> None:
+        """Write `text`, control characters as visible escapes: a model's answer never drives the terminal."""
         out = self.out or sys.stdout
-        out.write(text)
+        out.write(terminal_safe(text))
         out.flush()
 
     def draw(self, index: int, block: Any, done: bool) -> None:

@@ -100,3 +100,17 @@ def test_show_never_writes_a_models_terminal_escape_sequences_raw(capsys) -> Non
     printed = capsys.readouterr().out
     assert "\x1b" not in printed and "\x07" not in printed
     assert "\\x1b]52;c;" in printed and "click here" in printed, "shown as visible escapes, not dropped"
+
+
+def test_the_print_mode_live_view_never_writes_a_models_escape_sequences_raw() -> None:
+    import io
+
+    from tests import wire
+
+    events = [wire.start(), *wire.thinking(0, OSC_52), *wire.text(1, "ok ", OSC_8), *wire.end()]
+    printed = io.StringIO()
+    helpers.stream(
+        wire.client_for(wire.cassette(events)), view=helpers.LiveView(mode="print", out=printed), **wire.REQUEST
+    )
+    assert "\x1b" not in printed.getvalue() and "\x07" not in printed.getvalue()
+    assert "\\x1b]52;c;" in printed.getvalue() and "click here" in printed.getvalue()
