@@ -242,6 +242,8 @@ class PrintSink:
         self.out = out
         self.seen: dict[int, int] = {}
         """Per block index: how many characters of its body were already taken care of."""
+        self.visible: set[int] = set()
+        """The text blocks that showed more than the blank lines they start with (not re-scanned per delta)."""
 
     def write(self, text: str) -> None:
         """Write `text`, control characters as visible escapes: a model's answer never drives the terminal."""
@@ -262,8 +264,10 @@ class PrintSink:
             return  # the arguments are written whole at the end: a partial snapshot is no prefix of the next
         before = self.seen[index]
         new = body[before:]
-        if kind == "text" and not body[:before].strip("\n"):
+        if kind == "text" and index not in self.visible:
             new = new.lstrip("\n")  # answers after thinking often start with blank lines
+            if new:
+                self.visible.add(index)
         if new:
             self.write(new)
         self.seen[index] = len(body)
