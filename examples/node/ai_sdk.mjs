@@ -5,18 +5,9 @@
 //   keyless:  `python -m helpers serve --port 8765` in another terminal, then
 //             MINIMAX_BASE_URL=http://127.0.0.1:8765/v1 node ai_sdk.mjs
 // Optional: PROMPT="..." asks something else (the local server answers only what is recorded).
-import { createAnthropic } from "@ai-sdk/anthropic";
 import { generateText } from "ai";
 
-const baseURL = process.env.MINIMAX_BASE_URL ?? "https://api.minimax.io/anthropic/v1";
-const local = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(baseURL);
-const apiKey = process.env.MINIMAX_API_KEY ?? (local ? "any-text" : undefined);
-if (!apiKey) {
-  console.error("Set MINIMAX_API_KEY to call MiniMax, or MINIMAX_BASE_URL=http://127.0.0.1:8765/v1 for the local server.");
-  process.exit(2);
-}
-
-const minimax = createAnthropic({ baseURL, apiKey });
+import { minimax } from "./minimax_provider.mjs";
 
 try {
   const result = await generateText({

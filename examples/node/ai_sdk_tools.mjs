@@ -2,17 +2,9 @@
 // The AI SDK runs the loop itself (stopWhen) and sends each tool's result back; configure as in ai_sdk.mjs:
 //   keyless:  MINIMAX_BASE_URL=http://127.0.0.1:8765/v1 node ai_sdk_tools.mjs   (with `python -m helpers serve`)
 //   live:     MINIMAX_BASE_URL=https://api.minimax.io/anthropic/v1 MINIMAX_API_KEY=<your key> node ai_sdk_tools.mjs
-import { createAnthropic } from "@ai-sdk/anthropic";
 import { generateText, jsonSchema, stepCountIs, tool } from "ai";
 
-const baseURL = process.env.MINIMAX_BASE_URL ?? "https://api.minimax.io/anthropic/v1";
-const local = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(baseURL);
-const apiKey = process.env.MINIMAX_API_KEY ?? (local ? "any-text" : undefined);
-if (!apiKey) {
-  console.error("Set MINIMAX_API_KEY to call MiniMax, or MINIMAX_BASE_URL=http://127.0.0.1:8765/v1 for the local server.");
-  process.exit(2);
-}
-const minimax = createAnthropic({ baseURL, apiKey });
+import { minimax } from "./minimax_provider.mjs";
 const weather = { Paris: "Paris: 14 °C, light rain", Oslo: "Oslo: 3 °C, snow showers", Lisbon: "Lisbon: 19 °C, sunny" };
 
 try {
