@@ -72,6 +72,52 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+_DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
+
+
+def scrub_split(pieces: list[str], secrets: Iterable[str]) -> list[str]:
+    """`pieces` (a block's deltas, in order) with every secret in their joined text replaced by "<redacted>",
+    even one split across pieces: it is written where it starts and its other characters are dropped, so the
+    pieces keep their number and order."""
+    joined, hidden, starts = "".join(pieces), set(), set()
+    for secret in sorted(secrets, key=len, reverse=True):
+        at = joined.find(secret)
+        while at >= 0:
+            span = range(at, at + len(secret))
+            if not hidden.intersection(span):
+                hidden.update(span)
+                starts.add(at)
+            at = joined.find(secret, at + 1)
+    if not hidden:
+        return pieces
+    out, position = [], 0
+    for piece in pieces:
+        kept = []
+        for offset, char in enumerate(piece, position):
+            if offset in starts:
+                kept.append(REDACTED)
+            elif offset not in hidden:
+                kept.append(char)
+        out.append("".join(kept))
+        position += len(piece)
+    return out
+
+
+def scrub_stream(events: list[dict[str, Any]], secrets: Iterable[str]) -> None:
+    """Scrub a stream's deltas in place, block by block, over each block's joined text: a key the model echoes
+    back is often split across deltas, which scrubbing each delta alone misses."""
+    blocks: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for event in events:
+        data = event.get("data")
+        delta = data.get("delta") if isinstance(data, dict) and data.get("type") == "content_block_delta" else None
+        field = _DELTA_TEXT.get(delta.get("type")) if isinstance(delta, dict) else None
+        if field and isinstance(delta.get(field), str):  # type: ignore[union-attr]
+            blocks.setdefault((data.get("index"), field), []).append(delta)  # type: ignore[union-attr]
+    for (_, field), deltas in blocks.items():
+        for delta, text in zip(deltas, scrub_split([d[field] for d in deltas], secrets), strict=True):
+            delta[field] = text
+
+
 class RedirectRefusedError(anthropic.AnthropicError):
     """The endpoint redirected a request to another host. The key is never sent off the endpoint's host, so the
     redirect was not followed."""
@@ -360,6 +406,8 @@ class RecordTransport(_CheckedTransport):
         one too: a transient failure (a 5xx on every retry, a stream cut short) never replaces a good recording."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
+        if scrubbed.is_stream:
+            scrub_stream(scrubbed.response["events"], secrets)
         stem = file_name(scrubbed).removesuffix(".json")  # named from the scrubbed text: no key in a file name
         with self._lock:
             sequence = self._written.get(stem, 0) + 1
