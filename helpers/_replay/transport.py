@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import threading
 import time
 import warnings
@@ -79,15 +80,13 @@ def scrub_split(pieces: list[str], secrets: Iterable[str]) -> list[str]:
     """`pieces` (a block's deltas, in order) with every secret in their joined text replaced by "<redacted>",
     even one split across pieces: it is written where it starts and its other characters are dropped, so the
     pieces keep their number and order."""
-    joined, hidden, starts = "".join(pieces), set(), set()
+    joined, hidden, starts = "".join(pieces), set[int](), set[int]()
     for secret in sorted(secrets, key=len, reverse=True):
-        at = joined.find(secret)
-        while at >= 0:
-            span = range(at, at + len(secret))
+        for match in re.finditer(re.escape(secret), joined):
+            span = range(match.start(), match.end())
             if not hidden.intersection(span):
                 hidden.update(span)
-                starts.add(at)
-            at = joined.find(secret, at + 1)
+                starts.add(match.start())
     if not hidden:
         return pieces
     out, position = [], 0
@@ -109,10 +108,12 @@ def scrub_stream(events: list[dict[str, Any]], secrets: Iterable[str]) -> None:
     blocks: dict[tuple[Any, str], list[dict[str, Any]]] = {}
     for event in events:
         data = event.get("data")
-        delta = data.get("delta") if isinstance(data, dict) and data.get("type") == "content_block_delta" else None
-        field = _DELTA_TEXT.get(delta.get("type")) if isinstance(delta, dict) else None
-        if field and isinstance(delta.get(field), str):  # type: ignore[union-attr]
-            blocks.setdefault((data.get("index"), field), []).append(delta)  # type: ignore[union-attr]
+        if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+            continue
+        delta = data.get("delta")
+        field = _DELTA_TEXT.get(str(delta.get("type"))) if isinstance(delta, dict) else None
+        if isinstance(delta, dict) and field and isinstance(delta.get(field), str):
+            blocks.setdefault((data.get("index"), field), []).append(delta)
     for (_, field), deltas in blocks.items():
         for delta, text in zip(deltas, scrub_split([d[field] for d in deltas], secrets), strict=True):
             delta[field] = text
