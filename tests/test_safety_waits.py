@@ -134,6 +134,23 @@ def test_the_servers_log_is_bounded_and_holds_no_credentials(tmp_path) -> None:
         assert KEY not in repr(list(server.requests))
 
 
+def test_the_servers_log_is_bounded_by_bytes_and_keeps_no_large_body(tmp_path) -> None:
+    from helpers._replay.core import KEPT_BODY_BYTES, REQUEST_LOG_BYTES
+
+    medium = b'{"messages": "' + b"x" * (KEPT_BODY_BYTES - 100) + b'"}'  # kept, just under the per-body limit
+    with ReplayServer(tmp_path) as server:
+        for n in range(REQUEST_LOG_BYTES // len(medium) + 8):
+            assert _post(server.port, {"x-n": str(n)}, medium)[0] == 404
+        held = sum(len(r["body"]["messages"]) for r in server.requests)
+        assert held <= REQUEST_LOG_BYTES and server.requests.kept_bytes <= REQUEST_LOG_BYTES
+        assert server.requests[-1]["headers"]["x-n"] == str(REQUEST_LOG_BYTES // len(medium) + 7), "newest kept"
+        large = b'{"messages": "' + b"y" * (3 * KEPT_BODY_BYTES) + b'"}'
+        assert _post(server.port, {"x-n": "large"}, large)[0] == 404
+        last = server.requests[-1]
+        assert last["headers"]["x-n"] == "large" and last["body_bytes"] == len(large)
+        assert "not kept" in last["body"] and len(last["body"]) < 200
+
+
 def test_the_server_answers_40_simultaneous_new_connections(tmp_path) -> None:
     with ReplayServer(tmp_path) as server:
         sockets = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(40)]

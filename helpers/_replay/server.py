@@ -162,7 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
         if len(data) < length:  # the client stopped sending (timeout) or hung up
             self.close_connection = True
             return
-        self._send(self.replay.core.serve("POST", self.path, parse_body(data), self.headers.items()))
+        body = parse_body(data)
+        del data  # the bytes are not needed once parsed: a large body is held once, not twice
+        self._send(self.replay.core.serve("POST", self.path, body, self.headers.items(), size=length))
 
     def do_GET(self) -> None:
         # models.list() answers 404 on MiniMax's endpoint (docs/sources.md): so does this server.
