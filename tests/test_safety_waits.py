@@ -228,3 +228,40 @@ def test_a_stream_of_keep_alives_ends_within_its_timeout(clean_env, monkeypatch)
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# -- 13. replay waits are bounded, whatever a recording or a setting says --------------------------------------
+
+
+@pytest.mark.parametrize("at", [1e9, float("inf"), "Infinity", "soon"])
+def test_a_recorded_event_time_far_away_waits_at_most_20_seconds(monkeypatch, at) -> None:
+    from support import replay_client_for
+
+    import helpers._replay.sse as sse_module
+    from helpers._replay.cassettes import Cassette
+
+    slept: list[float] = []
+    monkeypatch.setattr(sse_module.time, "sleep", slept.append)
+    events = [
+        {"at": at if n == 2 else 0.01 * n, "event": name, "data": data} for n, (name, data) in enumerate(STREAM_EVENTS)
+    ]
+    events[-1]["at"] = 2e9 if at == 1e9 else events[-1]["at"]  # one more far-away event after it: no second long wait
+    cassette = Cassette(
+        request={"method": "POST", "path": "/v1/messages", "body": {**HELLO, "stream": True}},
+        response={"status": 200, "headers": {"content-type": "text/event-stream"}, "events": events},
+        source={"kind": "synthesized"},
+    )
+    client = replay_client_for([cassette], speed=1.0)
+    text = "".join(
+        e.delta.text for e in client.messages.create(**HELLO, stream=True) if e.type == "content_block_delta"
+    )
+    assert text == "Hi"
+    assert slept and max(slept) <= 20.0 and sum(slept) <= 41.0
+
+
+@pytest.mark.parametrize("speed", [1e-9, -1.0, float("nan"), float("inf")])
+def test_a_nonsense_replay_speed_is_refused_before_anything_is_sent(clean_env, speed) -> None:
+    with pytest.raises(ValueError, match=r"replay_speed|replay speed"):
+        helpers.get_client(mode="replay", replay_speed=speed, quiet=True)
+    with pytest.raises(ValueError, match=r"replay speed .* cannot be used"):
+        ReplayServer(speed=speed)

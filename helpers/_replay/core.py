@@ -157,7 +157,10 @@ class Answer:
     def frames(self) -> Iterator[tuple[float, bytes]]:
         """A stream's events as (recorded seconds after the request, wire bytes), broken where the fault says."""
         for n, event in enumerate(self.events or ()):
-            at = float(event.get("at", 0.0))
+            try:
+                at = float(event.get("at", 0.0))
+            except (TypeError, ValueError):  # a hand-edited time that is not a number: no wait for it
+                at = float("nan")
             if self.fault is not None and n == self.fault.after:
                 if self.fault.kind == "cut":
                     return
@@ -269,6 +272,9 @@ class ReplayCore:
     faults: list[Fault] = field(default_factory=list)
     requests: RequestLog = field(default_factory=RequestLog)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.speed = sse.check_speed(self.speed)  # refused before any request: a typo would stall every stream
 
     def inject(self, fault: Fault | str, **options: Any) -> None:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
