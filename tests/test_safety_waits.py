@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import socket
 import threading
 import time
@@ -151,11 +152,52 @@ def test_the_servers_log_is_bounded_by_bytes_and_keeps_no_large_body(tmp_path) -
         assert "not kept" in last["body"] and len(last["body"]) < 200
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Host": "attacker.example:8765"}, 403),  # DNS rebinding: a page's own name resolving to 127.0.0.1
+        ({"Host": "127.0.0.1.attacker.example"}, 403),
+        ({"Origin": "https://attacker.example"}, 403),  # a cross-origin simple POST from a web page
+        ({"Origin": "null"}, 403),
+        ({"Host": "localhost:8765", "Origin": "http://localhost:8888"}, 404),  # a local page: answered
+        ({"Host": "[::1]:8765"}, 404),
+    ],
+)
+def test_the_server_answers_only_loopback_hosts_and_origins(tmp_path, headers, status) -> None:
+    with ReplayServer(tmp_path) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.putrequest("POST", "/v1/messages", skip_host="Host" in headers)
+        body = json.dumps(HELLO).encode()
+        for name, value in {**headers, "content-length": str(len(body))}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        answered = json.loads(response.read())
+        connection.close()
+        assert response.status == status, answered
+        if status == 403:
+            assert answered["error"]["type"] == "permission_error" and not server.requests, "refused before use"
+
+
+def test_a_body_nested_100000_deep_is_answered_400(tmp_path) -> None:
+    with ReplayServer(tmp_path) as server:
+        status, data = _post(server.port, {"content-type": "application/json"}, b"[" * 100_000)
+        assert status == 400 and "nests JSON too deeply" in json.loads(data)["error"]["message"]
+        assert _post(server.port, {}, json.dumps(HELLO).encode())[0] == 404, "the server goes on answering"
+
+
+def test_a_miss_from_the_server_names_no_absolute_folder(tmp_path) -> None:
+    with ReplayServer(tmp_path) as server:
+        status, data = _post(server.port, {}, json.dumps(HELLO).encode())
+    message = json.loads(data)["error"]["message"]
+    assert status == 404 and f"({tmp_path.name}/)" in message and str(tmp_path) not in message
+
+
 def test_the_server_answers_40_simultaneous_new_connections(tmp_path) -> None:
     with ReplayServer(tmp_path) as server:
         sockets = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(40)]
         for s in sockets:
-            s.sendall(b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         answers = [s.recv(64) for s in sockets]
         for s in sockets:
             s.close()

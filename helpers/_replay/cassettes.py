@@ -494,7 +494,7 @@ class CassetteLibrary:
         ]
         nearest = self.closest(method, path, body)
         if nearest is None:
-            lines.append(f"  No recording under {self.root} has this method and path.")
+            lines.append(f"  No recording in the library ({self.root.name}/) has this method and path.")
         else:
             where = nearest.path.relative_to(self.root.parent) if nearest.path else "(in memory)"
             lines.append(f"  Closest recording: {where}")
