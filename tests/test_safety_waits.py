@@ -150,6 +150,8 @@ def test_the_servers_log_is_bounded_by_bytes_and_keeps_no_large_body(tmp_path) -
         last = server.requests[-1]
         assert last["headers"]["x-n"] == "large" and last["body_bytes"] == len(large)
         assert "not kept" in last["body"] and len(last["body"]) < 200
+        server.requests.clear()
+        assert len(server.requests) == 0 and server.requests.kept_bytes == 0 and not list(server.requests)
 
 
 @pytest.mark.parametrize(
