@@ -182,6 +182,9 @@ class Playground:
         self._handle: Any = None
         self.notice = ""
         """Why the last turn added nothing to the conversation (an answer with no content), else empty."""
+        self.paid: list[dict[str, Any]] = []
+        """The paid messages of a tools turn that failed later (a 529, a timeout, Ctrl-C): `keep_paid()` adds them."""
+        self._paid_from = 0
 
     # -- the chat itself ---------------------------------------------------------------------------
     def _default_factory(self, region: str) -> anthropic.Anthropic:
@@ -211,26 +214,66 @@ class Playground:
         if not isinstance(text, str) or not text.strip():
             raise ValueError("Type a message first: send() needs some text.")
         user = {"role": "user", "content": text.strip()}
+        sent = self._asked(user)
+        base = len(sent) - 1  # the history before the new (or joined) user turn
         params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
         if self.tools:
             from .tools import run_tools
 
-            run = run_tools(self.client, messages=[*self.history, user], tools=TOOLS, functions=FUNCTIONS, **params)
-            final, added, calls = run.final, run.history[len(self.history) :], len(run.responses)
+            try:
+                run = run_tools(self.client, messages=sent, tools=TOOLS, functions=FUNCTIONS, **params)
+            except BaseException as error:  # a later call failed: offer the paid calls instead of dropping them
+                self._offer_paid(error, base)
+                raise
+            final, added, calls = run.final, run.history[base:], len(run.responses)
         else:
-            params["messages"] = [*self.history, user]  # plain dicts, as the SDK accepts them
+            params["messages"] = sent  # plain dicts, as the SDK accepts them
             final = self.client.messages.create(**params)
-            added, calls = [user, {"role": "assistant", "content": as_plain(list(final.content or []))}], 1
+            added, calls = [sent[-1], {"role": "assistant", "content": as_plain(list(final.content or []))}], 1
+        self.paid = []
         self.notice = "" if final.content else _EMPTY_ANSWER.format(final.stop_reason, self.max_tokens)
         if not self.notice:  # an empty answer adds nothing: the Messages API refuses an empty assistant turn
-            self.history.extend(added)  # only once the whole turn worked: a failed turn leaves no half history
+            self.history[base:] = added  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
         self.last = TurnSummary(self._turns, self.model, self.tools, calls, _answer(final))
         self._refresh()
         return final
 
+    def _asked(self, user: dict[str, Any]) -> list[dict[str, Any]]:
+        """The history plus the new question; after `keep_paid()` the history ends with tool results, and the
+        question joins that user turn (tool results first), so roles still alternate."""
+        last = self.history[-1] if self.history else None
+        if last is None or last["role"] != "user" or not isinstance(last["content"], list):
+            return [*self.history, user]
+        joined = {"role": "user", "content": [*last["content"], {"type": "text", "text": user["content"]}]}
+        return [*self.history[:-1], joined]
+
+    def _offer_paid(self, error: BaseException, base: int) -> None:
+        """Keep the paid model calls of a failed tools turn in `self.paid`, for `keep_paid()` to add."""
+        kept = getattr(error, "history", None)
+        if not isinstance(kept, list) or len(kept) <= base + 1:
+            return
+        self.paid, self._paid_from = kept[base:], base
+        calls = len(getattr(error, "responses", []))
+        self.notice = (
+            f"{calls} model call{'s' if calls != 1 else ''} of this turn were paid for before it failed: "
+            "playground.keep_paid() adds them (the question, the answers and the tool results) to the "
+            "conversation, so the next message goes on from there without paying again."
+        )
+        error.add_note(self.notice)
+
+    def keep_paid(self) -> int:
+        """Add the paid part of the last failed tools turn to the conversation; returns how many messages."""
+        if not self.paid:
+            raise ValueError("Nothing to keep: keep_paid() adds the paid part of a tools turn that failed later.")
+        added, self.paid, self.notice = self.paid, [], ""
+        self.history[self._paid_from :] = added
+        self._refresh()
+        return len(added)
+
     def play(self, turns: Iterable[Mapping[str, Any]]) -> None:
         """Send a scripted conversation, each turn with its own settings (e.g. a recorded one, in replay)."""
+        turns = _checked_turns(turns)
         for turn in turns:
             self.settings(model=turn.get("model"), region=turn.get("region"), tools=turn.get("tools"))
             self.send(turn["text"])
@@ -331,7 +374,7 @@ class Playground:
         try:
             self.send(text)
         except Exception as error:  # shown in the app: a click handler's exception would vanish
-            w["status"].value = _error_html(error)
+            w["status"].value = _error_html(error) + (f"<br>{html.escape(self.notice)}" if self.paid else "")
             return
         if self.notice:  # keep the question in the box, to send again
             w["status"].value = f'<span style="color:inherit">⚠️ {html.escape(self.notice)}</span>'
@@ -392,6 +435,20 @@ def _rows(client: anthropic.Anthropic) -> list[dict[str, Any]]:
 def _answer(message: anthropic.types.Message) -> str:
     """A message's answer text, without its thinking."""
     return "".join(b.text for b in message.content or [] if b.type == "text").strip()
+
+
+def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:
+    """The scripted turns of `play`, each checked before anything is sent."""
+    if isinstance(turns, (str, bytes, Mapping)) or not isinstance(turns, Iterable):
+        raise TypeError(f"play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {type(turns).__name__}.")
+    checked = list(turns)
+    for number, turn in enumerate(checked, 1):
+        if not isinstance(turn, Mapping) or not isinstance(turn.get("text"), str):
+            raise ValueError(
+                f"Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
+                f"e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
+            )
+    return checked
 
 
 def _checked_model(model: str) -> str:

@@ -148,6 +148,11 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
     """Tool definitions paired with the functions that run them; every mistake is reported before a request."""
     if isinstance(tools, (str, Mapping)) or callable(tools) or not isinstance(tools, Iterable):
         raise TypeError(f"tools= takes a list of tools, e.g. tools=[get_weather], not {type(tools).__name__}.")
+    if functions is not None and not isinstance(functions, Mapping):
+        raise TypeError(
+            "functions= takes a dict from tool name to the function that runs it, e.g. "
+            f"functions={{'get_weather': get_weather}}, not {type(functions).__name__}."
+        )
     functions = dict(functions or {})
     found: list[_Tool] = []
     for item in tools:
@@ -290,6 +295,21 @@ def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, _Tool]) -> dict[s
 # -- the loop ---------------------------------------------------------------------------------------
 
 
+def keep_paid_work(error: BaseException, history: list[dict[str, Any]], responses: list[Any]) -> None:
+    """Give an error raised after a paid model call the run so far (`error.history`, `error.responses`, as
+    `MaxTurnsError` has), keeping its own type so `except anthropic.APIStatusError:` still catches it."""
+    try:
+        error.history = list(history)  # type: ignore[attr-defined]
+        error.responses = list(responses)  # type: ignore[attr-defined]
+    except AttributeError:  # an exception type that takes no attributes: nothing to keep it in
+        return
+    error.add_note(
+        f"{len(responses)} model call{'s' if len(responses) != 1 else ''} of this run were already paid for: "
+        "the history so far is in error.history (it ends with the last tool results), so "
+        "run_tools(client, messages=error.history, ...) continues without paying for them or running the tools again."
+    )
+
+
 def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
     """Refuse, before any request, arguments that would fail or mislead (see run_tools)."""
     if not isinstance(messages, list) or not messages:
@@ -344,7 +364,12 @@ def run_tools(
     history: list[dict[str, Any]] = [as_plain(m) for m in messages]
     responses: list[anthropic.types.Message] = []
     for turn in range(1, max_turns + 1):
-        response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
+        try:
+            response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
+        except BaseException as error:  # a 529, a timeout, a dropped connection, Ctrl-C: keep what was paid for
+            if responses:
+                keep_paid_work(error, history, responses)
+            raise
         responses.append(response)
         content = as_plain(list(response.content or []))  # every block, exactly as received; null is none
         if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable

@@ -124,3 +124,39 @@ def test_without_widgets_show_says_how_to_chat(app: helpers.Playground, capsys) 
     assert "playground.send" in capsys.readouterr().out
     app.close()
     assert "0 calls" in capsys.readouterr().out
+
+
+def test_a_tools_turn_that_fails_later_offers_its_paid_part(app: helpers.Playground, monkeypatch) -> None:
+    import anthropic
+    import httpx2
+
+    app.play(RECORDED[:1])
+    create, calls = app.client.messages.create, []
+
+    def second_call_overloaded(**params):
+        calls.append(params)
+        if len(calls) == 2:
+            request = httpx2.Request("POST", "https://api.minimax.io/anthropic/v1/messages")
+            raise anthropic.InternalServerError("overloaded", response=httpx2.Response(529, request=request), body=None)
+        return create(**params)
+
+    monkeypatch.setattr(app.client.messages, "create", second_call_overloaded)
+    before = list(app.history)
+    app.settings(tools=True)
+    with pytest.raises(anthropic.InternalServerError) as raised:
+        app.send(RECORDED[1]["text"])
+    assert app.history == before, "nothing is added without asking"
+    assert "keep_paid()" in app.notice and app.notice in raised.value.__notes__
+    assert app.keep_paid() == 3  # the question, the paid answer with its tool call, the tool results
+    assert app.history[: len(before)] == before and app.history[-1]["content"][0]["type"] == "tool_result"
+    monkeypatch.setattr(app.client.messages, "create", create)
+    with pytest.raises(ValueError, match="Nothing to keep"):
+        app.keep_paid()
+
+
+def test_play_with_a_turn_without_text_says_what_a_turn_needs(app: helpers.Playground) -> None:
+    with pytest.raises(ValueError, match="'text'"):
+        app.play([{}])
+    with pytest.raises(TypeError, match="list of turns"):
+        app.play("hello")  # type: ignore[arg-type]
+    assert app.history == [] and app.totals()["calls"] == 0

@@ -4,7 +4,9 @@ real_shaped, `kind: recorded`), passes the checks of what is true of real traffi
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from helpers._replay.cassettes import (
     DEFAULT_ROOT,
     Cassette,
     CassetteLibrary,
+    CassetteWarning,
     file_name,
     iter_cassette_files,
     load,
@@ -196,3 +199,64 @@ def test_a_miss_shows_differences_in_the_senders_own_shape_and_never_a_differenc
     ), what_differs
     assert "MINIMAX_API_KEY" in message  # the helpers' own advice when the caller gives none
     assert library.explain_miss("POST", "/v1/messages", sent, advice="Point X at Y.").endswith("Point X at Y.")
+
+
+def _one_recording(folder: Path) -> Cassette:
+    from tests.safety_support import HELLO, OK_BODY
+
+    cassette = Cassette(
+        request={"method": "POST", "path": "/v1/messages", "body": HELLO},
+        response={"status": 200, "headers": {"content-type": "application/json"}, "body": OK_BODY},
+        source={"kind": "synthesized"},
+    )
+    cassette.write(folder / "talk" / "hello.json")
+    return cassette
+
+
+def test_a_link_loop_or_a_link_out_of_the_library_leaves_every_recording_playing(tmp_path: Path) -> None:
+    library_root = tmp_path / "library"
+    recorded = _one_recording(library_root)
+    (library_root / "talk" / "loop").symlink_to(library_root, target_is_directory=True)
+    outside = tmp_path / "elsewhere"
+    _one_recording(outside)
+    (library_root / "out").symlink_to(outside, target_is_directory=True)
+    library = CassetteLibrary(library_root)
+    with pytest.warns(CassetteWarning) as warned:
+        found = library.find("POST", "/v1/messages", recorded.request["body"])
+    assert found is not None and found.path == library_root / "talk" / "hello.json"
+    assert len(library) == 1, "the loop is walked once, the link out not at all"
+    assert [str(w.message).split(":")[0] for w in warned] == [f"Skipped the folder {library_root / 'out'}"]
+
+
+def test_an_unreadable_folder_is_named_and_the_rest_still_plays(tmp_path: Path, monkeypatch) -> None:
+    from helpers._replay import cassettes
+
+    recorded = _one_recording(tmp_path)
+    (tmp_path / "locked").mkdir()
+    scandir = os.scandir
+
+    def no_entry(path: Any) -> Any:  # chmod 000 does not stop root, who runs CI containers
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(cassettes.os, "scandir", no_entry)
+    library = CassetteLibrary(tmp_path)
+    with pytest.warns(CassetteWarning, match=r"Skipped the folder .*locked: it cannot be read \(Permission denied"):
+        assert library.find("POST", "/v1/messages", recorded.request["body"]) is not None
+
+
+def test_an_index_that_failed_to_build_is_built_again_not_used_half_made(tmp_path: Path, monkeypatch) -> None:
+    from helpers._replay import cassettes
+
+    recorded = _one_recording(tmp_path)
+    library, real = CassetteLibrary(tmp_path), cassettes._stat_files
+
+    def fails_once(root: Path) -> Any:
+        monkeypatch.setattr(cassettes, "_stat_files", real)
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(cassettes, "_stat_files", fails_once)
+    with pytest.raises(OSError):
+        library.find("POST", "/v1/messages", recorded.request["body"])
+    assert library.find("POST", "/v1/messages", recorded.request["body"]) is not None

@@ -119,3 +119,55 @@ def test_a_stream_the_reader_abandons_is_not_written(clean_env, monkeypatch, ser
         stream.get_final_message()
     (written,) = (out / "recorded").glob("*.json")
     assert load(written).response["events"][-1]["event"] == "message_stop"
+
+
+def test_two_kernels_recording_one_request_do_not_interleave(tmp_path) -> None:
+    """A second kernel (another process) holds the request's claim: this one writes nothing for it and says why;
+    once that kernel has ended, its claim is stale and the request records as usual."""
+    import subprocess
+    import sys
+    import warnings
+
+    import httpx2
+    from support import sdk_client
+
+    from helpers._replay.cassettes import CassetteWarning
+    from helpers._replay.transport import RecordTransport, _claim_path
+    from tests.safety_support import HELLO, OK_BODY
+
+    def record() -> list[str]:
+        transport = RecordTransport(
+            record_dir=tmp_path, upstream=httpx2.MockTransport(lambda r: httpx2.Response(200, json=OK_BODY))
+        )
+        client = sdk_client(transport)
+        client.messages.create(**HELLO)
+        client.messages.create(**HELLO)
+        return sorted(p.name for p in tmp_path.glob("*.json"))
+
+    first = record()
+    stem = min(first, key=len).removesuffix(".json")  # the sequence's first file: stem.json, then stem-2.json
+    claim = _claim_path(tmp_path, stem)
+    claim.unlink(missing_ok=True)
+    for path in tmp_path.glob("*.json"):
+        path.unlink()
+    other = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from pathlib import Path; from helpers._replay.transport import _claim\n"
+            f"import os, sys; _claim(Path({str(claim)!r}), f'{{os.getpid()}} other')\n"
+            "print('claimed', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "claimed"
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            assert record() == [], "the other kernel's sequence is left alone"
+        assert any(issubclass(w.category, CassetteWarning) and "Another session" in str(w.message) for w in said)
+    finally:
+        other.communicate("", timeout=30)
+    assert record() == first, "a claim whose kernel has ended is taken over"

@@ -70,8 +70,9 @@ def test_miss_names_the_closest_recording_and_the_difference(tmp_path, replay_cl
 
 
 def test_miss_with_nothing_recorded_says_so(tmp_path, replay_client: ReplayClient) -> None:
-    with pytest.raises(helpers.NotRecordedError, match="No recording under"):
+    with pytest.raises(helpers.NotRecordedError, match=rf"No recording in the library \({tmp_path.name}/\)") as miss:
         replay_client(CassetteLibrary(tmp_path)).messages.create(**HELLO)
+    assert str(tmp_path) not in str(miss.value), "a miss names folders relative to the library, never absolute"
 
 
 def test_same_request_replays_its_recordings_in_sequence(tmp_path, replay_client: ReplayClient) -> None:

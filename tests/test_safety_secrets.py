@@ -15,7 +15,7 @@ from typing import Any
 import anthropic
 import httpx2
 import pytest
-from support import sdk_client
+from support import replay_client_for, sdk_client
 
 import helpers
 from helpers._replay.transport import RecordTransport
@@ -203,3 +203,61 @@ def test_nothing_in_a_record_session_holds_the_canary(clean_env, monkeypatch, tm
     out = capsys.readouterr()
     assert KEY not in out.out + out.err and TOKEN not in out.out + out.err
     assert KEY not in helpers.describe() and KEY not in repr(helpers.usage())
+
+
+# -- 6. a key the model echoes back in a stream, split across deltas, is not written --------------------------
+
+
+def _stream_echoing(key: str) -> bytes:
+    """A MiniMax-shaped stream whose thinking and text both echo `key`, cut in pieces across deltas."""
+    from helpers._replay.sse import encode_event
+
+    def event(data: dict[str, Any]) -> bytes:
+        return encode_event({"event": data["type"], "data": data})
+
+    def deltas(index: int, kind: str, field: str, pieces: list[str]) -> list[bytes]:
+        return [
+            event({"type": "content_block_delta", "index": index, "delta": {"type": kind, field: piece}})
+            for piece in pieces
+        ]
+
+    message = {"id": "m1", "type": "message", "role": "assistant", "model": "MiniMax-M2.1", "content": []}
+    message |= {"stop_reason": None, "usage": {"input_tokens": 5, "output_tokens": 0}}
+    return b"".join(
+        [
+            event({"type": "message_start", "message": message}),
+            event({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}}),
+            *deltas(0, "thinking_delta", "thinking", ["They said ", key[:6], key[6:15], key[15:] + " earlier."]),
+            event({"type": "content_block_stop", "index": 0}),
+            event({"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}}),
+            *deltas(1, "text_delta", "text", ["Your key is ", key[:3], key[3:], ", twice: ", key[:20], key[20:]]),
+            event({"type": "content_block_stop", "index": 1}),
+            event({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}}),
+            event({"type": "message_stop"}),
+        ]
+    )
+
+
+def test_a_key_echoed_across_stream_deltas_is_not_written(tmp_path) -> None:
+    upstream = Upstream(
+        lambda request: httpx2.Response(
+            200, content=_stream_echoing(KEY), headers={"content-type": "text/event-stream"}
+        )
+    )
+    transport = RecordTransport(record_dir=tmp_path, upstream=upstream)
+    client = sdk_client(transport, api_key=KEY, base_url="http://127.0.0.1:9", max_retries=0)
+    live = client.messages.create(**HELLO, stream=True)
+    assert KEY in "".join(getattr(e.delta, "text", "") for e in live if e.type == "content_block_delta")
+    (written,) = list(tmp_path.iterdir())
+    assert KEY not in written.read_text()
+    replayed = replay_client_for(tmp_path, speed=0)
+    message = replayed.messages.create(**HELLO, stream=True)
+    blocks: dict[int, str] = {}
+    for event in message:
+        if event.type == "content_block_delta":
+            piece = getattr(event.delta, "text", None) or getattr(event.delta, "thinking", "")
+            blocks[event.index] = blocks.get(event.index, "") + piece
+    assert blocks == {
+        0: "They said <redacted> earlier.",
+        1: "Your key is <redacted>, twice: <redacted>",
+    }

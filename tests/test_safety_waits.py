@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import socket
 import threading
 import time
@@ -134,11 +135,71 @@ def test_the_servers_log_is_bounded_and_holds_no_credentials(tmp_path) -> None:
         assert KEY not in repr(list(server.requests))
 
 
+def test_the_servers_log_is_bounded_by_bytes_and_keeps_no_large_body(tmp_path) -> None:
+    from helpers._replay.core import KEPT_BODY_BYTES, REQUEST_LOG_BYTES
+
+    medium = b'{"messages": "' + b"x" * (KEPT_BODY_BYTES - 100) + b'"}'  # kept, just under the per-body limit
+    with ReplayServer(tmp_path) as server:
+        for n in range(REQUEST_LOG_BYTES // len(medium) + 8):
+            assert _post(server.port, {"x-n": str(n)}, medium)[0] == 404
+        held = sum(len(r["body"]["messages"]) for r in server.requests)
+        assert held <= REQUEST_LOG_BYTES and server.requests.kept_bytes <= REQUEST_LOG_BYTES
+        assert server.requests[-1]["headers"]["x-n"] == str(REQUEST_LOG_BYTES // len(medium) + 7), "newest kept"
+        large = b'{"messages": "' + b"y" * (3 * KEPT_BODY_BYTES) + b'"}'
+        assert _post(server.port, {"x-n": "large"}, large)[0] == 404
+        last = server.requests[-1]
+        assert last["headers"]["x-n"] == "large" and last["body_bytes"] == len(large)
+        assert "not kept" in last["body"] and len(last["body"]) < 200
+        server.requests.clear()
+        assert len(server.requests) == 0 and server.requests.kept_bytes == 0 and not list(server.requests)
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Host": "attacker.example:8765"}, 403),  # DNS rebinding: a page's own name resolving to 127.0.0.1
+        ({"Host": "127.0.0.1.attacker.example"}, 403),
+        ({"Origin": "https://attacker.example"}, 403),  # a cross-origin simple POST from a web page
+        ({"Origin": "null"}, 403),
+        ({"Host": "localhost:8765", "Origin": "http://localhost:8888"}, 404),  # a local page: answered
+        ({"Host": "[::1]:8765"}, 404),
+    ],
+)
+def test_the_server_answers_only_loopback_hosts_and_origins(tmp_path, headers, status) -> None:
+    with ReplayServer(tmp_path) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.putrequest("POST", "/v1/messages", skip_host="Host" in headers)
+        body = json.dumps(HELLO).encode()
+        for name, value in {**headers, "content-length": str(len(body))}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        answered = json.loads(response.read())
+        connection.close()
+        assert response.status == status, answered
+        if status == 403:
+            assert answered["error"]["type"] == "permission_error" and not server.requests, "refused before use"
+
+
+def test_a_body_nested_100000_deep_is_answered_400(tmp_path) -> None:
+    with ReplayServer(tmp_path) as server:
+        status, data = _post(server.port, {"content-type": "application/json"}, b"[" * 100_000)
+        assert status == 400 and "nests JSON too deeply" in json.loads(data)["error"]["message"]
+        assert _post(server.port, {}, json.dumps(HELLO).encode())[0] == 404, "the server goes on answering"
+
+
+def test_a_miss_from_the_server_names_no_absolute_folder(tmp_path) -> None:
+    with ReplayServer(tmp_path) as server:
+        status, data = _post(server.port, {}, json.dumps(HELLO).encode())
+    message = json.loads(data)["error"]["message"]
+    assert status == 404 and f"({tmp_path.name}/)" in message and str(tmp_path) not in message
+
+
 def test_the_server_answers_40_simultaneous_new_connections(tmp_path) -> None:
     with ReplayServer(tmp_path) as server:
         sockets = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(40)]
         for s in sockets:
-            s.sendall(b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         answers = [s.recv(64) for s in sockets]
         for s in sockets:
             s.close()
@@ -211,3 +272,40 @@ def test_a_stream_of_keep_alives_ends_within_its_timeout(clean_env, monkeypatch)
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# -- 13. replay waits are bounded, whatever a recording or a setting says --------------------------------------
+
+
+@pytest.mark.parametrize("at", [1e9, float("inf"), "Infinity", "soon"])
+def test_a_recorded_event_time_far_away_waits_at_most_20_seconds(monkeypatch, at) -> None:
+    from support import replay_client_for
+
+    import helpers._replay.sse as sse_module
+    from helpers._replay.cassettes import Cassette
+
+    slept: list[float] = []
+    monkeypatch.setattr(sse_module.time, "sleep", slept.append)
+    events = [
+        {"at": at if n == 2 else 0.01 * n, "event": name, "data": data} for n, (name, data) in enumerate(STREAM_EVENTS)
+    ]
+    events[-1]["at"] = 2e9 if at == 1e9 else events[-1]["at"]  # one more far-away event after it: no second long wait
+    cassette = Cassette(
+        request={"method": "POST", "path": "/v1/messages", "body": {**HELLO, "stream": True}},
+        response={"status": 200, "headers": {"content-type": "text/event-stream"}, "events": events},
+        source={"kind": "synthesized"},
+    )
+    client = replay_client_for([cassette], speed=1.0)
+    text = "".join(
+        e.delta.text for e in client.messages.create(**HELLO, stream=True) if e.type == "content_block_delta"
+    )
+    assert text == "Hi"
+    assert slept and max(slept) <= 20.0 and sum(slept) <= 41.0
+
+
+@pytest.mark.parametrize("speed", [1e-9, -1.0, float("nan"), float("inf")])
+def test_a_nonsense_replay_speed_is_refused_before_anything_is_sent(clean_env, speed) -> None:
+    with pytest.raises(ValueError, match=r"replay_speed|replay speed"):
+        helpers.get_client(mode="replay", replay_speed=speed, quiet=True)
+    with pytest.raises(ValueError, match=r"replay speed .* cannot be used"):
+        ReplayServer(speed=speed)

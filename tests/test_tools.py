@@ -316,3 +316,51 @@ def test_a_tool_call_cut_by_max_tokens_is_not_run() -> None:
     assert ran == [], "a possibly cut-off call must not run"
     assert error.value.history == ask("Where?"), "the history stops before the cut turn, ready to run again"
     assert error.value.turn == 1 and len(error.value.responses) == 1
+
+
+def _overloaded(request: Any) -> Any:
+    return httpx2.Response(529, json={"type": "error", "error": {"type": "overloaded_error", "message": "busy"}})
+
+
+@pytest.mark.parametrize(
+    ("failure", "caught"),
+    [
+        (_overloaded, anthropic.InternalServerError),
+        (lambda request: (_ for _ in ()).throw(httpx2.ReadTimeout("slow", request=request)), anthropic.APITimeoutError),
+        (lambda request: (_ for _ in ()).throw(KeyboardInterrupt()), KeyboardInterrupt),
+    ],
+    ids=["529-after-retries", "timeout", "ctrl-c"],
+)
+def test_an_error_after_a_paid_call_keeps_the_history_and_its_own_type(failure: Any, caught: type) -> None:
+    first = {"thinking": "Weather.", "tool_calls": [call("get_weather", {"city": "Rome"})]}
+    model = ScriptedModel(first)
+    scripted = model.handle
+
+    def handle(request: Any) -> Any:
+        return scripted(request) if not model.bodies else failure(request)
+
+    client = scripted_client_for(handle, max_retries=0)
+    with pytest.raises(caught) as raised:
+        run_tools(client, model=MODEL, max_tokens=500, messages=ask("Rome?"), tools=[get_weather])
+    error = raised.value
+    assert [m["role"] for m in error.history] == ["user", "assistant", "user"]  # type: ignore[attr-defined]
+    assert error.history[-1]["content"][0]["content"].startswith("Rome: 18")  # type: ignore[attr-defined]
+    assert len(error.responses) == 1  # type: ignore[attr-defined]
+    assert any("error.history" in note for note in error.__notes__)
+    continued = ScriptedModel({"text": "Rainy, 18 degrees."})
+    run = run_tools(continued.client(), model=MODEL, max_tokens=500, messages=error.history, tools=[get_weather])  # type: ignore[attr-defined]
+    assert run.text == "Rainy, 18 degrees." and len(continued.requests) == 1, "continued without paying again"
+
+
+def test_an_error_on_the_first_call_has_nothing_paid_to_keep() -> None:
+    client = scripted_client_for(_overloaded, max_retries=0)
+    with pytest.raises(anthropic.InternalServerError) as raised:
+        run_tools(client, model=MODEL, max_tokens=500, messages=ask("Rome?"), tools=[get_weather])
+    assert not hasattr(raised.value, "history")
+
+
+def test_functions_that_is_not_a_dict_is_refused_before_sending() -> None:
+    model = ScriptedModel()
+    with pytest.raises(TypeError, match="functions= takes a dict"):
+        run_tools(model.client(), model=MODEL, max_tokens=100, messages=ask("x"), tools=[get_weather], functions="x")  # type: ignore[arg-type]
+    assert model.requests == []

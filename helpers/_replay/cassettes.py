@@ -241,17 +241,49 @@ _LOADED: dict[Path, tuple[tuple[int, int], Cassette, str]] = {}
 """Cassettes already read in this process, by file: the (mtime, size) they were read at, and their key."""
 
 
+def _warn_skipped_folder(path: Path, why: str) -> None:
+    warnings.warn(
+        f"Skipped the folder {path}: {why}. Recordings elsewhere in the library still replay.",
+        CassetteWarning,
+        stacklevel=4,
+    )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links resolved, is `root` or below it."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop does not resolve
+        return False
+
+
 def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
-    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file)."""
+    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file).
+    Links are followed only while they stay inside the library, each folder is read once (a link loop ends),
+    and a folder that cannot be read is skipped with a warning naming it."""
     found: list[tuple[Path, os.stat_result]] = []
-    folders = [root] if root.is_dir() else []
+    real_root = root.resolve() if root.is_dir() else None
+    folders, seen = ([root] if real_root else []), set()
     while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir():
-                    folders.append(Path(entry.path))
-                elif entry.name.endswith(".json") and entry.is_file():
-                    found.append((Path(entry.path), entry.stat()))
+        folder = folders.pop()
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            _warn_skipped_folder(folder, f"it cannot be read ({error.strerror or error})")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink() and not _inside(path, real_root):  # type: ignore[arg-type]
+                _warn_skipped_folder(path, "it is a link that leads out of the library (or nowhere)")
+            elif entry.is_dir():
+                folders.append(path)
+            elif entry.name.endswith(".json") and entry.is_file():
+                found.append((path, entry.stat()))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -279,8 +311,7 @@ def load_all_keyed(files: Iterable[tuple[Path, os.stat_result]]) -> Iterator[tup
 
 def iter_cassette_files(root: Path) -> Iterator[Path]:
     """Every cassette file below `root`, in a stable order."""
-    if root.is_dir():
-        yield from sorted(p for p in root.rglob("*.json") if p.is_file())
+    yield from (path for path, _ in _stat_files(root))
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -400,8 +431,8 @@ class CassetteLibrary:
     def _by_key(self) -> dict[str, list[Cassette]]:
         """The index by request key, built at first use from the files below `root` and any added cassettes."""
         if self._index is None:
-            self._index = {}
             files = list(load_all_keyed(_stat_files(self.root)))
+            self._index = {}  # set only once every file is read: a failed build is tried again, never half used
             self._insert([*files, *((c, c.key) for c in self._added)])
         return self._index
 
@@ -463,7 +494,7 @@ class CassetteLibrary:
         ]
         nearest = self.closest(method, path, body)
         if nearest is None:
-            lines.append(f"  No recording under {self.root} has this method and path.")
+            lines.append(f"  No recording in the library ({self.root.name}/) has this method and path.")
         else:
             where = nearest.path.relative_to(self.root.parent) if nearest.path else "(in memory)"
             lines.append(f"  Closest recording: {where}")

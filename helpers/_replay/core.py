@@ -157,7 +157,10 @@ class Answer:
     def frames(self) -> Iterator[tuple[float, bytes]]:
         """A stream's events as (recorded seconds after the request, wire bytes), broken where the fault says."""
         for n, event in enumerate(self.events or ()):
-            at = float(event.get("at", 0.0))
+            try:
+                at = float(event.get("at", 0.0))
+            except (TypeError, ValueError):  # a hand-edited time that is not a number: no wait for it
+                at = float("nan")
             if self.fault is not None and n == self.fault.after:
                 if self.fault.kind == "cut":
                     return
@@ -186,6 +189,10 @@ def error_answer(status: int, kind: str, message: str) -> Answer:
 
 REQUEST_LOG_SIZE = 500
 """How many requests `ReplayCore.requests` keeps (the latest): a classroom server runs for hours."""
+REQUEST_LOG_BYTES = 16 * 1024 * 1024
+"""The most request-body bytes the log holds in all: the oldest requests go first (a body may be 32 MiB)."""
+KEPT_BODY_BYTES = 1024 * 1024
+"""A body larger than this is not kept in the log at all (its size is): it was needed only to find the answer."""
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie", "proxy-authorization")
 
 
@@ -195,14 +202,56 @@ def key_sent(headers: Mapping[str, str]) -> str:
     return auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
 
 
-def _logged(path: str, headers: Any, key: str, body: Any) -> dict[str, Any]:
-    """One request as the log keeps it: credentials never (only a SHA-256 fingerprint of the key sent)."""
+def _logged(path: str, headers: Any, key: str, body: Any, size: int) -> dict[str, Any]:
+    """One request as the log keeps it: credentials never (only a SHA-256 fingerprint of the key sent), and a
+    large body only by its size."""
+    kept = size <= KEPT_BODY_BYTES
     return {
         "path": path,
         "headers": {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS},
         "key_sha256": hashlib.sha256(key.encode()).hexdigest() if key else None,
-        "body": body,
+        "body": body if kept else f"<a body of {size:,} bytes, not kept: the log keeps bodies up to 1 MiB>",
+        "body_bytes": size,
     }
+
+
+class RequestLog:
+    """The latest requests served, bounded twice: at most `size` of them, and at most `budget` bytes of the
+    bodies it keeps (the oldest go first). Reads like a list: len, iteration, `log[-1]`."""
+
+    def __init__(self, size: int = REQUEST_LOG_SIZE, budget: int = REQUEST_LOG_BYTES) -> None:
+        self.size, self.budget = size, budget
+        self._entries: deque[dict[str, Any]] = deque()
+        self.kept_bytes = 0
+        """Bytes of the bodies held now (never more than `budget`)."""
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self._entries.append(entry)
+        self.kept_bytes += _held(entry)
+        while len(self._entries) > self.size or (self.kept_bytes > self.budget and len(self._entries) > 1):
+            self.kept_bytes -= _held(self._entries.popleft())
+
+    def clear(self) -> None:
+        """Forget every request (a notebook does this before counting the requests of one call)."""
+        self._entries.clear()
+        self.kept_bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(list(self._entries))
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self._entries[index]
+
+    def __repr__(self) -> str:
+        return f"RequestLog({list(self._entries)!r})"
+
+
+def _held(entry: dict[str, Any]) -> int:
+    """The body bytes a log entry holds (0 when only its size was kept)."""
+    return int(entry.get("body_bytes") or 0) if not isinstance(entry.get("body"), str) else len(entry["body"])
 
 
 Advice = Callable[[Mapping[str, str], str], str]
@@ -226,8 +275,11 @@ class ReplayCore:
     label: bool = False
     advise: Advice | None = None
     faults: list[Fault] = field(default_factory=list)
-    requests: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
+    requests: RequestLog = field(default_factory=RequestLog)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.speed = sse.check_speed(self.speed)  # refused before any request: a typo would stall every stream
 
     def inject(self, fault: Fault | str, **options: Any) -> None:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
@@ -250,15 +302,20 @@ class ReplayCore:
         with self._lock:
             return self.faults.pop(0) if self.faults else None
 
-    def serve(self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any) -> Answer:
-        """The stand-in's answer to a request (headers: a mapping or (name, value) pairs): logged, its key
-        checked the way MiniMax checks it, any fault applied, then the recording or the miss."""
+    def serve(
+        self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any, *, size: int | None = None
+    ) -> Answer:
+        """The stand-in's answer to a request (headers: a mapping or (name, value) pairs; `size`: the body's
+        bytes as received): logged, its key checked the way MiniMax checks it, any fault applied, then the
+        recording or the miss."""
         pairs = list(headers.items() if hasattr(headers, "items") else headers)
         lower = {name.lower(): value for name, value in pairs}
         path = api_path(path.split("?", 1)[0])
         key = key_sent(lower)
+        if size is None:
+            size = len(json.dumps(body, ensure_ascii=False).encode()) if body is not None else 0
         with self._lock:
-            self.requests.append(_logged(path, dict(pairs), key, body))
+            self.requests.append(_logged(path, dict(pairs), key, body, size))
         if self.api_keys is not None and key not in self.api_keys:
             # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
             return json_answer(401, auth_error_body(key_sent=bool(key)))

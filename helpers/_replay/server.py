@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .cassettes import DEFAULT_ROOT, CassetteLibrary, parse_body
 from .clients import miss_advice
@@ -28,6 +29,40 @@ from .core import Answer, Fault, ReplayCore, error_answer
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 32 * 1024 * 1024
 """The largest request body read (bytes); MiniMax's own context window fits well inside it."""
+
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+"""The host names a request to this server may use (in Host, and in Origin when a browser sends one)."""
+TOO_DEEP = (
+    "The request body nests JSON too deeply to read (hundreds of levels of [ or {). Send the Messages API's "
+    "own shape: a JSON object with model, max_tokens and messages."
+)
+
+
+def _host_name(value: str, *, url: bool) -> str | None:
+    """The host name in a Host header (`url=False`) or an Origin (`url=True`), lower case; None if unreadable."""
+    try:
+        return urlsplit(value if url else f"//{value}").hostname
+    except ValueError:
+        return None
+
+
+def _foreign(headers: Any) -> str:
+    """Why a request is refused (a Host that is not loopback: DNS rebinding; an Origin of another site: a web
+    page posting across origins), or "" when it may be answered."""
+    host = headers.get("host")
+    if host is not None and _host_name(host, url=False) not in LOOPBACK_NAMES:
+        return (
+            f"This local server answers only requests addressed to it on loopback (Host 127.0.0.1 or localhost), "
+            f"not Host {host[:60]!r}. Use the base URL it printed, e.g. http://{LOOPBACK}:PORT."
+        )
+    origin = headers.get("origin")
+    if origin is not None and _host_name(origin, url=True) not in LOOPBACK_NAMES:
+        return (
+            f"This local server does not answer web pages of other sites (Origin {origin[:60]!r}): only clients on "
+            "this computer, or pages served from 127.0.0.1 or localhost."
+        )
+    return ""
 
 
 class _QuietHTTPServer(ThreadingHTTPServer):
@@ -162,9 +197,23 @@ class _Handler(BaseHTTPRequestHandler):
         if len(data) < length:  # the client stopped sending (timeout) or hung up
             self.close_connection = True
             return
-        self._send(self.replay.core.serve("POST", self.path, parse_body(data), self.headers.items()))
+        refusal = _foreign(self.headers)
+        if refusal:
+            self._send(error_answer(403, "permission_error", refusal))
+            return
+        try:
+            body = parse_body(data)
+            del data  # the bytes are not needed once parsed: a large body is held once, not twice
+            answer = self.replay.core.serve("POST", self.path, body, self.headers.items(), size=length)
+        except RecursionError:  # e.g. 100,000 "[": json (and matching) recurse once per level
+            answer = error_answer(400, "bad_request_error", TOO_DEEP)
+        self._send(answer)
 
     def do_GET(self) -> None:
+        refusal = _foreign(self.headers)
+        if refusal:
+            self._send(error_answer(403, "permission_error", refusal))
+            return
         # models.list() answers 404 on MiniMax's endpoint (docs/sources.md): so does this server.
         self._send(error_answer(404, "not_found_error", "404 page not found"))
 

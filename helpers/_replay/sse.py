@@ -4,6 +4,7 @@ each), and the pacer that replays recorded events at the pace they arrived."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -99,16 +100,41 @@ class UsageEventParser(EventParser):
             self._seen_delta = True
 
 
+LONGEST_PAUSE = 20.0
+"""Seconds: the longest a replayed stream waits for one event (a recording that says `"at": 1e9` or Infinity
+must not hang a notebook); the events after a shortened wait keep their recorded spacing."""
+SLOWEST_SPEED = 0.01
+"""The slowest replay pace accepted (besides 0, instant): slower is a typo that would stretch a stream for hours."""
+
+
+def check_speed(speed: Any) -> float:
+    """`speed` as a replay pace: 0 (instant) or a finite number from SLOWEST_SPEED up; ValueError otherwise."""
+    ok = isinstance(speed, (int, float)) and not isinstance(speed, bool)
+    if not ok or not (speed == 0 or SLOWEST_SPEED <= speed < float("inf")):
+        raise ValueError(
+            f"A replay speed of {speed!r} cannot be used: give 0 (as fast as possible) or a pace from "
+            f"{SLOWEST_SPEED} up (1 = the recorded pace, 2 = twice as fast, 0.5 = half as fast)."
+        )
+    return float(speed)
+
+
 class Pacer:
-    """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent (0 = never sleep)."""
+    """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent (0 = never sleep),
+    never more than LONGEST_PAUSE for one event; a time that is not a finite number counts as the previous one."""
 
     def __init__(self, speed: float) -> None:
-        self.speed = speed
+        self.speed = check_speed(speed)
         self.start = time.perf_counter()
+        self.last = 0.0
 
     def wait_until(self, at: float) -> None:
         if self.speed <= 0:
             return
+        at = at if isinstance(at, (int, float)) and math.isfinite(at) and at >= 0 else self.last
+        self.last = at
         delay = self.start + at / self.speed - time.perf_counter()
+        if delay > LONGEST_PAUSE:
+            self.start -= delay - LONGEST_PAUSE  # later events keep their spacing from this one
+            delay = LONGEST_PAUSE
         if delay > 0:
             time.sleep(delay)

@@ -6,10 +6,16 @@ wire come from (or go to) a cassette. anthropic 2.x is built on `httpx2`, so the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import hashlib
 import json
+import os
+import re
+import tempfile
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -70,6 +76,52 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+_DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
+
+
+def scrub_split(pieces: list[str], secrets: Iterable[str]) -> list[str]:
+    """`pieces` (a block's deltas, in order) with every secret in their joined text replaced by "<redacted>",
+    even one split across pieces: it is written where it starts and its other characters are dropped, so the
+    pieces keep their number and order."""
+    joined, hidden, starts = "".join(pieces), set[int](), set[int]()
+    for secret in sorted(secrets, key=len, reverse=True):
+        for match in re.finditer(re.escape(secret), joined):
+            span = range(match.start(), match.end())
+            if not hidden.intersection(span):
+                hidden.update(span)
+                starts.add(match.start())
+    if not hidden:
+        return pieces
+    out, position = [], 0
+    for piece in pieces:
+        kept = []
+        for offset, char in enumerate(piece, position):
+            if offset in starts:
+                kept.append(REDACTED)
+            elif offset not in hidden:
+                kept.append(char)
+        out.append("".join(kept))
+        position += len(piece)
+    return out
+
+
+def scrub_stream(events: list[dict[str, Any]], secrets: Iterable[str]) -> None:
+    """Scrub a stream's deltas in place, block by block, over each block's joined text: a key the model echoes
+    back is often split across deltas, which scrubbing each delta alone misses."""
+    blocks: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for event in events:
+        data = event.get("data")
+        if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+            continue
+        delta = data.get("delta")
+        field = _DELTA_TEXT.get(str(delta.get("type"))) if isinstance(delta, dict) else None
+        if isinstance(delta, dict) and field and isinstance(delta.get(field), str):
+            blocks.setdefault((data.get("index"), field), []).append(delta)
+    for (_, field), deltas in blocks.items():
+        for delta, text in zip(deltas, scrub_split([d[field] for d in deltas], secrets), strict=True):
+            delta[field] = text
 
 
 class RedirectRefusedError(anthropic.AnthropicError):
@@ -208,13 +260,36 @@ class RecordTransport(_CheckedTransport):
         self._written: dict[str, int] = {}
         self._earlier_good: dict[str, bool] = {}  # per request: a good recording from before this session
         self._staged: dict[str, list[tuple[int, str]]] = {}  # written once this session's sequence succeeds
+        self._token = f"{os.getpid()} {uuid.uuid4().hex}"  # names this session in the claims it writes
+        self._claimed: dict[str, bool] = {}  # per request: whether this session may write its sequence
 
     def close(self) -> None:
         """Close the connection pool underneath when the SDK's client is closed (httpx calls this); an upstream
-        that is only a `handle_request` (a test's stand-in) has nothing to close."""
+        that is only a `handle_request` (a test's stand-in) has nothing to close. Releases this session's claims."""
         close = getattr(self.upstream, "close", None)
         if close is not None:
             close()
+        with self._lock:
+            for stem, mine in self._claimed.items():
+                if mine and self.record_dir is not None:
+                    _release(_claim_path(self.record_dir, stem), self._token)
+            self._claimed = {}
+
+    def _may_write(self, stem: str) -> bool:
+        """Whether this session writes the sequence of request `stem`: the first session to claim it (an
+        exclusive create, safe across processes and kernels) does; another live session's claim is respected,
+        so two kernels recording one request never interleave their exchanges in one sequence."""
+        if stem not in self._claimed:
+            assert self.record_dir is not None
+            self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
+            if not self._claimed[stem]:
+                self._warn_once(
+                    f"claimed {stem}",
+                    f"Another session (a second kernel?) is recording the same request into {self.record_dir.name}/ "
+                    f"right now: this session's exchanges for {stem}.json are not written, so the two sequences do "
+                    "not mix. Record it again once the other session has finished.",
+                )
+        return self._claimed[stem]
 
     def _handle(self, request: Any) -> Any:
         started = time.perf_counter()
@@ -360,8 +435,12 @@ class RecordTransport(_CheckedTransport):
         one too: a transient failure (a 5xx on every retry, a stream cut short) never replaces a good recording."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
+        if scrubbed.is_stream:
+            scrub_stream(scrubbed.response["events"], secrets)
         stem = file_name(scrubbed).removesuffix(".json")  # named from the scrubbed text: no key in a file name
         with self._lock:
+            if not self._may_write(stem):
+                return
             sequence = self._written.get(stem, 0) + 1
             self._written[stem] = sequence
             scrubbed.sequence = sequence
@@ -385,6 +464,56 @@ class RecordTransport(_CheckedTransport):
             for number, path in _sequence_on_disk(self.record_dir, stem):
                 if number > sequence:
                     path.unlink(missing_ok=True)  # left from a longer sequence of an earlier session
+
+
+def _claim_path(folder: Path, stem: str) -> Path:
+    """The claim file of one request's sequence in `folder`: in the system's temporary folder (shared by every
+    kernel on this computer), so the recordings folder holds recordings only."""
+    digest = hashlib.sha256(f"{folder.resolve()}\0{stem}".encode()).hexdigest()[:24]
+    claims = Path(tempfile.gettempdir()) / "minimax-recording-claims"
+    claims.mkdir(exist_ok=True)
+    return claims / f"{digest}.claim"
+
+
+def _claim(path: Path, token: str) -> bool:
+    """Claim `path` for this session with an exclusive create; a claim whose process has ended is taken over."""
+    for _ in range(2):
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if _alive(path):
+                return False
+            path.unlink(missing_ok=True)  # left by a session that ended without closing: stale
+            continue
+        with os.fdopen(descriptor, "w") as claim:
+            claim.write(token)
+        return True
+    return False
+
+
+def _alive(path: Path) -> bool:
+    """Whether the claim is held by another process that is still running (an unreadable claim counts as one).
+    This process's own older claim is not: a cell run again in the same kernel records as before."""
+    try:
+        pid = int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # running, as another user
+        return True
+    return True
+
+
+def _release(path: Path, token: str) -> None:
+    """Remove this session's claim (only its own)."""
+    with contextlib.suppress(OSError):
+        if path.read_text() == token:
+            path.unlink()
 
 
 def _read_timeout(request: Any) -> float | None:
