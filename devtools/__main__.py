@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | doctor | drift |
-lock`.
+lock | translations`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("drift", help="with a key: doctor, every notebook recorded live, strict nbval on it")
     p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
     p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
+    p = commands.add_parser("translations", help="which translated notebooks are missing or out of step with English")
+    p.add_argument("--stamp", nargs="+", default=[], metavar="NAME", help="record these translations as up to date")
     p = commands.add_parser("lock", help="recompile requirements*.lock from the ranges, then run the whole suite")
     p.add_argument("--newest", metavar="PYTHON", help="instead: CI's check of the newest releases in that interpreter")
     args = parser.parse_args(argv)
@@ -121,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from .bundle import main as bundle_main
 
         return bundle_main(args.out)
+    if args.command == "translations":
+        from .translations import main as translations_main
+
+        return translations_main(args.stamp)
     if args.command == "lock":
         from .lock import check_newest, refresh
 
