@@ -328,12 +328,17 @@ def described_error_body(error: dict[str, Any], rng: random.Random) -> dict[str,
 
 
 def _resolve(value: Any, replies: dict[str, dict[str, Any]]) -> Any:
-    """Replace "@reply:<id>" with the content blocks that exchange returned, as a client sends them back."""
+    """Replace "@reply:<id>" with the content blocks that exchange returned, as a client sends them back, and
+    {"@reply": <id>, "tool_input": {...}} with those blocks with every tool call's input replaced (as a client that
+    mends arguments which are not a JSON object sends them back)."""
     if isinstance(value, str) and value.startswith("@reply:"):
         name = value.removeprefix("@reply:")
         if name not in replies:
             raise KeyError(f"'{value}' names no earlier exchange with a reply (known: {', '.join(replies)})")
         return json.loads(json.dumps(replies[name]["content"]))
+    if isinstance(value, dict) and "@reply" in value:
+        blocks = _resolve(f"@reply:{value['@reply']}", replies)
+        return [{**b, "input": value["tool_input"]} if b["type"] == "tool_use" else b for b in blocks]
     if isinstance(value, dict):
         return {k: _resolve(v, replies) for k, v in value.items()}
     if isinstance(value, list):

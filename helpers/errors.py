@@ -210,7 +210,9 @@ _INVALID_CAUSES = (
     ),
     (
         ("function arguments",),
-        "A tool_use block's input is not valid JSON: send back the input you received unchanged.",
+        "A tool_use block's input is not valid JSON (a JSON object): send back what you received unchanged, "
+        "unless the model itself wrote arguments that are not an object; then send input {} and answer the call "
+        "with an is_error tool_result (helpers.run_tools does).",
     ),
     (("function name or parameters",), "A tool definition has an empty name or no input_schema: give every tool both."),
     (("role",), "A message has a role MiniMax refuses here: put the system prompt in system=, not in messages."),

@@ -10,6 +10,8 @@ is not used: in anthropic 2.x it adds a `thread` body field and a beta header th
 from __future__ import annotations
 
 import json
+import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +66,29 @@ class TruncatedToolCallError(RuntimeError):
             "off, so it was not run. Thinking counts against max_tokens: raise it and run again, e.g. "
             "run_tools(client, messages=error.history, ..., max_tokens=4000)."
         )
+
+
+class ToolCallAsTextError(RuntimeError):
+    """A turn wrote its tool call as text (`<minimax:tool_call>` markup in a text block) instead of a `tool_use`
+    block, so nothing was run and the answer is not a final one. `text` is that text; `history` stops before the
+    turn, so the loop can be run again."""
+
+    def __init__(self, turn: int, history: list[dict[str, Any]], responses: list[Any], text: str) -> None:
+        self.turn = turn
+        self.history = history
+        self.responses = responses
+        self.text = text
+        names = ", ".join(dict.fromkeys(re.findall(r'<invoke name="([^"]+)"', text))) or "no tool name found"
+        super().__init__(
+            f"Model call {turn} wrote a tool call as text ({TEXT_TOOL_CALL} ... {names}) instead of a tool_use "
+            "block: it was not run, and the answer is not a final one (the text is in error.text). Seen through "
+            "some clients and gateways (docs/sources.md). The history stops before that turn: run again with "
+            "run_tools(client, messages=error.history, ...)."
+        )
+
+
+TEXT_TOOL_CALL = "<minimax:tool_call>"
+"""The marker of a tool call written as text: MiniMax's own tool-call format, seen in text blocks (docs/sources.md)."""
 
 
 @dataclass
@@ -292,6 +317,41 @@ def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, _Tool]) -> dict[s
     return {"type": "tool_result", "tool_use_id": call["id"], "content": result_text(value)}
 
 
+def set_aside_broken_inputs(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """Replace, in place, the input of each call whose arguments are not a JSON object with `{}` (MiniMax refuses
+    a history holding them: 400 "invalid function arguments json string (2013)"); return {call id: what came}."""
+    broken = {call["id"]: call.get("input") for call in calls if not isinstance(call.get("input"), dict)}
+    for call in calls:
+        if call["id"] in broken:
+            call["input"] = {}
+    return broken
+
+
+def broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, Any]:
+    """The is_error tool_result for a call whose arguments were not a JSON object: what came, and what to send."""
+    why = "not a JSON object"
+    if isinstance(arguments, str):
+        try:
+            json.loads(arguments)
+        except ValueError as error:
+            why = f"not valid JSON ({error})"
+    shown = json.dumps(arguments, ensure_ascii=False, default=str)
+    text = (
+        f"The arguments of this call were {why}, so {call['name']} was not run: got {shown[:300]}. Call "
+        f"{call['name']} again with its arguments as one JSON object that fits its input schema."
+    )
+    return {"type": "tool_result", "tool_use_id": call["id"], "content": text, "is_error": True}
+
+
+def _plain_blocks(response: anthropic.types.Message) -> list[dict[str, Any]]:
+    """Every block exactly as received, as plain dicts (`content: null` is none), without pydantic's warning about
+    a tool input that is not an object (`set_aside_broken_inputs` deals with those)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
+        blocks: list[dict[str, Any]] = as_plain(list(response.content or []))
+    return blocks
+
+
 # -- the loop ---------------------------------------------------------------------------------------
 
 
@@ -308,6 +368,34 @@ def keep_paid_work(error: BaseException, history: list[dict[str, Any]], response
         "the history so far is in error.history (it ends with the last tool results), so "
         "run_tools(client, messages=error.history, ...) continues without paying for them or running the tools again."
     )
+
+
+def _answer_calls(
+    calls: list[dict[str, Any]],
+    broken: Mapping[str, Any],
+    registry: Mapping[str, _Tool],
+    on_step: Callable[[dict[str, Any]], None] | None,
+    history: list[dict[str, Any]],
+    responses: list[Any],
+) -> list[dict[str, Any]]:
+    """The tool_result of every call of a turn, in order (a call with broken arguments is answered, not run). On
+    Ctrl-C the calls not finished get an error result and `ToolsInterrupted` carries the history."""
+    results: list[dict[str, Any]] = []
+    try:
+        for call in calls:
+            is_broken = call["id"] in broken
+            result = broken_input_result(call, broken[call["id"]]) if is_broken else run_tool_call(call, registry)
+            results.append(result)
+            if on_step:
+                on_step(result)
+    except KeyboardInterrupt:
+        stopped = [
+            {"type": "tool_result", "tool_use_id": c["id"], "content": "Stopped by the user.", "is_error": True}
+            for c in calls[len(results) :]
+        ]
+        history.append({"role": "user", "content": results + stopped})
+        raise ToolsInterrupted(history, responses) from None
+    return results
 
 
 def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
@@ -356,6 +444,8 @@ def run_tools(
     max_turns: the most model calls; when reached with tools still wanted, `MaxTurnsError` carries the history.
     stream: stream every turn live (helpers.stream's widgets), each followed by its tool results.
     on_step: called with each block as it completes (assistant blocks, then tool results), e.g. LiveTimeline.add.
+    A call whose arguments are not a JSON object is answered with an is_error result, not run, and goes back with
+    input {}; a call written as text raises `ToolCallAsTextError`, one cut by max_tokens `TruncatedToolCallError`.
     Other keyword arguments (model, max_tokens, system, tool_choice, extra_body, ...) go to messages.create.
     """
     _check_params(messages, max_turns, params)
@@ -371,31 +461,22 @@ def run_tools(
                 keep_paid_work(error, history, responses)
             raise
         responses.append(response)
-        content = as_plain(list(response.content or []))  # every block, exactly as received; null is none
+        content = _plain_blocks(response)  # every block, exactly as received; null is none
         if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
             history.append({"role": "assistant", "content": content})
+        calls = [block for block in content if block["type"] == "tool_use"]
+        broken = set_aside_broken_inputs(calls)  # arguments that are not a JSON object: never run, never sent back
         for block in content:
             if on_step:
                 on_step(block)
-        calls = [block for block in content if block["type"] == "tool_use"]
         if calls and response.stop_reason == "max_tokens":
             raise TruncatedToolCallError(turn, history[:-1], responses)
+        text = "".join(block.get("text", "") for block in content if block["type"] == "text")
+        if not calls and TEXT_TOOL_CALL in text:
+            raise ToolCallAsTextError(turn, history[:-1], responses, text)
         if response.stop_reason != "tool_use" or not calls:
             return ToolRun(response, history, responses)
-        results: list[dict[str, Any]] = []
-        try:
-            for call in calls:
-                result = run_tool_call(call, registry)
-                results.append(result)
-                if on_step:
-                    on_step(result)
-        except KeyboardInterrupt:
-            stopped = [
-                {"type": "tool_result", "tool_use_id": c["id"], "content": "Stopped by the user.", "is_error": True}
-                for c in calls[len(results) :]
-            ]
-            history.append({"role": "user", "content": results + stopped})
-            raise ToolsInterrupted(history, responses) from None
+        results = _answer_calls(calls, broken, registry, on_step, history, responses)
         history.append({"role": "user", "content": results})
         if stream:
             show({"role": "user", "content": results})

@@ -192,3 +192,37 @@ def test_exercise_04_1_accepts_thinking_without_a_signature_and_flags_an_empty_t
     assert not verdict.passed
     assert any("without a signature is correct" in m for m in verdict.missing)
     assert any("no content at all" in m for m in verdict.missing)
+
+
+def _safe_results(check_input: bool):  # a learner's answer, as the solution notebook writes it
+    def safe_tool_results(response, functions):
+        results = []
+        for block in response.content:
+            if block.type != "tool_use":
+                continue
+            if block.name not in functions:
+                text = f"Unknown tool {block.name!r}. Available tools: {', '.join(sorted(functions))}."
+            elif check_input and not isinstance(block.input, dict):
+                text = f"The arguments must be a JSON object; got {block.input!r}. Call {block.name} again."
+            else:
+                try:
+                    output = functions[block.name](**block.input)
+                    results.append({"type": "tool_result", "tool_use_id": block.id, "content": str(output)})
+                    continue
+                except Exception as error:
+                    text = f"{type(error).__name__}: {error}"
+            results.append({"type": "tool_result", "tool_use_id": block.id, "content": text, "is_error": True})
+        return {"role": "user", "content": results}
+
+    return safe_tool_results
+
+
+def test_safe_results_must_say_that_arguments_that_are_not_a_json_object_were_not_run() -> None:
+    """A TypeError from `**block.input` is an error result, but tells the model nothing it can fix (issue 20)."""
+    feedback = helpers.check("03.2", _safe_results(check_input=False))
+    assert not feedback.passed
+    assert feedback.missing == [
+        "The fourth call's input is the string \"{'a': 2, 'b': 3}\", not a dict: do not call the function; send "
+        "is_error: True and a content saying its arguments must be a JSON object."
+    ]
+    assert helpers.check("03.2", _safe_results(check_input=True)).passed

@@ -15,7 +15,15 @@ from support import scripted_client_for
 from devtools.synth import message_body, stream_events
 from helpers._replay.sse import encode_event
 from helpers.show import timeline
-from helpers.tools import MaxTurnsError, ToolRun, TruncatedToolCallError, collect_tools, run_tools, schema_problems
+from helpers.tools import (
+    MaxTurnsError,
+    ToolCallAsTextError,
+    ToolRun,
+    TruncatedToolCallError,
+    collect_tools,
+    run_tools,
+    schema_problems,
+)
 
 MODEL = "MiniMax-M2.1"
 
@@ -34,6 +42,13 @@ class ScriptedModel:
     def handle(self, request: Any) -> Any:
         body = json.loads(request.content)
         self.requests.append(body)
+        for message in body["messages"]:  # as MiniMax does: a tool call sent back must have an object as input
+            for block in message["content"] if isinstance(message["content"], list) else []:
+                if block.get("type") == "tool_use" and not isinstance(block.get("input"), dict):
+                    text = f"invalid params, invalid function arguments json string, tool_call_id: {block['id']} (2013)"
+                    return httpx2.Response(
+                        400, json={"type": "error", "error": {"type": "bad_request_error", "message": text}}
+                    )
         if not self.replies:
             raise AssertionError("the loop made more model calls than the script has replies")
         reply = message_body(body, self.replies.pop(0), self.rng)
@@ -365,3 +380,78 @@ def test_functions_that_is_not_a_dict_is_refused_before_sending() -> None:
     with pytest.raises(TypeError, match="functions= takes a dict"):
         run_tools(model.client(), model=MODEL, max_tokens=100, messages=ask("x"), tools=[get_weather], functions="x")  # type: ignore[arg-type]
     assert model.requests == []
+
+
+def _lookup_that_records(ran: list[str]) -> Any:
+    def lookup(city: str) -> str:
+        """Look a city up.
+
+        Args:
+            city: The city.
+        """
+        ran.append(city)
+        return f"{city}: found"
+
+    return lookup
+
+
+@pytest.mark.parametrize(
+    ("arguments", "why"),
+    [
+        ("{'city': 'Paris'}", "not valid JSON (Expecting property name enclosed in double quotes"),
+        ('{"city": "Paris"}', "not a JSON object"),  # a string holding JSON: still not an object
+        (["Paris"], "not a JSON object"),
+        (None, "not a JSON object"),
+    ],
+    ids=["single-quotes", "double-encoded", "array", "null"],
+)
+@pytest.mark.parametrize("stream", [False, True], ids=["create", "stream"])
+def test_arguments_that_are_not_a_json_object_get_an_error_result_and_are_not_run(
+    arguments: Any, why: str, stream: bool
+) -> None:
+    ran: list[str] = []
+    model = ScriptedModel(
+        {"thinking": "Look it up.", "tool_calls": [call("lookup", arguments)]},
+        {"thinking": "My arguments were broken: again, as JSON.", "tool_calls": [call("lookup", {"city": "Paris"})]},
+        {"thinking": "Found.", "text": "\n\nParis: found."},
+        stream=stream,
+    )
+    run = run_tools(
+        model.client(),
+        model=MODEL,
+        max_tokens=500,
+        messages=ask("Paris?"),
+        tools=[_lookup_that_records(ran)],
+        stream=stream,
+    )
+    assert ran == ["Paris"], "only the second, well-formed call ran"
+    sent_call, result = model.requests[1]["messages"][1]["content"][-1], model.requests[1]["messages"][2]["content"][0]
+    assert sent_call["input"] == {}, "the broken arguments are not sent back (MiniMax refuses them with 2013)"
+    assert sent_call["id"] == result["tool_use_id"] == model.bodies[0]["content"][-1]["id"]
+    assert result["is_error"] is True
+    assert result["content"].startswith(f"The arguments of this call were {why}")
+    assert (
+        "so lookup was not run: got " in result["content"]
+        and "JSON object that fits its input schema" in result["content"]
+    )
+    assert run.text == "Paris: found."
+
+
+def test_a_tool_call_written_as_text_is_reported_not_run_and_not_taken_for_an_answer() -> None:
+    ran: list[str] = []
+    markup = (
+        '\n\n<minimax:tool_call>\n<invoke name="lookup">\n<parameter name="city">Oslo</parameter>\n'
+        "</invoke>\n</minimax:tool_call>"
+    )
+    model = ScriptedModel(
+        {"thinking": "Paris first.", "tool_calls": [call("lookup", {"city": "Paris"})]},
+        {"thinking": "Now Oslo.", "text": markup},
+    )
+    with pytest.raises(ToolCallAsTextError, match=r"Model call 2 wrote a tool call as text .*lookup") as error:
+        run_tools(
+            model.client(), model=MODEL, max_tokens=500, messages=ask("Paris, Oslo?"), tools=[_lookup_that_records(ran)]
+        )
+    assert ran == ["Paris"], "the call written as text is not run"
+    assert error.value.text == markup and error.value.turn == 2 and len(error.value.responses) == 2
+    assert [m["role"] for m in error.value.history] == ["user", "assistant", "user"], "stops before that turn"
+    assert error.value.history[-1]["content"][0]["content"] == "Paris: found"

@@ -1,7 +1,7 @@
 """Checks for the exercises at the end of notebook 03 (tool use).
 
-03.1 write a tool definition by hand; 03.2 answer every tool call of a turn, unknown tools and failures included.
-Neither calls the model: both are checked on made-up data.
+03.1 write a tool definition by hand; 03.2 answer every tool call of a turn, unknown tools, failures and arguments
+that are not a JSON object included; 03.3 a loop that ends. None calls the model: all are checked on made-up data.
 """
 
 from __future__ import annotations
@@ -58,16 +58,22 @@ def check_definition(definition: Any) -> Feedback:
     return feedback
 
 
+BROKEN_ARGUMENTS = "{'a': 2, 'b': 3}"
+"""The fourth call's arguments: Python's quotes, not JSON, arriving as a string (the shape notebook 03 shows)."""
+
+
 def _response() -> Any:
-    """A real SDK `Message` asking for three tools in one turn: one that works, one that raises, one unknown."""
+    """A real SDK `Message` asking for four tools in one turn: one that works, one that raises, one unknown, and one
+    whose arguments are not a JSON object."""
     from anthropic.types import Message
 
     calls = [
         {"type": "tool_use", "id": "call_function_1111111111_1", "name": "add", "input": {"a": 2, "b": 3}},
         {"type": "tool_use", "id": "call_function_1111111111_2", "name": "divide", "input": {"a": 1, "b": 0}},
         {"type": "tool_use", "id": "call_function_1111111111_3", "name": "teleport", "input": {"to": "Mars"}},
+        {"type": "tool_use", "id": "call_function_1111111111_4", "name": "add", "input": {}},
     ]
-    return Message.model_validate(
+    message = Message.model_validate(
         {
             "id": "0" * 32,
             "type": "message",
@@ -78,14 +84,24 @@ def _response() -> Any:
             "usage": {"input_tokens": 10, "output_tokens": 10},
         }
     )
+    broken: Any = message.content[-1]
+    broken.input = BROKEN_ARGUMENTS  # as the SDK keeps what the server sent, unchecked
+    return message
 
 
 def check_safe_results(function: Callable[..., Any]) -> Feedback:
-    """One user message, one tool_result per call (ids in order), errors and unknown tools as is_error."""
+    """One user message, one tool_result per call (ids in order), errors, unknown tools and arguments that are not
+    a JSON object as is_error (the last without calling the function)."""
     feedback = Feedback("03.2", "answer every tool call, failures included")
     if not feedback.needs_function(function):
         return feedback
-    functions = {"add": lambda a, b: a + b, "divide": lambda a, b: a / b}
+    added: list[Any] = []
+
+    def add(a: Any, b: Any) -> Any:
+        added.append((a, b))
+        return a + b
+
+    functions = {"add": add, "divide": lambda a, b: a / b}
     try:
         message = as_plain(function(_response(), functions))
     except Exception as error:
@@ -100,14 +116,14 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
     blocks = [b if isinstance(b, dict) else {} for b in message["content"]]  # a block that is not a dict fits nothing
     ids = [b.get("tool_use_id") for b in blocks]
     feedback.ok(
-        ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3)]
+        ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
         and all(b.get("type") == "tool_result" for b in blocks),
         "one tool_result per call, with the call's id, in order",
         f"Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.",
     )
-    if len(blocks) != 3:
+    if len(blocks) != 4:
         return feedback
-    ok, failed, unknown = blocks
+    ok, failed, unknown, broken = blocks
     feedback.ok(
         str(ok.get("content")) == "5" and not ok.get("is_error"),
         "a working tool's output is the content, with no is_error",
@@ -123,6 +139,12 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         unknown.get("is_error") is True and "add" in text and "divide" in text,
         "an unknown tool gives is_error and lists the available tools",
         "For an unknown name send is_error: True and a content naming the tools that exist (add, divide).",
+    )
+    feedback.ok(
+        broken.get("is_error") is True and "json" in str(broken.get("content")).lower() and len(added) <= 1,
+        "arguments that are not a JSON object give is_error, say so, and run nothing",
+        f"The fourth call's input is the string {BROKEN_ARGUMENTS!r}, not a dict: do not call the function; send "
+        "is_error: True and a content saying its arguments must be a JSON object.",
     )
     return feedback
 
