@@ -7,12 +7,15 @@ lock pins): seconds instead of a minute or more with pip, which it falls back to
 JupyterLab serves the whole repository (so notebooks' links to docs/ and data/ work) with the quick start open.
 Standard library only, for any Python 3.11+: Debian's and Ubuntu's system Python refuse a plain `pip install`
 (PEP 668), so everything goes into `.venv`; as root (containers, cloud shells) it adds `--allow-root`.
-Extra arguments go to JupyterLab (e.g. `--no-browser --port 8899`).
+Extra arguments go to JupyterLab (e.g. `--no-browser --port 8899`), except `--lang zh-CN` (or `--lang en`), which
+sets JupyterLab's menus to Simplified Chinese (the language pack is in the lock) and opens the Chinese edition's
+quick start when it exists; the choice stays until changed (JupyterLab's Settings > Language changes it too).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 FIRST_NOTEBOOK = "notebooks/01_quick_start.ipynb"
 LEARNER_LOCK = "requirements.lock"  # requirements.txt's ranges, resolved and hashed by `python -m devtools lock`
+LANGUAGES = {"en": "en", "zh-CN": "zh_CN"}  # --lang value: JupyterLab's locale name (its language packs)
+TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
 JUPYTER_CONFIG = ROOT / "jupyter-config"  # its save rule keeps dead widget views out of saved notebooks
 
 
@@ -149,9 +154,38 @@ def setup() -> Path:
     return python
 
 
-def lab_command(extra: list[str]) -> list[str]:
-    command = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", FIRST_NOTEBOOK]
-    command.append(f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}")  # the printed URLs open it too (headless)
+def split_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang X` (or `--lang=X`) taken out of the arguments JupyterLab gets; a language we have no pack for fails."""
+    language, rest, args = None, [], iter(argv)
+    for arg in args:
+        if arg == "--lang" or arg.startswith("--lang="):
+            language = arg.partition("=")[2] or next(args, "")
+            if language not in LANGUAGES:
+                fail(f"--lang {language or '(nothing)'}: choose one of {', '.join(LANGUAGES)}.")
+        else:
+            rest.append(arg)
+    return language, rest
+
+
+def select_language(language: str, settings_dir: Path) -> None:
+    """Make `language` JupyterLab's default in .venv (overrides.json in its settings folder; other keys kept)."""
+    overrides = settings_dir / "overrides.json"
+    settings = json.loads(overrides.read_text(encoding="utf-8")) if overrides.exists() else {}
+    settings[TRANSLATION_PLUGIN] = {**settings.get(TRANSLATION_PLUGIN, {}), "locale": LANGUAGES[language]}
+    settings_dir.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    say(f"JupyterLab's language: {language} (python3 scripts/start.py --lang en changes it back)")
+
+
+def first_notebook(language: str | None) -> str:
+    """The quick start to open: the Chinese edition's under --lang zh-CN, once it exists."""
+    translated = f"notebooks/{language}/{Path(FIRST_NOTEBOOK).name}"
+    return translated if language and language != "en" and (ROOT / translated).exists() else FIRST_NOTEBOOK
+
+
+def lab_command(extra: list[str], notebook: str = FIRST_NOTEBOOK) -> list[str]:
+    command = [str(venv_python()), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", notebook]
+    command.append(f"--LabApp.default_url=/lab/tree/{notebook}")  # the printed URLs open it too (headless)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to start as root without it
     return command + extra
@@ -165,8 +199,11 @@ def lab_environment(environ: dict[str, str]) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    language, argv = split_language(argv)
     setup()
-    command, env = lab_command(argv), lab_environment(dict(os.environ))
+    if language:
+        select_language(language, VENV / "share" / "jupyter" / "lab" / "settings")
+    command, env = lab_command(argv, first_notebook(language)), lab_environment(dict(os.environ))
     os.chdir(ROOT)
     if os.name == "nt":
         return subprocess.call(command, env=env)

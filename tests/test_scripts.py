@@ -6,6 +6,7 @@ CI runs both commands for real on a fresh machine (.ci/run); these check the dec
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import zipfile
@@ -268,3 +269,31 @@ def test_start_here_in_the_bundle_names_only_files_it_holds_and_start_py_runs_fr
         assert needed.exists(), f"scripts/start.py from the zip needs {needed}"
     first = re.search(r"```\w*\n(.+?)\n", (top / "README.md").read_text()).group(1)
     assert first.startswith("python3 scripts/start.py"), "the README's first command works from the unpacked zip"
+
+
+def test_lang_zh_cn_is_taken_from_jupyterlab_s_arguments_and_selects_the_language_pack(tmp_path: Path) -> None:
+    language, rest = start.split_language(["--no-browser", "--lang", "zh-CN", "--port=8899"])
+    assert language == "zh-CN" and rest == ["--no-browser", "--port=8899"]
+    assert start.split_language(["--lang=en"]) == ("en", [])
+    settings = tmp_path / "settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text('{"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}')
+    start.select_language("zh-CN", settings)
+    written = json.loads((settings / "overrides.json").read_text())
+    assert written[start.TRANSLATION_PLUGIN] == {"locale": "zh_CN"}
+    assert written["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}, (
+        "a teacher's overrides stay"
+    )
+    start.select_language("en", settings)
+    assert json.loads((settings / "overrides.json").read_text())[start.TRANSLATION_PLUGIN] == {"locale": "en"}
+
+
+def test_an_unknown_lang_fails_before_installing_anything(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        start.split_language(["--lang", "zh-TW"])
+    assert "--lang zh-TW: choose one of en, zh-CN." in capsys.readouterr().err
+
+
+def test_the_chinese_language_pack_is_in_the_learner_lock_for_the_lang_option() -> None:
+    assert "jupyterlab-language-pack-zh-cn" in locked_versions(ROOT / "requirements.lock")
+    assert start.first_notebook(None) == start.FIRST_NOTEBOOK
