@@ -31,6 +31,7 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "03.3": nb03.bounded_loop,
     "04.1": nb04.check_history_problems,
     "04.2": nb04.check_follow_up,
+    "04.3": nb04.check_cache_marks,
     "05.1": nb05.minimax_params,
     "05.2": nb05.worth_retrying,
 }
