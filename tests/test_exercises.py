@@ -192,3 +192,51 @@ def test_exercise_04_1_accepts_thinking_without_a_signature_and_flags_an_empty_t
     assert not verdict.passed
     assert any("without a signature is correct" in m for m in verdict.missing)
     assert any("no content at all" in m for m in verdict.missing)
+
+
+def test_exercise_04_3_wants_one_marker_on_the_last_tool_and_the_system_and_untouched_inputs() -> None:
+    mark = {"type": "ephemeral"}
+
+    def every_tool_in_place(tools, system):
+        for tool in tools:
+            tool["cache_control"] = mark
+        return tools, [{"type": "text", "text": system, "cache_control": mark}] if isinstance(system, str) else system
+
+    feedback = helpers.check("04.3", every_tool_in_place)
+    joined = " ".join(feedback.missing)
+    assert not feedback.passed and "last tool only" in joined and "copy.deepcopy" in joined
+    assert "system prompt of two blocks" in joined, "a list system prompt left unmarked is caught"
+
+    def right(tools, system):
+        tools = [dict(t) for t in tools]
+        tools[-1] = {**tools[-1], "cache_control": mark}
+        blocks = [{"type": "text", "text": system}] if isinstance(system, str) else [dict(b) for b in system]
+        blocks[-1] = {**blocks[-1], "cache_control": mark}
+        return tools, blocks
+
+    assert helpers.check("04.3", right).passed
+
+
+def test_exercise_05_3_wants_old_results_noted_ids_kept_and_a_history_that_fits() -> None:
+    from helpers.exercises import nb05
+
+    history = nb05.agent_history()
+    assert nb05.rough_tokens(history) + 8_000 > nb05.WINDOW, "the exercise's history must not fit as given"
+
+    def drop_turns(messages, keep=2):
+        return messages[:1] + messages[-2 * keep :]
+
+    dropped = helpers.check("05.3", drop_turns)
+    assert not dropped.passed and any("tool_use_id" in m for m in dropped.missing)
+
+    def empty_all(messages, keep=2):
+        return [
+            {**m, "content": [{**b, "content": ""} if b.get("type") == "tool_result" else b for b in m["content"]]}
+            if isinstance(m["content"], list)
+            else m
+            for m in messages
+        ]
+
+    emptied = helpers.check("05.3", empty_all)
+    assert not emptied.passed and any("last `keep`" in m for m in emptied.missing)
+    assert any("short note" in m for m in emptied.missing)

@@ -34,6 +34,7 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "04.3": nb04.check_cache_marks,
     "05.1": nb05.minimax_params,
     "05.2": nb05.worth_retrying,
+    "05.3": nb05.trim_tool_results,
 }
 """Every exercise id (notebook.number) and the function that checks it."""
 
