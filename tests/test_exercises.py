@@ -37,9 +37,30 @@ def test_every_exercise_in_a_notebook_is_registered() -> None:
     assert asked <= _registered(), f"notebooks check unknown exercises: {sorted(asked - _registered())}"
 
 
-def test_notebook_01_ends_with_two_or_three_exercises() -> None:
+def test_notebook_01_ends_with_four_short_exercises() -> None:
     asked = _check_calls(ROOT / "notebooks" / "01_quick_start.ipynb")
-    assert asked == {"01.1", "01.2", "01.3"}
+    assert asked == {"01.1", "01.2", "01.3", "01.4"}
+
+
+def test_exercise_01_4_wants_the_key_only_in_the_auth_token_and_the_regions_url() -> None:
+    def api_key_too(key, region):
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS[region], "ANTHROPIC_AUTH_TOKEN": key, "ANTHROPIC_API_KEY": key}
+
+    feedback = helpers.check("01.4", api_key_too)
+    assert not feedback.passed and any("under no other name" in m for m in feedback.missing)
+    assert any("unknown region" in r for r in feedback.right), "helpers.REGIONS[region] raises KeyError for 'eu'"
+
+    def always_global(key, region):
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS["global"], "ANTHROPIC_AUTH_TOKEN": key}
+
+    assert any("cn: set ANTHROPIC_BASE_URL" in m for m in helpers.check("01.4", always_global).missing)
+
+    def right(key, region):
+        if region not in helpers.REGIONS:
+            raise ValueError(f"unknown region {region!r}: use one of {', '.join(helpers.REGIONS)}")
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS[region], "ANTHROPIC_AUTH_TOKEN": key}
+
+    assert helpers.check("01.4", right).passed
 
 
 def test_an_unknown_exercise_lists_the_known_ones() -> None:

@@ -24,6 +24,7 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "01.1": nb01.answer_text,
     "01.2": nb01.next_turn,
     "01.3": nb01.enough_budget,
+    "01.4": nb01.coding_tool_env,
     "02.1": nb02.count_the_stream,
     "02.2": nb02.first_token_timer,
     "03.1": nb03.check_definition,
