@@ -273,22 +273,23 @@ def _plus(total: Any, value: Any) -> Any:
     return None if total is None or value is None else total + value
 
 
+_TOTALS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "cost_usd")
+"""The figures a summary adds up per model."""
+
+
 def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Totals per model: calls, tokens and cost, plus a last 'total' row. A total with an unknown part is
-    unknown (None), never a number that leaves the part out."""
+    """Totals per model: calls, tokens (cache reads and writes too) and cost, plus a last 'total' row. A total with
+    an unknown part is unknown (None), never a number that leaves the part out."""
     by_model: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = by_model.setdefault(
-            row["model"],
-            {"model": row["model"], "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0},
-        )
+        entry = by_model.setdefault(row["model"], {"model": row["model"], "calls": 0, **dict.fromkeys(_TOTALS, 0)})
         entry["calls"] += 1
-        for key in ("input_tokens", "output_tokens", "cost_usd"):
-            entry[key] = _plus(entry[key], row[key])
+        for key in _TOTALS:
+            entry[key] = _plus(entry[key], row.get(key, 0))
     result = [by_model[m] for m in sorted(by_model)]
-    total = {"model": "total", "calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0}
+    total = {"model": "total", "calls": 0, **dict.fromkeys(_TOTALS, 0)}
     for entry in result:
-        for key in ("calls", "input_tokens", "output_tokens", "cost_usd"):
+        for key in ("calls", *_TOTALS):
             total[key] = _plus(total[key], entry[key])
     return [*result, total]
 
@@ -299,7 +300,8 @@ def _shown(value: Any, spec: str = "") -> str:
 
 
 class CostSummary(Displayable):
-    """A small per-model cost table with the price date and source: text, HTML, and deterministic."""
+    """A small per-model cost table with the price date and source: text, HTML, and deterministic. Cache reads
+    and writes get their own columns when some call used the cache (notebook 04), and only then."""
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = summarize(rows)
@@ -310,32 +312,39 @@ class CostSummary(Displayable):
         cost = self.rows[-1]["cost_usd"]
         return None if cost is None else float(cost)
 
+    @property
+    def shows_cache(self) -> bool:
+        """True when some call read from or wrote to the cache: the table then shows both figures."""
+        return any(
+            (r[key] or 0) > 0 for r in self.rows for key in ("cache_read_input_tokens", "cache_creation_input_tokens")
+        )
+
+    def _cells(self, r: dict[str, Any]) -> list[str]:
+        """One row's figures as the table shows them ("unknown" for None), cache columns only when shown."""
+        cache = ("cache_read_input_tokens", "cache_creation_input_tokens") if self.shows_cache else ()
+        tokens = [_shown(r[key]) for key in ("input_tokens", "output_tokens", *cache)]
+        return [str(r["calls"]), *tokens, _shown(r["cost_usd"], ".6f")]
+
+    def _names(self) -> list[str]:
+        cache = ["cache read", "cache write"] if self.shows_cache else []
+        return ["calls", "input tok", "output tok", *cache, "cost (USD)"]
+
     def text(self) -> str:
-        lines = [f"{'model':24} {'calls':>5} {'input tok':>10} {'output tok':>10} {'cost (USD)':>11}"]
+        widths = [5, 10, 10, *([11, 11] if self.shows_cache else []), 11]
+        lines = [f"{'model':24} " + " ".join(f"{n:>{w}}" for n, w in zip(self._names(), widths, strict=True))]
         for r in self.rows:
-            lines.append(
-                f"{r['model']:24} {r['calls']:>5} {_shown(r['input_tokens']):>10} {_shown(r['output_tokens']):>10} "
-                f"{_shown(r['cost_usd'], '.6f'):>11}"
-            )
+            cells = self._cells(r)
+            lines.append(f"{r['model']:24} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
         lines.append(price_note())
         return "\n".join(lines)
 
     def html(self) -> str:
         import html
 
-        names = ("model", "calls", "input tokens", "output tokens", "cost (USD)")
-        body = [
-            [
-                html.escape(str(r["model"])),
-                str(r["calls"]),
-                _shown(r["input_tokens"]),
-                _shown(r["output_tokens"]),
-                _shown(r["cost_usd"], ".6f"),
-            ]
-            for r in self.rows
-        ]
+        names = ["model", *(n.replace(" tok", " tokens") for n in self._names())]
+        body = [[html.escape(str(r["model"])), *self._cells(r)] for r in self.rows]
         note = html.escape(price_note())
-        return grid_html([list(names), *body]) + f'<div style="opacity:.8;font-size:90%">{note}</div>'
+        return grid_html([names, *body]) + f'<div style="opacity:.8;font-size:90%">{note}</div>'
 
 
 def cost_summary(client: anthropic.Anthropic | None = None) -> CostSummary:

@@ -133,6 +133,23 @@ def test_cost_summary_totals_per_model() -> None:
     assert "Prices as of" in summary.text() and "display:table-row" in summary._repr_html_()
 
 
+def test_cost_summary_shows_cache_reads_and_writes_only_when_a_call_used_the_cache() -> None:
+    """Notebook 04's two cached calls: a write, then a read, each priced at its own rate and shown in the table."""
+    write = {"input_tokens": 100, "output_tokens": 10, "cache_creation_input_tokens": 1_000}
+    read = {"input_tokens": 120, "output_tokens": 10, "cache_read_input_tokens": 1_000}
+    assert usage_module.cost_usd("MiniMax-M2.1", write) == pytest.approx((100 * 0.30 + 10 * 1.20 + 1_000 * 0.375) / 1e6)
+    assert usage_module.cost_usd("MiniMax-M2.1", read) == pytest.approx((120 * 0.30 + 10 * 1.20 + 1_000 * 0.03) / 1e6)
+    rows = [
+        {"model": "MiniMax-M2.1", **write, "cache_read_input_tokens": 0, "cost_usd": 0.1},
+        {"model": "MiniMax-M2.1", **read, "cache_creation_input_tokens": 0, "cost_usd": 0.2},
+    ]
+    summary = usage_module.CostSummary(rows)
+    assert summary.shows_cache and summary.rows[-1]["cache_read_input_tokens"] == 1_000
+    assert "cache read" in summary.text() and "cache write" in summary._repr_html_()
+    plain = usage_module.CostSummary([{"model": "MiniMax-M2.1", "input_tokens": 1, "output_tokens": 2, "cost_usd": 0}])
+    assert not plain.shows_cache and "cache" not in plain.text(), "no cache columns when no call used the cache"
+
+
 def test_every_shipped_recording_has_usage_the_log_can_read() -> None:
     for path in sorted(DEFAULT_ROOT.rglob("*.json")):
         cassette = load(path)

@@ -37,9 +37,30 @@ def test_every_exercise_in_a_notebook_is_registered() -> None:
     assert asked <= _registered(), f"notebooks check unknown exercises: {sorted(asked - _registered())}"
 
 
-def test_notebook_01_ends_with_two_or_three_exercises() -> None:
+def test_notebook_01_ends_with_four_short_exercises() -> None:
     asked = _check_calls(ROOT / "notebooks" / "01_quick_start.ipynb")
-    assert asked == {"01.1", "01.2", "01.3"}
+    assert asked == {"01.1", "01.2", "01.3", "01.4"}
+
+
+def test_exercise_01_4_wants_the_key_only_in_the_auth_token_and_the_regions_url() -> None:
+    def api_key_too(key, region):
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS[region], "ANTHROPIC_AUTH_TOKEN": key, "ANTHROPIC_API_KEY": key}
+
+    feedback = helpers.check("01.4", api_key_too)
+    assert not feedback.passed and any("under no other name" in m for m in feedback.missing)
+    assert any("unknown region" in r for r in feedback.right), "helpers.REGIONS[region] raises KeyError for 'eu'"
+
+    def always_global(key, region):
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS["global"], "ANTHROPIC_AUTH_TOKEN": key}
+
+    assert any("cn: set ANTHROPIC_BASE_URL" in m for m in helpers.check("01.4", always_global).missing)
+
+    def right(key, region):
+        if region not in helpers.REGIONS:
+            raise ValueError(f"unknown region {region!r}: use one of {', '.join(helpers.REGIONS)}")
+        return {"ANTHROPIC_BASE_URL": helpers.REGIONS[region], "ANTHROPIC_AUTH_TOKEN": key}
+
+    assert helpers.check("01.4", right).passed
 
 
 def test_an_unknown_exercise_lists_the_known_ones() -> None:
@@ -226,3 +247,51 @@ def test_safe_results_must_say_that_arguments_that_are_not_a_json_object_were_no
         "is_error: True and a content saying its arguments must be a JSON object."
     ]
     assert helpers.check("03.2", _safe_results(check_input=True)).passed
+
+
+def test_exercise_04_3_wants_one_marker_on_the_last_tool_and_the_system_and_untouched_inputs() -> None:
+    mark = {"type": "ephemeral"}
+
+    def every_tool_in_place(tools, system):
+        for tool in tools:
+            tool["cache_control"] = mark
+        return tools, [{"type": "text", "text": system, "cache_control": mark}] if isinstance(system, str) else system
+
+    feedback = helpers.check("04.3", every_tool_in_place)
+    joined = " ".join(feedback.missing)
+    assert not feedback.passed and "last tool only" in joined and "copy.deepcopy" in joined
+    assert "system prompt of two blocks" in joined, "a list system prompt left unmarked is caught"
+
+    def right(tools, system):
+        tools = [dict(t) for t in tools]
+        tools[-1] = {**tools[-1], "cache_control": mark}
+        blocks = [{"type": "text", "text": system}] if isinstance(system, str) else [dict(b) for b in system]
+        blocks[-1] = {**blocks[-1], "cache_control": mark}
+        return tools, blocks
+
+    assert helpers.check("04.3", right).passed
+
+
+def test_exercise_05_3_wants_old_results_noted_ids_kept_and_a_history_that_fits() -> None:
+    from helpers.exercises import nb05
+
+    history = nb05.agent_history()
+    assert nb05.rough_tokens(history) + 8_000 > nb05.WINDOW, "the exercise's history must not fit as given"
+
+    def drop_turns(messages, keep=2):
+        return messages[:1] + messages[-2 * keep :]
+
+    dropped = helpers.check("05.3", drop_turns)
+    assert not dropped.passed and any("tool_use_id" in m for m in dropped.missing)
+
+    def empty_all(messages, keep=2):
+        return [
+            {**m, "content": [{**b, "content": ""} if b.get("type") == "tool_result" else b for b in m["content"]]}
+            if isinstance(m["content"], list)
+            else m
+            for m in messages
+        ]
+
+    emptied = helpers.check("05.3", empty_all)
+    assert not emptied.passed and any("last `keep`" in m for m in emptied.missing)
+    assert any("short note" in m for m in emptied.missing)

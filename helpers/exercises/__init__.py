@@ -24,6 +24,7 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "01.1": nb01.answer_text,
     "01.2": nb01.next_turn,
     "01.3": nb01.enough_budget,
+    "01.4": nb01.coding_tool_env,
     "02.1": nb02.count_the_stream,
     "02.2": nb02.first_token_timer,
     "03.1": nb03.check_definition,
@@ -31,8 +32,10 @@ CHECKS: dict[str, Callable[..., Feedback]] = {
     "03.3": nb03.bounded_loop,
     "04.1": nb04.check_history_problems,
     "04.2": nb04.check_follow_up,
+    "04.3": nb04.check_cache_marks,
     "05.1": nb05.minimax_params,
     "05.2": nb05.worth_retrying,
+    "05.3": nb05.trim_tool_results,
 }
 """Every exercise id (notebook.number) and the function that checks it."""
 

@@ -1,7 +1,8 @@
 """Checks for the exercises at the end of notebook 01 (quick start).
 
 01.1 pull the answer text out of a message; 01.2 build the next turn without losing the thinking;
-01.3 give a reasoning model enough budget to answer (a model call: its reference request is recorded).
+01.3 give a reasoning model enough budget to answer (a model call: its reference request is recorded); 01.4 the
+environment a coding tool such as Claude Code needs for MiniMax (no model call).
 """
 
 from __future__ import annotations
@@ -147,4 +148,40 @@ def enough_budget(response: Any) -> Feedback:
     )
     feedback.ok("thinking" in kinds, "it thought first", "no thinking block: is this a MiniMax M2.x response?")
     feedback.ok("text" in kinds, "it wrote an answer (a text block)", "no text block yet: the thinking used it all")
+    return feedback
+
+
+_CODING_CASES = (("sk-test-global-key", "global"), ("sk-test-cn-key", "cn"))
+
+
+def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
+    """Exercise 01.4: `function(key, region)` returns the variables a coding tool reads: the region's base URL in
+    ANTHROPIC_BASE_URL and the key in ANTHROPIC_AUTH_TOKEN (MiniMax's AI coding tools guide, docs/sources.md)."""
+    from ..client import REGIONS
+
+    feedback = Feedback("01.4", "the settings for a coding tool")
+    if not feedback.needs_function(function):
+        return feedback
+    for key, region in _CODING_CASES:
+        env, error = call_answer(function, key, region)
+        if error or not isinstance(env, dict):
+            feedback.ok(False, "", f"For region {region!r} return a dict of variables; yours gave {error or env!r}.")
+            continue
+        feedback.ok(
+            env.get("ANTHROPIC_BASE_URL") == REGIONS[region],
+            f"{region}: ANTHROPIC_BASE_URL is {REGIONS[region]}",
+            f"{region}: set ANTHROPIC_BASE_URL to helpers.REGIONS[{region!r}] ({REGIONS[region]}).",
+        )
+        feedback.ok(
+            env.get("ANTHROPIC_AUTH_TOKEN") == key
+            and [k for k, v in env.items() if v == key] == ["ANTHROPIC_AUTH_TOKEN"],
+            f"{region}: the key goes in ANTHROPIC_AUTH_TOKEN, and only there",
+            f"{region}: put the key in ANTHROPIC_AUTH_TOKEN (what Claude Code reads), under no other name.",
+        )
+    _, error = call_answer(function, "sk-test-key", "eu")
+    feedback.ok(
+        error is not None and error.split(":")[0] in ("ValueError", "KeyError"),
+        "an unknown region raises an error",
+        "For a region that is not in helpers.REGIONS (say 'eu'), raise ValueError naming the known regions.",
+    )
     return feedback

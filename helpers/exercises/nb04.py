@@ -1,7 +1,8 @@
 """Checks for the exercises at the end of notebook 04 (interleaved thinking).
 
 04.1 find what is wrong in a tool conversation's history (made-up data); 04.2 continue a run_tools conversation
-with its thinking intact (a model call: its reference request is recorded).
+with its thinking intact (a model call: its reference request is recorded); 04.3 mark a request's tools and system
+prompt for prompt caching (no model call).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._html import as_plain
-from .feedback import Feedback
+from .feedback import Feedback, call_answer
 
 _SIG = "c0ffee12" * 8
 _GOOD: list[dict[str, Any]] = [
@@ -138,3 +139,68 @@ def _text_of(block: Any) -> str:
     """A text block's text; empty for anything else."""
     text = block.get("text") if isinstance(block, dict) else None
     return text if isinstance(text, str) else ""
+
+
+_MARK = {"type": "ephemeral"}
+_TOOLS: list[dict[str, Any]] = [
+    {"name": name, "description": f"{name} (a test tool)", "input_schema": {"type": "object", "properties": {}}}
+    for name in ("search_trains", "get_forecast", "find_hotels")
+]
+_RULES = "You plan weekend trips for a small travel agency. Follow the house rules."
+
+
+def _marked(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("cache_control") == _MARK
+
+
+def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> None:
+    """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
+    tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
+    if not isinstance(result, tuple) or len(result) != 2:
+        feedback.ok(False, "", f"With {label}, return a pair (tools, system); yours gave {result!r:.80}.")
+        return
+    marked_tools, blocks = result
+    expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
+    feedback.ok(
+        isinstance(marked_tools, list)
+        and [{k: v for k, v in t.items() if k != "cache_control"} for t in marked_tools] == tools
+        and [_marked(t) for t in marked_tools] == [False, False, True],
+        f"with {label}: the last tool is marked, the others unchanged",
+        f"With {label}: put cache_control={_MARK} on the last tool only (one marker caches every tool before it) "
+        "and change nothing else in the definitions.",
+    )
+    feedback.ok(
+        isinstance(blocks, list)
+        and [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks if isinstance(b, dict)]
+        == expected_system
+        and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
+        f"with {label}: the system prompt's last block is marked",
+        f"With {label}: return the system prompt as a list of text blocks (a string becomes "
+        "[{'type': 'text', 'text': ...}]) with cache_control on the last block.",
+    )
+
+
+def check_cache_marks(function: Callable[..., Any]) -> Feedback:
+    """Exercise 04.3: `function(tools, system)` returns new (tools, system) with the cache markers in place."""
+    feedback = Feedback("04.3", "mark the prefix for caching")
+    if not feedback.needs_function(function):
+        return feedback
+    cases = [
+        ("a string system prompt", _RULES),
+        ("a system prompt of two blocks", [{"type": "text", "text": _RULES}, {"type": "text", "text": "Be brief."}]),
+    ]
+    unchanged = True
+    for label, system in cases:
+        tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
+        result, error = call_answer(function, tools, given)
+        if error:
+            feedback.ok(False, "", f"With {label} your function raised {error}.")
+            continue
+        unchanged = unchanged and tools == _TOOLS and given == system
+        _check_marks(feedback, label, system, result)
+    feedback.ok(
+        unchanged,
+        "the tools and system you were given are unchanged",
+        "Work on copies (copy.deepcopy): the unmarked definitions you were given are still used elsewhere.",
+    )
+    return feedback

@@ -1,12 +1,14 @@
 """Checks for the exercises at the end of notebook 05 (parameters and errors).
 
 05.1 turn a request written for Anthropic's API into one MiniMax serves as meant; 05.2 tell the errors worth
-retrying from those that are not. Both are pure functions: no model call, nothing recorded.
+retrying from those that are not; 05.3 trim old tool results so a long history fits the context window. All are
+pure functions: no model call, nothing recorded.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -86,4 +88,83 @@ def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
             continue
         verdict = "retry" if expected else "do not retry"
         feedback.ok(result is expected, f"{label}: {verdict}", f"{label}: expected {expected}, got {result!r}")
+    return feedback
+
+
+WINDOW = 204_800
+"""MiniMax-M2.1's context window in tokens (helpers.models): input plus max_tokens must fit in it."""
+_BUDGET = 8_000
+_LOG = "\n".join(f"2025-06-01 12:{m % 60:02}:{m % 57:02} GET /api/orders/{m} 200 {m * 7 % 900} ms" for m in range(1800))
+
+
+def agent_history(rounds: int = 10) -> list[dict[str, Any]]:
+    """A made-up agent history (nothing is sent): a question, then `rounds` tool calls whose results are long logs,
+    each assistant turn with its thinking. About 20,000 tokens a result, so ten of them do not fit the window."""
+    history: list[dict[str, Any]] = [{"role": "user", "content": "Which endpoint was slowest in June? Read the logs."}]
+    for day in range(1, rounds + 1):
+        call = f"call_function_{day:010d}_1"
+        thinking = {"type": "thinking", "thinking": f"Read day {day}'s log next.", "signature": f"{day:064x}"}
+        use = {"type": "tool_use", "id": call, "name": "read_log", "input": {"day": f"2025-06-{day:02}"}}
+        history.append({"role": "assistant", "content": [thinking, use]})
+        log = _LOG.replace("2025-06-01", f"2025-06-{day:02}")
+        history.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": call, "content": log}]})
+    return history
+
+
+def rough_tokens(messages: Any) -> int:
+    """About how many tokens `messages` holds: its JSON at 4 characters a token (as notebook 05 estimates)."""
+    return len(json.dumps(messages, ensure_ascii=False, default=str)) // 4
+
+
+def _results(messages: Any) -> list[dict[str, Any]]:
+    """Every tool_result block of a history, in order."""
+    return [
+        b
+        for m in messages
+        if isinstance(m, dict) and isinstance(m.get("content"), list)
+        for b in m["content"]
+        if isinstance(b, dict) and b.get("type") == "tool_result"
+    ]
+
+
+def _without_results(messages: Any) -> list[Any]:
+    """The history with each tool_result's content left out: what trimming must not change."""
+    return [
+        {**m, "content": [{k: v for k, v in b.items() if k != "content"} for b in m["content"]]}
+        if isinstance(m, dict) and isinstance(m.get("content"), list) and _results([m])
+        else m
+        for m in messages
+    ]
+
+
+def trim_tool_results(function: Callable[..., Any]) -> Feedback:
+    """Exercise 05.3: `function(messages, keep)` replaces the content of all but the last `keep` tool results."""
+    feedback = Feedback("05.3", "make a long history fit")
+    if not feedback.needs_function(function):
+        return feedback
+    history = agent_history()
+    before = copy.deepcopy(history)
+    result, error = call_answer(function, history, 2)
+    if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
+        return feedback
+    if not feedback.ok(isinstance(result, list), "it returns a list", f"return a list of messages, not {result!r:.60}"):
+        return feedback
+    feedback.ok(history == before, "the history you were given is unchanged", "build a new list; leave messages as is")
+    feedback.ok(
+        _without_results(result) == _without_results(before),
+        "every message, thinking block, tool call and tool_use_id is still there, in order",
+        "change only the content of old tool_result blocks: keep every message, block and tool_use_id",
+    )
+    old, new = _results(before), _results(result)
+    if len(new) == len(old):
+        feedback.ok(new[-2:] == old[-2:], "the last 2 results are untouched", "keep the last `keep` results as is")
+        notes = [b.get("content") for b in new[:-2]]
+        feedback.ok(
+            all(isinstance(n, str) and 0 < len(n) <= 200 for n in notes),
+            "older results are replaced by a short note",
+            "replace each older result's content with a short note (a string of 1 to 200 characters) saying it was "
+            "removed, so the model knows why",
+        )
+    fits = rough_tokens(result) + _BUDGET <= WINDOW
+    feedback.ok(fits, "the trimmed history plus max_tokens=8000 fits the window", "the result still does not fit")
     return feedback
