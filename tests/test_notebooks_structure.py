@@ -108,9 +108,19 @@ def test_title_badge_and_teaching_shape(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_one_setup_cell_and_a_model_constant(path: Path) -> None:
     code = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code"]
-    assert code and code[0].startswith("# Setup"), "the first code cell is the setup cell"
+    assert code and code[0].startswith("# @title Setup"), "the first code cell is the setup cell"
     assert sum("import helpers" in c for c in code) == 1, "helpers is imported once, in the setup cell"
     assert re.search(r"^MODEL = \"MiniMax-M2\.1(-lightning)?\"$", code[0], re.MULTILINE), "MODEL constant in setup"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_setup_cell_is_a_collapsed_form_saying_what_it_does(path: Path) -> None:
+    """Colab shows a `# @title` cell with cellView form as its title alone; JupyterLab hides source_hidden code."""
+    setup = next(c for c in _load(path)["cells"] if c["cell_type"] == "code")
+    title = _source(setup).splitlines()[0]
+    assert title.startswith("# @title Setup: ") and "helpers" in title, "one line saying what the cell does"
+    assert setup["metadata"].get("cellView") == "form", "Colab collapses it only with cellView: form"
+    assert setup["metadata"].get("jupyter", {}).get("source_hidden") is True, "JupyterLab collapses source_hidden"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
