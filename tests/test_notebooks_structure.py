@@ -130,3 +130,14 @@ def test_output_masks_carry_a_reason(path: Path) -> None:
         if tags & NBVAL_TAGS:
             reason = cell["metadata"].get("nbval_reason", "")
             assert len(reason) > 10, f"cell tagged {sorted(tags & NBVAL_TAGS)} needs metadata.nbval_reason"
+
+
+def test_notebook_02_shows_the_events_request_and_its_formatter_in_separate_cells() -> None:
+    """The raw events: the request, the formatter, and the listing each in a short cell followed by its output."""
+    cells = [c for c in _load(ROOT / "notebooks" / "02_streaming.ipynb")["cells"] if c["cell_type"] == "code"]
+    request = next(c for c in cells if _source(c).startswith("events = list("))
+    formatter = next(c for c in cells if _source(c).startswith("def summary(event):"))
+    assert "def " not in _source(request) and "client." not in _source(formatter)
+    for cell in (request, formatter):
+        assert cell["outputs"], f"followed by its output: {_source(cell)[:40]}"
+        assert len(_source(cell).splitlines()) <= 22
