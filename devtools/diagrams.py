@@ -35,7 +35,7 @@ FILL = {
 }
 BACKGROUNDS = {"light": "#ffffff", "dark": "#111111"}
 """The two page colours the palette is checked against (JupyterLab's light and dark `--jp-layout-color0`)."""
-DPI = 100
+DPI = 90
 
 
 def _box(ax: Any, x: float, y: float, w: float, h: float, text: str, kind: str, **style: Any) -> None:

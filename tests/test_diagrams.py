@@ -83,3 +83,13 @@ def test_each_diagram_is_attached_with_alt_text_in_its_notebook(name: str) -> No
     assert len(alt) > 150, "alt text describes the diagram for a screen reader"
     stored = base64.b64decode(cells[0].attachments[name]["image/png"])
     assert stored == (diagrams.IMAGES / name).read_bytes(), f"the attachment is stale: {FIX}"
+
+
+def test_the_teachers_zip_carries_the_diagrams_only_inside_the_notebooks() -> None:
+    """The zip stays small: a learner sees each diagram as its notebook's attachment, so docs/img's copy stays out."""
+    from devtools import bundle
+
+    chosen, _skipped = bundle.members(ROOT)
+    names = {path.as_posix() for path in chosen}
+    assert "notebooks/01_quick_start.ipynb" in names
+    assert not any(name.startswith("docs/img/diagram") for name in names)
