@@ -236,8 +236,17 @@ def test_diagrams_setup_form_and_the_playgrounds_transcript_in_light_and_dark(
         _start(page, url)
         for theme in THEMES:
             _theme(page, theme)
-            for name in ("01_quick_start.ipynb", "03_tool_use.ipynb", "04_interleaved_thinking.ipynb"):
+            for name, count in (
+                ("01_quick_start.ipynb", 1),
+                ("03_tool_use.ipynb", 1),
+                ("04_interleaved_thinking.ipynb", 2),
+            ):
                 _open(page, f"trusted/{name}")
+                page.wait_for_function(  # markdown cells render on their own schedule, after the outputs
+                    f"() => [...document.querySelectorAll('.jp-MarkdownCell img[alt^=\"Diagram\"]')]"
+                    f".filter(i => i.complete && i.naturalWidth > 0).length === {count}",
+                    timeout=30_000,
+                )
                 first = page.locator(".jp-CodeCell").first
                 assert first.locator(".jp-InputPlaceholder").count() == 1, f"{name}: the setup cell is not collapsed"
                 found = page.evaluate(DIAGRAMS)
