@@ -1,5 +1,5 @@
-"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | cost | bundle | doctor | drift |
-lock | translations`.
+"""Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
+drift | lock | translations`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("badges", help="rewrite every notebook's Colab badge and setup cell from project.py")
     p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
     p.add_argument("--check", action="store_true", help="only list what disagrees (exit 1 if anything does)")
+    commands.add_parser(
+        "diagrams", help="draw the notebooks' diagrams (devtools/diagrams.py) into docs/img, attach them"
+    )
     commands.add_parser("cost", help="estimate the cost of running every notebook live once, from its recordings")
     p = commands.add_parser("bundle", help="zip helpers, data and notebooks for learners without the repository")
     p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
@@ -107,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         from .badges import main as badges_main
 
         return badges_main(args.notebooks, check=args.check)
+    if args.command == "diagrams":
+        from .diagrams import main as diagrams_main
+
+        return diagrams_main()
     if args.command == "cost":
         from .costs import main as cost_main
 

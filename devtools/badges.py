@@ -23,6 +23,9 @@ BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_IMAGE = "https://mybinder.org/badge_logo.svg"
 _BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)(?: \[!\[Launch Binder\]\([^)]*\)\]\([^)]*\))?")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+SETUP_TITLE = "Setup: find this collection, import its helpers and set MODEL (run it; no need to read it)"
+"""The setup cell's first line. Colab draws a `# @title` cell whose metadata says `cellView: form` as a collapsed
+form showing only this title; JupyterLab hides a cell whose metadata says `jupyter.source_hidden`."""
 _CLIENT_LINE = re.compile(r"^client = helpers\.get_client\(.*\)\s*$")
 
 
@@ -67,10 +70,9 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
     unpublished = " Nothing is fetched from the internet: this collection has no published address yet."
     return "\n".join(
         [
-            "# Setup: find this collection and import its helpers. helpers/locate.py looks in this checkout, a copy",
-            "# here, the teacher's zip, then your Google Drive (if you say yes). Opened on its own (as in Colab), the",
-            "# cell takes that one file from a local source first"
-            + (", else fetches it pinned." if published else "."),
+            f"# @title {SETUP_TITLE}",
+            "# helpers/locate.py finds the collection (this checkout, a copy, the teacher's zip, your Drive if you say"
+            + (" yes; else fetched pinned)." if published else " yes)."),
             *(["import hashlib"] if published else []),
             "import runpy",
             "import zipfile",
@@ -181,6 +183,16 @@ def _cells(nb: Any) -> tuple[Any, Any]:
     return markdown, code
 
 
+def _collapse(relative: str, code: Any) -> list[str]:
+    """Mark the setup cell collapsed (Colab's form view, JupyterLab's hidden source); what was missing, if anything."""
+    metadata = code.metadata
+    if metadata.get("cellView") == "form" and metadata.get("jupyter", {}).get("source_hidden") is True:
+        return []
+    metadata["cellView"] = "form"
+    metadata.setdefault("jupyter", {})["source_hidden"] = True
+    return [f"{relative}: the setup cell is not collapsed (cellView form, jupyter.source_hidden)"]
+
+
 def check_notebook(path: Path, *, fix: bool = False) -> list[str]:
     """What disagrees with project.py in one notebook; with `fix`, rewrite it so nothing does."""
     import nbformat
@@ -203,6 +215,7 @@ def check_notebook(path: Path, *, fix: bool = False) -> list[str]:
     if setup != code.source:
         found.append(f"{relative}: the first code cell differs from the shared setup cell")
         code.source = setup
+    found += _collapse(relative, code)
     if fix and found:
         nbformat.write(nb, path)
     return found

@@ -22,6 +22,8 @@ from . import project
 FOLDERS = ("helpers", "data", "notebooks", "docs", "jupyter-config")
 FILES = ("README.md", "requirements.txt", "requirements.lock", "runtime.txt", "scripts/start.py")
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "scratch"}
+SKIP_NAMES = ("docs/img/diagram_*.png", "docs/img/diagrams.json")
+"""The diagrams' images: each notebook already holds its own as a cell attachment (devtools/diagrams.py)."""
 SECRET_NAMES = (".env", ".env.*", "*.env", "*.key", "*.pem", "*.p12", "credentials*", "id_rsa*", "id_ed25519*")
 SECRET_LINE = re.compile(r"\b(?:MINIMAX|ANTHROPIC)_API_KEY\s*[=:]\s*[\"']?[A-Za-z0-9_\-.]{20,}")
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # the same files always give the same zip
@@ -67,7 +69,8 @@ def members(root: Path) -> tuple[list[Path], list[str]]:
     secrets: list[str] = []
     for relative in tracked(root):
         path = root / relative
-        if SKIP_PARTS & set(Path(relative).parts) or relative.endswith(".pyc"):
+        skip = any(fnmatch.fnmatch(relative, pattern) for pattern in SKIP_NAMES)
+        if skip or SKIP_PARTS & set(Path(relative).parts) or relative.endswith(".pyc"):
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             skipped.append(relative)

@@ -19,7 +19,7 @@ from typing import Any
 
 import anthropic
 
-from . import compat
+from . import _setup_hint, compat
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
 from ._sdk import CheckedAnthropic
@@ -298,6 +298,8 @@ def get_client(
     live = isinstance(found, FoundKey) and final_mode != "replay"
     key = found.value if isinstance(found, FoundKey) and live else REPLAY_PLACEHOLDER_KEY
     client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
+    if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
+        _setup_hint.watch()
     key_source = found.source if final_mode != "replay" else f"{found.source} (replay sends nothing)"
     notes = found.notes if isinstance(found, NoKey) else ()
     _announce(

@@ -26,6 +26,8 @@ from .live import display_widget, end_widget, widgets_available
 from .models import MODELS
 from .show import SYNTHESIZED, MessageView, block_html
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
 PLACEHOLDER = (
@@ -180,6 +182,7 @@ class Playground:
         self._turns = 0
         self._widgets: dict[str, Any] = {}
         self._handle: Any = None
+        self._published: tuple[int, str] | None = None  # (messages, total) the app's saved fallback shows
         self.notice = ""
         """Why the last turn added nothing to the conversation (an answer with no content), else empty."""
         self.paid: list[dict[str, Any]] = []
@@ -360,6 +363,27 @@ class Playground:
             ]
         )
         self._handle = display_widget(w["box"], PLACEHOLDER)
+        self._published = None
+        self._publish()
+
+    def _publish(self) -> None:
+        """Give the app's output, beside its widget view, the conversation so far as static HTML under the app's
+        line: what nbconvert, GitHub and a reopened notebook show once the view (kept only while the kernel runs)
+        is dropped. Sent only when the conversation or bill changed (each update redraws the app)."""
+        state = (len(self.history), self.total_line())
+        if self._handle is None or "box" not in self._widgets or state == self._published:
+            return
+        bundle = {
+            "text/plain": PLACEHOLDER,
+            "text/html": f'<div style="{META_STYLE}">{html.escape(PLACEHOLDER)}</div>' + self._static_html(),
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self._widgets["box"].model_id},
+        }
+        self._handle.update(bundle, raw=True)
+        self._published = state
+
+    def _static_html(self) -> str:
+        """The transcript (each answer under its thinking) and the running total, as static HTML."""
+        return self.transcript().html() + f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
 
     def _picked(self, name: str) -> Callable[[dict[str, Any]], None]:
         def handler(change: dict[str, Any]) -> None:
@@ -388,6 +412,7 @@ class Playground:
             return
         w["chat"].value = self.html()
         w["total"].value = f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
+        self._publish()
         for name in ("model", "region", "tools"):
             if w[name].value != getattr(self, name):
                 w[name].value = getattr(self, name)
@@ -407,11 +432,8 @@ class Playground:
         transcript and total are displayed (or printed)."""
         if self._handle is not None:
             handle, self._handle = self._handle, None
-            view, total = self.transcript(), self.total_line()
-            bundle = {
-                "text/plain": f"{view.text()}\n{total}",
-                "text/html": view.html() + f'<div style="{META_STYLE}">{html.escape(total)}</div>',
-            }
+            text = f"{self.transcript().text()}\n{self.total_line()}"
+            bundle = {"text/plain": text, "text/html": self._static_html()}
             handle.update(bundle, raw=True)
             self._close_widgets()
             return

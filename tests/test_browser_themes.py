@@ -196,3 +196,73 @@ def _screenshot(page: Any, theme: str, folder: Path) -> None:
     cell.scroll_into_view_if_needed()
     name = "theme_dark.png" if "Dark" in theme else "theme_light.png"
     cell.screenshot(path=str(folder / name))
+
+
+DIAGRAMS = """
+() => [...document.querySelectorAll('.jp-MarkdownCell img')].filter(i => i.alt.startsWith('Diagram')).map(i => {
+  const box = i.getBoundingClientRect();
+  let e = i, bg = 'rgba(0, 0, 0, 0)';
+  while (e && /rgba\\(0, 0, 0, 0\\)|transparent/.test(bg)) {
+    bg = getComputedStyle(e).backgroundColor;
+    e = e.parentElement;
+  }
+  return {alt: i.alt, loaded: i.complete && i.naturalWidth > 0, width: box.width, page: bg,
+          src: i.getAttribute('src').slice(0, 30)};
+})
+"""
+
+
+def _rgb(css: str) -> tuple[int, int, int]:
+    parts = [int(float(p)) for p in css[css.index("(") + 1 : css.index(")")].replace(",", " ").split()[:3]]
+    return parts[0], parts[1], parts[2]
+
+
+def test_diagrams_setup_form_and_the_playgrounds_transcript_in_light_and_dark(
+    lab: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Each diagram (a cell attachment) draws in both themes on the theme's own page colour (transparent PNG: the
+    corners are the page, the boxes are not), the setup cell opens collapsed, and notebook 06 saved shows its
+    recorded conversation under the app's line. DIAGRAM_SCREENSHOTS=folder keeps the screenshots to look at."""
+    import numpy as np
+    from PIL import Image
+
+    url, _work = lab
+    folder = Path(os.environ.get("DIAGRAM_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    seen: dict[str, int] = {}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 1500})
+        _start(page, url)
+        for theme in THEMES:
+            _theme(page, theme)
+            for name, count in (
+                ("01_quick_start.ipynb", 1),
+                ("03_tool_use.ipynb", 1),
+                ("04_interleaved_thinking.ipynb", 2),
+            ):
+                _open(page, f"trusted/{name}")
+                page.wait_for_function(  # markdown cells render on their own schedule, after the outputs
+                    f"() => [...document.querySelectorAll('.jp-MarkdownCell img[alt^=\"Diagram\"]')]"
+                    f".filter(i => i.complete && i.naturalWidth > 0).length === {count}",
+                    timeout=30_000,
+                )
+                first = page.locator(".jp-CodeCell").first
+                assert first.locator(".jp-InputPlaceholder").count() == 1, f"{name}: the setup cell is not collapsed"
+                found = page.evaluate(DIAGRAMS)
+                assert found, f"{name}: no diagram drawn"
+                for index, image in enumerate(found):
+                    assert image["loaded"] and image["width"] > 500 and image["src"].startswith("data:image/png")
+                    shot = folder / f"{theme.split()[-1].lower()}_{name[:2]}_{index}.png"
+                    page.locator(".jp-MarkdownCell img[alt^='Diagram']").nth(index).screenshot(path=str(shot))
+                    pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+                    away = np.abs(pixels - np.array(_rgb(image["page"]))).max(axis=2)
+                    assert away[1, 1] <= 6, f"{name}: the corner is not the page colour in {theme} (not transparent)"
+                    assert (away > 10).mean() > 0.1, f"{name}: the boxes do not show in {theme}"
+                    seen[name] = seen.get(name, 0) + 1
+            _open(page, "trusted/06_chat_playground.ipynb")
+            app = page.locator(".jp-OutputArea-output", has_text="Chat playground").first
+            for text in ("Which MiniMax model should I use", "Thinking", "Sum up our chat in one sentence"):
+                assert app.get_by_text(text).count() >= 1, f"06 saved: {text!r} missing under the app's line"
+        browser.close()
+    assert seen == {"01_quick_start.ipynb": 2, "03_tool_use.ipynb": 2, "04_interleaved_thinking.ipynb": 4}

@@ -107,7 +107,7 @@ def test_badges_command_rewrites_from_a_new_repository(tmp_path: Path, monkeypat
     path = _notebook(tmp_path, "07_thing.ipynb", "# Thing\n\nSome words.", old_setup)
     monkeypatch.setattr(project, "REPOSITORY", "someone/elsewhere")
     monkeypatch.setattr(project, "COMMIT", "a" * 40)
-    assert len(badges.check_notebook(path)) == 2
+    assert len(badges.check_notebook(path)) == 3, "badges, setup code, setup cell not collapsed"
     badges.check_notebook(path, fix=True)
     nb = nbformat.read(path, as_version=4)
     title, setup = nb.cells[0].source, nb.cells[1].source

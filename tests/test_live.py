@@ -4,6 +4,7 @@ in-process, with `display` captured."""
 
 from __future__ import annotations
 
+import html
 import importlib
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,20 @@ def test_live_stream_view_shares_one_layout_and_closes_every_widget_it_made(
     assert kinds.count("Layout") == 1, kinds
     assert len(made) <= 7, f"status, box, thinking pane, accordion, answer pane, one layout, one style: {kinds}"
     assert [type(w).__name__ for w in made if w.comm is not None] == [], "every widget of the view is closed"
+
+
+def test_the_open_app_carries_the_conversation_as_static_html(clean_env: Path, shown: list[Any]) -> None:
+    """Beside its widget view, the app's output holds its line and the conversation so far as HTML: what a saved
+    notebook (the view dropped), nbconvert and GitHub show. Updated when the conversation changes, not on a pick."""
+    app = helpers.Playground(helpers.get_client(mode="replay", recordings="06_chat_playground", quiet=True))
+    app.show()
+    app.send("Which MiniMax model should I use for a quick live demo in class?")
+    kind, update = shown[-1]
+    assert kind == "update" and update["text/plain"] == playground.PLACEHOLDER and WIDGET_MIME in update
+    page = update["text/html"]
+    assert page.index(html.escape(playground.PLACEHOLDER)) < page.index("quick live demo")
+    assert "Thinking" in page and app.last.line().split("'")[1][:20] in page, "the thinking and the answer"
+    assert page.endswith(html.escape(app.total_line()) + "</div>")
+    count = len(shown)
+    app.settings(tools=True)
+    assert len(shown) == count, "a picker alone does not redraw the app"

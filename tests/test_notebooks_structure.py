@@ -109,9 +109,19 @@ def test_title_badge_and_teaching_shape(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_one_setup_cell_and_a_model_constant(path: Path) -> None:
     code = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code"]
-    assert code and code[0].startswith("# Setup"), "the first code cell is the setup cell"
+    assert code and code[0].startswith("# @title Setup"), "the first code cell is the setup cell"
     assert sum("import helpers" in c for c in code) == 1, "helpers is imported once, in the setup cell"
     assert re.search(r"^MODEL = \"MiniMax-M2\.1(-lightning)?\"$", code[0], re.MULTILINE), "MODEL constant in setup"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_setup_cell_is_a_collapsed_form_saying_what_it_does(path: Path) -> None:
+    """Colab shows a `# @title` cell with cellView form as its title alone; JupyterLab hides source_hidden code."""
+    setup = next(c for c in _load(path)["cells"] if c["cell_type"] == "code")
+    title = _source(setup).splitlines()[0]
+    assert title.startswith("# @title Setup: ") and "helpers" in title, "one line saying what the cell does"
+    assert setup["metadata"].get("cellView") == "form", "Colab collapses it only with cellView: form"
+    assert setup["metadata"].get("jupyter", {}).get("source_hidden") is True, "JupyterLab collapses source_hidden"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -121,3 +131,14 @@ def test_output_masks_carry_a_reason(path: Path) -> None:
         if tags & NBVAL_TAGS:
             reason = cell["metadata"].get("nbval_reason", "")
             assert len(reason) > 10, f"cell tagged {sorted(tags & NBVAL_TAGS)} needs metadata.nbval_reason"
+
+
+def test_notebook_02_shows_the_events_request_and_its_formatter_in_separate_cells() -> None:
+    """The raw events: the request, the formatter, and the listing each in a short cell followed by its output."""
+    cells = [c for c in _load(ROOT / "notebooks" / "02_streaming.ipynb")["cells"] if c["cell_type"] == "code"]
+    request = next(c for c in cells if _source(c).startswith("events = list("))
+    formatter = next(c for c in cells if _source(c).startswith("def summary(event):"))
+    assert "def " not in _source(request) and "client." not in _source(formatter)
+    for cell in (request, formatter):
+        assert cell["outputs"], f"followed by its output: {_source(cell)[:40]}"
+        assert len(_source(cell).splitlines()) <= 22

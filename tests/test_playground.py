@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -160,3 +161,27 @@ def test_play_with_a_turn_without_text_says_what_a_turn_needs(app: helpers.Playg
     with pytest.raises(TypeError, match="list of turns"):
         app.play("hello")  # type: ignore[arg-type]
     assert app.history == [] and app.totals()["calls"] == 0
+
+
+def test_notebook_06_exported_shows_the_recorded_conversation_under_the_apps_line() -> None:
+    """nbconvert (as GitHub's viewer, with no kernel) draws the saved app as its line, then the conversation the
+    notebook played into it: each question, the thinking and the answer, and the bill."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from helpers.playground import PLACEHOLDER
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "06_chat_playground.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    page, _resources = HTMLExporter().from_notebook_node(nb)
+    start = page.index(html.escape(PLACEHOLDER, quote=False).split("(")[0])
+    questions = [
+        "Which MiniMax model should I use for a quick live demo in class?",
+        "How long would an answer of 1200 output tokens take on MiniMax-M2.1-lightning?",
+        "Thanks! Sum up our chat in one sentence.",
+    ]
+    app_output = page[start : page.index("RECORDED", start)]  # up to the next cell's code
+    where = [app_output.find(html.escape(q, quote=False)) for q in questions]
+    assert -1 not in where and where == sorted(where), "the three recorded turns, in order, under the app's line"
+    assert app_output.count("Thinking") >= 3 and "Answer" in app_output, "each answer under its thinking"
+    assert "calculate" in app_output, "the tools turn shows its tool calls"
