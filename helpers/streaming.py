@@ -10,6 +10,7 @@ notebook holds no widget. A cut stream keeps what arrived on screen and raises `
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import inspect
@@ -115,10 +116,8 @@ def _error_body(error: BaseException) -> dict[str, Any]:
 def _raise(view: LiveView, manager: MessageStream | None, reason: str, kind: str, cause: BaseException) -> NoReturn:
     """End the view with what arrived and raise `StreamInterrupted` carrying it (the SDK's snapshot when it has one)."""
     partial: anthropic.types.Message | dict[str, Any] | None = None
-    try:
+    with contextlib.suppress(AssertionError, AttributeError):
         partial = manager.current_message_snapshot if manager is not None else None
-    except (AssertionError, AttributeError):
-        pass
     partial = partial or {"role": "assistant", "content": view.partial_content()}
     view.fail(reason, partial)
     inner = _error_body(cause) if kind == "server" else {}
