@@ -1,7 +1,7 @@
 """The HTML plumbing behind every view (private: no notebook needs to open it): `Displayable` (a view with `text()` and
 `html()`), the styles that read in light and dark themes, tables and paragraphs that survive strict sanitizers, the
 model's Markdown rendered by markdown-it-py's render rules, and `as_plain`, the one reader for "a field of a dict or
-an SDK object". `show.py`, `live.py`, `billing.py`, `errors.py`, the playground and the exercises build on it.
+an SDK object", and the widget plumbing (`display_widget`, `end_widget`) the live view and the playground share.
 """
 
 from __future__ import annotations
