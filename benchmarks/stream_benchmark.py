@@ -34,10 +34,11 @@ RECORDED_TPS = 4000.0
 """Tokens per second of the fine-grained stream: far above any model so 20,000+ deltas play in about 15 s."""
 
 SHAPES = {
-    "fine-grained": {"words": 26_000, "tps": RECORDED_TPS},
-    "real-shaped": {"words": 900, "tps": 60.0},
+    "fine-grained": {"words": 26_000, "tps": RECORDED_TPS, "goal": 1.15},
+    "real-shaped": {"words": 900, "tps": 60.0, "goal": 1.3},
 }
-"""The two benchmark streams: words per block and recorded tokens per second."""
+"""The two benchmark streams: words per block, recorded tokens per second, and the goal for the CPU ratio (issue 18:
+at most 1.3 for the real-shaped stream, whose short length makes the view's fixed cost per turn show)."""
 
 
 def fine_chunks(text: str, rng: random.Random) -> list[str]:
@@ -103,7 +104,7 @@ import os, sys, time, json
 sys.path.insert(0, {root!r})
 os.environ["MINIMAX_CASSETTES"] = {cassettes!r}
 import helpers
-from helpers.live import LiveView
+from helpers.streaming import LiveView
 from devtools.synth import estimate_tokens
 PARAMS = dict(model="MiniMax-M2.1", max_tokens=100_000, messages=[{{"role": "user", "content": {prompt!r}}}])
 
@@ -146,9 +147,7 @@ view.feed = timed_feed
 start = time.perf_counter()
 helpers.stream(paced, view=view, **PARAMS)
 seconds = time.perf_counter() - start
-per_pane = [p.updates for p in view.sink.panes]
-print(json.dumps({"tps": tokens / (times[-1] - times[0]), "seconds": seconds, "updates": view.updates,
-                  "per_pane": per_pane}))
+print(json.dumps({"tps": tokens / (times[-1] - times[0]), "seconds": seconds, "updates": view.updates}))
 """
 
 
@@ -216,14 +215,13 @@ def measure(shape: str) -> None:
     per_second = pace["updates"] / pace["seconds"]
     deltas_per_second = figures["deltas"] / (figures["recorded_seconds"] - figures["first_event"])
     pace_error = pace["tps"] / figures["recorded_tps"] - 1
-    pane_rate = max(pace["per_pane"]) / pace["seconds"]
     print(f"  kernel CPU, median of {REPEATS} runs at speed 0:")
     print(f"    plain iteration {plain:.3f} s, helpers.stream with widgets {live:.3f} s")
-    print(f"    ratio {ratio:.3f} (goal <= 1.15: {verdict(ratio <= 1.15)})")
+    goal = SHAPES[shape]["goal"]
+    print(f"    ratio {ratio:.3f} (goal <= {goal}: {verdict(ratio <= goal)})")
     print(f"  deltas per second of stream: {deltas_per_second:.1f}")
-    print(f"  widget updates at speed 1: {pace['updates']} in {pace['seconds']:.1f} s = {per_second:.1f}/s, all panes")
-    print(f"    per pane {pace['per_pane']}; comm update messages on iopub (all widgets): {comm_updates}")
-    print(f"    (goal <= 20/s; one pane streams at a time: {verdict(per_second <= 20 and pane_rate <= 20)})")
+    print(f"  widget updates at speed 1: {pace['updates']} in {pace['seconds']:.1f} s = {per_second:.1f}/s")
+    print(f"    comm updates on iopub: {comm_updates} (goal <= 20/s: {verdict(per_second <= 20)})")
     print(f"  replay pace at speed 1: {pace['tps']:.1f} tokens/s measured, {figures['recorded_tps']:.1f} recorded")
     print(f"    error {pace_error:+.1%} (goal within 5%: {verdict(abs(pace_error) <= 0.05)})")
 

@@ -26,17 +26,15 @@ from .errors import explain
 # every notebook: check an exercise answer (exercises/)
 from .exercises import check
 
-# 04 interleaved thinking: each thinking, call and result as it happens (live.py)
-from .live import LiveTimeline, LiveView
-
 # 06 chat playground: a chat app over one history (playground.py)
 from .playground import Playground
 
 # 01 quick start: a message with its thinking folded apart from the answer (show.py)
 from .show import conversation, show
 
-# 02 streaming: stream a turn with a live view, and the error a cut stream raises (streaming.py, live.py)
-from .streaming import StreamInterrupted, stream
+# 02 streaming: stream a turn with a live view, and the error a cut stream raises (streaming.py);
+# 04 interleaved thinking: each thinking, call and result as it happens (streaming.py's LiveTimeline)
+from .streaming import LiveTimeline, LiveView, StreamInterrupted, stream
 
 # 03 tool use: the tool loop and the two ways it stops early (tools.py)
 from .tools import MaxTurnsError, TruncatedToolCallError, run_tools

@@ -1,7 +1,7 @@
 """The HTML plumbing behind every view (private: no notebook needs to open it): `Displayable` (a view with `text()` and
 `html()`), the styles that read in light and dark themes, tables and paragraphs that survive strict sanitizers, the
 model's Markdown rendered by markdown-it-py's render rules, and `as_plain`, the one reader for "a field of a dict or
-an SDK object". `show.py`, `live.py`, `billing.py`, `errors.py`, the playground and the exercises build on it.
+an SDK object", and the widget plumbing (`display_widget`, `end_widget`) the live view and the playground share.
 """
 
 from __future__ import annotations
@@ -196,3 +196,29 @@ def in_ipython() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
+
+
+def widgets_available() -> bool:
+    """True inside a notebook kernel that has ipywidgets: the only place a live widget can be seen."""
+    if not in_ipython():
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def display_widget(widget: Any, text: str) -> Any:
+    """Display `widget` with a fixed text/plain and return the display handle `end_widget` updates. A raw bundle,
+    not `display(widget)`: ipywidgets 7 (Colab's) publishes its own output without the display_id, so the widget
+    could never be replaced and would stay in the saved notebook."""
+    from IPython.display import display
+
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return display({"text/plain": text, "application/vnd.jupyter.widget-view+json": view}, raw=True, display_id=True)
+
+
+def end_widget(handle: Any, text: str) -> None:
+    """Replace a widget shown by `display_widget` with plain `text`: what the saved notebook keeps."""
+    handle.update({"text/plain": text}, raw=True)

@@ -19,10 +19,9 @@ from typing import Any
 
 import anthropic
 
-from ._html import META_STYLE, as_plain, in_ipython
+from ._html import META_STYLE, as_plain, display_widget, end_widget, in_ipython, widgets_available
 from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError
 from .billing import log_of, summarize
-from .live import display_widget, end_widget, widgets_available
 from .models import MODELS
 from .show import SYNTHESIZED, MessageView, block_html
 

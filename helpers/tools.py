@@ -420,7 +420,7 @@ def _create(client: anthropic.Anthropic, stream: bool, params: dict[str, Any], t
     if not stream:
         message: anthropic.types.Message = client.messages.create(**params)
         return message
-    from .live import LiveView
+    from .streaming import LiveView
     from .streaming import stream as stream_turn
 
     return stream_turn(client, view=LiveView(label=f"{params['model']} · model call {turn}"), **params)

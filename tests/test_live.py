@@ -17,7 +17,7 @@ from support import ReplayClient  # noqa: E402
 
 import helpers  # noqa: E402
 from devtools import synth  # noqa: E402
-from helpers import live, playground  # noqa: E402
+from helpers import _html, playground  # noqa: E402
 from helpers.show import MessageView  # noqa: E402
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -43,7 +43,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(display_module, "display", display)
     monkeypatch.setattr(playground, "in_ipython", lambda: True)
-    monkeypatch.setattr(live, "in_ipython", lambda: True, raising=False)
+    monkeypatch.setattr(_html, "in_ipython", lambda: True)
     return captured
 
 
@@ -178,18 +178,17 @@ def test_playground_leaves_no_widget_in_the_notebook(clean_env: Path, published:
     assert_no_widget_is_left(published)
 
 
-def test_live_stream_view_shares_one_layout_and_closes_every_widget_it_made(
+def test_live_stream_view_draws_a_turn_in_one_widget_and_closes_it(
     tmp_path: Path, shown: list[Any], replay_client: ReplayClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each widget opens a comm (a message to the browser), so the view shares one Layout and one style; and at
-    the end every widget it made is closed, the shared ones too (none stays registered in the kernel)."""
+    """Each widget opens a comm (a message to the browser), so a turn, thinking and answer, is one HTML widget (with
+    the layout and style every widget brings); at the end all three are closed (none stays in the kernel)."""
     made: list[Any] = []
     monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback", made.append)
     request, client = _one_stream(tmp_path, replay_client)
     helpers.stream(client, view=helpers.LiveView(label="test", mode="widgets"), **request)
     kinds = [type(w).__name__ for w in made]
-    assert kinds.count("Layout") == 1, kinds
-    assert len(made) <= 7, f"status, box, thinking pane, accordion, answer pane, one layout, one style: {kinds}"
+    assert kinds.count("HTML") == 1 and kinds.count("Layout") == 1 and len(made) == 3, kinds
     assert [type(w).__name__ for w in made if w.comm is not None] == [], "every widget of the view is closed"
 
 

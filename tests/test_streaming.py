@@ -17,8 +17,7 @@ import pytest
 from support import ScriptedClient
 
 import helpers
-from helpers.live import LiveView, pane_html
-from helpers.streaming import StreamInterrupted, check_params
+from helpers.streaming import LIVE_TAIL_CHARS, LiveView, StreamInterrupted, WidgetSink, check_params, pane_html
 
 ROOT = Path(__file__).resolve().parent.parent
 RAINBOW = "In three short paragraphs, explain how a rainbow forms."
@@ -148,41 +147,44 @@ class FakeClock:
         return self.now
 
 
-def test_widget_updates_are_throttled_per_pane(capsys: pytest.CaptureFixture[str]) -> None:
+def test_widget_updates_are_throttled(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ipywidgets")
     clock = FakeClock()
     view = LiveView(mode="widgets", clock=clock)
     pieces = [f"w{i} " for i in range(2000)]
+    sink = view.sink
+    assert isinstance(sink, WidgetSink)
+    seen_live = []
     for event in message_events([{"type": "thinking", "pieces": pieces}, {"type": "text", "pieces": pieces}]):
         clock.now += 0.001  # 1000 deltas a second, far above the update rate
         view.feed(event)
-    thinking, text = view.sink.panes  # type: ignore[union-attr]
-    # 2 s per block at most 20 updates/s, plus the flush at the block's end
-    assert thinking.updates <= 2 * 20 + 2 and text.updates <= 2 * 20 + 2
-    assert thinking.updates >= 20, "the pane is refreshed while the block streams"
-    assert "w1999" in text.widget.value and "w1999" in thinking.widget.value
+        if event["type"] == "content_block_delta" and event["delta"].get("thinking") == "w1000 ":
+            seen_live.append(sink.widget.value)
+    # 4 s of stream at most 20 updates/s, plus the sends at each block's start and end
+    assert 40 <= view.updates <= 4 * 20 + 4, view.updates
+    assert seen_live and "w900" in seen_live[0] and "w1000" not in seen_live[0], "refreshed while the block streams"
+    assert "w1999" in sink.widget.value.split("Thinking", 1)[1] and sink.widget.value.count("w1999") == 2
     view.finish({"type": "message", "model": "MiniMax-M2.1", "content": view.partial_content(), "stop_reason": "x"})
     capsys.readouterr()
 
 
-def test_widget_panes_show_awkward_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_widget_shows_awkward_blocks(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ipywidgets")
     view = LiveView(mode="widgets", clock=FakeClock())
     for event in message_events([*AWKWARD, {"type": "thinking", "pieces": []}]):
         view.feed(event)
-    thinking, text, empty, tool, empty_thinking = view.sink.panes  # type: ignore[union-attr]
-    assert "用户想知道" in thinking.widget.value
-    assert "no signature" in str(thinking.holder.get_title(0))
-    assert text.widget.value.count("你好") == 1 and "\n\n你好" not in text.widget.value
-    assert "(empty text)" in empty.widget.value
-    assert "(empty)" in empty_thinking.widget.value
-    assert "get_weather" in tool.widget.value and "Paris, FR" in tool.widget.value
+    assert isinstance(view.sink, WidgetSink)
+    thinking, text, empty, tool, empty_thinking = view.sink.parts
+    assert "用户想知道" in thinking and "<details open>" in thinking and "no signature" in thinking
+    assert text.count("你好") == 1 and "\n\n你好" not in text
+    assert "(empty text)" in empty
+    assert "(empty)" in empty_thinking
+    assert "get_weather" in tool and "Paris, FR" in tool
+    assert view.sink.widget.value.endswith(empty_thinking), "the widget shows every block"
     capsys.readouterr()
 
 
 def test_long_blocks_send_only_their_end() -> None:
-    from helpers.live import LIVE_TAIL_CHARS
-
     html = pane_html({"type": "thinking", "thinking": "x" * 50_000 + "THE END"})
     assert "THE END" in html and len(html) < LIVE_TAIL_CHARS["thinking"] + 1000
     assert "earlier characters" in html

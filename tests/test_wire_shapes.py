@@ -16,7 +16,7 @@ import httpx2
 import pytest
 
 import helpers
-from helpers import live, playground
+from helpers import _html, playground
 from helpers._replay import sse
 from helpers._replay.cassettes import Cassette, load
 from helpers.billing import UsageLog
@@ -514,7 +514,7 @@ def test_content_null_in_the_playground_app_is_said_in_its_status_line(
 
     monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
     monkeypatch.setattr(playground, "in_ipython", lambda: True)
-    monkeypatch.setattr(live, "in_ipython", lambda: True)
+    monkeypatch.setattr(_html, "in_ipython", lambda: True)
     sent = {
         "model": "MiniMax-M2.1",
         "max_tokens": 2,

@@ -1,0 +1,52 @@
+"""How big the helper package is, printed (issue 18: a *small* helper module a learner can read): the five files
+behind the five functions a learner opens (client, show, streaming with the live view, tools, errors) at most 1,500
+lines, `helpers/` in all at most 5,500, and no function in `helpers/` over 60 lines. Lines are physical lines
+(`wc -l`), docstrings and blank lines included."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "helpers"
+LEARNER_FILES = ("client.py", "show.py", "streaming.py", "tools.py", "errors.py")
+LEARNER_GOAL, PACKAGE_GOAL = 1500, 5500
+REWRITTEN_ELSEWHERE = {"tools.py:run_tools"}
+"""62 lines, and being rewritten on another branch when this test came: drop it from here once that lands."""
+
+
+def lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def sizes(capsys: pytest.CaptureFixture[str]) -> tuple[int, int]:
+    """(the five learner files, all of helpers/), printed with each learner file's own count."""
+    each = {name: lines(PACKAGE / name) for name in LEARNER_FILES}
+    total = sum(lines(path) for path in PACKAGE.rglob("*.py"))
+    with capsys.disabled():
+        print(f"\nlearner files {sum(each.values())} lines {each}; helpers/ {total} lines")
+    return sum(each.values()), total
+
+
+def test_no_function_in_helpers_is_over_60_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    sizes(capsys)
+    functions = sorted(
+        ((node.end_lineno or 0) - node.lineno + 1, f"{path.relative_to(PACKAGE)}:{node.name}")
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and f"{path.relative_to(PACKAGE)}:{node.name}" not in REWRITTEN_ELSEWHERE
+    )
+    assert functions[-1][0] <= 60, functions[-3:]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18: the five learner files are still over 1,500 lines")
+def test_the_five_learner_files_are_at_most_1500_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sizes(capsys)[0] <= LEARNER_GOAL
+
+
+@pytest.mark.xfail(strict=True, reason="issue 18: helpers/ is still over 5,500 lines")
+def test_helpers_is_at_most_5500_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sizes(capsys)[1] <= PACKAGE_GOAL
