@@ -32,9 +32,11 @@ PLATFORM = "pyemscripten_2026_0_wasm32"
 KERNEL_EXTENSION = "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
 STUBS = ("piplite", "pyodide_kernel", "ipykernel", "widgetsnbextension-4")
 """The Pyodide kernel's own wheels (from its lab extension): the kernel, its installer, and its stubs."""
-PRELOAD = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "ipython", "jedi", "jsonschema"]
-"""Loaded when the kernel starts: the kernel's own, and jsonschema, which the helpers import inside a function
-(the kernel loads packages by scanning a cell's imports, and does not see it)."""
+PRELOAD = ["micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "ipython", "jedi"]
+PRELOAD += ["anthropic", "jsonschema", "markdown-it-py", "python-dotenv", "ipywidgets"]
+"""Loaded when the kernel starts: the kernel's own, and what the helpers import (the kernel loads packages by
+scanning a cell's own imports: a notebook's setup cell imports helpers with runpy, and the helpers import
+jsonschema, markdown-it-py, python-dotenv and ipywidgets inside functions, which no scan sees)."""
 RELEASE_PACKAGES = ("pandas", "matplotlib")
 CONTENTS = ("notebooks", "helpers", "data/cassettes", "data/datasets")
 MARKER_ENV = {
@@ -245,6 +247,7 @@ def lite_config(title: str) -> dict[str, Any]:
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": title,
+            "exposeAppInBrowser": True,  # window.jupyterapp: the browser test and benchmark drive the page by it
             "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
             "settingsOverrides": {
                 "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
