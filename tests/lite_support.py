@@ -79,11 +79,24 @@ def open_notebook(page: Any, url: str, site: Path, notebook: str) -> Load:
     return load
 
 
+RUN_CELL = """async (index) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  panel.content.activeCellIndex = index;
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+}"""
+
+
 def run_all(page: Any, timeout: float = NOTEBOOK_TIMEOUT) -> list[dict[str, Any]]:
-    """Run every cell of the open notebook and return its cells (nbformat dicts) once the kernel is idle."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_timeout(500)
-    page.wait_for_function(RUN_OVER, timeout=timeout * 1000, polling=500)
+    """Run every code cell of the open notebook one at a time (a cell that fails does not stop the rest, so each
+    cell's own outcome is seen) and return the cells (nbformat dicts)."""
+    deadline = time.monotonic() + timeout
+    kinds = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells.map(c => c.cell_type)")
+    for index, kind in enumerate(kinds):
+        if kind != "code":
+            continue
+        page.evaluate(RUN_CELL, index)
+        left = max(deadline - time.monotonic(), 1.0)
+        page.wait_for_function(RUN_OVER, timeout=left * 1000, polling=200)
     return list(page.evaluate(CELLS))
 
 
