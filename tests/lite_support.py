@@ -67,7 +67,7 @@ def open_notebook(page: Any, url: str, site: Path, notebook: str) -> Load:
             path = site / request.url[len(url) + 1 :].split("?")[0]
             if path.is_file() and path not in load.files:
                 load.files.append(path)
-        elif not request.url.startswith(("data:", "blob:")):
+        elif request.url.startswith(("http:", "https:")):  # not data:, blob: or a cell's attachment:
             load.foreign.append(request.url)
 
     page.on("request", seen)
