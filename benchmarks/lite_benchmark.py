@@ -43,7 +43,8 @@ def main() -> int:
         chromium.close()
     raw, packed = loads[0].sizes()
     print(f"kernel ready: median {statistics.median(times):.1f} s (rounds: {', '.join(f'{t:.1f}' for t in times)})")
-    print(f"first load: {len(loads[0].files)} files, {raw / 1e6:.1f} MB as stored, {packed / 1e6:.1f} MB gzip-compressed")
+    files = len(loads[0].files)
+    print(f"first load: {files} files, {raw / 1e6:.1f} MB as stored, {packed / 1e6:.1f} MB gzip-compressed")
     for path in sorted(loads[0].files, key=lambda p: -p.stat().st_size)[:6]:
         print(f"  {path.stat().st_size / 1e6:5.1f} MB  {path.relative_to(site)}")
     return 0

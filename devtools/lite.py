@@ -194,7 +194,7 @@ def write_pyodide(core: Path, wheels: list[Path], out: Path, release: Path | Non
     out.mkdir(parents=True)
     for name in CORE_FILES:
         shutil.copy2(core / name, out / name)
-    lock = json.loads((core / "pyodide-lock.json").read_text())
+    lock: dict[str, Any] = json.loads((core / "pyodide-lock.json").read_text())
     available = {_dist_name(w) for w in wheels}
     extra = release_entries(release, available) if release is not None else {}
     available |= set(extra)
@@ -204,7 +204,7 @@ def write_pyodide(core: Path, wheels: list[Path], out: Path, release: Path | Non
         entry = lock_entry(wheel, available)
         packages[entry["name"]] = entry
     for name, entry in extra.items():
-        shutil.copy2(release / entry["file_name"], out / entry["file_name"])  # type: ignore[operator]
+        shutil.copy2(Path(str(release)) / entry["file_name"], out / entry["file_name"])
         packages[name] = entry
     lock["packages"] = dict(sorted(packages.items()))
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
@@ -269,8 +269,20 @@ def build(out: Path, cache: Path, release: Path | None = None) -> Path:
     stage_contents(cache / "contents")
     shutil.rmtree(out, ignore_errors=True)
     jupyter = [str(python.parent / "jupyter"), "lite", "build", "--lite-dir", str(lite_dir)]
-    run([*jupyter, "--contents", str(cache / "contents"), "--output-dir", str(out.resolve()), "--apps", "lab",
-         "--no-sourcemaps", "--no-unused-shared-packages"], cwd=lite_dir)
+    run(
+        [
+            *jupyter,
+            "--contents",
+            str(cache / "contents"),
+            "--output-dir",
+            str(out.resolve()),
+            "--apps",
+            "lab",
+            "--no-sourcemaps",
+            "--no-unused-shared-packages",
+        ],
+        cwd=lite_dir,
+    )
     print(f"Built {out}: {len(lock['packages'])} packages in its own Pyodide lock; serve it with any static server,")
     print(f"  e.g. python -m http.server -d {out}, then open lab/index.html?path=notebooks/01_quick_start.ipynb")
     return out

@@ -18,7 +18,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL_IDLE = "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
 RUN_OVER = (  # every queued cell has run ("[*]" marks a cell waiting or running) and the kernel is idle
-    f"() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.innerText.includes('*')) && ({KERNEL_IDLE})()"
+    "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(e => e.innerText.includes('*'))"
+    f" && ({KERNEL_IDLE})()"
 )
 CELLS = "() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells"
 NOTEBOOK_TIMEOUT = 600.0
@@ -90,7 +91,7 @@ def run_all(page: Any, timeout: float = NOTEBOOK_TIMEOUT) -> list[dict[str, Any]
     """Run every code cell of the open notebook one at a time (a cell that fails does not stop the rest, so each
     cell's own outcome is seen) and return the cells (nbformat dicts)."""
     deadline = time.monotonic() + timeout
-    kinds = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells.map(c => c.cell_type)")
+    kinds = page.evaluate(f"() => ({CELLS})().map(c => c.cell_type)")
     for index, kind in enumerate(kinds):
         if kind != "code":
             continue

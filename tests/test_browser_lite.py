@@ -28,12 +28,25 @@ BADGES = ("https://colab.research.google.com/assets/colab-badge.svg", "https://m
 PANDAS = "ModuleNotFoundError: No module named 'pandas'"
 MATPLOTLIB = "ModuleNotFoundError: No module named 'matplotlib'"
 NO_PD = "NameError: name 'pd' is not defined"
-CALLS_MISSING = "runs, but counts fewer calls: a cell above that makes calls stopped at `import pandas`"
+DEPENDS = "depends on a cell above that stopped at `import pandas` (its data, its calls or its tools' answers)"
 NEEDS_RELEASE: dict[str, dict[str, str]] = {
-    # notebook -> {cell id: the error it shows without pandas or matplotlib, or CALLS_MISSING}: each cell shows a
-    # table through pandas or a chart, uses `pd` from a cell that imports it, or sums calls such a cell made.
+    # notebook -> {cell id: the error it shows without pandas or matplotlib, or DEPENDS}: each cell shows a table
+    # through pandas or a chart, uses `pd` from a cell that imports it, or uses what such a cell would have made.
     "notebooks/01_quick_start.ipynb": {"5eecf847": PANDAS},
-    "notebooks/02_streaming.ipynb": {"0a22411e": PANDAS, "34e312bc": MATPLOTLIB, "ee900733": CALLS_MISSING},
+    "notebooks/02_streaming.ipynb": {"0a22411e": PANDAS, "34e312bc": MATPLOTLIB, "ee900733": DEPENDS},
+    "notebooks/03_tool_use.ipynb": {
+        "3d9d4610": PANDAS,  # the dataset
+        "d3621f68": DEPENDS,  # the dataset's tools answer with a NameError, so the next request is not recorded
+        "93d71a6e": DEPENDS,
+        "d4cce577": DEPENDS,
+        "83e4da5e": DEPENDS,
+        "74e948f3": DEPENDS,  # the cost summary counts fewer calls
+    },
+    "notebooks/04_interleaved_thinking.ipynb": {
+        "73b31373": PANDAS,
+        "0cb52930": NO_PD,
+        "02eff8f7": "NameError: name 'costs' is not defined",  # the table the cell above builds with pandas
+    },
     "notebooks/05_parameters_and_errors.ipynb": {"05295589": PANDAS, "da446227": NO_PD, "c59e2302": NO_PD},
 }
 pytestmark = pytest.mark.slow
@@ -108,7 +121,5 @@ def test_every_cell_gives_its_saved_output_in_the_browser(page_on: tuple[Any, st
             differ[want["id"]] = outputs(got)
     assert set(differ) == set(expected), {k: v[:2] for k, v in differ.items() if k not in expected}
     for cell, error in expected.items():
-        if error == CALLS_MISSING:
-            assert all(kind != "error" for kind, _ in differ[cell]), f"cell {cell} failed: {differ[cell]}"
-        else:
+        if error != DEPENDS:
             assert differ[cell] == [("error", error)], f"cell {cell} failed for another reason: {differ[cell]}"

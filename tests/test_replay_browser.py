@@ -63,16 +63,19 @@ def test_a_slow_fault_past_the_timeout_is_the_sdks_timeout(stand_in: ReplayServe
 
 def test_a_cut_stream_keeps_what_arrived_and_fails_as_a_connection_error(stand_in: ReplayServer) -> None:
     stand_in.inject("cut", after=8)
-    with pytest.raises(anthropic.APIConnectionError) as caught:
-        with sdk(stand_in).messages.stream(model=MODEL, max_tokens=1000, messages=DEMO) as stream:
-            for _event in stream:
-                pass
+    client = sdk(stand_in)
+    with (
+        pytest.raises(anthropic.APIConnectionError) as caught,
+        client.messages.stream(model=MODEL, max_tokens=1000, messages=DEMO) as stream,
+    ):
+        for _event in stream:
+            pass
     assert "peer closed connection" in str(caught.value.__cause__ or caught.value)
     assert stream.current_message_snapshot.content  # the events before the cut were kept
 
 
 def test_a_miss_is_the_recordings_404_and_other_urls_go_to_the_real_transport(stand_in: ReplayServer) -> None:
-    with pytest.raises(anthropic.NotFoundError, match="not recorded|No recording"):
+    with pytest.raises(anthropic.NotFoundError, match=r"not recorded|No recording"):
         sdk(stand_in).messages.create(model=MODEL, max_tokens=7, messages=[{"role": "user", "content": "unrecorded"}])
     other = httpx2.Client(transport=RoutedTransport(httpx2.MockTransport(_elsewhere)))
     assert other.get("https://api.minimax.io/anthropic/v1/models").status_code == 418

@@ -126,11 +126,13 @@ class RoutedTransport(httpx2.BaseTransport):
 
 
 def _bytes_chunks(original: Any) -> Any:
-    def __iter__(self: Any) -> Iterator[bytes]:
+    """`original` (a stream's __iter__) yielding bytes, not memoryviews."""
+
+    def chunks(self: Any) -> Iterator[bytes]:
         for chunk in original(self):
             yield bytes(chunk)
 
-    return __iter__
+    return chunks
 
 
 def keyless(found: FoundKey | NoKey, mode: str) -> FoundKey | NoKey:
@@ -157,4 +159,3 @@ def install() -> None:
     fetch._replay_routed = True
     httpx2_jsfetch.EmscriptenStream.__iter__ = _bytes_chunks(httpx2_jsfetch.EmscriptenStream.__iter__)
     warnings.filterwarnings("ignore", message=IGNORED_OPTIONS, category=UserWarning)
-
