@@ -7,6 +7,7 @@ import functools
 import gzip
 import http.server
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -114,7 +115,8 @@ def outputs(cell: dict[str, Any]) -> list[tuple[str, str]]:
         if kind == "stream":
             found.append((f"stream:{output['name']}", _text(output["text"])))
         elif kind == "error":
-            found.append(("error", f"{output['ename']}: {output['evalue']}"))
+            name = re.sub(r"^<class '(?:\w+\.)*(\w+)'>$", r"\1", output["ename"])  # the Pyodide kernel's form
+            found.append(("error", f"{name}: {output['evalue']}"))
         else:
             for mime, value in sorted(output.get("data", {}).items()):
                 if "widget" not in mime:

@@ -48,6 +48,7 @@ NEEDS_RELEASE: dict[str, dict[str, str]] = {
         "02eff8f7": "NameError: name 'costs' is not defined",  # the table the cell above builds with pandas
     },
     "notebooks/05_parameters_and_errors.ipynb": {"05295589": PANDAS, "da446227": NO_PD, "c59e2302": NO_PD},
+    "notebooks/06_chat_playground.ipynb": {"96e2491b": PANDAS},
 }
 pytestmark = pytest.mark.slow
 
