@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
-drift | lock | translations`.
+drift | lock | translations | lite`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stamp", nargs="+", default=[], metavar="NAME", help="record these translations as up to date")
     p = commands.add_parser("lock", help="recompile requirements*.lock from the ranges, then run the whole suite")
     p.add_argument("--newest", metavar="PYTHON", help="instead: CI's check of the newest releases in that interpreter")
+    p = commands.add_parser("lite", help="build the static JupyterLite site: every notebook in the browser, keyless")
+    p.add_argument("--out", default="dist/lite", help="where to write the site (default dist/lite)")
+    p.add_argument("--cache", default="dist/lite-cache", help="build venv, Pyodide core and wheels, kept between runs")
+    p.add_argument("--pyodide-release", metavar="DIR", help="an unpacked Pyodide release: adds pandas, matplotlib")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -138,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         from .lock import check_newest, refresh
 
         return check_newest(args.newest) if args.newest else refresh()
+    if args.command == "lite":
+        from .lite import main as lite_main
+
+        return lite_main(args.out, args.cache, args.pyodide_release)
     return 2
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import anthropic
 
 from . import _setup_hint, compat
+from ._replay import browser
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
 from ._sdk import CheckedAnthropic
@@ -292,7 +293,7 @@ def get_client(
     recordings = check_recordings_name(recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch")
     _check_client_kwargs(client_kwargs)
     speed = resolve_replay_speed(replay_speed)
-    found = find_key(api_key)
+    found = browser.keyless(find_key(api_key), wanted_mode)  # a page cannot call MiniMax live (CORS)
     final_mode = _final_mode(wanted_mode, found)
     endpoint = _endpoint(region, wanted_region, final_mode, found)
     live = isinstance(found, FoundKey) and final_mode != "replay"

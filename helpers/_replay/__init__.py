@@ -10,5 +10,11 @@ open this.
 - `server`: `ReplayServer` (public as `helpers.server`), a thin HTTP adapter over the core on 127.0.0.1, and
   `clients`, the miss advice for the client that sent a request;
 - `sse`: server-sent events on the wire, and the pacer that replays them at the recorded pace;
-- `error_body`: MiniMax's error envelope, built one way for the local server, the synthesizer and exercises.
+- `error_body`: MiniMax's error envelope, built one way for the local server, the synthesizer and exercises;
+- `browser`: what differs under Pyodide (JupyterLite): the stand-in answered in-process at its URL, and no live
+  call from a page; installed here, at import, in a browser only.
 """
+
+from . import browser as _browser
+
+_browser.install()

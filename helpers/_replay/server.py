@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import browser
 from .cassettes import DEFAULT_ROOT, CassetteLibrary, parse_body
 from .clients import miss_advice
 from .core import Answer, Fault, ReplayCore, error_answer
@@ -92,10 +93,13 @@ class ReplayServer:
         read_timeout: float = 30.0,
         reshape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         label: bool = True,
+        in_process: bool | None = None,
     ) -> None:
         """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
         traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
-        against this server is labelled as a live one would be (tests of record mode only)."""
+        against this server is labelled as a live one would be (tests of record mode only). `in_process`
+        (default: in a browser, where nothing can listen): answer this process's clients at the same URL
+        without a socket (`browser.py`)."""
         keyless = api_keys is None
         self.core = ReplayCore(
             CassetteLibrary(root),
@@ -111,15 +115,19 @@ class ReplayServer:
         """The recordings, the latest requests (no credentials: see ReplayCore.requests) and the queued faults."""
         self.read_timeout = read_timeout
         self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._in_process = browser.IN_BROWSER if in_process is None else in_process
+        if self._in_process:
+            self._port = browser.claim_port(port)
+            return
         self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
         self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
         self._wake_reader, self._wake_writer = socket.socketpair()  # stop() writes here: no polling
 
     @property
     def port(self) -> int:
         """The port it listens on (the one the system picked when built with port=0)."""
-        return int(self._httpd.server_address[1])
+        return self._port if self._in_process else int(self._httpd.server_address[1])
 
     @property
     def url(self) -> str:
@@ -137,6 +145,10 @@ class ReplayServer:
         if self._thread is not None:
             raise RuntimeError("This ReplayServer was already started; build a new one to serve again.")
         self._thread = threading.Thread(target=self._serve, name="replay-server", daemon=True)
+        if self._in_process:
+            browser.install()
+            browser.register(self.url, self.core, self._stopping)
+            return self
         self._thread.start()
         return self
 
@@ -154,6 +166,9 @@ class ReplayServer:
     def stop(self) -> None:
         """Stop serving and free the port; streams in progress end at their next event. Safe to call twice."""
         self._stopping.set()
+        if self._in_process:
+            browser.unregister(self.url)
+            return
         if self._thread is not None:
             with contextlib.suppress(OSError):  # already stopped: the socket is closed
                 self._wake_writer.send(b"x")  # wakes _serve at once
