@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -178,9 +179,12 @@ def field(value: Any, name: str) -> Any:
 
 
 def as_plain(value: Any) -> Any:
-    """SDK objects (pydantic models) as plain dicts and lists; plain data unchanged."""
+    """SDK objects (pydantic models) as plain dicts and lists; plain data unchanged. A tool input that is not an
+    object (a model's broken call, notebook 03) is kept as it came, without pydantic's warning about its type."""
     if hasattr(value, "model_dump"):
-        return value.model_dump(exclude_none=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
+            return value.model_dump(exclude_none=True)
     if isinstance(value, Mapping):
         return {k: as_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

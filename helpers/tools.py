@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -344,11 +343,9 @@ def broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, An
 
 
 def _plain_blocks(response: anthropic.types.Message) -> list[dict[str, Any]]:
-    """Every block exactly as received, as plain dicts (`content: null` is none), without pydantic's warning about
-    a tool input that is not an object (`set_aside_broken_inputs` deals with those)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
-        blocks: list[dict[str, Any]] = as_plain(list(response.content or []))
+    """Every block exactly as received, as plain dicts (`content: null` is none); a tool input that is not an
+    object stays as it came (`set_aside_broken_inputs` deals with those)."""
+    blocks: list[dict[str, Any]] = as_plain(list(response.content or []))
     return blocks
 
 

@@ -406,6 +406,7 @@ def _lookup_that_records(ran: list[str]) -> Any:
     ids=["single-quotes", "double-encoded", "array", "null"],
 )
 @pytest.mark.parametrize("stream", [False, True], ids=["create", "stream"])
+@pytest.mark.filterwarnings("error::UserWarning")  # no pydantic warning about the broken input on either path
 def test_arguments_that_are_not_a_json_object_get_an_error_result_and_are_not_run(
     arguments: Any, why: str, stream: bool
 ) -> None:
