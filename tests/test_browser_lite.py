@@ -36,7 +36,7 @@ NEEDS_RELEASE: dict[str, dict[str, str]] = {
     "notebooks/02_streaming.ipynb": {"0a22411e": PANDAS, "34e312bc": MATPLOTLIB, "ee900733": DEPENDS},
     "notebooks/03_tool_use.ipynb": {
         "3d9d4610": PANDAS,  # the dataset
-        "d3621f68": DEPENDS,  # the dataset's tools answer with a NameError, so the next request is not recorded
+        "ce1496b7": DEPENDS,  # the cut call's tool reads SALES, the dataset's table
         "93d71a6e": DEPENDS,
         "d4cce577": DEPENDS,
         "83e4da5e": DEPENDS,
@@ -44,6 +44,7 @@ NEEDS_RELEASE: dict[str, dict[str, str]] = {
     },
     "notebooks/04_interleaved_thinking.ipynb": {
         "73b31373": PANDAS,
+        "8c9e70f0": PANDAS,  # the cache columns of helpers.usage(), a pandas table
         "0cb52930": NO_PD,
         "02eff8f7": "NameError: name 'costs' is not defined",  # the table the cell above builds with pandas
     },
