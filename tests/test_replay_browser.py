@@ -12,6 +12,7 @@ import pytest
 from helpers._replay import browser
 from helpers._replay.browser import RoutedTransport
 from helpers._settings import ConfigError, FoundKey, NoKey
+from helpers.errors import explain
 from helpers.server import ReplayServer
 
 DEMO = [{"role": "user", "content": "In two sentences, why do we retry failed requests with backoff?"}]
@@ -62,16 +63,20 @@ def test_a_slow_fault_past_the_timeout_is_the_sdks_timeout(stand_in: ReplayServe
 
 
 def test_a_cut_stream_keeps_what_arrived_and_fails_as_a_connection_error(stand_in: ReplayServer) -> None:
+    """As over a real socket: anthropic 2.17+ raises APIConnectionError, 2.0-2.16 let httpx2's RemoteProtocolError
+    through (CI's floor step runs 2.0); either way `explain` reads it as a cut stream, never as a retry."""
     stand_in.inject("cut", after=8)
     client = sdk(stand_in)
     with (
-        pytest.raises(anthropic.APIConnectionError) as caught,
+        pytest.raises((anthropic.APIConnectionError, httpx2.RemoteProtocolError)) as caught,
         client.messages.stream(model=MODEL, max_tokens=1000, messages=DEMO) as stream,
     ):
         for _event in stream:
             pass
     assert "peer closed connection" in str(caught.value.__cause__ or caught.value)
     assert stream.current_message_snapshot.content  # the events before the cut were kept
+    card = explain(caught.value)
+    assert card.kind == "stream-cut"  # not "Could not reach the endpoint", which would claim a retry
 
 
 def test_a_miss_is_the_recordings_404_and_other_urls_go_to_the_real_transport(stand_in: ReplayServer) -> None:
