@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -162,15 +163,25 @@ def _theme(page: Any, theme: str) -> None:
     page.wait_for_timeout(800)  # the theme's stylesheet applies after the attribute changes
 
 
+@contextmanager
+def _lab_page(url: str) -> Iterator[Any]:
+    """A page of headless Chromium on the test's JupyterLab, started and ready; the browser closed after."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 1500})
+        _start(page, url)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
 def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> None:
     url, _work = lab
     failures: dict[str, list[Any]] = {}
     checked = 0
     shots = os.environ.get("THEME_SCREENSHOTS")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 1500})
-        _start(page, url)
+    with _lab_page(url) as page:
         for theme in THEMES:
             _theme(page, theme)
             for folder in ("trusted", "untrusted"):
@@ -183,7 +194,6 @@ def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> No
                         failures[f"{theme} · {folder}/{name}"] = found["failures"][:8]
                     if shots and folder == "trusted" and name.startswith("03"):
                         _screenshot(page, theme, ROOT / shots)
-        browser.close()
     assert not _sessions(url), "a kernel was started: only the saved outputs are meant to be shown"
     assert checked > 500, f"only {checked} text elements were checked: did the outputs render?"
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
@@ -230,10 +240,7 @@ def test_diagrams_setup_form_and_the_playgrounds_transcript_in_light_and_dark(
     folder = Path(os.environ.get("DIAGRAM_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     seen: dict[str, int] = {}
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 1500})
-        _start(page, url)
+    with _lab_page(url) as page:
         for theme in THEMES:
             _theme(page, theme)
             for name, count in (
@@ -264,5 +271,4 @@ def test_diagrams_setup_form_and_the_playgrounds_transcript_in_light_and_dark(
             app = page.locator(".jp-OutputArea-output", has_text="Chat playground").first
             for text in ("Which MiniMax model should I use", "Thinking", "Sum up our chat in one sentence"):
                 assert app.get_by_text(text).count() >= 1, f"06 saved: {text!r} missing under the app's line"
-        browser.close()
     assert seen == {"01_quick_start.ipynb": 2, "03_tool_use.ipynb": 2, "04_interleaved_thinking.ipynb": 4}
