@@ -16,6 +16,7 @@ import html
 import html.parser
 import importlib.util
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ DOCS = ("docs/teaching.md", "docs/sources.md")
 """Pages of their own too: the notebooks link to them (for teachers, and where each fact comes from)."""
 TOOLS = ("sphinx", "myst_nb", "furo")
 _OFFSITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")
 _CSS_URLS = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)|url\(\s*["']?([^"')\s]+)""", re.IGNORECASE)
 
 CONF = f'''"""Written by devtools/site.py (the rendered site): saved outputs only, nothing from a CDN."""
@@ -116,6 +118,7 @@ def page_notebook(notebook: str, src: Path, lite_url: str) -> dict[str, Any]:
         if cell["cell_type"] == "markdown":
             if first:
                 source, first = _with_launch_links(source, notebook, lite_url), False
+            source = repository_links(source, notebook)
             for name, data in (cell.pop("attachments", None) or {}).items():
                 file = target.parent / folder / name
                 file.parent.mkdir(parents=True, exist_ok=True)
@@ -138,6 +141,25 @@ def _with_launch_links(source: str, notebook: str, lite_url: str) -> str:
     while rest and not rest[0].strip():
         rest = rest[1:]
     return "\n".join([*head, "", launch_links(notebook, lite_url), "", *rest])
+
+
+def repository_links(markdown: str, page: str) -> str:
+    """`page`'s relative links to files that are not pages of the site (a notebook links to a docs file, a
+    helper): to that file in the published repository at COMMIT, or, while unpublished, its path as plain text."""
+
+    def replace(match: re.Match[str]) -> str:
+        text, target = match.groups()
+        if _OFFSITE.match(target) or target.startswith(("#", "mailto:", "attachment:", "data:", "/", "_attachments/")):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        file = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if file in notebooks() or file in DOCS:
+            return match.group(0)
+        if project.published():
+            return f"[{text}]({project.repository_url()}/blob/{project.COMMIT}/{file}{'#' + anchor if anchor else ''})"
+        return f"`{file}`" if text.strip("`") == file else f"{text} (`{file}` in the repository)"
+
+    return _LINK.sub(replace, markdown)
 
 
 def index_page(pages: list[str]) -> str:
@@ -194,7 +216,7 @@ def stage(src: Path, lite_url: str) -> list[str]:
         page_notebook(notebook, src, lite_url)
     for doc in DOCS:
         (src / doc).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / doc, src / doc)
+        (src / doc).write_text(repository_links((ROOT / doc).read_text(encoding="utf-8"), doc), encoding="utf-8")
     (src / "index.md").write_text(index_page(pages), encoding="utf-8")
     return pages
 

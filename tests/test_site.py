@@ -79,7 +79,7 @@ def test_the_copy_has_launch_links_attachments_as_files_and_the_saved_outputs(no
     markdown = [c["source"] for c in copy["cells"] if c["cell_type"] == "markdown"]
     assert markdown[0].splitlines()[0] == "".join(original["cells"][0]["source"]).splitlines()[0]  # the title
     assert 'class="nb-try"' in markdown[0] and not any(b in markdown[0] for b in BADGES)
-    assert not any("attachment:" in m for m in markdown)
+    assert not any("attachment:" in m or "example.invalid" in m for m in markdown)
     for name in ATTACHED[notebook]:
         file = tmp_path / "notebooks" / Path(notebook).parent.relative_to("notebooks") / "_attachments"
         file = file / Path(notebook).stem / name
@@ -88,6 +88,20 @@ def test_the_copy_has_launch_links_attachments_as_files_and_the_saved_outputs(no
     outputs = [[o for o in c.get("outputs", [])] for c in original["cells"]]
     assert [c.get("outputs", []) for c in copy["cells"]] == outputs
     assert json.loads((tmp_path / notebook).read_text())["cells"] == copy["cells"]
+
+
+def test_links_to_repository_files_that_are_not_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "See [the guide](../docs/sources.md#prices), [02](02_streaming.ipynb), [code](../helpers/show.py#L3), "
+    text += "[`helpers/tools.py`](../helpers/tools.py), [web](https://example.org/x), ![d](_attachments/a/d.png)."
+    out = site.repository_links(text, "notebooks/01_quick_start.ipynb")
+    assert out == (
+        "See [the guide](../docs/sources.md#prices), [02](02_streaming.ipynb), code (`helpers/show.py` in the "
+        "repository), `helpers/tools.py`, [web](https://example.org/x), ![d](_attachments/a/d.png)."
+    )
+    monkeypatch.setattr(project, "REPOSITORY", "owner/collection")
+    monkeypatch.setattr(project, "COMMIT", "a" * 40)
+    out = site.repository_links("[code](../../helpers/show.py#L3)", "notebooks/solutions/x.ipynb")
+    assert out == f"[code](https://github.com/owner/collection/blob/{'a' * 40}/helpers/show.py#L3)"
 
 
 def test_offsite_finds_scripts_styles_fonts_and_images_from_another_host(tmp_path: Path) -> None:
