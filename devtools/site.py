@@ -16,6 +16,7 @@ import html
 import html.parser
 import importlib.util
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -309,6 +310,9 @@ def main(out: str, lite_url: str) -> int:
     print(f"  is fetched from another host. Its Try-in-browser links go to {lite_url}", end="")
     if _OFFSITE.match(lite_url) or lite_url.startswith("/"):
         print(".")
-    else:
-        print(f", from the site's root: serve the folder above both, e.g. python -m http.server -d {Path(out).parent}")
+        return 0
+    lite = Path(os.path.normpath(Path(out) / lite_url))
+    both = os.path.commonpath([Path(out), lite])
+    print(f" from the site's root: {lite} must hold the JupyterLite site (python -m devtools lite --out {lite});")
+    print(f"  serve both from one folder, e.g. python -m http.server -d {both}")
     return 0
