@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
-drift | lock | translations | lite`.
+drift | lock | translations | lite | site`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -92,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="dist/lite", help="where to write the site (default dist/lite)")
     p.add_argument("--cache", default="dist/lite-cache", help="build venv, Pyodide core and wheels, kept between runs")
     p.add_argument("--pyodide-release", metavar="DIR", help="an unpacked Pyodide release: adds pandas, matplotlib")
+    p = commands.add_parser("site", help="render the notebooks as a static site (saved outputs, Sphinx and myst-nb)")
+    p.add_argument("--out", default="dist/site", help="where to write the site (default dist/site)")
+    p.add_argument(
+        "--lite-url",
+        default="../lite/",
+        help="the JupyterLite site: relative to the site's root (default ../lite/: dist/lite beside it) or absolute",
+    )
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -146,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         from .lite import main as lite_main
 
         return lite_main(args.out, args.cache, args.pyodide_release)
+    if args.command == "site":
+        from .site import main as site_main
+
+        return site_main(args.out, args.lite_url)
     return 2
 
 

@@ -114,6 +114,11 @@ def badge(notebook_path: str) -> str:
     )
 
 
+def without_badges(markdown: str) -> str:
+    """A title cell's text with its Colab and Binder badges taken out (the rendered site shows its own links)."""
+    return _BADGE.sub("", markdown, count=1)
+
+
 def _attachment(file: Path) -> dict[str, str]:
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     return {kind: base64.b64encode(file.read_bytes()).decode("ascii")}
