@@ -204,14 +204,19 @@ def test_an_explain_card_for_a_529(clean_env: Path) -> None:
     assert again == english
 
 
-def test_shows_footer_on_a_recorded_message() -> None:
-    message = json.loads(RECORDED.read_text(encoding="utf-8"))["response"]["body"]
+def test_shows_footer_on_a_recorded_message(clean_env: Path) -> None:
+    """A message replayed from a (synthesized) recording: its usage line and the footer saying whose answer it is."""
+    client = helpers.get_client(mode="replay", recordings="01_quick_start", quiet=True)
+    message = client.messages.create(**json.loads(RECORDED.read_text(encoding="utf-8"))["request"]["body"])
     english, chinese, again = _both(lambda: (MessageView(message).text(), MessageView(message).html()))
-    usage = message["usage"]
-    footer = f"({message['model']} · stop: end_turn · tokens: {usage['input_tokens']} in, {usage['output_tokens']} out)"
+    usage = message.usage
+    tokens = f"tokens: {usage.input_tokens} in, {usage.output_tokens} out"
+    footer = f"({message.model} · stop: end_turn · {tokens} · synthesized recording (not an answer MiniMax gave))"
     assert english[0].endswith(footer) and "💭 <b>Thinking</b>" in english[1] and "💬 <b>Answer</b>" in english[1]
-    tokens = f"token：输入 {usage['input_tokens']}，输出 {usage['output_tokens']}"
-    assert chinese[0].endswith(f"({message['model']} · 停止原因：end_turn · {tokens})")
+    tokens = f"token：输入 {usage.input_tokens}，输出 {usage.output_tokens}"
+    assert chinese[0].endswith(
+        f"({message.model} · 停止原因：end_turn · {tokens} · 合成的录制（不是 MiniMax 给出的回答）)"
+    )
     assert "💭 <b>思考</b>" in chinese[1] and "💬 <b>回答</b>" in chinese[1]
     assert again == english
 
