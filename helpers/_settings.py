@@ -307,7 +307,9 @@ def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
     if not value:
         return None, None
     try:
-        return FoundKey(checked_key(value, f"{KEY_NAME} in {path}"), f".env file ({path.name})"), None
+        return FoundKey(
+            checked_key(value, f"{KEY_NAME} in {path}"), N_(".env file (.env)")
+        ), None  # find_dotenv finds files named .env only
     except ConfigError as error:
         return None, f"{error} It was not used."
 

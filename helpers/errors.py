@@ -339,7 +339,7 @@ _FILLS: dict[str, Callable[[_Reading], str]] = {
     "{overload}": _overload,
     "{old}": lambda r: repr((_renamed_model(r) or ("", ""))[0]),
     "{new}": lambda r: repr((_renamed_model(r) or ("", ""))[1]),
-    "{causes}": lambda r: _(". Common causes:") if len(_causes(r)) > 1 else ":",
+    "{causes}": lambda r: _(". Common causes:") if len(_causes(r)) > 1 else _(":"),
 }
 """The facts a row's words can hold, each read from the error only when a row uses it."""
 
