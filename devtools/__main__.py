@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
-drift | lock | translations | lite | site`.
+drift | lock | translations | messages | lite | site`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
     p = commands.add_parser("translations", help="which translated notebooks are missing or out of step with English")
     p.add_argument("--stamp", nargs="+", default=[], metavar="NAME", help="record these translations as up to date")
+    p = commands.add_parser(
+        "messages", help="extract the helpers' sentences, merge them into each .po, compile the .mo"
+    )
+    p.add_argument("--check", action="store_true", help="only report untranslated or out-of-step catalogs (exit 1)")
     p = commands.add_parser("lock", help="recompile requirements*.lock from the ranges, then run the whole suite")
     p.add_argument("--newest", metavar="PYTHON", help="instead: CI's check of the newest releases in that interpreter")
     p = commands.add_parser("lite", help="build the static JupyterLite site: every notebook in the browser, keyless")
@@ -145,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         from .translations import main as translations_main
 
         return translations_main(args.stamp)
+    if args.command == "messages":
+        from .messages import main as messages_main
+
+        return messages_main(check=args.check)
     if args.command == "lock":
         from .lock import check_newest, refresh
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 # first: an anthropic SDK older than 2.0 is refused with one line saying how to upgrade (_sdk.py)
 from . import _sdk  # noqa: F401
 
+# every notebook: the language the helpers speak, English (default) or Simplified Chinese (_i18n.py)
+from ._i18n import set_language
+
 # 01 quick start: what replay raises for a request no recording holds (_replay/cassettes.py)
 from ._replay.cassettes import NotRecordedError
 
@@ -59,6 +62,7 @@ __all__ = [
     "explain",
     "get_client",
     "run_tools",
+    "set_language",
     "show",
     "stream",
     "usage",

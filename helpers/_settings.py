@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+from ._i18n import N_
 from .models import TAUGHT_MODELS
 
 # -- settings -----------------------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ class NoKey:
     """No key was found; `notes` says what was tried and how each source could be fixed."""
 
     notes: tuple[str, ...] = ()
-    source: str = "none found"
+    source: str = N_("none found")
 
 
 def checked_key(value: object, source: str) -> str:
@@ -306,7 +307,9 @@ def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
     if not value:
         return None, None
     try:
-        return FoundKey(checked_key(value, f"{KEY_NAME} in {path}"), f".env file ({path.name})"), None
+        return FoundKey(
+            checked_key(value, f"{KEY_NAME} in {path}"), N_(".env file (.env)")
+        ), None  # find_dotenv finds files named .env only
     except ConfigError as error:
         return None, f"{error} It was not used."
 
@@ -314,10 +317,12 @@ def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
 def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) -> FoundKey | NoKey:
     """Look for the MiniMax key in the documented order and return it with its source, or NoKey."""
     if api_key is not None:
-        return FoundKey(checked_key(api_key, "the api_key argument"), "the api_key argument")
+        return FoundKey(checked_key(api_key, "the api_key argument"), N_("the api_key argument"))
     env_value = hide_key(os.environ.get(KEY_NAME))
     if isinstance(env_value, str) and env_value.strip():
-        return FoundKey(checked_key(env_value, f"the environment variable {KEY_NAME}"), f"environment ({KEY_NAME})")
+        return FoundKey(
+            checked_key(env_value, f"the environment variable {KEY_NAME}"), N_("environment (MINIMAX_API_KEY)")
+        )
     notes: list[str] = []
     dotenv = find_dotenv(dotenv_start)
     if dotenv is not None:
@@ -329,7 +334,7 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
     value, why_not = colab_secret()
     value = hide_key(value)
     if value:
-        return FoundKey(checked_key(value, f"the Colab secret {KEY_NAME}"), f"Colab secret ({KEY_NAME})")
+        return FoundKey(checked_key(value, f"the Colab secret {KEY_NAME}"), N_("Colab secret (MINIMAX_API_KEY)"))
     if why_not:
         notes.append(why_not)
     anthropic_key = HiddenKey(os.environ.get("ANTHROPIC_API_KEY", "").strip())
@@ -338,7 +343,7 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
         if is_minimax_url(anthropic_base):
             return FoundKey(
                 checked_key(anthropic_key, "ANTHROPIC_API_KEY"),
-                "environment (ANTHROPIC_API_KEY, as ANTHROPIC_BASE_URL names MiniMax)",
+                N_("environment (ANTHROPIC_API_KEY, as ANTHROPIC_BASE_URL names MiniMax)"),
             )
         notes.append(
             "ANTHROPIC_API_KEY is set but ANTHROPIC_BASE_URL does not name a MiniMax endpoint, "

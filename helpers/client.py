@@ -20,6 +20,7 @@ from typing import Any
 import anthropic
 
 from . import _setup_hint, compat
+from ._i18n import gettext as _
 from ._replay import browser
 from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
@@ -63,12 +64,16 @@ class Setup:
     notes: tuple[str, ...] = ()
 
     def line(self) -> str:
+        """The banner, in the language in use (helpers.set_language)."""
         where = {
-            "replay": f"answers from recordings ({self.cassette_dir}, {self.recordings!r} first)",
-            "record": f"live, and writing recordings to {self.cassette_dir}/{self.recordings}",
-            "live": "live",
-        }[self.mode]
-        return f"MiniMax · region {self.region} ({self.base_url}) · mode {self.mode}: {where} · key: {self.key_source}"
+            "replay": _("answers from recordings ({folder}, {recordings} first)"),
+            "record": _("live, and writing recordings to {folder}/{name}"),
+            "live": _("live"),
+        }[self.mode].format(folder=self.cassette_dir, recordings=repr(self.recordings), name=self.recordings)
+        key = _(self.key_source) + (_(" (replay sends nothing)") if self.mode == "replay" else "")
+        return _("MiniMax · region {region} ({url}) · mode {mode}: {where} · key: {key}").format(
+            region=self.region, url=self.base_url, mode=self.mode, where=where, key=key
+        )
 
 
 _last_setup: Setup | None = None
@@ -264,7 +269,7 @@ def _announce(setup: Setup, quiet: bool) -> None:
         _banners_shown.add(setup)
         print(setup.line())
         for note in setup.notes:
-            print(f"  note: {note}")
+            print(_("  note: {note}").format(note=note))
 
 
 def get_client(
@@ -301,10 +306,11 @@ def get_client(
     client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
     if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
         _setup_hint.watch()
-    key_source = found.source if final_mode != "replay" else f"{found.source} (replay sends nothing)"
     notes = found.notes if isinstance(found, NoKey) else ()
     _announce(
-        Setup(endpoint.region, endpoint.base_url, final_mode, key_source, recordings, _shown(_cassette_root()), notes),
+        Setup(
+            endpoint.region, endpoint.base_url, final_mode, found.source, recordings, _shown(_cassette_root()), notes
+        ),
         quiet,
     )
     return client

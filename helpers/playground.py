@@ -20,6 +20,8 @@ from typing import Any
 import anthropic
 
 from ._html import META_STYLE, as_plain, display_widget, end_widget, in_ipython, widgets_available
+from ._i18n import N_, ngettext
+from ._i18n import gettext as _
 from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError
 from .billing import log_of, summarize
 from .models import MODELS
@@ -29,11 +31,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 SYSTEM = "You are a friendly teaching assistant in a class about MiniMax's models. Answer briefly."
 MAX_TOKENS = 1000
-PLACEHOLDER = (
+PLACEHOLDER = N_(
     "💬 Chat playground (an app while its kernel runs; if you see this line instead, run playground.show() to "
     "open it again; its Close app button leaves the transcript)"
 )
-"""The app's text: what a saved notebook keeps where the app was (jupyter-config/ drops the widget view)."""
+"""The app's text: what a saved notebook keeps where the app was (jupyter-config/ drops the widget view); in
+English, `_(PLACEHOLDER)` where it is shown."""
 USER_STYLE = (
     "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
     "color:inherit;line-height:1.45"
@@ -127,10 +130,10 @@ def model_facts(model: str) -> dict[str, Any]:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {"calculate": calculate, "model_facts": model_facts}
 
-_EMPTY_ANSWER = (
-    "The answer came back with no content (stop: {}; MiniMax sends content null when max_tokens={} runs out "
-    "while the model is still thinking): nothing was added to the conversation. Send it again, or open the "
-    "playground with a larger max_tokens=."
+_EMPTY_ANSWER = N_(
+    "The answer came back with no content (stop: {stop}; MiniMax sends content null when max_tokens={max_tokens} "
+    "runs out while the model is still thinking): nothing was added to the conversation. Send it again, or open "
+    "the playground with a larger max_tokens=."
 )
 
 
@@ -145,10 +148,12 @@ class TurnSummary:
     answer: str
 
     def line(self) -> str:
-        tools = "tools on" if self.tools else "tools off"
-        calls = f"{self.calls} model call{'s' if self.calls != 1 else ''}"
+        tools = _("tools on") if self.tools else _("tools off")
+        calls = ngettext("{count} model call", "{count} model calls", self.calls).format(count=self.calls)
         short = self.answer if len(self.answer) <= 60 else self.answer[:57] + "..."
-        return f"turn {self.number} · {self.model} · {tools} · {calls} · {short!r}"
+        return _("turn {number} · {model} · {tools} · {calls} · {answer!r}").format(
+            number=self.number, model=self.model, tools=tools, calls=calls, answer=short
+        )
 
 
 class Playground:
@@ -214,7 +219,7 @@ class Playground:
     def send(self, text: str) -> anthropic.types.Message:
         """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
         if not isinstance(text, str) or not text.strip():
-            raise ValueError("Type a message first: send() needs some text.")
+            raise ValueError(_("Type a message first: send() needs some text."))
         user = {"role": "user", "content": text.strip()}
         sent = self._asked(user)
         base = len(sent) - 1  # the history before the new (or joined) user turn
@@ -233,7 +238,9 @@ class Playground:
             final = self.client.messages.create(**params)
             added, calls = [sent[-1], {"role": "assistant", "content": as_plain(list(final.content or []))}], 1
         self.paid = []
-        self.notice = "" if final.content else _EMPTY_ANSWER.format(final.stop_reason, self.max_tokens)
+        self.notice = (
+            "" if final.content else _(_EMPTY_ANSWER).format(stop=final.stop_reason, max_tokens=self.max_tokens)
+        )
         if not self.notice:  # an empty answer adds nothing: the Messages API refuses an empty assistant turn
             self.history[base:] = added  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
@@ -257,17 +264,21 @@ class Playground:
             return
         self.paid, self._paid_from = kept[base:], base
         calls = len(getattr(error, "responses", []))
-        self.notice = (
-            f"{calls} model call{'s' if calls != 1 else ''} of this turn were paid for before it failed: "
+        self.notice = ngettext(
+            "{count} model call of this turn were paid for before it failed: "
             "playground.keep_paid() adds them (the question, the answers and the tool results) to the "
-            "conversation, so the next message goes on from there without paying again."
-        )
+            "conversation, so the next message goes on from there without paying again.",
+            "{count} model calls of this turn were paid for before it failed: "
+            "playground.keep_paid() adds them (the question, the answers and the tool results) to the "
+            "conversation, so the next message goes on from there without paying again.",
+            calls,
+        ).format(count=calls)
         error.add_note(self.notice)
 
     def keep_paid(self) -> int:
         """Add the paid part of the last failed tools turn to the conversation; returns how many messages."""
         if not self.paid:
-            raise ValueError("Nothing to keep: keep_paid() adds the paid part of a tools turn that failed later.")
+            raise ValueError(_("Nothing to keep: keep_paid() adds the paid part of a tools turn that failed later."))
         added, self.paid, self.notice = self.paid, [], ""
         self.history[self._paid_from :] = added
         self._refresh()
@@ -296,13 +307,14 @@ class Playground:
         t = self.totals()
 
         def figure(value: Any) -> str:
-            return "unknown" if value is None else f"{value:,}"
+            return _("unknown") if value is None else f"{value:,}"
 
-        cost = "cost unknown" if t["cost_usd"] is None else f"about {t['cost_usd']:.4f} USD"
-        return (
-            f"{t['calls']} call{'s' if t['calls'] != 1 else ''} · {figure(t['input_tokens'])} input and "
-            f"{figure(t['output_tokens'])} output tokens · {cost}"
-        )
+        cost = _("cost unknown") if t["cost_usd"] is None else _("about {cost:.4f} USD").format(cost=t["cost_usd"])
+        return ngettext(
+            "{count} call · {input} input and {output} output tokens · {cost}",
+            "{count} calls · {input} input and {output} output tokens · {cost}",
+            t["calls"],
+        ).format(count=t["calls"], input=figure(t["input_tokens"]), output=figure(t["output_tokens"]), cost=cost)
 
     def transcript(self) -> MessageView:
         """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
@@ -320,31 +332,32 @@ class Playground:
             blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
             if message["role"] == "user" and all(b.get("type") == "text" for b in blocks):
                 text = "".join(b.get("text", "") for b in blocks)
-                parts.append(f'<div style="{USER_STYLE}">🧑 <b>You</b>: {html.escape(text)}</div>')
+                parts.append(f'<div style="{USER_STYLE}">🧑 <b>{_("You")}</b>: {html.escape(text)}</div>')
             else:
                 parts.extend(block_html(b) for b in blocks)
         if not parts:
-            parts.append(f'<div style="{META_STYLE}">No messages yet: type below and press Send.</div>')
+            parts.append(f'<div style="{META_STYLE}">{_("No messages yet: type below and press Send.")}</div>')
         return "".join(parts)
 
     # -- widgets ----------------------------------------------------------------------------------
     def show(self) -> None:
         """Open the app: widgets in a notebook with ipywidgets; elsewhere, a note on how to chat."""
         if not widgets_available():
-            print("No notebook widgets here: chat with playground.send('...') and read playground.transcript().")
+            print(_("No notebook widgets here: chat with playground.send('...') and read playground.transcript()."))
             return
         import ipywidgets as widgets
 
         self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
         w["chat"] = widgets.HTML(value=self.html())
-        w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description="model")
-        w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description="region")
-        w["tools"] = widgets.Checkbox(value=self.tools, description="tools")
-        w["text"] = widgets.Textarea(placeholder="Ask something…", layout=widgets.Layout(width="98%"))
-        w["send"] = widgets.Button(description="Send", button_style="primary")
+        w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description=_("model"))
+        w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description=_("region"))
+        w["tools"] = widgets.Checkbox(value=self.tools, description=_("tools"))
+        w["text"] = widgets.Textarea(placeholder=_("Ask something…"), layout=widgets.Layout(width="98%"))
+        w["send"] = widgets.Button(description=_("Send"), button_style="primary")
         w["close"] = widgets.Button(
-            description="Close app", tooltip="Replace the app by its transcript and bill (what a saved notebook keeps)"
+            description=_("Close app"),
+            tooltip=_("Replace the app by its transcript and bill (what a saved notebook keeps)"),
         )
         w["status"] = widgets.HTML(value="")
         w["total"] = widgets.HTML(value=f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>')
@@ -361,7 +374,7 @@ class Playground:
                 w["total"],
             ]
         )
-        self._handle = display_widget(w["box"], PLACEHOLDER)
+        self._handle = display_widget(w["box"], _(PLACEHOLDER))
         self._published = None
         self._publish()
 
@@ -373,8 +386,8 @@ class Playground:
         if self._handle is None or "box" not in self._widgets or state == self._published:
             return
         bundle = {
-            "text/plain": PLACEHOLDER,
-            "text/html": f'<div style="{META_STYLE}">{html.escape(PLACEHOLDER)}</div>' + self._static_html(),
+            "text/plain": _(PLACEHOLDER),
+            "text/html": f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>' + self._static_html(),
             WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self._widgets["box"].model_id},
         }
         self._handle.update(bundle, raw=True)
@@ -393,7 +406,7 @@ class Playground:
     def _clicked(self, _button: Any = None) -> None:
         w = self._widgets
         text = w["text"].value
-        w["status"].value = f'<span style="{META_STYLE}">thinking…</span>'
+        w["status"].value = f'<span style="{META_STYLE}">{_("thinking…")}</span>'
         try:
             self.send(text)
         except Exception as error:  # shown in the app: a click handler's exception would vanish
@@ -419,7 +432,7 @@ class Playground:
     def _close_widgets(self) -> None:
         """Replace the app's output by its plain line and close its widgets (nothing to do if not shown)."""
         if self._handle is not None:
-            end_widget(self._handle, PLACEHOLDER)
+            end_widget(self._handle, _(PLACEHOLDER))
             self._handle = None
         for widget in self._widgets.values():
             widget.close()
@@ -461,13 +474,17 @@ def _answer(message: anthropic.types.Message) -> str:
 def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:
     """The scripted turns of `play`, each checked before anything is sent."""
     if isinstance(turns, (str, bytes, Mapping)) or not isinstance(turns, Iterable):
-        raise TypeError(f"play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {type(turns).__name__}.")
+        raise TypeError(
+            _("play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {kind}.").format(kind=type(turns).__name__)
+        )
     checked = list(turns)
     for number, turn in enumerate(checked, 1):
         if not isinstance(turn, Mapping) or not isinstance(turn.get("text"), str):
             raise ValueError(
-                f"Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
-                f"e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
+                _(
+                    "Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
+                    "e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
+                ).format(number=number, turn=turn)
             )
     return checked
 
@@ -475,14 +492,16 @@ def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:
 def _checked_model(model: str) -> str:
     if model not in SUPPORTED_MODELS:
         known = ", ".join(SUPPORTED_MODELS)
-        raise ConfigError(f"model={model!r} is not served here. Use one of {known}.")
+        raise ConfigError(_("model={model!r} is not served here. Use one of {known}.").format(model=model, known=known))
     return model
 
 
 def _checked_region(region: str) -> str:
     if region not in REGIONS:
         raise ConfigError(
-            f"region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
+            _(
+                "region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
+            ).format(region=region)
         )
     return region
 
@@ -492,7 +511,7 @@ def _error_html(error: Exception) -> str:
     from ._replay.transport import NotRecordedError
 
     if isinstance(error, NotRecordedError):
-        first = "Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live."
+        first = _("Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live.")
     else:
         first = f"{type(error).__name__}: {error}"
     return f'<span style="color:inherit">⚠️ <b>{html.escape(first)}</b></span>'

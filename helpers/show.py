@@ -32,6 +32,8 @@ from ._html import (
     paragraphs_html,
     terminal_safe,
 )
+from ._i18n import N_
+from ._i18n import gettext as _
 from .billing import source_of
 
 if TYPE_CHECKING:
@@ -56,12 +58,18 @@ def _result_text(content: Any) -> str:
         return content
     parts = []
     for block in _blocks(content):
-        parts.append(block.get("text", "") if block.get("type") == "text" else f"[{block.get('type')} block]")
+        parts.append(block.get("text", "") if block.get("type") == "text" else _block_kind(block.get("type")))
     return "\n".join(parts)
 
 
-SYNTHESIZED = "synthesized recording (not an answer MiniMax gave)"
-"""The footer of a view whose answers came from a synthesized cassette (`python -m devtools synth`)."""
+SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")
+"""The footer of a view whose answers came from a synthesized cassette (`python -m devtools synth`), in English:
+`_(SYNTHESIZED)` where it is shown."""
+
+
+def _block_kind(kind: Any) -> str:
+    """`[image block]`: a block no view draws, by its type."""
+    return _("[{kind} block]").format(kind=kind)
 
 
 def synthesized(*messages: Any) -> bool:
@@ -84,25 +92,25 @@ def known_tokens(message: Any, name: str) -> int | None:
 def tokens_text(message: Any) -> str:
     """`tokens: 12 in, 34 out`, with `output unknown` (or `input unknown`) for a figure the response did not give."""
     inp, out = known_tokens(message, "input_tokens"), known_tokens(message, "output_tokens")
-    return f"tokens: {'input unknown' if inp is None else f'{inp} in'}, " + (
-        "output unknown" if out is None else f"{out} out"
-    )
+    sent = _("input unknown") if inp is None else _("{count} in").format(count=inp)
+    got = _("output unknown") if out is None else _("{count} out").format(count=out)
+    return _("tokens: {input}, {output}").format(input=sent, output=got)
 
 
 def usage_line(message: Mapping[str, Any]) -> str:
     usage = message.get("usage") or {}
-    bits = [message.get("model") or "?", f"stop: {message.get('stop_reason') or '-'}"]
+    bits = [message.get("model") or "?", _("stop: {reason}").format(reason=message.get("stop_reason") or "-")]
     if usage:
         tokens = tokens_text(message)
         cached = usage.get("cache_read_input_tokens") or 0
         written = usage.get("cache_creation_input_tokens") or 0
         if cached:
-            tokens += f", {cached} read from cache"
+            tokens += _(", {count} read from cache").format(count=cached)
         if written:
-            tokens += f", {written} written to cache"
+            tokens += _(", {count} written to cache").format(count=written)
         bits.append(tokens)
     if synthesized(message):
-        bits.append(SYNTHESIZED)
+        bits.append(_(SYNTHESIZED))
     return " · ".join(str(b) for b in bits)
 
 
@@ -118,18 +126,19 @@ def _block_text(block: Mapping[str, Any]) -> str:
     kind = block.get("type")
     if kind == "thinking":
         thinking = block.get("thinking") or ""
-        sig = "" if block.get("signature") else ", no signature"
-        body = "\n".join("  " + line for line in thinking.strip("\n").splitlines()) or "  (empty)"
-        return f"[thinking · {len(thinking)} chars{sig}]\n{body}"
+        sig = "" if block.get("signature") else _(", no signature")
+        body = "\n".join("  " + line for line in thinking.strip("\n").splitlines()) or "  " + _("(empty)")
+        return _("[thinking · {count} chars{signature}]").format(count=len(thinking), signature=sig) + f"\n{body}"
     if kind == "text":
-        return (block.get("text") or "").lstrip("\n") or "(empty text)"
+        return (block.get("text") or "").lstrip("\n") or _("(empty text)")
     if kind == "tool_use":
-        return f"[tool call · {block.get('name')} · {block.get('id')}]\n  {_json(block.get('input', {}))}"
+        head = _("[tool call · {name} · {id}]").format(name=block.get("name"), id=block.get("id"))
+        return f"{head}\n  {_json(block.get('input', {}))}"
     if kind == "tool_result":
-        label = "tool error" if block.get("is_error") else "tool result"
+        label = _("tool error") if block.get("is_error") else _("tool result")
         body = "\n".join("  " + line for line in _result_text(block.get("content")).splitlines())
         return f"[{label} · {block.get('tool_use_id')}]\n{body}"
-    return f"[{kind} block]"
+    return _block_kind(kind)
 
 
 def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
@@ -140,32 +149,33 @@ def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
     esc = html.escape
     if kind == "thinking":
         thinking = block.get("thinking") or ""
-        sig = "" if block.get("signature") else ", no signature"
+        sig = "" if block.get("signature") else _(", no signature")
+        chars = _("{count} chars").format(count=len(thinking))
         return (
-            f'<div style="{LABEL_STYLE}">💭 <b>Thinking</b> · {len(thinking)} chars{sig}</div>'
-            f'<div style="{THINKING_STYLE}">{paragraphs_html(thinking) or "<i>(empty)</i>"}</div>'
+            f'<div style="{LABEL_STYLE}">💭 <b>{_("Thinking")}</b> · {chars}{sig}</div>'
+            f'<div style="{THINKING_STYLE}">{paragraphs_html(thinking) or "<i>" + _("(empty)") + "</i>"}</div>'
         )
     if kind == "text":
         text = (block.get("text") or "").lstrip("\n")
-        label = f'<div style="{LABEL_STYLE}">💬 <b>Answer</b></div>' if answer else ""
-        return (
-            f'{label}<div style="{TEXT_STYLE}">{markdown_html(text) if text.strip() else "<i>(empty text)</i>"}</div>'
-        )
+        label = f'<div style="{LABEL_STYLE}">💬 <b>{_("Answer")}</b></div>' if answer else ""
+        body = markdown_html(text) if text.strip() else f"<i>{_('(empty text)')}</i>"
+        return f'{label}<div style="{TEXT_STYLE}">{body}</div>'
     if kind == "tool_use":
         return (
-            f'<div style="{TOOL_STYLE}"><div>🔧 <b>Tool call</b> · <b>{esc(str(block.get("name")))}</b> '
+            f'<div style="{TOOL_STYLE}"><div>🔧 <b>{_("Tool call")}</b> · <b>{esc(str(block.get("name")))}</b> '
             f"<code>{esc(_json(block.get('input', {})))}</code></div>"
             f'<div style="{META_STYLE}">id {esc(str(block.get("id")))}</div></div>'
         )
     if kind == "tool_result":
         error = bool(block.get("is_error"))
-        label = "⚠️ <b>Tool error</b>" if error else "↩️ <b>Tool result</b>"
+        label = f"⚠️ <b>{_('Tool error')}</b>" if error else f"↩️ <b>{_('Tool result')}</b>"
+        result_for = _("for {id}").format(id=esc(str(block.get("tool_use_id"))))
         return (
             f'<div style="{ERROR_STYLE if error else RESULT_STYLE}"><div>{label} '
-            f'<span style="{META_STYLE}">for {esc(str(block.get("tool_use_id")))}</span></div>'
+            f'<span style="{META_STYLE}">{result_for}</span></div>'
             f'<pre style="{PRE_STYLE}">{esc(_result_text(block.get("content")))}</pre></div>'
         )
-    return f"<div><i>[{esc(str(kind))} block]</i></div>"
+    return f"<div><i>{_block_kind(esc(str(kind)))}</i></div>"
 
 
 _TEXT_FIELDS = {"text": "text", "thinking": "thinking"}
@@ -232,7 +242,7 @@ class MessageView(Displayable):
             if self._is_response(message):
                 out.append(f"({usage_line(message)})")
         if self.note:
-            out.append(f"({self.note})")
+            out.append(f"({_(self.note)})")
         return "\n".join(out)
 
     def html(self) -> str:
@@ -245,7 +255,7 @@ class MessageView(Displayable):
             if self._is_response(message):
                 parts.append(f'<div style="{META_STYLE}">{html.escape(usage_line(message))}</div>')
         if self.note:
-            parts.append(f'<div style="{META_STYLE}">{html.escape(self.note)}</div>')
+            parts.append(f'<div style="{META_STYLE}">{html.escape(_(self.note))}</div>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -276,7 +286,7 @@ NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px
 def _usage(response: MessageLike) -> str:
     """A model call's stop reason and tokens, for its heading."""
     plain = as_plain(response)
-    return f"stop: {plain.get('stop_reason')} · {tokens_text(plain)}"
+    return _("stop: {reason}").format(reason=plain.get("stop_reason")) + f" · {tokens_text(plain)}"
 
 
 def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
@@ -300,7 +310,7 @@ class Timeline(Displayable):
         first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
         question = self.history[first_answer - 1] if first_answer else None
         if question is not None:
-            out.append(("question", _blocks(question.get("content"))))
+            out.append((N_("question"), _blocks(question.get("content"))))
         turn = 0
         # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
         answered = [r for r in self.responses if _blocks(as_plain(r).get("content"))]
@@ -309,7 +319,7 @@ class Timeline(Displayable):
         for message in self.history[first_answer:]:
             blocks = _blocks(message.get("content"))
             if message.get("role") == "assistant":
-                heading = f"model call {turn + 1}"
+                heading = _("model call {number}").format(number=turn + 1)
                 if 0 <= turn - skipped < len(answered):
                     heading += " · " + _usage(answered[turn - skipped])
                 out.append((heading, blocks))
@@ -317,16 +327,18 @@ class Timeline(Displayable):
             elif out and all(b.get("type") == "tool_result" for b in blocks):
                 out[-1] = (out[-1][0], out[-1][1] + blocks)
             else:
-                out.append(("user", blocks))
+                out.append((N_("user"), blocks))
         if self.responses and self.responses[-1] not in answered:
-            out.append((f"model call {turn + 1} · {_usage(self.responses[-1])} · no content", []))
+            heading = _("model call {number}").format(number=turn + 1)
+            out.append((f"{heading} · {_usage(self.responses[-1])} · {_('no content')}", []))
         return out
 
     def text(self) -> str:
         lines: list[str] = []
         step = 0
         for heading, blocks in self.turns():
-            lines.append(f"── {heading} " + "─" * max(4, 60 - len(heading)))
+            shown = _(heading)  # "question" and "user" are kept in English by turns(): the steps read them
+            lines.append(f"── {shown} " + "─" * max(4, 60 - len(shown)))
             for block in blocks:
                 if heading != "question":
                     step += 1
@@ -340,7 +352,7 @@ class Timeline(Displayable):
 
     def footer(self) -> str:
         """ "synthesized recording" when any model call of the run was answered from one, else empty."""
-        return SYNTHESIZED if synthesized(*self.responses) else ""
+        return _(SYNTHESIZED) if synthesized(*self.responses) else ""
 
     def html(self) -> str:
         parts = ['<div class="minimax-timeline">']
@@ -348,7 +360,7 @@ class Timeline(Displayable):
         for heading, blocks in self.turns():
             parts.append(
                 f'<div style="{META_STYLE};border-top:1px solid rgba(127,127,127,.35);margin-top:6px">'
-                f"<b>{html.escape(heading)}</b></div>"
+                f"<b>{html.escape(_(heading))}</b></div>"
             )
             for block in blocks:
                 number = ""

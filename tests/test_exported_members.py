@@ -32,6 +32,7 @@ EXPECTED = [
     "explain",
     "get_client",
     "run_tools",
+    "set_language",
     "show",
     "stream",
     "usage",
@@ -40,7 +41,7 @@ EXPECTED = [
 
 def test_all_is_the_pinned_list() -> None:
     assert helpers.__all__ == EXPECTED
-    assert len(EXPECTED) <= 22
+    assert len(EXPECTED) <= 23  # 22, and set_language (issue 21: the helpers speak the notebook's language)
 
 
 def test_every_exported_name_exists_and_is_documented() -> None:

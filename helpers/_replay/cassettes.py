@@ -20,6 +20,9 @@ from typing import Any
 
 import anthropic
 
+from .._i18n import N_, ngettext
+from .._i18n import gettext as _
+
 FORMAT = "minimax-cassette/1"
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "cassettes"
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-should-retry")
@@ -50,7 +53,7 @@ class NotRecordedError(anthropic.AnthropicError, LookupError):
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows: the message alone, not the SDK's frames (code still gets the whole exception)."""
-        return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
+        return [f"{type(self).__name__}: {self}", _("(the full traceback: run %tb in the next cell)")]
 
 
 def _plain_numbers(value: Any) -> Any:
@@ -382,22 +385,26 @@ def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> li
             for k in sorted(set(a) | set(b), key=str):
                 here = f"{where}.{k}" if where else str(k)
                 if k not in b:
-                    found.append(f"{here}: recorded {short(a[k])}, not sent")
+                    found.append(_("{where}: recorded {value}, not sent").format(where=here, value=short(a[k])))
                 elif k not in a:
-                    found.append(f"{here}: sent {short(b[k])}, not in the recording")
+                    found.append(_("{where}: sent {value}, not in the recording").format(where=here, value=short(b[k])))
                 else:
                     walk(a[k], b[k], here)
         elif isinstance(a, list) and isinstance(b, list):
             for i in range(max(len(a), len(b))):
                 here = f"{where}[{i}]"
                 if i >= len(b):
-                    found.append(f"{here}: recorded {short(a[i])}, not sent")
+                    found.append(_("{where}: recorded {value}, not sent").format(where=here, value=short(a[i])))
                 elif i >= len(a):
-                    found.append(f"{here}: sent {short(b[i])}, not in the recording")
+                    found.append(_("{where}: sent {value}, not in the recording").format(where=here, value=short(b[i])))
                 else:
                     walk(a[i], b[i], here)
         elif a != b:
-            found.append(f"{where or 'body'}: recorded {short(a)}, sent {short(b)}")
+            found.append(
+                _("{where}: recorded {recorded}, sent {sent}").format(
+                    where=where or "body", recorded=short(a), sent=short(b)
+                )
+            )
 
     walk(recorded, sent, path)
     return found
@@ -407,11 +414,12 @@ def _distance(recorded: Any, sent: Any) -> int:
     return len(_differences(_without_default_stream(recorded), _without_default_stream(sent), limit=10_000))
 
 
-GENERIC_ADVICE = (
+GENERIC_ADVICE = N_(
     "To get an answer: set MINIMAX_API_KEY to call MiniMax live (mode 'auto' then goes live),\n"
     "or record this request with MINIMAX_MODE=record and a key (see README: 'Recordings')."
 )
-"""What to do about a miss in the helpers' own client (get_client), which reads MINIMAX_API_KEY."""
+"""What to do about a miss in the helpers' own client (get_client), which reads MINIMAX_API_KEY (in English:
+`_(GENERIC_ADVICE)` where it is shown)."""
 
 
 class CassetteLibrary:
@@ -486,20 +494,24 @@ class CassetteLibrary:
         summary = f"{method.upper()} {path}"
         if isinstance(body, dict):
             n = len(body.get("messages") or [])
-            stream = ", streaming" if body.get("stream") else ""
-            summary += f" (model {body.get('model')!r}, {n} message{'s' if n != 1 else ''}{stream})"
+            stream = _(", streaming") if body.get("stream") else ""
+            summary += ngettext(
+                " (model {model!r}, {count} message{stream})", " (model {model!r}, {count} messages{stream})", n
+            ).format(model=body.get("model"), count=n, stream=stream)
         lines = [
-            "This request is not recorded, so replay mode has no answer for it.",
-            f"  Sent: {summary}",
+            _("This request is not recorded, so replay mode has no answer for it."),
+            _("  Sent: {summary}").format(summary=summary),
         ]
         nearest = self.closest(method, path, body)
         if nearest is None:
-            lines.append(f"  No recording in the library ({self.root.name}/) has this method and path.")
+            lines.append(
+                _("  No recording in the library ({folder}/) has this method and path.").format(folder=self.root.name)
+            )
         else:
-            where = nearest.path.relative_to(self.root.parent) if nearest.path else "(in memory)"
-            lines.append(f"  Closest recording: {where}")
-            lines.append("  What differs (recorded vs sent):")
+            where = nearest.path.relative_to(self.root.parent) if nearest.path else _("(in memory)")
+            lines.append(_("  Closest recording: {where}").format(where=where))
+            lines.append(_("  What differs (recorded vs sent):"))
             diffs = _differences(_without_default_stream(nearest.request.get("body")), _without_default_stream(body))
             lines.extend(f"    - {d}" for d in diffs)
-        lines += (advice or GENERIC_ADVICE).splitlines()
+        lines += (advice or _(GENERIC_ADVICE)).splitlines()
         return "\n".join(lines)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._html import Displayable
+from .._i18n import gettext as _
 
 
 @dataclass(repr=False)
@@ -34,24 +35,32 @@ class Feedback(Displayable):
         """True when `function` is callable; else record how to pass it, so the check can stop early."""
         if callable(function):
             return True
-        self.missing.append(f"Pass your function itself: helpers.check('{self.exercise}', f).")
+        self.missing.append(
+            _("Pass your function itself: helpers.check('{exercise}', f).").format(exercise=self.exercise)
+        )
         return False
 
     def text(self) -> str:
-        head = f"Exercise {self.exercise} · {self.title}: " + ("all done ✅" if self.passed else "not yet ❌")
+        head = _("Exercise {exercise} · {title}: {verdict}").format(
+            exercise=self.exercise, title=self.title, verdict=self._verdict()
+        )
         lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]
         return "\n".join(lines)
+
+    def _verdict(self) -> str:
+        return _("all done ✅") if self.passed else _("not yet ❌")
 
     def html(self) -> str:
         # the page's own text colour on a translucent tint: dark red text is faint on a dark theme
         tint = "34,197,94" if self.passed else "239,68,68"
-        verdict = "all done ✅" if self.passed else "not yet ❌"
+        title = _("Exercise {exercise} · {title}: {verdict}").format(
+            exercise=html.escape(self.exercise), title=html.escape(self.title), verdict=self._verdict()
+        )
         items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
         items += [f"<li>✗ <b>{html.escape(m)}</b></li>" for m in self.missing]
         return (
             f'<div style="border-left:4px solid rgba({tint},.8);background:rgba({tint},.1);padding:4px 10px;'
-            f'margin:4px 0;color:inherit"><div><b>Exercise {html.escape(self.exercise)} · '
-            f'{html.escape(self.title)}: {verdict}</b></div><ul style="margin:2px 0">{"".join(items)}</ul></div>'
+            f'margin:4px 0;color:inherit"><div><b>{title}</b></div><ul style="margin:2px 0">{"".join(items)}</ul></div>'
         )
 
 

@@ -12,19 +12,21 @@ from collections.abc import Callable
 from typing import Any
 
 from .._html import as_plain
+from .._i18n import N_
+from .._i18n import gettext as _
 from .feedback import Feedback, call_answer
 
 _SIGNATURE = "5f3c9a0b" * 8
 _THINKING = {"type": "thinking", "thinking": "Let me think.", "signature": _SIGNATURE}
 _SAMPLES: list[tuple[str, dict[str, Any], str]] = [
     (
-        "thinking then text",
+        N_("thinking then text"),
         {"role": "assistant", "content": [_THINKING, {"type": "text", "text": "\n\nHello!"}]},
         "Hello!",
     ),
-    ("thinking only (stopped at max_tokens)", {"role": "assistant", "content": [_THINKING]}, ""),
+    (N_("thinking only (stopped at max_tokens)"), {"role": "assistant", "content": [_THINKING]}, ""),
     (
-        "two text blocks",
+        N_("two text blocks"),
         {
             "role": "assistant",
             "content": [_THINKING, {"type": "text", "text": "One."}, {"type": "text", "text": " Two."}],
@@ -52,45 +54,54 @@ def _message(data: dict[str, Any]) -> Any:
 
 def answer_text(function: Callable[[Any], str]) -> Feedback:
     """Exercise 01.1: `function(message)` returns only the answer: the text blocks joined, without thinking."""
-    feedback = Feedback("01.1", "the answer text of a message")
-    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('01.1', f)"):
+    feedback = Feedback("01.1", _("the answer text of a message"))
+    if not feedback.ok(
+        callable(function), _("you passed a function"), _("pass your function itself: check('01.1', f)")
+    ):
         return feedback
-    for label, sample, expected in _SAMPLES:
+    for english, sample, expected in _SAMPLES:
+        label = _(english)
         result, error = call_answer(function, _message(sample))
         if error:
-            feedback.ok(False, "", f"{label}: your function raised {error}")
+            feedback.ok(False, "", _("{label}: your function raised {error}").format(label=label, error=error))
             continue
         if not isinstance(result, str):
-            feedback.ok(False, "", f"{label}: return a str, not {type(result).__name__}")
+            feedback.ok(
+                False, "", _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
+            )
             continue
         feedback.ok(
             result.strip() == expected,
-            f"{label}: {expected!r}",
-            f"{label}: expected {expected!r}, got {result!r}"
-            + (" (the thinking is not part of the answer)" if "think" in result.lower() else ""),
+            _("{label}: {expected!r}").format(label=label, expected=expected),
+            _("{label}: expected {expected!r}, got {result!r}").format(label=label, expected=expected, result=result)
+            + (_(" (the thinking is not part of the answer)") if "think" in result.lower() else ""),
         )
     return feedback
 
 
 def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     """Exercise 01.2: `function(history, response, question)` returns the next request's messages."""
-    feedback = Feedback("01.2", "the next turn, thinking included")
-    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('01.2', f)"):
+    feedback = Feedback("01.2", _("the next turn, thinking included"))
+    if not feedback.ok(
+        callable(function), _("you passed a function"), _("pass your function itself: check('01.2', f)")
+    ):
         return feedback
     history = [{"role": "user", "content": "Hi!"}]
     original = copy.deepcopy(history)
     response = _message(_SAMPLES[0][1])
     result, error = call_answer(function, history, response, "And now?")
-    if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
+    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
         return feedback
-    if not feedback.ok(isinstance(result, list), "it returns a list", "return a list of messages"):
+    if not feedback.ok(isinstance(result, list), _("it returns a list"), _("return a list of messages")):
         return feedback
-    feedback.ok(history == original, "the history you were given is unchanged", "copy the history; do not change it")
+    feedback.ok(
+        history == original, _("the history you were given is unchanged"), _("copy the history; do not change it")
+    )
     roles = [m.get("role") if isinstance(m, dict) else None for m in result]
     feedback.ok(
         roles == ["user", "assistant", "user"],
-        "roles alternate: user, assistant, user",
-        f"expected roles ['user', 'assistant', 'user'], got {roles}",
+        _("roles alternate: user, assistant, user"),
+        _("expected roles ['user', 'assistant', 'user'], got {roles}").format(roles=roles),
     )
     if len(result) != 3 or not all(isinstance(m, dict) for m in result):
         return feedback
@@ -99,22 +110,22 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     kinds = [b.get("type") for b in sent]
     feedback.ok(
         "thinking" in kinds,
-        "the thinking block goes back",
-        "send the whole response.content back: the thinking block is missing",
+        _("the thinking block goes back"),
+        _("send the whole response.content back: the thinking block is missing"),
     )
     thinking = next((b for b in sent if b.get("type") == "thinking"), {})
     feedback.ok(
         thinking.get("signature") == _SIGNATURE,
-        "with its signature, unchanged",
-        "keep each block exactly as received (the signature was lost or changed)",
+        _("with its signature, unchanged"),
+        _("keep each block exactly as received (the signature was lost or changed)"),
     )
     feedback.ok(
-        "text" in kinds, "the text block goes back", "the text block of the response is missing from the history"
+        "text" in kinds, _("the text block goes back"), _("the text block of the response is missing from the history")
     )
     feedback.ok(
         _user_text(result[2]) == "And now?",
-        "the new question comes last",
-        "the last message should be the user's new question",
+        _("the new question comes last"),
+        _("the last message should be the user's new question"),
     )
     return feedback
 
@@ -131,23 +142,25 @@ def _user_text(message: dict[str, Any]) -> str:
 
 def enough_budget(response: Any) -> Feedback:
     """Exercise 01.3: a response to "Explain why the sky is blue." that finished, with thinking and an answer."""
-    feedback = Feedback("01.3", "enough max_tokens for thinking and an answer")
+    feedback = Feedback("01.3", _("enough max_tokens for thinking and an answer"))
     message = as_plain(response)
     if not feedback.ok(
         isinstance(message, dict) and message.get("type") == "message",
-        "you passed a response from client.messages.create",
-        "pass the Message that client.messages.create returned",
+        _("you passed a response from client.messages.create"),
+        _("pass the Message that client.messages.create returned"),
     ):
         return feedback
     kinds = [b.get("type") for b in message.get("content") or []]
     stop = message.get("stop_reason")
     feedback.ok(
         stop == "end_turn",
-        "the model finished on its own (stop_reason 'end_turn')",
-        f"stop_reason is {stop!r}: the budget ran out; raise max_tokens",
+        _("the model finished on its own (stop_reason 'end_turn')"),
+        _("stop_reason is {stop!r}: the budget ran out; raise max_tokens").format(stop=stop),
     )
-    feedback.ok("thinking" in kinds, "it thought first", "no thinking block: is this a MiniMax M2.x response?")
-    feedback.ok("text" in kinds, "it wrote an answer (a text block)", "no text block yet: the thinking used it all")
+    feedback.ok("thinking" in kinds, _("it thought first"), _("no thinking block: is this a MiniMax M2.x response?"))
+    feedback.ok(
+        "text" in kinds, _("it wrote an answer (a text block)"), _("no text block yet: the thinking used it all")
+    )
     return feedback
 
 
@@ -159,29 +172,39 @@ def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
     ANTHROPIC_BASE_URL and the key in ANTHROPIC_AUTH_TOKEN (MiniMax's AI coding tools guide, docs/sources.md)."""
     from ..client import REGIONS
 
-    feedback = Feedback("01.4", "the settings for a coding tool")
+    feedback = Feedback("01.4", _("the settings for a coding tool"))
     if not feedback.needs_function(function):
         return feedback
     for key, region in _CODING_CASES:
         env, error = call_answer(function, key, region)
         if error or not isinstance(env, dict):
-            feedback.ok(False, "", f"For region {region!r} return a dict of variables; yours gave {error or env!r}.")
+            feedback.ok(
+                False,
+                "",
+                _("For region {region!r} return a dict of variables; yours gave {value!r}.").format(
+                    region=region, value=error or env
+                ),
+            )
             continue
         feedback.ok(
             env.get("ANTHROPIC_BASE_URL") == REGIONS[region],
-            f"{region}: ANTHROPIC_BASE_URL is {REGIONS[region]}",
-            f"{region}: set ANTHROPIC_BASE_URL to helpers.REGIONS[{region!r}] ({REGIONS[region]}).",
+            _("{region}: ANTHROPIC_BASE_URL is {url}").format(region=region, url=REGIONS[region]),
+            _("{region}: set ANTHROPIC_BASE_URL to helpers.REGIONS[{region!r}] ({url}).").format(
+                region=region, url=REGIONS[region]
+            ),
         )
         feedback.ok(
             env.get("ANTHROPIC_AUTH_TOKEN") == key
             and [k for k, v in env.items() if v == key] == ["ANTHROPIC_AUTH_TOKEN"],
-            f"{region}: the key goes in ANTHROPIC_AUTH_TOKEN, and only there",
-            f"{region}: put the key in ANTHROPIC_AUTH_TOKEN (what Claude Code reads), under no other name.",
+            _("{region}: the key goes in ANTHROPIC_AUTH_TOKEN, and only there").format(region=region),
+            _("{region}: put the key in ANTHROPIC_AUTH_TOKEN (what Claude Code reads), under no other name.").format(
+                region=region
+            ),
         )
-    _, error = call_answer(function, "sk-test-key", "eu")
+    _unused, error = call_answer(function, "sk-test-key", "eu")
     feedback.ok(
         error is not None and error.split(":")[0] in ("ValueError", "KeyError"),
-        "an unknown region raises an error",
-        "For a region that is not in helpers.REGIONS (say 'eu'), raise ValueError naming the known regions.",
+        _("an unknown region raises an error"),
+        _("For a region that is not in helpers.REGIONS (say 'eu'), raise ValueError naming the known regions."),
     )
     return feedback

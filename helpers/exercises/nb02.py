@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._i18n import gettext as _
 from .feedback import Feedback, call_answer
 
 DELTA_TYPES = ("thinking_delta", "text_delta")
@@ -13,41 +14,49 @@ DELTA_TYPES = ("thinking_delta", "text_delta")
 
 def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
     """02.1: count the events (and the delta types) of a raw `stream=True` response, and collect the answer."""
-    fb = Feedback("02.1", "count a raw stream")
+    fb = Feedback("02.1", _("count a raw stream"))
     if not isinstance(counts, Mapping):
-        fb.ok(False, "", f"counts should be a dict of event type -> number, not {type(counts).__name__}")
+        fb.ok(
+            False,
+            "",
+            _("counts should be a dict of event type -> number, not {kind}").format(kind=type(counts).__name__),
+        )
         return fb
-    fb.ok(counts.get("message_start") == 1, "one message_start", "count message_start events (there is exactly one)")
-    fb.ok(counts.get("message_stop") == 1, "one message_stop", "count message_stop too: it ends every full stream")
+    fb.ok(
+        counts.get("message_start") == 1, _("one message_start"), _("count message_start events (there is exactly one)")
+    )
+    fb.ok(
+        counts.get("message_stop") == 1, _("one message_stop"), _("count message_stop too: it ends every full stream")
+    )
     starts, stops = counts.get("content_block_start", 0), counts.get("content_block_stop", 0)
     fb.ok(
         starts >= 2 and starts == stops,
-        f"{starts} blocks opened and closed",
-        "count content_block_start and content_block_stop: every block opens and closes (thinking, then text)",
+        _("{starts} blocks opened and closed").format(starts=starts),
+        _("count content_block_start and content_block_stop: every block opens and closes (thinking, then text)"),
     )
     deltas = counts.get("content_block_delta", 0)
     kinds = {kind: counts.get(kind, 0) for kind in (*DELTA_TYPES, "signature_delta")}
     fb.ok(
         all(kinds[k] > 0 for k in DELTA_TYPES),
-        "thinking_delta and text_delta counted",
-        "also count each content_block_delta by event.delta.type (thinking_delta, text_delta, signature_delta)",
+        _("thinking_delta and text_delta counted"),
+        _("also count each content_block_delta by event.delta.type (thinking_delta, text_delta, signature_delta)"),
     )
     fb.ok(
         deltas > 0 and deltas == sum(kinds.values()),
-        "every content_block_delta has one delta type",
-        "the delta types should add up to the number of content_block_delta events",
+        _("every content_block_delta has one delta type"),
+        _("the delta types should add up to the number of content_block_delta events"),
     )
     text = answer if isinstance(answer, str) else ""
     words = ("red", "green", "blue")
     fb.ok(
         all(w in text.lower() for w in words),
-        "the answer text was collected from the text deltas",
-        "join the text of every text_delta into `answer` (it should name red, green and blue)",
+        _("the answer text was collected from the text deltas"),
+        _("join the text of every text_delta into `answer` (it should name red, green and blue)"),
     )
     fb.ok(
         bool(text) and not text.startswith("\n"),
-        "leading blank lines removed",
-        "strip the blank lines the answer starts with: answer.lstrip()",
+        _("leading blank lines removed"),
+        _("strip the blank lines the answer starts with: answer.lstrip()"),
     )
     return fb
 
@@ -91,7 +100,7 @@ def _expected_times(pairs: list[tuple[float, Any]]) -> dict[str, float | None]:
 def first_token_timer(function: Any) -> Feedback:
     """02.2: `function(pairs)` returns the time to the first token and to the first answer token of a stream,
     from (seconds, event) pairs. Checked on every complete recorded stream of notebook 02."""
-    fb = Feedback("02.2", "a first-token timer")
+    fb = Feedback("02.2", _("a first-token timer"))
     if not fb.needs_function(function):
         return fb
 
@@ -101,20 +110,30 @@ def first_token_timer(function: Any) -> Feedback:
         expected = _expected_times(pairs)
         result, error = call_answer(function, list(pairs))
         if error:
-            wrong.append(f"stream {number}: your function raised {error}")
+            wrong.append(_("stream {number}: your function raised {error}").format(number=number, error=error))
             continue
         if not isinstance(result, Mapping) or set(result) != set(expected):
-            wrong.append(f"stream {number}: return a dict with the keys 'first_token' and 'first_answer_token'")
+            wrong.append(
+                _("stream {number}: return a dict with the keys 'first_token' and 'first_answer_token'").format(
+                    number=number
+                )
+            )
             continue
         for key, value in expected.items():
             got = result[key]
             same = got is None if value is None else isinstance(got, (int, float)) and abs(got - value) < 1e-6
             if not same:
-                hint = "None: this stream has no such delta" if value is None else "the time of that first delta"
-                wrong.append(f"stream {number}: {key} is {got!r}; it should be {hint}")
+                hint = _("None: this stream has no such delta") if value is None else _("the time of that first delta")
+                wrong.append(
+                    _("stream {number}: {key} is {got!r}; it should be {hint}").format(
+                        number=number, key=key, got=got, hint=hint
+                    )
+                )
     fb.ok(
         not wrong,
-        f"right on all {len(streams)} recorded streams (thinking first, a tool call with no answer text, ...)",
+        _("right on all {count} recorded streams (thinking first, a tool call with no answer text, ...)").format(
+            count=len(streams)
+        ),
         "; ".join(wrong[:3]),
     )
     return fb

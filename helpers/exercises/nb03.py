@@ -10,32 +10,33 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._html import as_plain
+from .._i18n import gettext as _
 from .feedback import Feedback, call_answer
 
 
 def check_definition(definition: Any) -> Feedback:
     """A `convert_currency` tool with amount (number), from_currency and to_currency (strings), all required."""
-    feedback = Feedback("03.1", "a tool definition for convert_currency")
+    feedback = Feedback("03.1", _("a tool definition for convert_currency"))
     if not feedback.ok(
-        isinstance(definition, Mapping), "it is a dict", "Give a dict with name, description, input_schema."
+        isinstance(definition, Mapping), _("it is a dict"), _("Give a dict with name, description, input_schema.")
     ):
         return feedback
     feedback.ok(
         definition.get("name") == "convert_currency",
-        "name is 'convert_currency'",
-        "Set 'name' to 'convert_currency' (the model calls the tool by this name).",
+        _("name is 'convert_currency'"),
+        _("Set 'name' to 'convert_currency' (the model calls the tool by this name)."),
     )
     description = definition.get("description")
     feedback.ok(
         isinstance(description, str) and len(description.strip()) >= 10,
-        "it has a description the model can read",
-        "Add a 'description' sentence: the model decides when to use the tool from it.",
+        _("it has a description the model can read"),
+        _("Add a 'description' sentence: the model decides when to use the tool from it."),
     )
     schema = definition.get("input_schema")
     if not feedback.ok(
         isinstance(schema, Mapping) and schema.get("type") == "object",
-        "input_schema is a JSON Schema object",
-        "Add 'input_schema': {'type': 'object', 'properties': {...}, 'required': [...]}.",
+        _("input_schema is a JSON Schema object"),
+        _("Add 'input_schema': {'type': 'object', 'properties': {...}, 'required': [...]}."),
     ):
         return feedback
     properties = schema.get("properties")
@@ -46,14 +47,18 @@ def check_definition(definition: Any) -> Feedback:
         kind = spec.get("type") if isinstance(spec, Mapping) else None
         feedback.ok(
             kind in types,
-            f"property {name!r} is a {types[0]}",
-            f"Add property {name!r} with 'type': {types[0]!r} under input_schema.properties.",
+            _("property {name!r} is a {types}").format(name=name, types=types[0]),
+            _("Add property {name!r} with 'type': {types!r} under input_schema.properties.").format(
+                name=name, types=types[0]
+            ),
         )
     required = set(schema.get("required") or [])
     feedback.ok(
         set(expected) <= required,
-        "all three properties are required",
-        f"List {sorted(expected)} in input_schema.required (missing: {sorted(set(expected) - required)}).",
+        _("all three properties are required"),
+        _("List {names} in input_schema.required (missing: {missing}).").format(
+            names=sorted(expected), missing=sorted(set(expected) - required)
+        ),
     )
     return feedback
 
@@ -92,7 +97,7 @@ def _response() -> Any:
 def check_safe_results(function: Callable[..., Any]) -> Feedback:
     """One user message, one tool_result per call (ids in order), errors, unknown tools and arguments that are not
     a JSON object as is_error (the last without calling the function)."""
-    feedback = Feedback("03.2", "answer every tool call, failures included")
+    feedback = Feedback("03.2", _("answer every tool call, failures included"))
     if not feedback.needs_function(function):
         return feedback
     added: list[Any] = []
@@ -105,12 +110,18 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
     try:
         message = as_plain(function(_response(), functions))
     except Exception as error:
-        feedback.ok(False, "", f"Your function raised {type(error).__name__}: {error}. Catch errors per call.")
+        feedback.ok(
+            False,
+            "",
+            _("Your function raised {kind}: {error}. Catch errors per call.").format(
+                kind=type(error).__name__, error=error
+            ),
+        )
         return feedback
     if not feedback.ok(
         isinstance(message, dict) and message.get("role") == "user" and isinstance(message.get("content"), list),
-        "it returns one user message with a list of blocks",
-        "Return {'role': 'user', 'content': [ ...tool_result blocks... ]}.",
+        _("it returns one user message with a list of blocks"),
+        _("Return {'role': 'user', 'content': [ ...tool_result blocks... ]}."),
     ):
         return feedback
     blocks = [b if isinstance(b, dict) else {} for b in message["content"]]  # a block that is not a dict fits nothing
@@ -118,35 +129,43 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
     feedback.ok(
         ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
         and all(b.get("type") == "tool_result" for b in blocks),
-        "one tool_result per call, with the call's id, in order",
-        f"Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.",
+        _("one tool_result per call, with the call's id, in order"),
+        _("Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.").format(
+            ids=ids
+        ),
     )
-    if len(blocks) != 4:
-        return feedback
+    if len(blocks) == 4:
+        _check_four_results(feedback, blocks, added)
+    return feedback
+
+
+def _check_four_results(feedback: Feedback, blocks: list[dict[str, Any]], added: list[Any]) -> None:
+    """03.2's four results: a working tool, one that raised, an unknown one, and arguments that are not an object."""
     ok, failed, unknown, broken = blocks
     feedback.ok(
         str(ok.get("content")) == "5" and not ok.get("is_error"),
-        "a working tool's output is the content, with no is_error",
-        "For add(2, 3) send content '5' and leave is_error out (or False).",
+        _("a working tool's output is the content, with no is_error"),
+        _("For add(2, 3) send content '5' and leave is_error out (or False)."),
     )
     feedback.ok(
         failed.get("is_error") is True and "division by zero" in str(failed.get("content")),
-        "a tool that raises gives is_error and the error text",
-        "When the function raises, send is_error: True and the error text (e.g. f'{type(e).__name__}: {e}').",
+        _("a tool that raises gives is_error and the error text"),
+        _("When the function raises, send is_error: True and the error text (e.g. f'{type(e).__name__}: {e}')."),
     )
     text = str(unknown.get("content"))
     feedback.ok(
         unknown.get("is_error") is True and "add" in text and "divide" in text,
-        "an unknown tool gives is_error and lists the available tools",
-        "For an unknown name send is_error: True and a content naming the tools that exist (add, divide).",
+        _("an unknown tool gives is_error and lists the available tools"),
+        _("For an unknown name send is_error: True and a content naming the tools that exist (add, divide)."),
     )
     feedback.ok(
         broken.get("is_error") is True and "json" in str(broken.get("content")).lower() and len(added) <= 1,
-        "arguments that are not a JSON object give is_error, say so, and run nothing",
-        f"The fourth call's input is the string {BROKEN_ARGUMENTS!r}, not a dict: do not call the function; send "
-        "is_error: True and a content saying its arguments must be a JSON object.",
+        _("arguments that are not a JSON object give is_error, say so, and run nothing"),
+        _(
+            "The fourth call's input is the string {arguments!r}, not a dict: do not call the function; send "
+            "is_error: True and a content saying its arguments must be a JSON object."
+        ).format(arguments=BROKEN_ARGUMENTS),
     )
-    return feedback
 
 
 def _reply(number: int, tool: bool) -> Any:
@@ -175,7 +194,7 @@ def _reply(number: int, tool: bool) -> Any:
 def bounded_loop(function: Callable[..., Any]) -> Feedback:
     """Exercise 03.3: `function(send, functions, history, max_calls)` runs a tool loop that ends: it returns the
     history once the model answers, and raises RuntimeError after `max_calls` model calls without an answer."""
-    feedback = Feedback("03.3", "a tool loop that ends")
+    feedback = Feedback("03.3", _("a tool loop that ends"))
     if not feedback.needs_function(function):
         return feedback
     functions = {"get_weather": lambda city: f"{city}: 3 °C"}
@@ -192,12 +211,18 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
     send, calls = scripted(1)
     question = {"role": "user", "content": "Weather in Oslo?"}
     history, error = call_answer(function, send, functions, [question], 3)
-    if feedback.ok(error is None, "a conversation that ends returns", f"one tool round then an answer: {error}"):
+    if feedback.ok(
+        error is None,
+        _("a conversation that ends returns"),
+        _("one tool round then an answer: {error}").format(error=error),
+    ):
         roles = [m.get("role") if isinstance(m, Mapping) else None for m in history or []]
         feedback.ok(
             roles == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
-            "the history is question, tool call, tool result, answer (2 model calls)",
-            f"expected roles user, assistant, user, assistant after 2 calls; got {roles} after {len(calls)} calls",
+            _("the history is question, tool call, tool result, answer (2 model calls)"),
+            _("expected roles user, assistant, user, assistant after 2 calls; got {roles} after {count} calls").format(
+                roles=roles, count=len(calls)
+            ),
         )
         if len(roles) == 4:
             results = as_plain(history[2]["content"])
@@ -205,15 +230,16 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
                 isinstance(results, list)
                 and [r.get("tool_use_id") for r in results] == ["call_function_1_1"]
                 and results[0].get("content") == "Oslo: 3 °C",
-                "the tool result names the call's id and holds the tool's output",
-                "answer the tool call with a tool_result naming its id, content the function's output",
+                _("the tool result names the call's id and holds the tool's output"),
+                _("answer the tool call with a tool_result naming its id, content the function's output"),
             )
     send, calls = scripted(100)
-    _, error = call_answer(function, send, functions, [question], 3)
+    _unused, error = call_answer(function, send, functions, [question], 3)
     feedback.ok(
         error is not None and error.startswith("RuntimeError") and len(calls) == 3,
-        "a model that never stops is cut off after max_calls calls with a RuntimeError",
-        f"a model that always asks for a tool: expected RuntimeError after 3 calls, got {error or 'no error'} "
-        f"after {len(calls)} calls",
+        _("a model that never stops is cut off after max_calls calls with a RuntimeError"),
+        _(
+            "a model that always asks for a tool: expected RuntimeError after 3 calls, got {error} after {count} calls"
+        ).format(error=error or _("no error"), count=len(calls)),
     )
     return feedback

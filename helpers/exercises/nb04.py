@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._html import as_plain
+from .._i18n import gettext as _
 from .feedback import Feedback, call_answer
 
 _SIG = "c0ffee12" * 8
@@ -43,7 +44,7 @@ def _good() -> list[tuple[str, list[dict[str, Any]]]]:
     such blocks and accepts them back; docs/sources.md, "Thinking in the history")."""
     no_signature = copy.deepcopy(_GOOD)
     del no_signature[3]["content"][0]["signature"]
-    return [("a good history", copy.deepcopy(_GOOD)), ("a thinking block without a signature", no_signature)]
+    return [(_("a good history"), copy.deepcopy(_GOOD)), (_("a thinking block without a signature"), no_signature)]
 
 
 def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
@@ -54,38 +55,52 @@ def _broken() -> list[tuple[str, list[dict[str, Any]]]]:
     orphan = copy.deepcopy(_GOOD)
     orphan[2]["content"][0]["tool_use_id"] = "call_function_1234567890_9"
     return [
-        ("an assistant message without its thinking block", no_thinking),
-        ("an assistant message with no content at all", empty_turn),
-        ("a tool_use with no matching tool_result", orphan),
+        (_("an assistant message without its thinking block"), no_thinking),
+        (_("an assistant message with no content at all"), empty_turn),
+        (_("a tool_use with no matching tool_result"), orphan),
     ]
 
 
 def check_history_problems(function: Callable[..., Any]) -> Feedback:
     """Empty list for a good history; at least one problem for each broken one."""
-    feedback = Feedback("04.1", "find what is wrong in a history")
+    feedback = Feedback("04.1", _("find what is wrong in a history"))
     if not feedback.needs_function(function):
         return feedback
     for label, history in _good():
         try:
             good = function(history)
         except Exception as error:
-            feedback.ok(False, "", f"On {label} your function raised {type(error).__name__}: {error}.")
+            feedback.ok(
+                False,
+                "",
+                _("On {label} your function raised {kind}: {error}.").format(
+                    label=label, kind=type(error).__name__, error=error
+                ),
+            )
             return feedback
         feedback.ok(
             isinstance(good, list) and not good,
-            f"{label} has no problems",
-            f"{label[0].upper()}{label[1:]} is correct and should give an empty list; yours gave {good!r}.",
+            _("{label} has no problems").format(label=label),
+            _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
+                label=label[0].upper() + label[1:], good=good
+            ),
         )
     for label, history in _broken():
         try:
             found = function(history)
         except Exception as error:
-            feedback.ok(False, "", f"On {label} your function raised {type(error).__name__}: {error}.")
+            feedback.ok(
+                False,
+                "",
+                _("On {label} your function raised {kind}: {error}.").format(
+                    label=label, kind=type(error).__name__, error=error
+                ),
+            )
             continue
         feedback.ok(
             isinstance(found, list) and len(found) > 0,
-            f"it finds {label}",
-            f"It should report {label}; it returned {found!r}.",
+            _("it finds {label}").format(label=label),
+            _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
         )
     return feedback
 
@@ -95,26 +110,26 @@ FOLLOW_UP = "Sum the plan up in three short bullet points."
 
 def check_follow_up(followup: Any, run: Any) -> Feedback:
     """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
-    feedback = Feedback("04.2", "continue the conversation with its thinking intact")
+    feedback = Feedback("04.2", _("continue the conversation with its thinking intact"))
     history = getattr(followup, "history", None)
     if (
         not feedback.ok(
             isinstance(history, list),
-            "you passed what run_tools returned",
-            "Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message]).",
+            _("you passed what run_tools returned"),
+            _("Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message])."),
         )
         or not isinstance(history, list)  # (never true here: tells the type checker what ok() checked)
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
-        feedback.ok(False, "", "Pass the earlier run second: helpers.check('04.2', followup, run).")
+        feedback.ok(False, "", _("Pass the earlier run second: helpers.check('04.2', followup, run)."))
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
     feedback.ok(
         as_plain(history[:n]) == earlier,
-        "the earlier history went back unchanged (every thinking block and signature)",
-        "Start messages with run.history exactly as it is: do not rebuild or filter its blocks.",
+        _("the earlier history went back unchanged (every thinking block and signature)"),
+        _("Start messages with run.history exactly as it is: do not rebuild or filter its blocks."),
     )
     asked = as_plain(history[n]) if len(history) > n else {}
     asked = asked if isinstance(asked, dict) else {}
@@ -123,14 +138,14 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     text = content if isinstance(content, str) else " ".join(_text_of(b) for b in blocks)
     feedback.ok(
         asked.get("role") == "user" and text.strip() == FOLLOW_UP,
-        "the follow-up question comes right after it",
-        f"Append {{'role': 'user', 'content': {FOLLOW_UP!r}}} after run.history.",
+        _("the follow-up question comes right after it"),
+        _("Append {{'role': 'user', 'content': {question!r}}} after run.history.").format(question=FOLLOW_UP),
     )
     final = getattr(followup, "final", None)
     feedback.ok(
         getattr(final, "stop_reason", None) == "end_turn" and bool(getattr(followup, "text", "")),
-        "the model answered",
-        "The run should end with an answer (stop_reason 'end_turn').",
+        _("the model answered"),
+        _("The run should end with an answer (stop_reason 'end_turn')."),
     )
     return feedback
 
@@ -157,7 +172,13 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
     if not isinstance(result, tuple) or len(result) != 2:
-        feedback.ok(False, "", f"With {label}, return a pair (tools, system); yours gave {result!r:.80}.")
+        feedback.ok(
+            False,
+            "",
+            _("With {label}, return a pair (tools, system); yours gave {result!r:.80}.").format(
+                label=label, result=result
+            ),
+        )
         return
     marked_tools, blocks = result
     expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
@@ -165,42 +186,46 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
         isinstance(marked_tools, list)
         and [{k: v for k, v in t.items() if k != "cache_control"} for t in marked_tools] == tools
         and [_marked(t) for t in marked_tools] == [False, False, True],
-        f"with {label}: the last tool is marked, the others unchanged",
-        f"With {label}: put cache_control={_MARK} on the last tool only (one marker caches every tool before it) "
-        "and change nothing else in the definitions.",
+        _("with {label}: the last tool is marked, the others unchanged").format(label=label),
+        _(
+            "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
+            "and change nothing else in the definitions."
+        ).format(label=label, mark=_MARK),
     )
     feedback.ok(
         isinstance(blocks, list)
         and [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks if isinstance(b, dict)]
         == expected_system
         and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
-        f"with {label}: the system prompt's last block is marked",
-        f"With {label}: return the system prompt as a list of text blocks (a string becomes "
-        "[{'type': 'text', 'text': ...}]) with cache_control on the last block.",
+        _("with {label}: the system prompt's last block is marked").format(label=label),
+        _(
+            "With {label}: return the system prompt as a list of text blocks (a string becomes "
+            "[{{'type': 'text', 'text': ...}}]) with cache_control on the last block."
+        ).format(label=label),
     )
 
 
 def check_cache_marks(function: Callable[..., Any]) -> Feedback:
     """Exercise 04.3: `function(tools, system)` returns new (tools, system) with the cache markers in place."""
-    feedback = Feedback("04.3", "mark the prefix for caching")
+    feedback = Feedback("04.3", _("mark the prefix for caching"))
     if not feedback.needs_function(function):
         return feedback
     cases = [
-        ("a string system prompt", _RULES),
-        ("a system prompt of two blocks", [{"type": "text", "text": _RULES}, {"type": "text", "text": "Be brief."}]),
+        (_("a string system prompt"), _RULES),
+        (_("a system prompt of two blocks"), [{"type": "text", "text": _RULES}, {"type": "text", "text": "Be brief."}]),
     ]
     unchanged = True
     for label, system in cases:
         tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
         result, error = call_answer(function, tools, given)
         if error:
-            feedback.ok(False, "", f"With {label} your function raised {error}.")
+            feedback.ok(False, "", _("With {label} your function raised {error}.").format(label=label, error=error))
             continue
         unchanged = unchanged and tools == _TOOLS and given == system
         _check_marks(feedback, label, system, result)
     feedback.ok(
         unchanged,
-        "the tools and system you were given are unchanged",
-        "Work on copies (copy.deepcopy): the unmarked definitions you were given are still used elsewhere.",
+        _("the tools and system you were given are unchanged"),
+        _("Work on copies (copy.deepcopy): the unmarked definitions you were given are still used elsewhere."),
     )
     return feedback

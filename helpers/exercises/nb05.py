@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .._i18n import N_
+from .._i18n import gettext as _
 from .._replay.error_body import error_body
 from ..compat import check_request
 from .feedback import Feedback, call_answer
@@ -29,33 +31,39 @@ _REQUEST: dict[str, Any] = {
 
 _OVERLOAD = "The server cluster is currently under high load. Please retry after a short wait. (2064) (529)"
 _ERRORS: list[tuple[str, int, str, str, bool]] = [
-    ("wrong key (401, no code)", 401, "authentication_error", "invalid api key", False),
-    ("quota wall (429, 2056)", 429, "rate_limit_error", "Token Plan usage limit reached (2056)", False),
-    ("rate limit (429, 1002)", 429, "rate_limit_error", "rate limit, please retry later (1002)", True),
-    ("overloaded (529, 2064)", 529, "overloaded_error", _OVERLOAD, True),
+    (N_("wrong key (401, no code)"), 401, "authentication_error", "invalid api key", False),
+    (N_("quota wall (429, 2056)"), 429, "rate_limit_error", "Token Plan usage limit reached (2056)", False),
+    (N_("rate limit (429, 1002)"), 429, "rate_limit_error", "rate limit, please retry later (1002)", True),
+    (N_("overloaded (529, 2064)"), 529, "overloaded_error", _OVERLOAD, True),
     (
-        "invalid params (400, 2013)",
+        N_("invalid params (400, 2013)"),
         400,
         "bad_request_error",
         "invalid params, tool result's tool id(x) not found (2013)",
         False,
     ),
-    ("insufficient balance (500, 1008)", 500, "api_error", "insufficient balance (1008)", False),
+    (N_("insufficient balance (500, 1008)"), 500, "api_error", "insufficient balance (1008)", False),
 ]
 
 
 def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feedback:
     """Exercise 05.1: `function(params)` returns messages.create arguments MiniMax serves as meant, on any SDK."""
-    feedback = Feedback("05.1", "a request MiniMax serves as meant")
-    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('05.1', f)"):
+    feedback = Feedback("05.1", _("a request MiniMax serves as meant"))
+    if not feedback.ok(
+        callable(function), _("you passed a function"), _("pass your function itself: check('05.1', f)")
+    ):
         return feedback
     given = copy.deepcopy(_REQUEST)
     result, error = call_answer(function, given)
-    if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
+    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
         return feedback
-    if not feedback.ok(isinstance(result, dict), "it returns a dict", "return a dict of messages.create arguments"):
+    if not feedback.ok(
+        isinstance(result, dict), _("it returns a dict"), _("return a dict of messages.create arguments")
+    ):
         return feedback
-    feedback.ok(given == _REQUEST, "the request you were given is unchanged", "build a new dict; do not change params")
+    feedback.ok(
+        given == _REQUEST, _("the request you were given is unchanged"), _("build a new dict; do not change params")
+    )
     extra = result.get("extra_body")
     extra = extra if isinstance(extra, dict) else {}
     feedback.ok(
@@ -63,31 +71,42 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
         and "top_p" not in result
         and extra.get("temperature") == 0.7
         and extra.get("top_p") == 0.9,
-        "temperature and top_p travel in extra_body (works on every SDK version)",
-        "move temperature and top_p into extra_body={...}, keeping their values",
+        _("temperature and top_p travel in extra_body (works on every SDK version)"),
+        _("move temperature and top_p into extra_body={...}, keeping their values"),
     )
     findings = check_request(**result)
     left = sorted({f.where for f in findings})
     feedback.ok(
-        not findings, "nothing MiniMax ignores is left", f"still in the request, and ignored by MiniMax: {left}"
+        not findings,
+        _("nothing MiniMax ignores is left"),
+        _("still in the request, and ignored by MiniMax: {left}").format(left=left),
     )
     kept = all(result.get(k) == _REQUEST[k] for k in ("model", "max_tokens", "messages"))
-    feedback.ok(kept, "model, max_tokens and messages are kept", "keep model, max_tokens and messages as they were")
+    feedback.ok(
+        kept, _("model, max_tokens and messages are kept"), _("keep model, max_tokens and messages as they were")
+    )
     return feedback
 
 
 def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
     """Exercise 05.2: `function(error_body)` says whether sending the same request again can succeed."""
-    feedback = Feedback("05.2", "errors worth retrying")
-    if not feedback.ok(callable(function), "you passed a function", "pass your function itself: check('05.2', f)"):
+    feedback = Feedback("05.2", _("errors worth retrying"))
+    if not feedback.ok(
+        callable(function), _("you passed a function"), _("pass your function itself: check('05.2', f)")
+    ):
         return feedback
-    for label, status, kind, message, expected in _ERRORS:
+    for english, status, kind, message, expected in _ERRORS:
+        label = _(english)
         result, error = call_answer(function, error_body(status, message, kind=kind))
         if error:
-            feedback.ok(False, "", f"{label}: your function raised {error}")
+            feedback.ok(False, "", _("{label}: your function raised {error}").format(label=label, error=error))
             continue
-        verdict = "retry" if expected else "do not retry"
-        feedback.ok(result is expected, f"{label}: {verdict}", f"{label}: expected {expected}, got {result!r}")
+        verdict = _("retry") if expected else _("do not retry")
+        feedback.ok(
+            result is expected,
+            _("{label}: {verdict}").format(label=label, verdict=verdict),
+            _("{label}: expected {expected}, got {result!r}").format(label=label, expected=expected, result=result),
+        )
     return feedback
 
 
@@ -139,32 +158,42 @@ def _without_results(messages: Any) -> list[Any]:
 
 def trim_tool_results(function: Callable[..., Any]) -> Feedback:
     """Exercise 05.3: `function(messages, keep)` replaces the content of all but the last `keep` tool results."""
-    feedback = Feedback("05.3", "make a long history fit")
+    feedback = Feedback("05.3", _("make a long history fit"))
     if not feedback.needs_function(function):
         return feedback
     history = agent_history()
     before = copy.deepcopy(history)
     result, error = call_answer(function, history, 2)
-    if not feedback.ok(error is None, "your function ran", f"your function raised {error}"):
+    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
         return feedback
-    if not feedback.ok(isinstance(result, list), "it returns a list", f"return a list of messages, not {result!r:.60}"):
+    if not feedback.ok(
+        isinstance(result, list),
+        _("it returns a list"),
+        _("return a list of messages, not {result!r:.60}").format(result=result),
+    ):
         return feedback
-    feedback.ok(history == before, "the history you were given is unchanged", "build a new list; leave messages as is")
+    feedback.ok(
+        history == before, _("the history you were given is unchanged"), _("build a new list; leave messages as is")
+    )
     feedback.ok(
         _without_results(result) == _without_results(before),
-        "every message, thinking block, tool call and tool_use_id is still there, in order",
-        "change only the content of old tool_result blocks: keep every message, block and tool_use_id",
+        _("every message, thinking block, tool call and tool_use_id is still there, in order"),
+        _("change only the content of old tool_result blocks: keep every message, block and tool_use_id"),
     )
     old, new = _results(before), _results(result)
     if len(new) == len(old):
-        feedback.ok(new[-2:] == old[-2:], "the last 2 results are untouched", "keep the last `keep` results as is")
+        feedback.ok(
+            new[-2:] == old[-2:], _("the last 2 results are untouched"), _("keep the last `keep` results as is")
+        )
         notes = [b.get("content") for b in new[:-2]]
         feedback.ok(
             all(isinstance(n, str) and 0 < len(n) <= 200 for n in notes),
-            "older results are replaced by a short note",
-            "replace each older result's content with a short note (a string of 1 to 200 characters) saying it was "
-            "removed, so the model knows why",
+            _("older results are replaced by a short note"),
+            _(
+                "replace each older result's content with a short note (a string of 1 to 200 characters) saying it "
+                "was removed, so the model knows why"
+            ),
         )
     fits = rough_tokens(result) + _BUDGET <= WINDOW
-    feedback.ok(fits, "the trimmed history plus max_tokens=8000 fits the window", "the result still does not fit")
+    feedback.ok(fits, _("the trimmed history plus max_tokens=8000 fits the window"), _("the result still does not fit"))
     return feedback

@@ -1,0 +1,114 @@
+"""The language the helpers speak to a learner: English by default, Simplified Chinese on request.
+
+Standard `gettext`, nothing else at run time: every learner-facing sentence is written in English in the code,
+wrapped in `_()` (`gettext` below, imported as `_`), and looked up in the catalog `locale/zh_CN/LC_MESSAGES/
+helpers.mo`, compiled from `helpers.po` beside it (the file translators read and edit; `python -m devtools
+messages` extracts the sentences and says which lack a translation). A sentence with no translation stays English.
+
+The language follows the notebook, not the machine: one call at a notebook's top, `helpers.set_language("zh-CN")`,
+or the variable HELPERS_LANG for a whole session. The system's LANGUAGE / LC_MESSAGES are deliberately not read:
+a learner on a Chinese desktop opening the English notebooks (or Colab's en_US machines running the Chinese ones)
+would otherwise get helper output in the other language than the notebook around it, and a notebook's saved
+outputs would depend on the machine that ran it. The catalog is read at the first translated sentence, never at
+`import helpers`.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+import warnings
+from pathlib import Path
+
+DOMAIN = "helpers"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+ENVIRONMENT = "HELPERS_LANG"
+LANGUAGES = {"en": "", "zh-CN": "zh_CN"}
+"""Each language a learner can choose, with its catalog's folder under locale/ ("" for English: no catalog)."""
+_ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN"}
+
+_chosen: str | None = None
+"""The language `set_language` chose, or None to follow HELPERS_LANG."""
+_catalogs: dict[str, _gettext.NullTranslations] = {}
+_warned: set[str] = set()
+
+
+def normalize(language: str) -> str | None:
+    """`"zh-CN"` for "zh-CN", "zh_CN", "zh", "zh-Hans" (any case), `"en"` for English; None when unknown."""
+    return _ALIASES.get(language.strip().replace("_", "-").lower())
+
+
+def set_language(language: str | None) -> None:
+    """Choose the language the helpers speak: "en" (the default) or "zh-CN" (简体中文). Call it once at the top
+    of a notebook; None goes back to the environment variable HELPERS_LANG (English when it is unset).
+
+    It changes what the helpers print and display from then on: the banner, `show`'s labels and footers,
+    `explain`'s cards, exercise feedback, the playground and a replay miss's message. Code, model output and
+    the names of API fields are never translated."""
+    global _chosen
+    if language is None:
+        _chosen = None
+        return
+    found = normalize(language) if isinstance(language, str) else None
+    if found is None:
+        raise ValueError(
+            f"set_language({language!r}): the helpers speak {' and '.join(map(repr, LANGUAGES))} "
+            '(e.g. set_language("zh-CN")); pass None to follow HELPERS_LANG.'
+        )
+    _chosen = found
+
+
+def language() -> str:
+    """The language in use: set_language's choice, else HELPERS_LANG, else "en". An unknown HELPERS_LANG warns
+    once and reads as English (a typo in a variable must not stop a notebook)."""
+    if _chosen is not None:
+        return _chosen
+    raw = os.environ.get(ENVIRONMENT, "").strip()
+    if not raw:
+        return "en"
+    found = normalize(raw)
+    if found is None:
+        if raw not in _warned:
+            _warned.add(raw)
+            known = ", ".join(LANGUAGES)
+            warnings.warn(
+                f"{ENVIRONMENT}={raw!r} is not a language the helpers speak ({known}): using English.", stacklevel=3
+            )
+        return "en"
+    return found
+
+
+def catalog(language_name: str | None = None) -> _gettext.NullTranslations:
+    """The translations of one language (default: the one in use), read from its .mo once per process."""
+    name = language_name or language()
+    if name not in _catalogs:
+        folder = LANGUAGES[name]
+        if not folder:
+            _catalogs[name] = _gettext.NullTranslations()
+        else:
+            _catalogs[name] = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder])
+    return _catalogs[name]
+
+
+def gettext(message: str) -> str:
+    """`message` in the language in use (imported as `_`): English is the message itself."""
+    if _chosen is None and not os.environ.get(ENVIRONMENT):
+        return message  # the default: no catalog read at all
+    return catalog().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural sentence for `count`, in the language in use (Chinese has one form for both)."""
+    if _chosen is None and not os.environ.get(ENVIRONMENT):
+        return singular if count == 1 else plural
+    return catalog().ngettext(singular, plural, count)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for extraction without translating it (imported as `N_`): for tables built at import
+    time, translated later with `_()` when shown."""
+    return message
+
+
+N_ = gettext_noop
+"""The conventional short name, for `from ._i18n import N_`."""
