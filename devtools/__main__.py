@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
-drift | lock | translations | lite`.
+drift | lock | translations | lite | gitpuller | otter`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -92,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="dist/lite", help="where to write the site (default dist/lite)")
     p.add_argument("--cache", default="dist/lite-cache", help="build venv, Pyodide core and wheels, kept between runs")
     p.add_argument("--pyodide-release", metavar="DIR", help="an unpacked Pyodide release: adds pandas, matplotlib")
+    p = commands.add_parser("gitpuller", help="print the nbgitpuller link that gives each learner on a hub a copy")
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    p.add_argument("--notebook", default="notebooks/01_quick_start.ipynb", help="the notebook the link opens")
+    p.add_argument("--repo", help="another repository to clone (default: the published one, devtools/project.py)")
+    p.add_argument("--branch", help="its branch (default: project.py's BRANCH)")
+    p = commands.add_parser("otter", help="the exercises as otter-grader assignments (otter assign, if installed)")
+    p.add_argument("--out", default="dist/otter", help="where to write them (default dist/otter)")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -146,6 +153,14 @@ def main(argv: list[str] | None = None) -> int:
         from .lite import main as lite_main
 
         return lite_main(args.out, args.cache, args.pyodide_release)
+    if args.command == "gitpuller":
+        from .gitpuller import main as gitpuller_main
+
+        return gitpuller_main(args.hub, args.notebook, args.repo, args.branch)
+    if args.command == "otter":
+        from .otter import main as otter_main
+
+        return otter_main(args.out)
     return 2
 
 
