@@ -51,7 +51,8 @@ class OtterError(Exception):
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its id, its text, the learner's stub, the reference answer and the check both end with."""
+    """One exercise: its id, its text, the tutorial's cell (the stub), the solution notebook's cell (the reference
+    answer), and the check both cells end with."""
 
     id: str
     text: str
@@ -75,14 +76,14 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def _code_by_exercise(path: Path) -> dict[str, tuple[str, str]]:
-    """{exercise id: (the cell's code without its check line, the check line)} for each cell ending in a check."""
+def code_by_exercise(path: Path) -> dict[str, tuple[str, str]]:
+    """{exercise id: (the cell's code, its last line: the check)} for each code cell ending in a check."""
     found = {}
     for cell in _cells(path):
         source = _source(cell).rstrip()
         match = CHECK_LINE.search(source) if cell["cell_type"] == "code" else None
         if match and source.endswith(match.group(0)):
-            found[match["id"]] = (source[: match.start()].rstrip(), match.group(0))
+            found[match["id"]] = (source, match.group(0))
     return found
 
 
@@ -99,7 +100,7 @@ def _text(path: Path, exercise_id: str) -> str:
 def exercises(notebook: Path) -> list[Exercise]:
     """The gradable exercises of a tutorial notebook, each with its stub and its reference answer."""
     solutions = SOLUTIONS / f"{notebook.stem}_solutions.ipynb"
-    stubs, answers = _code_by_exercise(notebook), _code_by_exercise(solutions)
+    stubs, answers = code_by_exercise(notebook), code_by_exercise(solutions)
     found = []
     for exercise_id, (stub, check) in stubs.items():
         if exercise_id in MODEL_CALLS:
@@ -125,11 +126,10 @@ def _cell(kind: str, source: str) -> dict[str, Any]:
 
 
 def answer_cell(exercise: Exercise) -> str:
-    """The question's code: the solution (cut from the student version), the stub (only in it), then the check."""
-    return (
-        f"# BEGIN SOLUTION NO PROMPT\n{exercise.solution}\n# END SOLUTION\n"
-        f'""" # BEGIN PROMPT\n{exercise.stub}\n"""  # END PROMPT\n\n\n{exercise.check}\n'
-    )
+    """The question's code: the solution's cell (the autograder runs it; cut from the student version), then the
+    tutorial's cell (the student version shows it as it is; the autograder's sees only a string)."""
+    solution = f"# BEGIN SOLUTION NO PROMPT\n{exercise.solution}\n# END SOLUTION\n"
+    return solution + f'""" # BEGIN PROMPT\n{exercise.stub}\n"""  # END PROMPT\n'
 
 
 def test_cell(exercise: Exercise) -> str:

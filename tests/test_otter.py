@@ -55,7 +55,8 @@ def test_the_answer_cell_shows_the_stub_and_hides_the_solution_between_otters_ma
     solution = cell.split("# BEGIN SOLUTION NO PROMPT\n")[1].split("\n# END SOLUTION\n")[0]
     prompt = cell.split('""" # BEGIN PROMPT\n')[1].split('\n"""  # END PROMPT\n')[0]
     assert (solution, prompt) == (exercise.solution, exercise.stub)
-    assert cell.rstrip().endswith(exercise.check)
+    assert solution.endswith(exercise.check) and prompt.endswith(exercise.check)
+    assert cell.endswith('"""  # END PROMPT\n')
 
 
 def test_without_otter_only_the_masters_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,26 +100,15 @@ def _code_lines(path: Path) -> set[str]:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem[:2])
 def test_student_notebooks_hold_no_solution_line(assigned: tuple[str, Path], notebook: Path) -> None:
     student = assigned[1] / notebook.stem / "student" / f"{notebook.stem}_exercises.ipynb"
-    solutions = otter.SOLUTIONS / f"{notebook.stem}_solutions.ipynb"
+    graded = otter.exercises(notebook)
     stubs = _code_lines(notebook)  # a line the tutorial's own stubs have gives nothing away
-    answer_lines = (
-        {
-            line.strip()
-            for exercise in otter.exercises(notebook)
-            for line in otter._code_by_exercise(solutions)[exercise.id][0].splitlines()
-        }
-        - stubs
-        - {""}
-    )
+    answer_lines = {line.strip() for e in graded for line in e.solution.splitlines()} - stubs - {""}
     assert answer_lines, "no solution line to look for"
-    shown = _code_lines(student)
-    assert not answer_lines & shown
+    assert not answer_lines & _code_lines(student)
     text = student.read_text(encoding="utf-8")  # nor in its metadata (hidden tests stay in the autograder)
     assert not [line for line in answer_lines if len(line) > 20 and json.dumps(line)[1:-1] in text]
-    for exercise in otter.exercises(notebook):
-        assert exercise.stub in "".join(json.loads(text)["cells"][0]["source"]) or any(
-            "".join(c["source"]).startswith(exercise.stub) for c in json.loads(text)["cells"]
-        )
+    shown = ["".join(c["source"]).strip() for c in json.loads(text)["cells"] if c["cell_type"] == "code"]
+    assert [e.stub for e in graded] == shown[1:]  # what the learner sees: the tutorial's own cells
 
 
 def _submission(student: Path, answers: dict[str, str], path: Path) -> Path:
@@ -127,8 +117,7 @@ def _submission(student: Path, answers: dict[str, str], path: Path) -> Path:
     for cell in nb["cells"]:
         for question in cell.get("metadata", {}).get("otter", {}).get("tests", []):
             if question in answers:
-                check = "".join(cell["source"]).rstrip().splitlines()[-1]
-                cell["source"] = f"{answers[question]}\n\n\n{check}\n"
+                cell["source"] = answers[question]
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
 
@@ -157,7 +146,8 @@ def test_otter_run_gives_a_right_submission_full_marks_and_a_wrong_one_less(
     zip_path = otter.autograder_zip(result)
     right_answers = {e.question: e.solution for e in otter.exercises(notebook)}
     wrong_answers = {  # 01.1 forgets an answer that stopped while thinking; 01.2 right; 01.4 left as given
-        "ex01_1": "def answer_text(message):\n    return message.content[-1].text",
+        "ex01_1": "def answer_text(message):\n    return message.content[-1].text\n\n\n"
+        + right_answers["ex01_1"].splitlines()[-1],
         "ex01_2": right_answers["ex01_2"],
     }
     (tmp_path / "right").mkdir()
