@@ -1,5 +1,5 @@
 """Maintainer commands: `python -m devtools regenerate | record | synth | badges | diagrams | cost | bundle | doctor |
-drift | lock | translations | messages | lite | site`.
+drift | lock | translations | messages | lite | site | gitpuller | otter`.
 
 `--help` on each says what it does. Learners never need these; `python -m helpers serve` is theirs.
 """
@@ -103,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         default="../lite/",
         help="the JupyterLite site: relative to the site's root (default ../lite/: dist/lite beside it) or absolute",
     )
+    p = commands.add_parser("gitpuller", help="print the nbgitpuller link that gives each learner on a hub a copy")
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    p.add_argument("--notebook", default="notebooks/01_quick_start.ipynb", help="the notebook the link opens")
+    p.add_argument("--repo", help="another repository to clone (default: the published one, devtools/project.py)")
+    p.add_argument("--branch", help="its branch (default: project.py's BRANCH)")
+    p = commands.add_parser("otter", help="the exercises as otter-grader assignments (otter assign, if installed)")
+    p.add_argument("--out", default="dist/otter", help="where to write them (default dist/otter)")
     args = parser.parse_args(argv)
     unknown = _unknown_names(args)
     if unknown:
@@ -165,6 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         from .site import main as site_main
 
         return site_main(args.out, args.lite_url)
+    if args.command == "gitpuller":
+        from .gitpuller import main as gitpuller_main
+
+        return gitpuller_main(args.hub, args.notebook, args.repo, args.branch)
+    if args.command == "otter":
+        from .otter import main as otter_main
+
+        return otter_main(args.out)
     return 2
 
 
