@@ -158,18 +158,12 @@ def find(
 
 
 def locate(
-    repository: str,
-    name: str,
-    shell: Any = None,
-    *,
-    ask: Callable[[str], str] = input,
-    commit: str = "",
-    mirror: str = "",
+    url: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = "", mirror: str = ""
 ) -> Path:
     """Find the collection and put it first on sys.path; in Colab install only the SDK (Colab's own ipywidgets
     7.7.1, pandas and matplotlib stay as they are); elsewhere, outside a git checkout, what the kernel lacks of
     requirements.txt. `mirror` (the cell's MIRROR) is pip's index only when named. Returns the collection's folder."""
-    root = find(repository, name, ask=ask, commit=commit)
+    root = find(url, name, ask=ask, commit=commit)
     if sys.path[:1] != [str(root)]:
         sys.path.insert(0, str(root))
     steps = root / "helpers" / "_packages.py"  # run by its path: `import helpers` needs what it installs
