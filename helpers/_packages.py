@@ -132,8 +132,9 @@ def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] 
     if failure:
         raise InstallError(
             f"pip could not install {', '.join(lacking)}: {failure}\n"
-            "If the package index cannot be reached from here, put a mirror of it in MIRROR in this cell's first "
-            "lines (README.zh-CN.md names two), then run this cell again."
+            "If pip cannot reach its package index from here, put a mirror of it in MIRROR in this cell's first "
+            "lines (README.zh-CN.md names two), then run this cell again; on your own computer, run "
+            "python3 scripts/start.py instead."
         )
     say(f"Installed {len(lacking)} package(s) in {time.monotonic() - started:.0f} s.")
     replaced = [installed for installed in lacking.values() if installed]
