@@ -38,14 +38,18 @@ def setup_source() -> str:
     """The shared setup cell: find the collection with helpers/locate.py, then import the helpers.
 
     Opened on its own (Colab opens only the notebook file), it first takes that one file from a local source: this
-    checkout, a copy here, Drive already mounted, then the teacher's zip. Only once project.py names a published
-    repository and commit does it fetch that file, at that commit, and run it only if its sha256 matches; until then
-    nothing is fetched. Only this collection's finder runs (it holds the marker line), never another project's.
-    Only the SDK is installed: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay.
+    checkout, a copy here or one folder up, Drive already mounted, then the teacher's zip (here, else one folder
+    up). Only once project.py names a published repository and commit does it fetch that file, at that commit,
+    and run it only if its sha256 matches; until then nothing is fetched. Only this collection's finder runs (it
+    holds the marker line), never another project's.
+    In Colab only the SDK is installed: Colab's own ipywidgets (7.7.1), pandas and matplotlib stay. On another
+    hosted JupyterLab (PAI-DSW, ModelScope, a hub), outside a git checkout, the finder installs what the kernel
+    lacks of requirements.txt, and nothing when all is there; from the cell's MIRROR only when the learner names one.
     """
     howto = (
-        "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here (Colab: the Files"
-        " pane), or put the folder {NAME} in your Google Drive and run `from google.colab import drive;"
+        "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here or one folder up"
+        " (Colab: the Files pane; JupyterLab: the Upload Files button), or put the folder {NAME} in your Google"
+        " Drive and run `from google.colab import drive;"
         " drive.mount('/content/drive')`; then run this cell again."
     )
     published = project.published()
@@ -73,6 +77,8 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
             f"# @title {SETUP_TITLE}",
             "# helpers/locate.py finds the collection (this checkout, a copy, the teacher's zip, your Drive if you say"
             + (" yes; else fetched pinned)." if published else " yes)."),
+            "# Outside Colab and a checkout it installs what this kernel lacks; MIRROR: a package-index mirror, if any",
+            'MIRROR = ""  # @param {type:"string"}',
             *(["import hashlib"] if published else []),
             "import runpy",
             "import zipfile",
@@ -83,11 +89,12 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
             f'NAME, FINDER = "{project.CLONE_FOLDER}", "helpers/locate.py"',
             "MARK = f'COLLECTION = \"{NAME}\"'  # only this collection's finder runs, never another project's",
             'LOCAL = Path(f"{NAME}_locate.py")  # the finder taken from the zip (or fetched), beside the notebook',
-            'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("drive/MyDrive", NAME)]',
+            'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("..", NAME), Path("drive/MyDrive", NAME)]',
             "found = [f for f in [*(p / FINDER for p in places), LOCAL] if f.is_file()]",
             'finder = next((f for f in found if MARK in f.read_text("utf-8", "replace")), LOCAL)',
-            'zips = sorted(Path().glob(f"{NAME}*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)',
-            "if zips and not finder.is_file():  # the teacher's zip (uploaded to the Files pane) comes first",
+            'zips = [z for d in ("", "..") for z in sorted(Path(d).glob(f"{NAME}*.zip"),'
+            " key=lambda p: p.stat().st_mtime)[::-1]]",
+            "if zips and not finder.is_file():  # the teacher's zip (here or one folder up) comes first",
             "    with zipfile.ZipFile(zips[0]) as bundle:",
             '        finder.write_bytes(bundle.read(f"{NAME}/{FINDER}"))',
             *fetch,
@@ -96,7 +103,8 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
             f'        f"{howto}' + ("" if published else unpublished) + '"',
             "    )",
             'ROOT = runpy.run_path(str(finder))["locate"](',
-            f'    "{project.repository_url()}", NAME, get_ipython(), commit="{project.COMMIT if published else ""}"',
+            f'    "{project.repository_url()}", NAME, get_ipython(), commit="{project.COMMIT if published else ""}"'
+            ", mirror=MIRROR",
             ")",
             "",
             "import helpers",

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import project
 
 FOLDERS = ("helpers", "data", "notebooks", "docs", "jupyter-config")
-FILES = ("README.md", "requirements.txt", "requirements.lock", "runtime.txt", "scripts/start.py")
+FILES = ("README.md", "README.zh-CN.md", "requirements.txt", "requirements.lock", "runtime.txt", "scripts/start.py")
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "scratch"}
 SKIP_NAMES = ("docs/img/diagram_*.png", "docs/img/diagrams.json")
 """The diagrams' images: each notebook already holds its own as a cell attachment (devtools/diagrams.py)."""
@@ -103,6 +103,15 @@ This zip is the whole collection: notebooks, helpers, recordings and docs. No AP
 2. Upload `{name}.zip` itself (not unpacked) with the Files pane (the folder icon on the left).
 3. Run the notebook's first cell: it finds the zip, unpacks it and imports the helpers. Nothing is fetched from
    the internet except the `anthropic` SDK.
+
+## On another hosted JupyterLab (Alibaba Cloud PAI-DSW, ModelScope notebooks, a hub)
+1. Upload `{name}.zip` with the file browser's *Upload Files* button.
+2. Open a terminal (Launcher, *Terminal*) and unpack it there: `python -m zipfile -e {name}.zip .`
+3. Open `{name}/notebooks/01_quick_start.ipynb` and run its first cell: it installs what the kernel lacks of
+   `requirements.txt` with pip (nothing when all is there). If pip cannot reach its index, put a mirror of it in
+   the cell's `MIRROR = ""` line, then run the cell again.
+
+简体中文：见 `README.zh-CN.md`（中国区密钥、托管 JupyterLab、包索引镜像）。
 
 ## On your own computer
 Unpack the zip, then in a terminal (Python 3.11 or newer):

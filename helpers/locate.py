@@ -1,19 +1,24 @@
 """Find this collection for a notebook's setup cell, also when the notebook was opened on its own (as Colab does).
 
-`locate()` uses the first of these, then puts the collection on `sys.path` (and, in Colab, installs the SDK):
+`locate()` uses the first of these, then puts the collection on `sys.path`:
 1. this checkout: the notebook's folder, or a folder above it, holds this collection's `helpers/`;
-2. a copy in the current folder (`/content` in Colab);
-3. the collection's zip in the current folder (made by `python -m devtools bundle`; a teacher hands it out);
+2. a copy in the current folder (`/content` in Colab) or the one above it;
+3. the collection's zip in the current folder, else the one above it (made by `python -m devtools bundle`; a
+   teacher hands it out), unpacked beside itself;
 4. the folder of the collection's name in your Google Drive (Colab only; mounted only if you answer yes);
 5. only once the collection is published (a real URL and a pinned commit): `git clone` at that commit.
-Local sources come before any network. A folder counts only if its helpers/locate.py holds the COLLECTION line
-below, so another project's `helpers` package in a parent folder is never imported. When none is there,
-`SetupError` says what to do, in one message. Standard library only: the setup cell may have taken or
-fetched this one file before anything else of the collection is on disk. Every notebook's first cell calls it.
+Local sources come before any network. Then, in Colab, it installs the SDK; on any other JupyterLab, unless the
+notebook sits in a git checkout (where `python3 scripts/start.py` installs), it installs what the kernel lacks of
+requirements.txt (helpers/_packages.py), from the learner's MIRROR if one is named, and nothing when all is there.
+A folder counts only if its helpers/locate.py holds the COLLECTION line below, so another project's `helpers`
+package in a parent folder is never imported. When none is there, `SetupError` says what to do, in one message.
+Standard library only: the setup cell may have taken or fetched this one file before anything else of the
+collection is on disk. Every notebook's first cell calls it.
 """
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
 import zipfile
@@ -79,9 +84,8 @@ def _clone(url: str, commit: str, target: Path) -> str | None:
     refusal = _clone_refusal(url, commit)
     if refusal:
         return refusal
-    failure = _git("clone", "-q", "--no-checkout", url, str(target)) or _git(
-        "-C", str(target), "checkout", "-q", "--detach", commit
-    )
+    failure = _git("clone", "-q", "--no-checkout", url, str(target))
+    failure = failure or _git("-C", str(target), "checkout", "-q", "--detach", commit)
     if failure is None and not _has_helpers(target):
         return f"commit {commit} does not hold this collection's helpers"
     return failure
@@ -101,35 +105,31 @@ def _drive_folder(name: str, mount: Path, ask: Callable[[str], str]) -> tuple[Pa
     return (folder, "") if _has_helpers(folder) else (None, f"no folder {name} in My Drive")
 
 
-def _unzip(name: str, work: Path) -> tuple[Path | None, str]:
-    """Unpack the newest <name>*.zip in the work folder (an upload may be renamed '<name> (1).zip')."""
-    zips = sorted(work.glob(f"{name}*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _unzip(name: str, folders: list[Path]) -> tuple[Path | None, str]:
+    """Unpack beside itself the newest <name>*.zip (an upload may be '<name> (1).zip') of the first folder with one."""
+    zips = [z for f in folders for z in sorted(f.glob(f"{name}*.zip"), key=lambda p: p.stat().st_mtime)[::-1]]
     if not zips:
-        return None, f"no {name}.zip in {work}"
+        return None, f"no {name}.zip in {' or '.join(map(str, folders))}"
     with zipfile.ZipFile(zips[0]) as bundle:
-        bundle.extractall(work)  # zipfile drops absolute paths and '..' from member names
-    folder = work / name
+        bundle.extractall(zips[0].parent)  # zipfile drops absolute paths and '..' from member names
+    folder = zips[0].parent / name
+    print(f"Unpacked {zips[0]} into {folder}.")
     return (folder, "") if _has_helpers(folder) else (None, f"{zips[0].name} does not hold {name}/helpers")
 
 
 def find(
-    repository: str,
-    name: str,
-    *,
-    start: Path | None = None,
-    ask: Callable[[str], str] = input,
-    commit: str = "",
+    repository: str, name: str, *, start: Path | None = None, ask: Callable[[str], str] = input, commit: str = ""
 ) -> Path:
     """The collection's folder, from the first source that has it (see the module's docstring); else SetupError.
 
     Everything is looked for from `start` (the notebook's folder: `/content` in Colab, Drive mounted at ./drive)."""
     work = (start or Path.cwd()).resolve()
-    for folder in (work, *work.parents, work / name):
+    for folder in (work, *work.parents, work / name, work.parent / name):
         if _has_helpers(folder):
             return folder
     colab = in_colab()
     tried = ["this folder and those above it"]
-    found, seen = _unzip(name, work)
+    found, seen = _unzip(name, list(dict.fromkeys((work, work.parent))))
     if found:
         return found
     tried.append(seen)
@@ -158,16 +158,21 @@ def find(
 
 
 def locate(
-    repository: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = ""
+    url: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = "", mirror: str = ""
 ) -> Path:
-    """Find the collection, put it first on sys.path and, in Colab, install only the SDK (Colab's own ipywidgets
-    7.7.1, pandas and matplotlib stay as they are). Returns the collection's folder."""
-    root = find(repository, name, ask=ask, commit=commit)
+    """Find the collection and put it first on sys.path; in Colab install only the SDK (Colab's own ipywidgets
+    7.7.1, pandas and matplotlib stay as they are); elsewhere, outside a git checkout, what the kernel lacks of
+    requirements.txt. `mirror` (the cell's MIRROR) is pip's index only when named. Returns the collection's folder."""
+    root = find(url, name, ask=ask, commit=commit)
     if sys.path[:1] != [str(root)]:
         sys.path.insert(0, str(root))
-    if in_colab():
-        if shell is not None:
-            shell.run_line_magic("pip", f'install -q "{SDK}"')
-        else:
-            subprocess.run([sys.executable, "-m", "pip", "install", "-q", SDK], check=True)
+    steps = root / "helpers" / "_packages.py"  # run by its path: `import helpers` needs what it installs
+    if not steps.is_file():
+        raise SetupError(f"{root} is an older copy of {name} (no {steps.name}): replace it with the current one.")
+    packages = runpy.run_path(str(steps))
+    checkout = (root / ".git").exists() and Path.cwd().resolve().is_relative_to(root)
+    try:
+        packages["prepare"](root, SDK, shell=shell, colab=in_colab(), checkout=checkout, mirror=mirror)
+    except packages["InstallError"] as error:
+        raise SetupError(str(error)) from None
     return root

@@ -24,7 +24,7 @@ def test_notebook_01_holds_exactly_the_shared_setup_cell() -> None:
     assert project.repository_url() in first_code.source
 
 
-def test_setup_cell_installs_nothing_itself_and_the_finder_only_the_sdk() -> None:
+def test_setup_cell_installs_nothing_itself_and_in_colab_the_finder_only_the_sdk() -> None:
     from helpers import locate
 
     assert "pip" not in badges.setup_source()

@@ -292,3 +292,151 @@ def test_a_notebook_run_in_a_real_kernel_shows_only_the_message(tmp_path: Path) 
     assert "UsageError: Could not find this notebook's collection." in text
     assert "Traceback" not in text and "NameError" not in text and "StopIteration" not in text
     assert nb.cells[1].outputs == [], "Run all stopped at the setup cell"
+
+
+# On a hosted JupyterLab that is not Colab (PAI-DSW, ModelScope, a hub) with no checkout: the teacher's zip first,
+# then pip installs only what the kernel lacks of requirements.txt, from a mirror only when the learner names one.
+MIRROR = "https://mirrors.example.cn/pypi/simple/"  # a stand-in: the docs name real mirrors as examples only
+SHIPPED_SETUP = badges.setup_source  # the cell as shipped, before a test types a MIRROR into it
+
+
+class FakePip:
+    """subprocess.run with pip faked (each call recorded with what was on disk then); anything else runs for real."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, unpacked: Path, *, fails: str = "") -> None:
+        self.calls: list[list[str]] = []
+        self.unpacked_before: list[bool] = []
+        self.unpacked, self.fails, self.real = unpacked, fails, subprocess.run
+        monkeypatch.setattr(subprocess, "run", self)
+
+    def __call__(self, command: list[str], *args, **kwargs) -> subprocess.CompletedProcess:
+        if list(command[1:3]) != ["-m", "pip"]:
+            return self.real(command, *args, **kwargs)
+        self.calls.append(list(command))
+        self.unpacked_before.append((self.unpacked / "requirements.txt").is_file())
+        return subprocess.CompletedProcess(command, 1 if self.fails else 0, "", self.fails)
+
+
+def lacking(monkeypatch: pytest.MonkeyPatch, *names: str, old: dict[str, str] | None = None) -> None:
+    """importlib.metadata as a kernel would see it with `names` not installed (and `old` at other versions)."""
+    import importlib.metadata
+
+    real = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name in names:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return (old or {}).get(name) or real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+
+
+def hosted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A hosted JupyterLab's workspace: the teacher's zip uploaded to it, the notebook opened in a folder below.
+    Returns the notebook's folder, where the zip unpacks, and a PATH whose curl and git log any call."""
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    workspace = tmp_path / "workspace"
+    bundle.build(workspace / f"{NAME}.zip")
+    (workspace / "lesson").mkdir()
+    return workspace / "lesson", workspace / NAME, stand_in_tools(tmp_path / "bin", curl=FAILING_CURL, git=FAILING_GIT)
+
+
+def run_hosted_cell(monkeypatch: pytest.MonkeyPatch, work: Path, path: str, mirror: str = "") -> dict:
+    """The setup cell with MIRROR as a learner typed it into the form (empty: as shipped)."""
+    source = SHIPPED_SETUP()
+    assert 'MIRROR = ""  # @param {type:"string"}' in source
+    monkeypatch.setattr(badges, "setup_source", lambda: source.replace('MIRROR = ""', f"MIRROR = {mirror!r}"))
+    return run_cell(monkeypatch, work, path)[1]
+
+
+MISSING = ["anthropic>=2.0,<3", "python-dotenv>=1.0,<2"]
+
+
+def test_hosted_it_unpacks_the_zip_one_folder_up_then_installs_only_what_is_missing(
+    monkeypatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    lacking(monkeypatch, "anthropic", "python-dotenv")
+    pip = FakePip(monkeypatch, unpacked)
+    namespace = run_hosted_cell(monkeypatch, work, path)
+    assert namespace["ROOT"] == unpacked and sys.path[0] == str(unpacked)
+    assert pip.calls == [[sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", *MISSING]], (
+        "only what is missing, at requirements.txt's ranges; no mirror named, so no -i"
+    )
+    assert pip.unpacked_before == [True], "the zip was found and unpacked before anything was installed"
+    assert calls(path) == [], "no curl, no git: nothing from GitHub while unpublished"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Unpacked {work.parent / NAME}.zip into {unpacked}."
+    assert lines[1].startswith("Installing what this kernel lacks (anthropic>=2.0,<3, python-dotenv>=1.0,<2)")
+    assert "pip's own index setting" in lines[1] and lines[2].startswith("Installed 2 package(s) in")
+    assert len(lines) == 3, "one line per step"
+
+
+def test_hosted_a_mirror_named_in_the_cell_is_pips_index_and_only_then(monkeypatch, tmp_path: Path, capsys) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    lacking(monkeypatch, "anthropic")
+    pip = FakePip(monkeypatch, unpacked)
+    run_hosted_cell(monkeypatch, work, path, mirror=MIRROR)
+    assert pip.calls[0][-3:] == ["-i", MIRROR, "anthropic>=2.0,<3"]
+    assert f"with pip from the mirror {MIRROR}" in capsys.readouterr().out
+    monkeypatch.setenv("PIP_INDEX_URL", MIRROR)  # pip's own setting, which pip reads itself: no -i added
+    run_hosted_cell(monkeypatch, work, path)
+    assert "-i" not in pip.calls[1] and len(pip.calls) == 2
+    assert f"from PIP_INDEX_URL ({MIRROR})" in capsys.readouterr().out
+
+
+def test_hosted_with_everything_present_nothing_is_installed_or_printed(monkeypatch, tmp_path: Path, capsys) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    pip = FakePip(monkeypatch, unpacked)
+    run_hosted_cell(monkeypatch, work, path)
+    assert capsys.readouterr().out.startswith("Unpacked ")
+    run_hosted_cell(monkeypatch, work, path, mirror=MIRROR)  # the second run: unpacked already, all present
+    assert pip.calls == [] and capsys.readouterr().out == ""
+
+
+def test_hosted_an_old_package_is_replaced_and_the_learner_told_to_restart(monkeypatch, tmp_path, capsys) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    lacking(monkeypatch, old={"anthropic": "0.40.0", "ipywidgets": "8.1.9", "jupyterlab": "3.6.0"})
+    pip = FakePip(monkeypatch, unpacked)
+    run_hosted_cell(monkeypatch, work, path)
+    assert pip.calls[0][-1:] == ["anthropic>=2.0,<3"], "in-range ipywidgets kept; the host's own JupyterLab left alone"
+    assert "Replaced anthropic 0.40.0: restart the kernel" in capsys.readouterr().out
+
+
+def test_hosted_pip_failing_is_one_message_saying_to_name_a_mirror(monkeypatch, tmp_path: Path) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    lacking(monkeypatch, "anthropic")
+    FakePip(monkeypatch, unpacked, fails="WARNING: Retrying\nERROR: No matching distribution found for anthropic\n")
+    with pytest.raises(Exception) as raised:  # the finder's SetupError (runpy: its own class object)
+        run_hosted_cell(monkeypatch, work, path)
+    assert type(raised.value).__name__ == "SetupError"
+    shown = raised.value._render_traceback_()  # type: ignore[attr-defined]
+    assert shown[0] == ("pip could not install anthropic>=2.0,<3: ERROR: No matching distribution found for anthropic")
+    assert "MIRROR" in shown[1] and "run this cell again" in shown[1] and len(shown) == 2
+
+
+def test_hosted_a_mirror_that_is_not_an_address_is_refused_before_pip_runs(monkeypatch, tmp_path: Path) -> None:
+    work, unpacked, path = hosted(monkeypatch, tmp_path)
+    lacking(monkeypatch, "anthropic")
+    pip = FakePip(monkeypatch, unpacked)
+    with pytest.raises(Exception, match="is not the address of a package index") as raised:
+        run_hosted_cell(monkeypatch, work, path, mirror="mirrors.aliyun.com")
+    assert type(raised.value).__name__ == "SetupError" and pip.calls == []
+
+
+def test_in_a_git_checkout_outside_colab_nothing_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scripts/start.py installs in a checkout: the cell never runs pip there, whatever the kernel lacks."""
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    lacking(monkeypatch, "anthropic")
+    pip = FakePip(monkeypatch, ROOT)
+    shell, namespace, _ = run_cell(monkeypatch, ROOT / "notebooks")
+    assert namespace["ROOT"] == ROOT and pip.calls == [] and shell.magics == []
+
+
+def test_in_colab_a_named_mirror_is_the_sdk_installs_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in_colab(monkeypatch)
+    source = SHIPPED_SETUP().replace('MIRROR = ""', f'MIRROR = "{MIRROR}"')
+    monkeypatch.setattr(badges, "setup_source", lambda: source)
+    shell, _, _ = run_cell(monkeypatch, ROOT / "notebooks")
+    assert shell.magics == [("pip", f'install -q -i {MIRROR} "{locate.SDK}"')]
