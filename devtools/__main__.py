@@ -27,7 +27,7 @@ def _unknown_names(args: argparse.Namespace) -> str | None:
         missing = [name for name in args.notebooks if not notebook_paths([name])]
         if missing:
             names = ", ".join(p.name for p in notebook_paths())
-            return f"No notebook name contains {', '.join(missing)}. Notebooks: {names}."
+            return f"No notebook path contains {', '.join(missing)}. Notebooks: {names}."
     return None
 
 

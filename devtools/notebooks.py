@@ -19,11 +19,12 @@ KEY_VARIABLES = ("MINIMAX_API_KEY", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 
 
 def notebook_paths(names: list[str] | None = None) -> list[Path]:
-    """The notebooks (solutions included), or those whose file name contains one of `names`."""
+    """The notebooks (solutions and translations included), or those whose path under notebooks/ contains one of
+    `names`: a file name ('01_quick_start'), a folder ('zh-CN' for the Simplified Chinese edition) or both."""
     paths = sorted(NOTEBOOKS.rglob("*.ipynb"))
     paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
     if names:
-        paths = [p for p in paths if any(n in p.name for n in names)]
+        paths = [p for p in paths if any(n in p.relative_to(NOTEBOOKS).as_posix() for n in names)]
     return paths
 
 
