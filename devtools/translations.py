@@ -80,7 +80,8 @@ def stamp(pair: Pair) -> None:
         "source": _shown(pair.english),
         "cells": [cell_hash(cell) for cell in english["cells"]],
     }
-    pair.translation.write_text(json.dumps(translation, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(translation, indent=1, sort_keys=True, ensure_ascii=False)  # as nbformat writes it
+    pair.translation.write_text(text + "\n", encoding="utf-8")
 
 
 class _MaskStrings(ast.NodeTransformer):
