@@ -66,7 +66,7 @@ SETUP_WORDS: dict[str, dict[str, str]] = {
         " drive.mount('/content/drive')`，然后重新运行本单元格。",
         "unpublished": "本合集尚未发布到网上，因此不会从互联网下载任何东西。",
         "region": "cn",
-        "region_note": "# 默认使用国内站（api.minimaxi.com）；密钥来自国际站时设置 MINIMAX_REGION=global",
+        "region_note": "# 国内站（api.minimaxi.com）；国际站的密钥请设置 MINIMAX_REGION=global",
     },
 }
 """What a setup cell says in each language (its code is the same in every one: only strings and comments differ,
