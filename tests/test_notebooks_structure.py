@@ -139,6 +139,19 @@ def test_title_badge_and_teaching_shape(path: Path) -> None:
             assert words["exercises"] in markdown, f"exercises under a '{words['exercises']}' heading"
 
 
+HAN_BREAK = re.compile(r"[\u4e00-\u9fff，。；：、）]\n[\u4e00-\u9fff（]")
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if _words(p) is WORDS["zh-CN"]], ids=str)
+def test_chinese_paragraphs_are_not_hard_wrapped(path: Path) -> None:
+    """A line break inside a Markdown paragraph shows as a space, which between two Chinese characters is a stray
+    gap: each Chinese paragraph is one line (docs/translating.md)."""
+    for cell in _load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"```.*?```", "", _source(cell), flags=re.DOTALL)
+            assert not HAN_BREAK.search(prose), f"a paragraph broken between characters: {HAN_BREAK.search(prose)}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_one_setup_cell_and_a_model_constant(path: Path) -> None:
     code = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code"]
