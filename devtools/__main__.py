@@ -22,12 +22,15 @@ def _unknown_names(args: argparse.Namespace) -> str | None:
         if missing:
             return f"No description named {', '.join(missing)} in data/exchanges. Known: {', '.join(known)}."
     elif args.command in ("regenerate", "record", "drift"):
-        from .notebooks import notebook_paths
+        from .notebooks import NOTEBOOKS, notebook_paths
 
         missing = [name for name in args.notebooks if not notebook_paths([name])]
         if missing:
-            names = ", ".join(p.name for p in notebook_paths())
-            return f"No notebook name contains {', '.join(missing)}. Notebooks: {names}."
+            names = ", ".join(p.relative_to(NOTEBOOKS).as_posix() for p in notebook_paths())
+            return (
+                f"No notebook path contains {', '.join(missing)} (a translation is named by its folder, e.g. "
+                f"zh-CN/01). Notebooks: {names}."
+            )
     return None
 
 

@@ -24,7 +24,8 @@ BINDER_IMAGE = "https://mybinder.org/badge_logo.svg"
 _BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)(?: \[!\[Launch Binder\]\([^)]*\)\]\([^)]*\))?")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 SETUP_TITLE = "Setup: find this collection, import its helpers and set MODEL (run it; no need to read it)"
-"""The setup cell's first line. Colab draws a `# @title` cell whose metadata says `cellView: form` as a collapsed
+"""The setup cell's first line (English; a translation's is in SETUP_WORDS). Colab draws a `# @title` cell whose
+metadata says `cellView: form` as a collapsed
 form showing only this title; JupyterLab hides a cell whose metadata says `jupyter.source_hidden`."""
 _CLIENT_LINE = re.compile(r"^client = helpers\.get_client\(.*\)\s*$")
 
@@ -34,7 +35,59 @@ def repository_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def setup_source() -> str:
+SETUP_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": SETUP_TITLE,
+        "finds": "# helpers/locate.py finds the collection (this checkout, a copy, the teacher's zip, your Drive if you"
+        " say yes{fetched}).",
+        "fetched": "; else fetched pinned",
+        "mark": "# only this collection's finder runs, never another project's",
+        "local": "# the finder taken from the zip (or fetched), beside the notebook",
+        "zip": "# the teacher's zip (here or one folder up) comes first",
+        "mirror": "# Outside Colab and a checkout it installs what this kernel lacks; MIRROR: a package-index mirror,"
+        " if any",
+        "fetch": "# published: this one file at a pinned commit, run only if its sha256 matches",
+        "howto": "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here or one folder"
+        " up (Colab: the Files pane; JupyterLab: the Upload Files button), or put the folder {NAME} in your Google"
+        " Drive and run `from google.colab import drive;"
+        " drive.mount('/content/drive')`; then run this cell again.",
+        "unpublished": " Nothing is fetched from the internet: this collection has no published address yet.",
+        "region": "global",
+        "region_note": "# where live calls go unless you set MINIMAX_REGION (notebook 01)",
+    },
+    "zh-CN": {
+        "title": "设置：找到本合集，导入 helpers 并设定 MODEL（运行即可，不必阅读）",
+        "finds": "# helpers/locate.py 负责找到本合集（当前仓库、一份副本、老师发的 zip；"
+        "你同意后也查 Google Drive{fetched}）。",
+        "fetched": "；否则按固定提交下载",
+        "mark": "# 只运行本合集的查找程序，绝不运行别的项目的",
+        "local": "# 从 zip 中取出（或下载）的查找程序，放在笔记本旁边",
+        "zip": "# 优先使用老师发的 zip（放在这里或上一级文件夹）",
+        "mirror": "# 不在 Colab、也不在仓库里时，会安装本内核缺少的包；MIRROR：软件包索引的镜像地址（可不填）",
+        "fetch": "# 已发布：只下载这一个文件（固定提交），sha256 一致才运行",
+        "howto": "找不到本笔记本所属的合集。请把 {NAME}.zip（向老师索取）上传到这里或上一级文件夹"
+        "（Colab：左侧“文件”面板；JupyterLab：“上传文件”按钮），"
+        "或把文件夹 {NAME} 放进你的 Google Drive 并运行 `from google.colab import drive;"
+        " drive.mount('/content/drive')`，然后重新运行本单元格。",
+        "unpublished": "本合集尚未发布到网上，因此不会从互联网下载任何东西。",
+        "region": "cn",
+        "region_note": "# 国内站（api.minimaxi.com）；国际站的密钥请设置 MINIMAX_REGION=global",
+    },
+}
+"""What a setup cell says in each language (its code is the same in every one: only strings and comments differ,
+as `python -m devtools translations` checks), and the region its notebooks' clients use by default: a Chinese
+learner's key comes from the China console (platform.minimaxi.com)."""
+
+
+def language_of(path: Path) -> str:
+    """The language of a notebook: the translation folder it sits in (notebooks/zh-CN/...), else English."""
+    from .translations import LANGUAGES
+
+    parts = path.resolve().relative_to(repository_root()).parts
+    return next((part for part in parts if part in LANGUAGES), "en")
+
+
+def setup_source(language: str = "en") -> str:
     """The shared setup cell: find the collection with helpers/locate.py, then import the helpers.
 
     Opened on its own (Colab opens only the notebook file), it first takes that one file from a local source: this
@@ -46,21 +99,16 @@ def setup_source() -> str:
     hosted JupyterLab (PAI-DSW, ModelScope, a hub), outside a git checkout, the finder installs what the kernel
     lacks of requirements.txt, and nothing when all is there; from the cell's MIRROR only when the learner names one.
     """
-    howto = (
-        "Could not find this notebook's collection. Upload {NAME}.zip (your teacher has it) here or one folder up"
-        " (Colab: the Files pane; JupyterLab: the Upload Files button), or put the folder {NAME} in your Google"
-        " Drive and run `from google.colab import drive;"
-        " drive.mount('/content/drive')`; then run this cell again."
-    )
+    words = SETUP_WORDS[language]
     published = project.published()
-    return _setup_lines(howto, published, _fetch_lines() if published else [])
+    return _setup_lines(words, published, _fetch_lines(words) if published else [])
 
 
-def _fetch_lines() -> list[str]:
+def _fetch_lines(words: dict[str, str]) -> list[str]:
     """The published cell's fetch: helpers/locate.py at the pinned commit, kept only if its sha256 matches."""
     return [
         f'SOURCE, SHA256 = "{project.raw_url("helpers/locate.py")}", "{project.finder_sha256()}"',
-        "if not finder.is_file():  # published: this one file at a pinned commit, run only if its sha256 matches",
+        f"if not finder.is_file():  {words['fetch']}",
         "    !curl -fsL -o {NAME}_locate.part {SOURCE}",
         '    part = Path(f"{NAME}_locate.part")',
         "    if part.is_file() and hashlib.sha256(part.read_bytes()).hexdigest() == SHA256:",
@@ -69,15 +117,13 @@ def _fetch_lines() -> list[str]:
     ]
 
 
-def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
+def _setup_lines(words: dict[str, str], published: bool, fetch: list[str]) -> str:
     """The cell's lines: local sources first, then (only when published) the pinned fetch, then the finder."""
-    unpublished = " Nothing is fetched from the internet: this collection has no published address yet."
     return "\n".join(
         [
-            f"# @title {SETUP_TITLE}",
-            "# helpers/locate.py finds the collection (this checkout, a copy, the teacher's zip, your Drive if you say"
-            + (" yes; else fetched pinned)." if published else " yes)."),
-            "# Outside Colab and a checkout it installs what this kernel lacks; MIRROR: a package-index mirror, if any",
+            f"# @title {words['title']}",
+            words["finds"].format(fetched=words["fetched"] if published else ""),
+            words["mirror"],
             'MIRROR = ""  # @param {type:"string"}',
             *(["import hashlib"] if published else []),
             "import runpy",
@@ -87,20 +133,20 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
             "from IPython.core.error import UsageError",
             "",
             f'NAME, FINDER = "{project.CLONE_FOLDER}", "helpers/locate.py"',
-            "MARK = f'COLLECTION = \"{NAME}\"'  # only this collection's finder runs, never another project's",
-            'LOCAL = Path(f"{NAME}_locate.py")  # the finder taken from the zip (or fetched), beside the notebook',
+            "MARK = f'COLLECTION = \"{NAME}\"'  " + words["mark"],
+            'LOCAL = Path(f"{NAME}_locate.py")  ' + words["local"],
             'places = [Path.cwd(), *Path.cwd().parents, Path(NAME), Path("..", NAME), Path("drive/MyDrive", NAME)]',
             "found = [f for f in [*(p / FINDER for p in places), LOCAL] if f.is_file()]",
             'finder = next((f for f in found if MARK in f.read_text("utf-8", "replace")), LOCAL)',
             'zips = [z for d in ("", "..") for z in sorted(Path(d).glob(f"{NAME}*.zip"),'
             " key=lambda p: p.stat().st_mtime)[::-1]]",
-            "if zips and not finder.is_file():  # the teacher's zip (here or one folder up) comes first",
+            "if zips and not finder.is_file():  " + words["zip"],
             "    with zipfile.ZipFile(zips[0]) as bundle:",
             '        finder.write_bytes(bundle.read(f"{NAME}/{FINDER}"))',
             *fetch,
             'if not finder.is_file() or MARK not in finder.read_text("utf-8", "replace"):',
             "    raise UsageError(",
-            f'        f"{howto}' + ("" if published else unpublished) + '"',
+            f'        f"{words["howto"]}' + ("" if published else words["unpublished"]) + '"',
             "    )",
             'ROOT = runpy.run_path(str(finder))["locate"](',
             f'    "{project.repository_url()}", NAME, get_ipython(), commit="{project.COMMIT if published else ""}"'
@@ -109,6 +155,7 @@ def _setup_lines(howto: str, published: bool, fetch: list[str]) -> str:
             "",
             "import helpers",
             "",
+            f'helpers.client.set_default_region("{words["region"]}")  {words["region_note"]}',
             'MODEL = "MiniMax-M2.1"',
         ]
     )
@@ -169,8 +216,9 @@ def recordings_name(path: Path) -> str:
 
 
 def expected_setup(path: Path, current: str) -> str:
-    """The setup cell `path` should have: the shared code, then (except in notebook 01) its client line."""
-    shared = setup_source()
+    """The setup cell `path` should have: the shared code in its language, then (except in notebook 01) its client
+    line."""
+    shared = setup_source(language_of(path))
     if path.stem == FIRST_NOTEBOOK:
         return shared
     last = current.rstrip().splitlines()[-1] if current.strip() else ""

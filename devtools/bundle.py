@@ -99,7 +99,8 @@ This zip is the whole collection: notebooks, helpers, recordings and docs. No AP
 
 ## In Google Colab
 1. Unpack the zip on your computer. In Colab choose *File → Upload notebook* and pick
-   `{name}/notebooks/01_quick_start.ipynb` (or any other notebook in `notebooks/`).
+   `{name}/notebooks/01_quick_start.ipynb` (or any other notebook in `notebooks/`; 简体中文版在
+   `notebooks/zh-CN/`, region `cn` by default).
 2. Upload `{name}.zip` itself (not unpacked) with the Files pane (the folder icon on the left).
 3. Run the notebook's first cell: it finds the zip, unpacks it and imports the helpers. Nothing is fetched from
    the internet except the `anthropic` SDK.

@@ -18,12 +18,29 @@ NOTEBOOKS = ROOT / "notebooks"
 KEY_VARIABLES = ("MINIMAX_API_KEY", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 
 
+TRANSLATIONS = ("zh-CN",)
+"""The translation folders under notebooks/ (notebooks/zh-CN/...: the Simplified Chinese edition, issue 21)."""
+
+
+def is_translation(path: Path) -> bool:
+    """True for a notebook in a translation folder (notebooks/zh-CN/...)."""
+    return any(part in TRANSLATIONS for part in path.relative_to(NOTEBOOKS).parts)
+
+
+def _selected(path: Path, name: str) -> bool:
+    """Whether `name` selects `path`: part of its path under notebooks/; a translation only when the name says its
+    folder ('zh-CN', 'zh-CN/01'), so '01_quick_start' still means the English notebook and its solutions."""
+    relative = path.relative_to(NOTEBOOKS).as_posix()
+    return name in relative and (not is_translation(path) or any(language in name for language in TRANSLATIONS))
+
+
 def notebook_paths(names: list[str] | None = None) -> list[Path]:
-    """The notebooks (solutions included), or those whose file name contains one of `names`."""
+    """The notebooks (solutions and translations included), or those that one of `names` selects: part of a file
+    name ('01_quick_start': the English ones), a translation folder ('zh-CN') or both ('zh-CN/01_quick_start')."""
     paths = sorted(NOTEBOOKS.rglob("*.ipynb"))
     paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
     if names:
-        paths = [p for p in paths if any(n in p.name for n in names)]
+        paths = [p for p in paths if any(_selected(p, n) for n in names)]
     return paths
 
 
@@ -157,8 +174,11 @@ def record(names: list[str] | None = None) -> int:
         print("Recording calls MiniMax live: set MINIMAX_API_KEY first (and MINIMAX_REGION=cn for a China key).")
         return 2
     env.update({"MINIMAX_MODE": "record"})
+    # Without names, the English notebooks only: the translations default to region cn (a China key), so they are
+    # recorded when named, `record zh-CN`, with a key of their region (or MINIMAX_REGION set for both).
+    paths = notebook_paths(names) if names else [p for p in notebook_paths() if not is_translation(p)]
     with environment(env):
-        for path in notebook_paths(names):
+        for path in paths:
             print(f"recording {path.relative_to(ROOT)} ...", flush=True)
             execute(path)
     print("Done. Now run `python -m devtools regenerate` to store outputs from the new recordings.")

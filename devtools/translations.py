@@ -3,8 +3,8 @@
 The d2l idea of keeping the English source beside its translation (`*_origin.md`), checked instead of remembered:
 a translation stores, in its metadata, a hash of every English cell it was translated from (`stamp`), and
 `problems` names the cells whose English changed since, or whose structure differs: the same cells in the same
-order, and in each code cell the same syntax tree once string literals are masked (prompts and labels may be
-translated, code may not). Glossary terms (docs/glossary.zh-CN.md) are checked per cell pair.
+order (with the same ids), and in each code cell the same syntax tree once string literals are masked (prompts and
+labels may be translated, code may not). Glossary terms (docs/glossary.zh-CN.md) are checked per cell pair.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .notebooks import NOTEBOOKS
+from .notebooks import NOTEBOOKS, TRANSLATIONS
 
 ROOT = NOTEBOOKS.parent
-LANGUAGES = ("zh-CN",)
+LANGUAGES = TRANSLATIONS
 GLOSSARY = {"zh-CN": ROOT / "docs" / "glossary.zh-CN.md"}
 METADATA_KEY = "translation"
 
@@ -80,7 +80,8 @@ def stamp(pair: Pair) -> None:
         "source": _shown(pair.english),
         "cells": [cell_hash(cell) for cell in english["cells"]],
     }
-    pair.translation.write_text(json.dumps(translation, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(translation, indent=1, sort_keys=True, ensure_ascii=False)  # as nbformat writes it
+    pair.translation.write_text(text + "\n", encoding="utf-8")
 
 
 class _MaskStrings(ast.NodeTransformer):
@@ -111,6 +112,8 @@ def structure_problems(english: dict[str, Any], translation: dict[str, Any]) -> 
     for index, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         if a.get("cell_type") != b.get("cell_type"):
             problems.append(f"{_label(index, a)} is a {b.get('cell_type')} cell in the translation")
+        elif a.get("id") != b.get("id"):  # tests and tools name cells by id (tests/test_browser_lite.py)
+            problems.append(f"{_label(index, a)} has the id {b.get('id')!r} in the translation, {a.get('id')!r} here")
         elif a.get("cell_type") == "code" and code_shape(_source(a)) != code_shape(_source(b)):
             problems.append(f"{_label(index, a)}: the code differs (only strings and comments may be translated)")
     return problems

@@ -49,9 +49,20 @@ def _choice(value: str | None, *, name: str, env: str, choices: tuple[str, ...],
     return normalized
 
 
+_default_region = "global"
+
+
+def set_default_region(region: str) -> None:
+    """The region `get_client` uses when nothing names one (no region=, no MINIMAX_REGION, no ANTHROPIC_BASE_URL
+    naming a MiniMax host): 'global' for the English notebooks, 'cn' for the Simplified Chinese ones (notebooks/zh-CN),
+    whose learners' keys come from the China console. Their setup cell calls it; what a learner sets still wins."""
+    global _default_region
+    _default_region = _choice(region, name="region", env="", choices=tuple(REGIONS), default="global")
+
+
 def resolve_region(region: str | None = None) -> str:
-    """The region asked for: argument, else MINIMAX_REGION, else 'global'."""
-    return _choice(region, name="region", env="MINIMAX_REGION", choices=REGION_CHOICES, default="global")
+    """The region asked for: argument, else MINIMAX_REGION, else the default (set_default_region: 'global')."""
+    return _choice(region, name="region", env="MINIMAX_REGION", choices=REGION_CHOICES, default=_default_region)
 
 
 def resolve_mode(mode: str | None = None) -> str:

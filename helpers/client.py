@@ -42,6 +42,7 @@ from ._settings import (
     resolve_mode,
     resolve_region,
     resolve_replay_speed,
+    set_default_region,  # noqa: F401  (re-exported: every setup cell calls helpers.client.set_default_region)
 )
 from .billing import UsageLog, attach
 
@@ -285,7 +286,7 @@ def get_client(
 ) -> anthropic.Anthropic:
     """An `anthropic.Anthropic` client for MiniMax, live when a key is found and on recordings when not.
 
-    region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global').
+    region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global', or what set_default_region chose).
     mode: 'live', 'replay', 'record' or 'auto' (default: MINIMAX_MODE, else 'auto').
     recordings: the folder under data/cassettes that record mode writes to and replay looks in first.
     replay_speed: pace of replayed streams (1 = recorded pace, 0 = instant); default MINIMAX_REPLAY_SPEED.

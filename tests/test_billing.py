@@ -202,8 +202,20 @@ def test_the_cost_report_gives_the_prices_date_source_and_assumptions() -> None:
     text = costs.report(rows)
     assert usage_module.PRICES_AS_OF in text and usage_module.PRICE_SOURCE in text
     assert all(assumed in text for assumed in usage_module.ASSUMED_PRICES)
-    total = sum(r["cost_usd"] for r in rows)
+    total = sum(r["cost_usd"] for r in rows if r["currency"] == "USD")
     assert f"**{total:.4f}**" in text
+
+
+def test_the_chinese_edition_s_cost_is_unknown_in_cny_never_converted() -> None:
+    """The Chinese notebooks call the China platform (region cn), which bills in CNY; CNY prices were not collected."""
+    from devtools import costs
+
+    rows = {r["notebook"]: r for r in costs.per_notebook()}
+    chinese = rows["zh-CN_01_quick_start"]
+    assert chinese["currency"] == "CNY" and chinese["cost_usd"] is None and chinese["calls"] > 0
+    assert rows["01_quick_start"]["currency"] == "USD" and rows["01_quick_start"]["cost_usd"] > 0
+    text = costs.report(list(rows.values()))
+    assert "| zh-CN_01_quick_start | " in text and "| unknown (CNY) |" in text and "bills in CNY" in text
 
 
 def test_live_mode_keeps_only_what_the_log_reads_and_logs_the_same_call() -> None:

@@ -94,3 +94,31 @@ def test_recordings_must_be_a_plain_folder_name(bad) -> None:
     with pytest.raises(ConfigError, match="not a folder name"):
         config.check_recordings_name(bad)
     assert config.check_recordings_name("01_quick_start") == "01_quick_start"
+
+
+def test_a_default_region_applies_only_where_nothing_names_one(clean_env, monkeypatch) -> None:
+    """The Chinese notebooks' setup cell says set_default_region("cn"): their learners' keys come from the China
+    console. Whatever the learner set still wins: region=, MINIMAX_REGION, an ANTHROPIC_BASE_URL naming a region."""
+    import helpers
+
+    monkeypatch.setattr(config, "_default_region", "global")  # put back after the test, whatever it sets
+    helpers.client.set_default_region("cn")
+    assert config.resolve_region() == "cn"
+    helpers.get_client(quiet=True)
+    assert "region cn (https://api.minimaxi.com/anthropic)" in helpers.describe()
+    helpers.get_client(region="global", quiet=True)
+    assert "region global" in helpers.describe()
+    monkeypatch.setenv("MINIMAX_REGION", "global")
+    assert config.resolve_region() == "global"
+    monkeypatch.delenv("MINIMAX_REGION")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://api.minimax.io/anthropic")
+    helpers.get_client(quiet=True)
+    assert "region global" in helpers.describe(), "MiniMax's own setup (ANTHROPIC_BASE_URL) still picks the region"
+
+
+@pytest.mark.parametrize("bad", ["auto", "eu", ""])
+def test_a_default_region_must_be_a_region(clean_env, monkeypatch, bad) -> None:
+    monkeypatch.setattr(config, "_default_region", "global")
+    with pytest.raises(ConfigError, match="'global', 'cn'"):
+        config.set_default_region(bad)
+    assert config.resolve_region() == "global"

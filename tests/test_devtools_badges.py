@@ -169,3 +169,17 @@ def test_the_cell_checks_for_this_collections_marker_the_finder_holds() -> None:
     assert f'COLLECTION = "{project.CLONE_FOLDER}"' in (ROOT / "helpers" / "locate.py").read_text()
     assert locate.COLLECTION == project.CLONE_FOLDER
     assert """MARK = f'COLLECTION = "{NAME}"'""" in badges.setup_source()
+
+
+def test_the_chinese_setup_cell_is_the_english_code_with_its_own_words_and_region() -> None:
+    """A translation may change strings and comments only (`python -m devtools translations`): the Chinese setup cell
+    says its words in Chinese and makes 'cn' the default region; the English one says 'global'."""
+    from devtools.translations import code_shape
+
+    english, chinese = badges.setup_source("en"), badges.setup_source("zh-CN")
+    assert code_shape(english) == code_shape(chinese) and english != chinese
+    assert 'helpers.client.set_default_region("global")' in english
+    assert 'helpers.client.set_default_region("cn")' in chinese
+    assert chinese.startswith("# @title 设置：") and "找不到本笔记本所属的合集" in chinese
+    assert badges.language_of(ROOT / "notebooks" / "zh-CN" / "solutions" / "x.ipynb") == "zh-CN"
+    assert badges.language_of(ROOT / "notebooks" / "solutions" / "x.ipynb") == "en"

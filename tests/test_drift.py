@@ -116,7 +116,8 @@ def test_the_report_redacts_credentials_in_urls_and_the_command_is_wired(tmp_pat
     text = (tmp_path / REPORT).read_text()
     assert "s3cret" not in text and "t0k3n" not in text and CANARY not in text and "gateway.example" in text
     assert devtools_main(["drift", "no-such-notebook"]) == 2
-    assert "No notebook name contains no-such-notebook" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "No notebook path contains no-such-notebook" in said and "zh-CN/01_quick_start.ipynb" in said
 
 
 # -- the workflow that runs it -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def _registered() -> set[str]:
     return set(exercises.CHECKS)
 
 
-def test_every_registered_exercise_has_a_solution_that_runs_its_check() -> None:
+def test_every_registered_exercise_has_a_solution_that_runs_its_check() -> None:  # English: translations below
     solved = set().union(*(_check_calls(p) for p in (ROOT / "notebooks" / "solutions").glob("*.ipynb")))
     missing = sorted(_registered() - solved)
     assert not missing, f"no solution in notebooks/solutions/ calls helpers.check for {missing}"
@@ -35,6 +35,17 @@ def test_every_registered_exercise_has_a_solution_that_runs_its_check() -> None:
 def test_every_exercise_in_a_notebook_is_registered() -> None:
     asked = set().union(*(_check_calls(p) for p in (ROOT / "notebooks").glob("*.ipynb")))
     assert asked <= _registered(), f"notebooks check unknown exercises: {sorted(asked - _registered())}"
+
+
+def test_each_translation_checks_the_same_exercises_as_its_english_twin() -> None:
+    """The exercise ids are string literals, which a translation may change: `python -m devtools translations`
+    cannot see a twin that checks "01.3" where its English notebook checks "01.2"; this does."""
+    from devtools.translations import pairs
+
+    twins = [p for p in pairs() if p.translation.exists()]
+    assert twins, "notebook 01 has its Chinese twin"
+    for pair in twins:
+        assert _check_calls(pair.translation) == _check_calls(pair.english), pair.translation.name
 
 
 def test_notebook_01_ends_with_four_short_exercises() -> None:

@@ -1,5 +1,6 @@
 """Structural checks of every notebook (in the spirit of Anthropic's cookbook tests): saved from a fresh
-kernel in order, no errors, no widget state, no secrets, only supported models, and the teaching shape."""
+kernel in order, no errors, no widget state, no secrets, only supported models, and the teaching shape. The
+translations (notebooks/zh-CN) are checked by the same rules, in their own words (WORDS)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,22 @@ SECRET = re.compile(
 MODEL_NAME = re.compile(r"MiniMax-[A-Za-z0-9][A-Za-z0-9.\-]*")
 NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception", "nbval-raises-exception"}
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WORDS = {
+    "en": {
+        "headings": ("What you will learn", "Prerequisites", "Recap"),
+        "exercises": "## Exercises",
+        "synthesized": "synthesized",
+        "setup": "# @title Setup: ",
+    },
+    "zh-CN": {
+        "headings": ("你将学到", "前置条件", "小结"),
+        "exercises": "## 练习",
+        "synthesized": "合成",
+        "setup": "# @title 设置：",
+    },
+}
+"""What each language's notebooks say where the rules look: the teaching headings, the exercises' heading, the
+intro's note that the recordings are synthesized, and the setup cell's title."""
 
 
 def _load(path: Path) -> dict:
@@ -34,6 +51,17 @@ def _source(cell: dict) -> str:
 
 def _is_solution(path: Path) -> bool:
     return "solutions" in path.parts
+
+
+def _words(path: Path) -> dict:
+    """The WORDS of the notebook's language: the translation folder it sits in, else English."""
+    return WORDS[next((part for part in path.relative_to(ROOT / "notebooks").parts if part in WORDS), "en")]
+
+
+def test_every_language_folder_is_checked_in_its_own_words() -> None:
+    folders = {p.relative_to(ROOT / "notebooks").parts[0] for p in NOTEBOOKS} - {"solutions"}
+    languages = {f for f in folders if not f.endswith(".ipynb")}
+    assert languages <= set(WORDS), f"notebook folders without WORDS: {languages - set(WORDS)}"
 
 
 def test_there_are_notebooks() -> None:
@@ -101,15 +129,33 @@ def test_title_badge_and_teaching_shape(path: Path) -> None:
     relative = path.relative_to(ROOT).as_posix()
     assert "colab-badge.svg" in first and project.colab_url(relative) in first, "Open-in-Colab badge for this file"
     markdown = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    words = _words(path)
     if not _is_solution(path):
-        for heading in ("What you will learn", "Prerequisites", "Recap"):
+        for heading in words["headings"]:
             assert heading in markdown, f"missing '{heading}'"
+        assert words["synthesized"] in first.lower(), "the intro says the recordings are synthesized"
+        code = "\n".join(_source(c) for c in cells if c["cell_type"] == "code")
+        if "helpers.check(" in code:
+            assert words["exercises"] in markdown, f"exercises under a '{words['exercises']}' heading"
+
+
+HAN_BREAK = re.compile(r"[\u4e00-\u9fff，。；：、）]\n[\u4e00-\u9fff（]")
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if _words(p) is WORDS["zh-CN"]], ids=str)
+def test_chinese_paragraphs_are_not_hard_wrapped(path: Path) -> None:
+    """A line break inside a Markdown paragraph shows as a space, which between two Chinese characters is a stray
+    gap: each Chinese paragraph is one line (docs/translating.md)."""
+    for cell in _load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"```.*?```", "", _source(cell), flags=re.DOTALL)
+            assert not HAN_BREAK.search(prose), f"a paragraph broken between characters: {HAN_BREAK.search(prose)}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_one_setup_cell_and_a_model_constant(path: Path) -> None:
     code = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code"]
-    assert code and code[0].startswith("# @title Setup"), "the first code cell is the setup cell"
+    assert code and code[0].startswith(_words(path)["setup"]), "the first code cell is the setup cell"
     assert sum("import helpers" in c for c in code) == 1, "helpers is imported once, in the setup cell"
     assert re.search(r"^MODEL = \"MiniMax-M2\.1(-lightning)?\"$", code[0], re.MULTILINE), "MODEL constant in setup"
 
@@ -119,7 +165,7 @@ def test_the_setup_cell_is_a_collapsed_form_saying_what_it_does(path: Path) -> N
     """Colab shows a `# @title` cell with cellView form as its title alone; JupyterLab hides source_hidden code."""
     setup = next(c for c in _load(path)["cells"] if c["cell_type"] == "code")
     title = _source(setup).splitlines()[0]
-    assert title.startswith("# @title Setup: ") and "helpers" in title, "one line saying what the cell does"
+    assert title.startswith(_words(path)["setup"]) and "helpers" in title, "one line saying what the cell does"
     assert setup["metadata"].get("cellView") == "form", "Colab collapses it only with cellView: form"
     assert setup["metadata"].get("jupyter", {}).get("source_hidden") is True, "JupyterLab collapses source_hidden"
 

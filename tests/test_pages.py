@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The English notebooks: a translation (notebooks/zh-CN) shows the same helpers' views in the same cells, and its
+# pages are left to the later work of issue 21 (one rendering per notebook is what this test can afford).
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 SCRIPT = """

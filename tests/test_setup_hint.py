@@ -50,7 +50,9 @@ def test_only_set_up_errors_are_handled() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", notebook_paths([f"0{n}_" for n in range(1, 7)]), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", notebook_paths([*(f"0{n}_" for n in range(1, 7)), "zh-CN/0"]), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_each_notebooks_first_live_call_fails_in_a_few_lines(path, closed_port: int) -> None:
     pytest.importorskip("ipykernel")
     if "solutions" in path.parts:
