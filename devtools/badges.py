@@ -54,6 +54,8 @@ SETUP_WORDS: dict[str, dict[str, str]] = {
         "unpublished": " Nothing is fetched from the internet: this collection has no published address yet.",
         "region": "global",
         "region_note": "# where live calls go unless you set MINIMAX_REGION (notebook 01)",
+        "language": "en",
+        "language_note": '# what the helpers print: English ("zh-CN": 简体中文)',
     },
     "zh-CN": {
         "title": "设置：找到本合集，导入 helpers 并设定 MODEL（运行即可，不必阅读）",
@@ -72,6 +74,8 @@ SETUP_WORDS: dict[str, dict[str, str]] = {
         "unpublished": "本合集尚未发布到网上，因此不会从互联网下载任何东西。",
         "region": "cn",
         "region_note": "# 国内站（api.minimaxi.com）；国际站的密钥请设置 MINIMAX_REGION=global",
+        "language": "zh-CN",
+        "language_note": '# helpers 输出的语言：简体中文（"en"：英文）',
     },
 }
 """What a setup cell says in each language (its code is the same in every one: only strings and comments differ,
@@ -155,6 +159,7 @@ def _setup_lines(words: dict[str, str], published: bool, fetch: list[str]) -> st
             "",
             "import helpers",
             "",
+            f'helpers.set_language("{words["language"]}")  {words["language_note"]}',
             f'helpers.client.set_default_region("{words["region"]}")  {words["region_note"]}',
             'MODEL = "MiniMax-M2.1"',
         ]

@@ -89,6 +89,12 @@ def describe() -> str:
     return _last_setup.line()
 
 
+def replaying() -> bool:
+    """True when the client `get_client` built last answers from recordings: a live-only cell checks this (notebooks
+    01 and 03-05) rather than `describe()`'s words, which follow `set_language`."""
+    return _last_setup is not None and _last_setup.mode == "replay"
+
+
 def _cassette_root() -> Path:
     raw = os.environ.get("MINIMAX_CASSETTES", "").strip()
     return Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT

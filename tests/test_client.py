@@ -23,6 +23,20 @@ def test_auto_mode_replays_without_a_key(clean_env, capsys) -> None:
     assert str(client.base_url).rstrip("/") == "https://api.minimax.io/anthropic"
     banner = capsys.readouterr().out
     assert "mode replay" in banner and "key: none found" in banner
+    assert config.replaying()  # what a live-only cell asks, whatever language describe() speaks
+
+
+def test_replaying_is_false_live_and_in_any_language(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("MINIMAX_API_KEY", CANARY)
+    helpers.get_client()
+    assert not config.replaying()
+    monkeypatch.delenv("MINIMAX_API_KEY")
+    helpers.set_language("zh-CN")
+    try:
+        helpers.get_client()
+        assert config.replaying() and "mode replay" not in helpers.describe()
+    finally:
+        helpers.set_language(None)
 
 
 def test_auto_mode_goes_live_with_a_key_and_never_shows_it(clean_env, monkeypatch, capsys) -> None:
