@@ -27,6 +27,14 @@ PYODIDE_VERSION = "314.0.6"
 """The Pyodide that jupyterlite-pyodide-kernel 0.8.6 is built for."""
 PYODIDE_SHA256 = "d78ac549b28a2a58600cd06f44e017024151775f8c6b2d73fab1475400d38ea2"
 """sha256 of npm's pyodide-314.0.6.tgz, checked before it is unpacked."""
+PYODIDE_RELEASE_URL = (
+    f"https://github.com/pyodide/pyodide/releases/download/{PYODIDE_VERSION}/pyodide-{PYODIDE_VERSION}.tar.bz2"
+)
+"""The full Pyodide release (pandas, matplotlib and the rest) that .github/workflows/pages.yml downloads for the
+published site; the registries do not carry it, so it was never downloaded here."""
+PYODIDE_RELEASE_SHA256 = ""
+"""sha256 of that archive, pinned by a maintainer from the workflow's first run (which prints it and stops while
+this is empty): the publishing workflow unpacks nothing whose hash is not pinned here."""
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 PLATFORM = "pyemscripten_2026_0_wasm32"
 KERNEL_EXTENSION = "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
