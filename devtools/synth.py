@@ -173,7 +173,7 @@ def chunk_text(text: str, rng: random.Random) -> list[str]:
     chunks, i = [], 0
     while i < len(text):
         aim = rng.randint(*DELTA_CHARS)
-        if _CJK.match(text[i]):
+        if _CJK.search(text, i, i + aim):  # CJK in reach (even after a newline or a Latin word): no word ends
             end = min(len(text), i + max(4, aim // 3))
         elif i + aim >= len(text):
             end = len(text)
