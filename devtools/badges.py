@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import project
+from .notebooks import language_of
 
 FIRST_NOTEBOOK = "01_quick_start"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -81,14 +82,6 @@ SETUP_WORDS: dict[str, dict[str, str]] = {
 """What a setup cell says in each language (its code is the same in every one: only strings and comments differ,
 as `python -m devtools translations` checks), and the region its notebooks' clients use by default: a Chinese
 learner's key comes from the China console (platform.minimaxi.com)."""
-
-
-def language_of(path: Path) -> str:
-    """The language of a notebook: the translation folder it sits in (notebooks/zh-CN/...), else English."""
-    from .translations import LANGUAGES
-
-    parts = path.resolve().relative_to(repository_root()).parts
-    return next((part for part in parts if part in LANGUAGES), "en")
 
 
 def setup_source(language: str = "en") -> str:
@@ -223,7 +216,7 @@ def recordings_name(path: Path) -> str:
 def expected_setup(path: Path, current: str) -> str:
     """The setup cell `path` should have: the shared code in its language, then (except in notebook 01) its client
     line."""
-    shared = setup_source(language_of(path))
+    shared = setup_source(language_of(path, repository_root()))
     if path.stem == FIRST_NOTEBOOK:
         return shared
     last = current.rstrip().splitlines()[-1] if current.strip() else ""

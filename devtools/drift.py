@@ -30,7 +30,7 @@ from helpers._replay.cassettes import iter_cassette_files
 from helpers._settings import REGIONS, ConfigError, find_key
 
 from .doctor import Row, examine, markdown, redact
-from .notebooks import ROOT, environment, is_translation, notebook_paths, replay_environment, run_notebook
+from .notebooks import ROOT, english_paths, environment, notebook_paths, replay_environment, run_notebook
 
 REPORT = "drift-report.md"
 NBVAL_TIMEOUT = 3600
@@ -240,9 +240,7 @@ def run(out: Path, names: list[str] | None = None, *, say: Callable[[str], None]
         (out / REPORT).write_text(f"# Live drift check\n\n{message}\n", encoding="utf-8")
         say(message)
         return 2
-    # Without names, the English notebooks only: the translations default to region cn, so their live run is asked
-    # for by name (`drift zh-CN`) with a key of that region (issue 21: later work for the other notebooks).
-    paths = notebook_paths(names) if names else [p for p in notebook_paths() if not is_translation(p)]
+    paths = notebook_paths(names) if names else english_paths()  # translations only by name: `drift zh-CN`
     say(f"doctor against {redact(endpoint, key)} ...")
     try:
         rows, endpoint = examine(key, region=region, base_url=base_url)

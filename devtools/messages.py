@@ -26,12 +26,13 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from helpers._i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "helpers"
-LOCALE_DIR = PACKAGE / "locale"
-DOMAIN = "helpers"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-LOCALES = ("zh_CN",)
+LOCALES = tuple(folder for folder in LANGUAGES.values() if folder)
+"""Each language's catalog folder, as helpers/_i18n.py reads them (English has none: its sentences are the code's)."""
 KEYWORDS = {"_": 1, "N_": 1, "ngettext": 2}
 """The calls that hold a sentence, with how many literal arguments each takes (singular and plural)."""
 DATE = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
@@ -185,12 +186,13 @@ def main(check: bool = False) -> int:
         for message in missing:
             print(f"  untranslated: {_shown(message)}")
         failing |= bool(missing)
+    template_bytes = _po_bytes(pot)
     if not check:
         TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
-        if _differs(TEMPLATE, _po_bytes(pot)):
-            TEMPLATE.write_bytes(_po_bytes(pot))
+        if _differs(TEMPLATE, template_bytes):
+            TEMPLATE.write_bytes(template_bytes)
             print(f"wrote {TEMPLATE.relative_to(ROOT)}")
-    elif _differs(TEMPLATE, _po_bytes(pot)):
+    elif _differs(TEMPLATE, template_bytes):
         print(f"out of step: {TEMPLATE.relative_to(ROOT)} (run python -m devtools messages)")
         failing = True
     return 1 if failing else 0

@@ -22,9 +22,17 @@ TRANSLATIONS = ("zh-CN",)
 """The translation folders under notebooks/ (notebooks/zh-CN/...: the Simplified Chinese edition, issue 21)."""
 
 
+def language_of(path: Path, root: Path | None = None) -> str:
+    """The language of a notebook under `root` (notebooks/ unless given): the translation folder it sits in
+    (notebooks/zh-CN/...), else "en". Only the path below `root` is read: a checkout kept in a folder named zh-CN
+    stays English."""
+    below = path.resolve().relative_to((root or NOTEBOOKS).resolve())
+    return next((part for part in below.parts if part in TRANSLATIONS), "en")
+
+
 def is_translation(path: Path) -> bool:
     """True for a notebook in a translation folder (notebooks/zh-CN/...)."""
-    return any(part in TRANSLATIONS for part in path.relative_to(NOTEBOOKS).parts)
+    return language_of(path) != "en"
 
 
 def _selected(path: Path, name: str) -> bool:
@@ -42,6 +50,13 @@ def notebook_paths(names: list[str] | None = None) -> list[Path]:
     if names:
         paths = [p for p in paths if any(_selected(p, n) for n in names)]
     return paths
+
+
+def english_paths() -> list[Path]:
+    """The English notebooks (solutions included): what a translation is made from, and what `record` and `drift`
+    take when no notebook is named (the translations default to region cn, so a live run of them is asked for by
+    name, with a key of that region)."""
+    return [p for p in notebook_paths() if not is_translation(p)]
 
 
 def replay_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -174,9 +189,7 @@ def record(names: list[str] | None = None) -> int:
         print("Recording calls MiniMax live: set MINIMAX_API_KEY first (and MINIMAX_REGION=cn for a China key).")
         return 2
     env.update({"MINIMAX_MODE": "record"})
-    # Without names, the English notebooks only: the translations default to region cn (a China key), so they are
-    # recorded when named, `record zh-CN`, with a key of their region (or MINIMAX_REGION set for both).
-    paths = notebook_paths(names) if names else [p for p in notebook_paths() if not is_translation(p)]
+    paths = notebook_paths(names) if names else english_paths()  # translations only by name: `record zh-CN`
     with environment(env):
         for path in paths:
             print(f"recording {path.relative_to(ROOT)} ...", flush=True)

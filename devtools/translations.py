@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .notebooks import NOTEBOOKS, TRANSLATIONS
+from .notebooks import NOTEBOOKS, TRANSLATIONS, english_paths
 
 ROOT = NOTEBOOKS.parent
 LANGUAGES = TRANSLATIONS
@@ -36,14 +36,7 @@ class Pair:
 
 def pairs(language: str = "zh-CN") -> list[Pair]:
     """Every English notebook (solutions included) with where its translation lives: notebooks/<language>/..."""
-    english = sorted(
-        p for p in NOTEBOOKS.rglob("*.ipynb") if not _in_translation(p) and ".ipynb_checkpoints" not in p.parts
-    )
-    return [Pair(p, NOTEBOOKS / language / p.relative_to(NOTEBOOKS), language) for p in english]
-
-
-def _in_translation(path: Path) -> bool:
-    return any(part in LANGUAGES for part in path.relative_to(NOTEBOOKS).parts)
+    return [Pair(p, NOTEBOOKS / language / p.relative_to(NOTEBOOKS), language) for p in english_paths()]
 
 
 def _shown(path: Path) -> str:
