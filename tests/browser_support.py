@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import load_file, missing
+from support import load_file, missing, stop_process
 
 from devtools.notebooks import replay_environment
 
@@ -115,11 +115,7 @@ def jupyter_lab(home: Path, work: Path, env: Mapping[str, str]) -> Iterator[str]
                 pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_process(server, timeout=10)
 
 
 def open_notebook(page: Any, url: str, notebook: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 import types
 from collections.abc import Callable, Iterable
@@ -56,6 +57,16 @@ def missing(feature: str, reason: str) -> None:
     if feature in required:
         pytest.fail(f"{reason} (and REQUIRE={os.environ['REQUIRE']} says it must run here)")
     pytest.skip(reason, allow_module_level=True)
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Stop a server a test started: ask it to end, and kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def sdk_client(transport: Any, **options: Any) -> anthropic.Anthropic:

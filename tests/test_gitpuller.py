@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from support import missing
+from support import missing, stop_process
 
 from devtools import gitpuller, project
 
@@ -103,12 +103,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 time.sleep(0.5)
         yield base, served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=20)
         log.close()
 
 
