@@ -179,7 +179,7 @@ def _attachment(file: Path) -> dict[str, str]:
 
 def image_problems(path: Path, cell: Any, *, fix: bool = False) -> list[str]:
     """Images of one markdown cell that Colab or GitHub would not show: a relative link (made an attachment of
-    that file with `fix`), or an attachment that no longer equals its file in docs/img."""
+    that file with `fix`), an attachment that no longer equals its file in docs/img, or one the cell does not show."""
     root = repository_root()
     relative = path.resolve().relative_to(root).as_posix()
     found: list[str] = []
@@ -203,6 +203,10 @@ def image_problems(path: Path, cell: Any, *, fix: bool = False) -> list[str]:
         if file.is_file() and attachments.get(name) != _attachment(file):
             found.append(f"{relative}: attachment {name} differs from docs/img/{name}")
             attachments[name] = _attachment(file)
+    shown = set(re.findall(r"\(attachment:([^)\s]+)\)", source))
+    for name in sorted(set(attachments) - shown):
+        found.append(f"{relative}: attachment {name} is carried but not shown")
+        del attachments[name]
     if fix and found:
         cell.source, cell["attachments"] = source, attachments
     return found

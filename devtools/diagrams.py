@@ -5,6 +5,10 @@ Each diagram is a function below that places boxes and arrows; the command rende
 ink on a pale fill, every line a mid grey that reads on both), records the sha256 of this file and of each image in
 docs/img/diagrams.json, and refreshes the notebooks' cell attachments (`devtools badges`), so Colab and GitHub,
 which open a notebook alone, show them. tests/test_diagrams.py checks that the stored images come from this source.
+
+Each diagram is drawn once per language: English as `diagram_<name>.png`, Simplified Chinese as
+`diagram_<name>.zh-CN.png` (the words from `ZH_CN` below, in Noto Sans CJK SC: Debian's `fonts-noto-cjk`), which the
+notebooks under notebooks/zh-CN attach. A glyph missing from the fonts stops the drawing instead of a box of tofu.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,101 @@ FILL = {
 BACKGROUNDS = {"light": "#ffffff", "dark": "#111111"}
 """The two page colours the palette is checked against (JupyterLab's light and dark `--jp-layout-color0`)."""
 DPI = 90
+LANGUAGES = {"en": "", "zh-CN": ".zh-CN"}
+"""Each language of the diagrams and the suffix of its image names (English has none)."""
+CJK_FONTS = {"DejaVu Sans": "Noto Sans CJK SC", "DejaVu Sans Mono": "Noto Sans Mono CJK SC"}
+"""The font each Latin font falls back to for Chinese characters (fonts-noto-cjk)."""
+
+ZH_CN = {
+    "Your request:\nclient.messages.create(...)": "你的请求：\nclient.messages.create(...)",
+    'system="..."  (optional)': 'system="..."  （可选）',
+    "JSON back: the SDK\nbuilds a Message": "返回 JSON：SDK\n据此构造 Message",
+    "The answer: a Message": "回答：一个 Message",
+    "content[0]\nthinking block\n.thinking\n.signature": "content[0]\n思考块\n.thinking\n.signature",
+    "content[1]\ntext block\n.text\n(what you show)": "content[1]\n文本块\n.text\n（展示给用户的）",
+    "M2.x models always think first:\nthinking comes before the text": "M2.x 模型总是先思考：\n思考块在文本之前",
+    '"What\'s the weather in Paris right now?"': '"巴黎现在天气怎么样？"',
+    'tool_result(tool_use_id="call_..._1", content="Paris: 14 °C, light rain")': (
+        'tool_result(tool_use_id="call_..._1", content="巴黎：14 °C，小雨")'
+    ),
+    'thinking   text "It is 14 °C and raining lightly in Paris..."': 'thinking   text "巴黎现在 14 °C，下着小雨……"',
+    "same id": "同一个 id",
+    "request 1 sends [0]\nanswer: [1], with\nstop_reason tool_use": "请求 1 发送 [0]\n回答 [1]，停止原因\n为 tool_use",
+    "your code runs\nget_weather, then\nrequest 2 sends [0]-[2]": (
+        "你的代码运行\nget_weather，然后\n请求 2 发送 [0]-[2]"
+    ),
+    "answer: the reply,\nstop_reason end_turn": "回答：最终回复，\n停止原因为 end_turn",
+    "model": "模型",
+    "your code": "你的代码",
+    "think: plan": "思考：计划",
+    "think: Prague,\n84.80 EUR": "思考：布拉格，\n84.80 欧元",
+    "think: per night\n(250-84.80)/2": "思考：每晚\n(250-84.80)/2",
+    "think: total": "思考：总价",
+    "text: the answer": "文本：回答",
+    "run tool,\ntool_result": "运行工具，\ntool_result",
+    "each request sends the whole history back: every thinking block, tool call and result, unchanged": (
+        "每个请求都把完整的历史原样发回：每个思考块、工具调用和工具结果"
+    ),
+    "one task, four model calls: the model thinks again after each tool result (interleaved thinking)": (
+        "一个任务，四次模型调用：每个工具结果之后模型都会再次思考（交错思考）"
+    ),
+    "earlier turns: user, assistant (thinking,\ntool calls), tool results, ...": (
+        "之前的轮次：user、assistant（思考、\n工具调用）、工具结果……"
+    ),
+    "the new user message\n(or tool results)": "新的用户消息\n（或工具结果）",
+    'cache_control: {"type": "ephemeral"} on the last block before here': (
+        '在此之前的最后一个块上标记 cache_control: {"type": "ephemeral"}'
+    ),
+    "the prefix, in this order: tools, system, messages": "前缀，依次为：tools、system、messages",
+    "1st call: written to the cache (usage.cache_creation_input_tokens)\n"
+    "next calls, same prefix: read from it (usage.cache_read_input_tokens, cheaper)": (
+        "第 1 次调用：写入缓存（usage.cache_creation_input_tokens）\n"
+        "之后前缀相同的调用：从缓存读取（usage.cache_read_input_tokens，更便宜）"
+    ),
+    "after the marker:\nusage.input_tokens": "标记之后：\nusage.input_tokens",
+    "a change anywhere before the marker (a tool, the system prompt, an old turn) misses the cache": (
+        "标记之前任何一处改动（一个工具、系统提示词、一个旧轮次）都会让缓存未命中"
+    ),
+}
+"""Every English text of the diagrams a Chinese learner reads, in Chinese; code, API fields and names stay as they
+are (`KEPT` lists what is drawn unchanged, so a new English label cannot slip into a Chinese diagram unnoticed)."""
+KEPT = {
+    "POST\n<base URL>/v1/messages",
+    'id, model, role="assistant"',
+    'stop_reason: "end_turn" | "max_tokens" | "tool_use"\nusage: input_tokens, output_tokens',
+    "messages[0]\nuser",
+    "messages[1]\nassistant",
+    "messages[2]\nuser",
+    "reply\nassistant",
+    'thinking (text + signature)   tool_use(id="call_..._1",\n'
+    '                              name="get_weather", input={"city": "Paris"})',
+    "4 x search_trains",
+    "get_forecast",
+    "find_hotels",
+    "tools",
+    "system",
+}
+_words: dict[str, str] = {}
+"""The words of the language being drawn (empty for English); `_say` looks each text up here."""
+untranslated: set[str] = set()
+"""Texts drawn in a Chinese diagram with no entry in `ZH_CN` (checked against `KEPT` by the tests)."""
+
+
+def _say(text: str) -> str:
+    """`text` in the language being drawn (whole, or line by line for a code block with one translated line),
+    noting what has no translation."""
+    if not _words or text in _words:
+        return _words.get(text, text)
+    lines = text.split("\n")
+    if any(line in _words for line in lines):
+        return "\n".join(_words.get(line, line) for line in lines)
+    untranslated.add(text)
+    return text
+
+
+def _family(name: str) -> str | list[str]:
+    """The font family for `name`, with its CJK fallback when drawing Chinese."""
+    return [name, CJK_FONTS[name]] if _words else name
 
 
 def _box(ax: Any, x: float, y: float, w: float, h: float, text: str, kind: str, **style: Any) -> None:
@@ -48,8 +148,9 @@ def _box(ax: Any, x: float, y: float, w: float, h: float, text: str, kind: str, 
     ax.add_patch(patch)
     ha = style.pop("ha", "center")
     tx = x + 0.12 if ha == "left" else x + w / 2
-    family = style.pop("family", "DejaVu Sans")
-    ax.text(tx, y + h / 2, text, ha=ha, va="center", color=INK, fontsize=style.pop("size", 10), family=family, **style)
+    family = _family(style.pop("family", "DejaVu Sans"))
+    size = style.pop("size", 10)
+    ax.text(tx, y + h / 2, _say(text), ha=ha, va="center", color=INK, fontsize=size, family=family, **style)
 
 
 def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float], **style: Any) -> None:
@@ -67,7 +168,9 @@ def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float], **styl
 def _label(ax: Any, x: float, y: float, text: str, **style: Any) -> None:
     """A short caption on a pale pill, so it reads on any page colour."""
     bbox = {"boxstyle": "round,pad=0.25", "facecolor": FILL["note"], "edgecolor": LINE, "lw": 0.8}
-    ax.text(x, y, text, ha=style.pop("ha", "center"), va="center", color=INK, fontsize=9, bbox=bbox, **style)
+    ha = style.pop("ha", "center")
+    family = _family("DejaVu Sans")
+    ax.text(x, y, _say(text), ha=ha, va="center", color=INK, fontsize=9, bbox=bbox, family=family, **style)
 
 
 def request_response(ax: Any) -> None:
@@ -208,8 +311,19 @@ DIAGRAMS: dict[str, tuple[Callable[[Any], None], tuple[float, float], str]] = {
 """Each image: the function that draws it, its size in inches (1 unit = 1 inch), the notebook that shows it."""
 
 
-def render(name: str) -> bytes:
-    """One diagram as PNG bytes: transparent background, no timestamp or version in the file (reproducible)."""
+def image_name(name: str, language: str = "en") -> str:
+    """The file in docs/img of diagram `name` (a key of `DIAGRAMS`) drawn in `language`."""
+    return name.replace(".png", LANGUAGES[language] + ".png")
+
+
+def images() -> dict[str, tuple[str, str]]:
+    """Every image file: its diagram and its language."""
+    return {image_name(name, language): (name, language) for name in DIAGRAMS for language in LANGUAGES}
+
+
+def render(name: str, language: str = "en") -> bytes:
+    """One diagram as PNG bytes: transparent background, no timestamp or version in the file (reproducible).
+    A glyph the fonts lack (Chinese without fonts-noto-cjk) is an error, not a box drawn in its place."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -221,9 +335,25 @@ def render(name: str) -> bytes:
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.axis("off")
-    draw(ax)
+    _words.clear()
+    _words.update(ZH_CN if language == "zh-CN" else {})
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", transparent=True, metadata={"Software": None})
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            draw(ax)
+            figure.savefig(buffer, format="png", transparent=True, metadata={"Software": None})
+    finally:
+        _words.clear()
+    missing = sorted(
+        {str(w.message) for w in caught if "missing from font" in str(w.message) or "findfont" in str(w.message)}
+    )
+    if missing:
+        raise RuntimeError(
+            f"{image_name(name, language)}: {missing[0]} Install the CJK fonts "
+            "(Debian: apt-get install fonts-noto-cjk), then delete matplotlib's font cache (~/.cache/matplotlib) "
+            "and draw again."
+        )
     return buffer.getvalue()
 
 
@@ -236,8 +366,8 @@ def manifest() -> dict[str, Any]:
     """What docs/img/diagrams.json records: this source's hash, the matplotlib that drew, each image's hash."""
     import matplotlib
 
-    images = {name: hashlib.sha256((IMAGES / name).read_bytes()).hexdigest() for name in DIAGRAMS}
-    return {"source_sha256": source_sha256(), "matplotlib": matplotlib.__version__, "images": images}
+    drawn = {name: hashlib.sha256((IMAGES / name).read_bytes()).hexdigest() for name in images()}
+    return {"source_sha256": source_sha256(), "matplotlib": matplotlib.__version__, "images": drawn}
 
 
 def main() -> int:
@@ -246,9 +376,9 @@ def main() -> int:
     from .notebooks import notebook_paths
 
     IMAGES.mkdir(parents=True, exist_ok=True)
-    for name in DIAGRAMS:
-        (IMAGES / name).write_bytes(render(name))
-        print(f"drew docs/img/{name}")
+    for file, (name, language) in images().items():
+        (IMAGES / file).write_bytes(render(name, language))
+        print(f"drew docs/img/{file}")
     MANIFEST.write_text(json.dumps(manifest(), indent=1) + "\n", encoding="utf-8")
     for path in notebook_paths():
         for line in check_notebook(path, fix=True):
