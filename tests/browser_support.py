@@ -185,3 +185,50 @@ def settle(page: Any) -> None:
           .map(i => new Promise(done => { i.onload = i.onerror = done; }))))
           .then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))"""
     )
+
+
+CJK_PROBE = """
+(scope) => {
+  // Mark every element (under `scope`) whose own text has Chinese characters; say which ones leave their column.
+  const han = /[\\u3400-\\u9fff]/;
+  let marked = 0;
+  const overflow = [];
+  for (const el of document.querySelectorAll(scope + ' *')) {
+    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('');
+    if (!han.test(own) || !el.getClientRects().length) continue;
+    el.setAttribute('data-cjk-probe', String(marked++));
+    const column = el.closest('.jp-OutputArea-output, .jp-RenderedMarkdown, .jp-Cell') || document.body;
+    const box = el.getBoundingClientRect(), limit = column.getBoundingClientRect();
+    const scrolls = (e) => /auto|scroll/.test(getComputedStyle(e).overflowX);
+    let scroller = false;
+    for (let e = el; e && e !== column; e = e.parentElement) if (scrolls(e)) scroller = true;
+    // code keeps its lines (it scrolls) and a table is as wide as its widest unbreakable cell: prose must wrap
+    const code = el.closest('.jp-CodeCell .jp-InputArea, table');
+    if (!code && !scroller && box.right > limit.right + 1) overflow.push(own.trim().slice(0, 40));
+  }
+  return {marked, overflow};
+}
+"""
+
+
+def cjk_fonts(page: Any, scope: str = "body", *, sample: int = 80) -> dict[str, Any]:
+    """Which fonts Chromium drew the Chinese text under `scope` with (CDP `CSS.getPlatformFontsForNode`, the
+    fonts actually used for each element's glyphs), on up to `sample` elements, and the Chinese text that runs
+    past its column (no line break where CJK text should wrap)."""
+    found = page.evaluate(CJK_PROBE, scope)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-cjk-probe]"})["nodeIds"]
+    step = max(1, len(nodes) // sample)
+    families: dict[str, int] = {}
+    without_cjk_font = 0
+    for node in nodes[::step]:
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        for font in fonts:
+            families[font["familyName"]] = families.get(font["familyName"], 0) + font["glyphCount"]
+        if not any("CJK" in font["familyName"] for font in fonts):
+            without_cjk_font += 1
+    cdp.detach()
+    return {**found, "probed": len(nodes[::step]), "families": families, "without_cjk_font": without_cjk_font}

@@ -23,6 +23,7 @@ from browser_support import (
     CHROMIUM,
     SETTINGS,
     TOKEN,
+    cjk_fonts,
     jupyter_lab,
     lab_environment,
     require_browser,
@@ -32,9 +33,12 @@ from browser_support import (
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-# The English notebooks: a translation's cells render through the same views and styles (issue 21's later work may
-# add notebooks/zh-CN once its fonts are checked; Debian's fonts-noto-cjk gives headless Chromium CJK glyphs).
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+# The English notebooks and their Simplified Chinese twins (Debian's fonts-noto-cjk gives Chromium CJK glyphs).
+NOTEBOOKS = sorted(
+    p.relative_to(ROOT / "notebooks").as_posix()
+    for p in (ROOT / "notebooks").glob("**/*.ipynb")
+    if "solutions" not in p.parts
+)
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 MINIMUM = 4.5
 
@@ -106,6 +110,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     for folder in ("trusted", "untrusted"):
         (work / folder).mkdir(parents=True)
         for name in NOTEBOOKS:
+            (work / folder / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / "notebooks" / name, work / folder / name)
     env = lab_environment(home, settings={**SETTINGS, "docmanager-extension/plugin": {"autosave": False}})
     trust = [str(BIN / "jupyter"), "trust", *(str(work / "trusted" / n) for n in NOTEBOOKS)]
@@ -194,6 +199,10 @@ def test_every_saved_output_reads_in_light_and_dark(lab: tuple[str, Path]) -> No
                     checked += found["checked"]
                     if found["failures"]:
                         failures[f"{theme} · {folder}/{name}"] = found["failures"][:8]
+                    if name.startswith("zh-CN/") and folder == "trusted":
+                        fonts = cjk_fonts(page, ".jp-NotebookPanel", sample=30)
+                        if fonts["without_cjk_font"] or fonts["overflow"] or fonts["marked"] < 30:
+                            failures[f"{theme} · {name}: Chinese text"] = [fonts]
                     if shots and folder == "trusted" and name.startswith("03"):
                         _screenshot(page, theme, ROOT / shots)
     assert not _sessions(url), "a kernel was started: only the saved outputs are meant to be shown"
