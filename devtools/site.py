@@ -6,7 +6,9 @@ devtools/project.py (an honest note instead while the collection has no publishe
 copied, never edited: in the copy the badges (images from Colab's and Binder's hosts) give way to those links, and
 cell attachments (the diagrams; myst-nb does not read `attachment:` images) become image files Sphinx copies into
 the site. After the build every page is checked: no script, style sheet, font or image comes from another host.
-The build tools are pinned in devtools/site_requirements.txt; run this with a Python that has them.
+The Simplified Chinese notebooks (notebooks/zh-CN) make a second site under `zh-CN/` (Sphinx in Chinese, the words
+of `WORDS`), and each index links to the other. The build tools are pinned in devtools/site_requirements.txt; run
+this with a Python that has them.
 """
 
 from __future__ import annotations
@@ -33,16 +35,55 @@ REQUIREMENTS = Path(__file__).resolve().parent / "site_requirements.txt"
 TITLE = "MiniMax models through the Anthropic SDK"
 DEFAULT_LITE_URL = "../lite/"
 """Where the JupyterLite site is, relative to the rendered site's root: dist/site and dist/lite side by side."""
-DOCS = ("docs/teaching.md", "docs/sources.md")
+DOCS = {"en": ("docs/teaching.md", "docs/sources.md"), "zh-CN": ("docs/teaching.zh-CN.md", "docs/sources.md")}
 """Pages of their own too: the notebooks link to them (for teachers, and where each fact comes from)."""
+LANGUAGES = {"en": "", "zh-CN": "zh-CN"}
+"""Each site's language and its folder under the site's root."""
+WORDS = {
+    "en": {
+        "title": TITLE,
+        "try": "Try it in your browser",
+        "colab": "Open in Colab",
+        "binder": "Launch Binder",
+        "unpublished": "Colab and Binder: not yet, this collection has no published address",
+        "intro": "Every notebook of the collection as it was last run, with its saved outputs (replayed recordings: "
+        "nothing runs on this site). Each page's **Try it in your browser** opens the notebook in the browser "
+        "edition (JupyterLite), where it runs keyless.",
+        "later": "Colab and Binder links appear once the collection is published.",
+        "published": "Each page also opens the notebook in Colab or Binder, from {url}.",
+        "notebooks": "Notebooks",
+        "solutions": "Solutions",
+        "about": "About the collection",
+        "other": '<p class="nb-language"><a href="zh-CN/index.html" hreflang="zh-CN">简体中文版</a></p>',
+        "sphinx": "en",
+    },
+    "zh-CN": {
+        "title": "通过 Anthropic SDK 使用 MiniMax 模型",
+        "try": "在浏览器中试一试",
+        "colab": "在 Colab 中打开",
+        "binder": "在 Binder 中打开",
+        "unpublished": "Colab 和 Binder：暂无，本合集还没有公开发布的地址",
+        "intro": "本合集每个笔记本最后一次运行的样子，带着保存的输出（回放的录制：本站不运行任何东西）。"
+        "每页的 **在浏览器中试一试** 会在浏览器版（JupyterLite）中打开该笔记本，无需密钥即可运行。",
+        "later": "本合集公开发布后，会出现 Colab 和 Binder 的链接。",
+        "published": "每页也可以在 Colab 或 Binder 中打开笔记本，来自 {url}。",
+        "notebooks": "笔记本",
+        "solutions": "参考答案",
+        "about": "关于本合集",
+        "other": '<p class="nb-language"><a href="../index.html" hreflang="en">English edition</a></p>',
+        "sphinx": "zh_CN",
+    },
+}
+"""What each site says in its own words (the notebooks' own text comes from the notebooks)."""
 TOOLS = ("sphinx", "myst_nb", "furo")
 _OFFSITE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")
 _CSS_URLS = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)|url\(\s*["']?([^"')\s]+)""", re.IGNORECASE)
 
-CONF = f'''"""Written by devtools/site.py (the rendered site): saved outputs only, nothing from a CDN."""
+CONF = '''"""Written by devtools/site.py (the rendered site): saved outputs only, nothing from a CDN."""
 
-project = {TITLE!r}
+project = {title!r}
+language = {language!r}
 extensions = ["myst_nb"]
 nb_execution_mode = "off"  # the pages show the outputs saved by `python -m devtools regenerate`
 nb_ipywidgets_js = {{}}  # no require.js or widget manager from a CDN (the saved notebooks hold no widget state)
@@ -73,9 +114,10 @@ class SiteError(Exception):
     """A build step that cannot go on, with what to do."""
 
 
-def notebooks() -> list[str]:
-    """The pages' notebooks, in reading order: the six numbered notebooks, then the solutions (repository paths)."""
-    folder = ROOT / "notebooks"
+def notebooks(language: str = "en") -> list[str]:
+    """The pages' notebooks in `language`, in reading order: the numbered notebooks, then the solutions (repository
+    paths)."""
+    folder = ROOT / "notebooks" / LANGUAGES[language]
     found = sorted(folder.glob("0*.ipynb")) + sorted((folder / "solutions").glob("*.ipynb"))
     return [p.relative_to(ROOT).as_posix() for p in found]
 
@@ -89,17 +131,16 @@ def lite_link(notebook: str, lite_url: str = DEFAULT_LITE_URL) -> str:
     return f"{base}lab/index.html?path={notebook}"
 
 
-def launch_links(notebook: str, lite_url: str) -> str:
+def launch_links(notebook: str, lite_url: str, language: str = "en") -> str:
     """The page's launch links (raw HTML in its first cell): the browser edition, then Colab and Binder from
     project.py, or, while the collection is unpublished, a note saying so instead of a link that cannot resolve."""
-    links = [f'<a class="nb-try" href="{html.escape(lite_link(notebook, lite_url))}">Try it in your browser</a>']
+    words = WORDS[language]
+    links = [f'<a class="nb-try" href="{html.escape(lite_link(notebook, lite_url))}">{words["try"]}</a>']
     if project.published():
-        links.append(f'<a class="nb-colab" href="{html.escape(project.colab_url(notebook))}">Open in Colab</a>')
-        links.append(f'<a class="nb-binder" href="{html.escape(project.binder_url(notebook))}">Launch Binder</a>')
+        links.append(f'<a class="nb-colab" href="{html.escape(project.colab_url(notebook))}">{words["colab"]}</a>')
+        links.append(f'<a class="nb-binder" href="{html.escape(project.binder_url(notebook))}">{words["binder"]}</a>')
     else:
-        links.append(
-            '<span class="nb-unpublished">Colab and Binder: not yet, this collection has no published address</span>'
-        )
+        links.append(f'<span class="nb-unpublished">{words["unpublished"]}</span>')
     return f'<p class="nb-launch">\n{chr(10).join(links)}\n</p>'
 
 
@@ -107,7 +148,7 @@ def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def page_notebook(notebook: str, src: Path, lite_url: str) -> dict[str, Any]:
+def page_notebook(notebook: str, src: Path, lite_url: str, language: str = "en") -> dict[str, Any]:
     """A copy of `notebook` ready for its page, written under `src` at the same path; its attachments written as
     files beside it. Returns the copy."""
     nb: dict[str, Any] = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
@@ -118,8 +159,8 @@ def page_notebook(notebook: str, src: Path, lite_url: str) -> dict[str, Any]:
         source = _text(cell["source"])
         if cell["cell_type"] == "markdown":
             if first:
-                source, first = _with_launch_links(source, notebook, lite_url), False
-            source = repository_links(source, notebook)
+                source, first = _with_launch_links(source, notebook, lite_url, language), False
+            source = repository_links(source, notebook, language)
             for name, data in (cell.pop("attachments", None) or {}).items():
                 file = target.parent / folder / name
                 file.parent.mkdir(parents=True, exist_ok=True)
@@ -135,16 +176,16 @@ def page_notebook(notebook: str, src: Path, lite_url: str) -> dict[str, Any]:
     return nb
 
 
-def _with_launch_links(source: str, notebook: str, lite_url: str) -> str:
+def _with_launch_links(source: str, notebook: str, lite_url: str, language: str = "en") -> str:
     """The title cell with its badges replaced by the launch links, placed right under the title."""
     lines = badges.without_badges(source).splitlines()
     head, rest = (lines[:1], lines[1:]) if lines and lines[0].startswith("#") else ([], lines)
     while rest and not rest[0].strip():
         rest = rest[1:]
-    return "\n".join([*head, "", launch_links(notebook, lite_url), "", *rest])
+    return "\n".join([*head, "", launch_links(notebook, lite_url, language), "", *rest])
 
 
-def repository_links(markdown: str, page: str) -> str:
+def repository_links(markdown: str, page: str, language: str = "en") -> str:
     """`page`'s relative links to files that are not pages of the site (a notebook links to a docs file, a
     helper): to that file in the published repository at COMMIT, or, while unpublished, its path as plain text."""
 
@@ -154,7 +195,7 @@ def repository_links(markdown: str, page: str) -> str:
             return match.group(0)
         path, _, anchor = target.partition("#")
         file = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-        if file in notebooks() or file in DOCS:
+        if file in notebooks(language) or file in DOCS[language]:
             return match.group(0)
         if project.published():
             return f"[{text}]({project.repository_url()}/blob/{project.COMMIT}/{file}{'#' + anchor if anchor else ''})"
@@ -163,62 +204,51 @@ def repository_links(markdown: str, page: str) -> str:
     return _LINK.sub(replace, markdown)
 
 
-def index_page(pages: list[str]) -> str:
-    """The index: what the site is, then the notebooks in order, the solutions and DOCS (Sphinx toctrees)."""
+def index_page(pages: list[str], language: str = "en") -> str:
+    """The index: what the site is, a link to the other language's site, then the notebooks in order, the
+    solutions and the docs (Sphinx toctrees)."""
+    words = WORDS[language]
     numbered = [p.removesuffix(".ipynb") for p in pages if "/solutions/" not in p]
     solutions = [p.removesuffix(".ipynb") for p in pages if "/solutions/" in p]
-    docs = [p.removesuffix(".md") for p in DOCS]
-    note = (
-        "Colab and Binder links appear once the collection is published."
-        if not project.published()
-        else f"Each page also opens the notebook in Colab or Binder, from {project.repository_url()}."
-    )
+    docs = [p.removesuffix(".md") for p in DOCS[language]]
+    note = words["published"].format(url=project.repository_url()) if project.published() else words["later"]
+    tree = [
+        ["```{toctree}", f":caption: {caption}", ":maxdepth: 1", "", *entries, "```", ""]
+        for caption, entries in (
+            (words["notebooks"], numbered),
+            (words["solutions"], solutions),
+            (words["about"], docs),
+        )
+    ]
     return "\n".join(
         [
-            f"# {TITLE}",
+            f"# {words['title']}",
             "",
-            "Every notebook of the collection as it was last run, with its saved outputs (replayed recordings: "
-            "nothing runs on this site). Each page's **Try it in your browser** opens the notebook in the browser "
-            f"edition (JupyterLite), where it runs keyless. {note}",
+            f"{words['intro']} {note}",
             "",
-            "```{toctree}",
-            ":caption: Notebooks",
-            ":maxdepth: 1",
+            words["other"],
             "",
-            *numbered,
-            "```",
-            "",
-            "```{toctree}",
-            ":caption: Solutions",
-            ":maxdepth: 1",
-            "",
-            *solutions,
-            "```",
-            "",
-            "```{toctree}",
-            ":caption: About the collection",
-            ":maxdepth: 1",
-            "",
-            *docs,
-            "```",
-            "",
+            *(line for block in tree for line in block),
         ]
     )
 
 
-def stage(src: Path, lite_url: str) -> list[str]:
-    """The Sphinx source folder: conf.py, the index, each notebook's copy and the site's CSS. Returns the pages."""
+def stage(src: Path, lite_url: str, language: str = "en") -> list[str]:
+    """The Sphinx source folder of one language: conf.py, the index, each notebook's copy and the site's CSS.
+    Returns the pages."""
     shutil.rmtree(src, ignore_errors=True)
     (src / "_static").mkdir(parents=True)
-    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    conf = CONF.format(title=WORDS[language]["title"], language=WORDS[language]["sphinx"])
+    (src / "conf.py").write_text(conf, encoding="utf-8")
     (src / "_static" / "site.css").write_text(CSS, encoding="utf-8")
-    pages = notebooks()
+    pages = notebooks(language)
     for notebook in pages:
-        page_notebook(notebook, src, lite_url)
-    for doc in DOCS:
+        page_notebook(notebook, src, lite_url, language)
+    for doc in DOCS[language]:
         (src / doc).parent.mkdir(parents=True, exist_ok=True)
-        (src / doc).write_text(repository_links((ROOT / doc).read_text(encoding="utf-8"), doc), encoding="utf-8")
-    (src / "index.md").write_text(index_page(pages), encoding="utf-8")
+        text = repository_links((ROOT / doc).read_text(encoding="utf-8"), doc, language)
+        (src / doc).write_text(text, encoding="utf-8")
+    (src / "index.md").write_text(index_page(pages, language), encoding="utf-8")
     return pages
 
 
@@ -281,16 +311,21 @@ def sphinx_python() -> str:
 
 
 def build(out: Path, lite_url: str = DEFAULT_LITE_URL, src: Path | None = None) -> list[str]:
-    """Build the site into `out` (clean), its Sphinx sources in `src` (default: `out` + "-src"); fail if any page
-    fetches from another host. Returns the notebooks' pages."""
+    """Build the site into `out` (clean) and its Chinese twin into `out`/zh-CN, their Sphinx sources in `src`
+    (default: `out` + "-src"); fail if any page fetches from another host. Returns every notebook page."""
     python = sphinx_python()
     src = src or out.with_name(out.name + "-src")
-    pages = stage(src, lite_url)
     shutil.rmtree(out, ignore_errors=True)
-    command = [python, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-d", str(src / "_doctrees")]
-    print("$", " ".join([*command, str(src), str(out)]), flush=True)
-    if subprocess.run([*command, str(src), str(out)]).returncode != 0:
-        raise SiteError("sphinx-build failed (its messages are above).")
+    pages = []
+    for language, folder in LANGUAGES.items():
+        relative = not (_OFFSITE.match(lite_url) or lite_url.startswith("/"))
+        lite = "../" * folder.count("/") + ("../" if folder else "") + lite_url if relative else lite_url
+        pages += stage(src / (folder or "en"), lite, language)
+        command = [python, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going"]
+        command += ["-d", str(src / "_doctrees" / language), str(src / (folder or "en")), str(out / folder)]
+        print("$", " ".join(command), flush=True)
+        if subprocess.run(command).returncode != 0:
+            raise SiteError(f"sphinx-build failed for the {language} site (its messages are above).")
     foreign = offsite(out)
     if foreign:
         raise SiteError("The site would fetch from another host:\n  " + "\n  ".join(foreign))
@@ -306,8 +341,12 @@ def main(out: str, lite_url: str) -> int:
         print(error, file=sys.stderr)
         return 1
     seconds = time.monotonic() - start
-    print(f"Built {out} in {seconds:.1f} s: {len(pages)} notebook pages, {len(DOCS)} docs and the index; nothing in it")
-    print(f"  is fetched from another host. Its Try-in-browser links go to {lite_url}", end="")
+    docs = sum(len(d) for d in DOCS.values())
+    print(f"Built {out} in {seconds:.1f} s: {len(pages)} notebook pages in English and Chinese (zh-CN/), {docs} docs")
+    print(
+        f"  and the indexes; nothing in it is fetched from another host. Its Try-in-browser links go to {lite_url}",
+        end="",
+    )
     if _OFFSITE.match(lite_url) or lite_url.startswith("/"):
         print(".")
         return 0

@@ -228,7 +228,7 @@ def cjk_fonts(page: Any, scope: str = "body", *, sample: int = 80) -> dict[str, 
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         for font in fonts:
             families[font["familyName"]] = families.get(font["familyName"], 0) + font["glyphCount"]
-        if not any("CJK" in font["familyName"] for font in fonts):
+        if fonts and not any("CJK" in font["familyName"] for font in fonts):  # none: not drawn (a closed <details>)
             without_cjk_font += 1
     cdp.detach()
     return {**found, "probed": len(nodes[::step]), "families": families, "without_cjk_font": without_cjk_font}

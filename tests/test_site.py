@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import cjk_fonts
 from lite_support import browser, serve
 from support import missing
 
@@ -24,9 +25,12 @@ from devtools import project, site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = site.notebooks()
+CHINESE = site.notebooks("zh-CN")
 ATTACHED = {  # page -> its attachments' names, as the stored notebooks hold them
-    nb: [n for c in json.loads((ROOT / nb).read_text())["cells"] for n in (c.get("attachments") or {})] for nb in PAGES
+    nb: [n for c in json.loads((ROOT / nb).read_text())["cells"] for n in (c.get("attachments") or {})]
+    for nb in PAGES + CHINESE
 }
+LANGUAGE_OF = {**dict.fromkeys(PAGES, "en"), **dict.fromkeys(CHINESE, "zh-CN")}
 BADGES = ("https://colab.research.google.com/assets/colab-badge.svg", "https://mybinder.org/badge_logo.svg")
 
 
@@ -35,6 +39,17 @@ def test_pages_are_the_six_notebooks_in_order_then_the_solutions() -> None:
     assert [p.split("/")[-1][:2] for p in PAGES[:6]] == ["01", "02", "03", "04", "05", "06"]
     assert PAGES[6:] and all(p.startswith("notebooks/solutions/") for p in PAGES[6:])
     assert sum(bool(names) for names in ATTACHED.values()) >= 4  # the diagrams this site must draw
+
+
+def test_the_chinese_site_has_the_translated_notebooks_in_order_in_its_own_words() -> None:
+    assert CHINESE[:2] == ["notebooks/zh-CN/01_quick_start.ipynb", "notebooks/zh-CN/02_streaming.ipynb"]
+    assert all(p.startswith("notebooks/zh-CN/") for p in CHINESE)
+    index = site.index_page(CHINESE, "zh-CN")
+    assert index.startswith("# 通过 Anthropic SDK 使用 MiniMax 模型") and ":caption: 笔记本" in index
+    assert 'href="../index.html"' in index and 'href="zh-CN/index.html"' in site.index_page(PAGES)
+    links = site.launch_links(CHINESE[0], "../../lite/", "zh-CN")
+    assert "在浏览器中试一试" in links and "暂无" in links and "Try it" not in links
+    assert site.lite_link(CHINESE[0], "../../lite/") == "../../../../lite/lab/index.html?path=" + CHINESE[0]
 
 
 def test_the_lite_link_is_relative_to_the_page_or_absolute() -> None:
@@ -70,10 +85,10 @@ def test_published_pages_link_colab_and_binder_from_project(monkeypatch: pytest.
     assert "no published address" not in links and "owner/collection" in site.index_page(PAGES)
 
 
-@pytest.mark.parametrize("notebook", PAGES)
+@pytest.mark.parametrize("notebook", PAGES + CHINESE)
 def test_the_copy_has_launch_links_attachments_as_files_and_the_saved_outputs(notebook: str, tmp_path: Path) -> None:
     stored = (ROOT / notebook).read_bytes()
-    copy = site.page_notebook(notebook, tmp_path, "../lite/")
+    copy = site.page_notebook(notebook, tmp_path, "../lite/", LANGUAGE_OF[notebook])
     assert (ROOT / notebook).read_bytes() == stored  # the stored notebook is never edited
     original = json.loads(stored)
     markdown = [c["source"] for c in copy["cells"] if c["cell_type"] == "markdown"]
@@ -177,6 +192,8 @@ def _saved_texts(notebook: str) -> list[str]:
 
 
 HTML_PAGES = ["index.html", *[p.removesuffix(".ipynb") + ".html" for p in PAGES], "docs/sources.html"]
+HTML_PAGES += ["zh-CN/index.html", *[f"zh-CN/{p.removesuffix('.ipynb')}.html" for p in CHINESE]]
+HTML_PAGES += ["zh-CN/docs/teaching.zh-CN.html"]
 
 
 @pytest.mark.slow
@@ -198,14 +215,14 @@ def test_every_page_loads_from_the_site_alone_with_its_diagrams_and_outputs(
         page.close()
     assert foreign == [], f"{page_path} fetched from outside the site: {foreign}"
     assert all(width > 0 for _, width in images), f"images that did not load: {images}"
-    notebook = page_path.removesuffix(".html") + ".ipynb"
+    notebook = page_path.removeprefix("zh-CN/").removesuffix(".html") + ".ipynb"
     for name in ATTACHED.get(notebook, []):
         assert any(src.endswith("/" + name) for src, _ in images), f"{name} is not drawn on {page_path}"
     if notebook in ATTACHED:
         saved = _saved_texts(notebook)
         absent = [line for line in saved if line not in text]
         assert saved and not absent, f"saved outputs missing from {page_path}: {absent[:5]}"
-        assert "Try it in your browser" in text
+        assert site.WORDS[LANGUAGE_OF[notebook]]["try"] in text
 
 
 @pytest.mark.slow
@@ -216,22 +233,34 @@ def test_try_in_your_browser_opens_the_notebook_in_the_lite_site(served: tuple[A
     page = chromium.new_page()
     origin = url.rsplit("/", 1)[0]
     try:
-        for notebook in PAGES:
-            page.goto(f"{url}/{notebook.removesuffix('.ipynb')}.html")
+        for notebook in PAGES + CHINESE:
+            page.goto(f"{url}/{'zh-CN/' if notebook in CHINESE else ''}{notebook.removesuffix('.ipynb')}.html")
             href = page.get_attribute("a.nb-try", "href") or ""
             target = page.evaluate("() => document.querySelector('a.nb-try').href")
             assert target == f"{origin}/lite/lab/index.html?path={notebook}", href
             assert page.request.get(f"{origin}/lite/files/{notebook}").ok, f"the lite site lacks {notebook}"
         page.click("a.nb-try")  # the last page's link, as a reader follows it
         page.wait_for_function(
-            "(path) => window.jupyterapp?.shell.currentWidget?.context?.path === path", arg=PAGES[-1], timeout=120_000
+            "(path) => window.jupyterapp?.shell.currentWidget?.context?.path === path",
+            arg=(PAGES + CHINESE)[-1],
+            timeout=120_000,
         )
     finally:
         page.close()
 
 
 @pytest.mark.slow
-def test_light_and_dark_pages_differ_and_are_screenshotted(served: tuple[Any, str, bool], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("page_path", "diagram"),
+    [
+        ("notebooks/01_quick_start.html", "diagram_request_response.png"),
+        ("zh-CN/notebooks/zh-CN/01_quick_start.html", "diagram_request_response.zh-CN.png"),
+    ],
+)
+def test_light_and_dark_pages_differ_and_are_screenshotted(
+    served: tuple[Any, str, bool], tmp_path: Path, page_path: str, diagram: str
+) -> None:
+    """Both themes, in both languages; the Chinese page's text is drawn in a CJK font (no tofu) and wraps."""
     chromium, url, _ = served
     folder = Path(os.environ.get("SITE_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -239,12 +268,16 @@ def test_light_and_dark_pages_differ_and_are_screenshotted(served: tuple[Any, st
     for scheme in ("light", "dark"):
         page = chromium.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
         try:
-            page.goto(f"{url}/notebooks/01_quick_start.html")
-            page.locator("img[src$='diagram_request_response.png']").scroll_into_view_if_needed()
+            page.goto(f"{url}/{page_path}")
+            page.locator(f"img[src$='{diagram}']").scroll_into_view_if_needed()
             page.wait_for_load_state("load")
             backgrounds[scheme] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-            page.screenshot(path=str(folder / f"site_{scheme}.png"))
-            assert (folder / f"site_{scheme}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            shot = folder / f"site_{page_path.split('/')[0]}_{scheme}.png"
+            page.screenshot(path=str(shot))
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            if page_path.startswith("zh-CN/"):
+                fonts = cjk_fonts(page, "article", sample=30)
+                assert fonts["marked"] > 30 and not fonts["without_cjk_font"] and not fonts["overflow"], fonts
         finally:
             page.close()
     assert backgrounds["light"] != backgrounds["dark"], backgrounds
