@@ -181,4 +181,7 @@ def test_the_command_lists_what_is_missing_and_what_is_in_step(capsys: pytest.Ca
     assert "ok   notebooks/zh-CN/02_streaming.ipynb" in out
     assert "ok   notebooks/zh-CN/04_interleaved_thinking.ipynb" in out
     assert "ok   notebooks/zh-CN/solutions/04_interleaved_thinking_solutions.ipynb" in out
+    assert "ok   notebooks/zh-CN/05_parameters_and_errors.ipynb" in out
+    assert "ok   notebooks/zh-CN/solutions/05_parameters_and_errors_solutions.ipynb" in out
+    assert "ok   notebooks/zh-CN/06_chat_playground.ipynb" in out
     assert "TODO notebooks/zh-CN/03_tool_use.ipynb" in out
