@@ -179,4 +179,5 @@ def test_the_command_lists_what_is_missing_and_what_is_in_step(capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "ok   notebooks/zh-CN/01_quick_start.ipynb" in out
     assert "ok   notebooks/zh-CN/02_streaming.ipynb" in out
-    assert "TODO notebooks/zh-CN/03_tool_use.ipynb" in out
+    assert "ok   notebooks/zh-CN/03_tool_use.ipynb" in out
+    assert "ok   notebooks/zh-CN/solutions/03_tool_use_solutions.ipynb" in out
