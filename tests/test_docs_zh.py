@@ -1,11 +1,14 @@
 """README.zh-CN.md and docs/teaching.zh-CN.md: every command they show exists, every relative link resolves to a
 file of the repository (and its #anchor to a heading there), the glossary's words are used where the English twin
 uses its terms (devtools/translations.py's checker, not a second one), each page links its English twin and back,
-and no CNY price is shown (the China platform's prices were not collected: a converted guess would mislead)."""
+no CNY price is shown (the China platform's prices were not collected: a converted guess would mislead), and every
+notebook has its Chinese twin, so the pages link the twins (an English notebook only where they say it is the English
+original) and name sections by the Chinese notebooks' headings."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shlex
 import subprocess
@@ -206,3 +209,80 @@ def test_no_cny_price_is_shown(page: str) -> None:
     body = text(page)
     assert not re.search(r"¥|￥|\d\s*(元|CNY|RMB)|人民币\s*\d", body)
     assert "人民币" in body and "未知" in body and "platform.minimaxi.com" in body
+
+
+_NOTEBOOK_PATH = re.compile(r"(?<![\w-])notebooks/(?!zh-CN/)[^\s)`'\"（），。]*")
+"""A path into the English notebooks (`notebooks/`, `notebooks/solutions/...`, `../notebooks/01_...ipynb`)."""
+SAYS_ENGLISH = re.compile(r"英文原版|英文版")
+"""What a passage says when it names the English originals on purpose."""
+STILL_ENGLISH = re.compile(r"目前(还)?是英文|还是英文的|正在翻译|翻译中|还没有译完")
+"""What the pages said before every notebook had its Chinese twin."""
+_EMPHASIS = re.compile(r"(?<!\*)\*([^*\n]+)\*(?!\*)")
+
+
+def passages(markdown: str) -> list[str]:
+    """The page cut where a reader reads one statement: each paragraph, and each row of a table on its own."""
+    units = []
+    for paragraph in re.split(r"\n\s*\n", _FENCE.sub(" ", markdown)):
+        rows = paragraph.strip().splitlines()
+        units += rows if rows and rows[0].startswith("|") else [paragraph]
+    return units
+
+
+def english_notebook_problems(relative: str) -> list[str]:
+    """Passages of a Chinese page that point into the English notebooks without saying they are the English ones:
+    every notebook has its twin under notebooks/zh-CN/, so that is where a Chinese reader is sent."""
+    problems = []
+    for passage in passages(text(relative)):
+        found = _NOTEBOOK_PATH.findall(passage)
+        if found and not SAYS_ENGLISH.search(passage):
+            problems.append(f"{relative}: {', '.join(found)} is English; link notebooks/zh-CN/ or say 英文原版")
+    return problems
+
+
+def zh_notebooks_linked(relative: str) -> set[str]:
+    """The Chinese notebooks a page links (by file name)."""
+    page = ROOT / relative
+    targets = [(page.parent / t.partition("#")[0]).resolve() for t in _LINK.findall(_FENCE.sub(" ", text(relative)))]
+    zh = (ROOT / "notebooks" / "zh-CN").resolve()
+    return {t.name for t in targets if t.suffix == ".ipynb" and t.parent == zh}
+
+
+def zh_headings() -> set[str]:
+    """The section headings of the Chinese notebooks, without their '#' marks and '2. ' numbers."""
+    found = set()
+    for path in (ROOT / "notebooks" / "zh-CN").glob("*.ipynb"):
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                for heading in re.findall(r"^#+ (.+)$", "".join(cell["source"]), re.MULTILINE):
+                    found.add(re.sub(r"^\d+\. ", "", heading.strip()))
+    return found
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_the_pages_send_a_chinese_reader_to_the_chinese_notebooks(page: str) -> None:
+    assert english_notebook_problems(page) == []
+    assert zh_notebooks_linked(page) == {p.name for p in (ROOT / "notebooks" / "zh-CN").glob("*.ipynb")}
+    assert "notebooks/zh-CN/solutions/" in text(page), "the Chinese solutions are named"
+    assert not STILL_ENGLISH.search(text(page)), "every notebook has its Chinese twin: none is still English"
+
+
+def test_an_english_notebook_link_without_saying_so_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    (tmp_path / "page.md").write_text(
+        "| 01 | [快速入门](notebooks/01_quick_start.ipynb) |\n"
+        "| 02 | [流式输出](notebooks/zh-CN/02_streaming.ipynb) |\n\n"
+        "英文原版在 `notebooks/`。\n\n参考答案在\n`notebooks/solutions/`。\n"
+    )
+    assert english_notebook_problems("page.md") == [
+        "page.md: notebooks/01_quick_start.ipynb is English; link notebooks/zh-CN/ or say 英文原版",
+        "page.md: notebooks/solutions/ is English; link notebooks/zh-CN/ or say 英文原版",
+    ]
+    assert zh_notebooks_linked("page.md") == {"02_streaming.ipynb"}
+
+
+def test_teaching_names_the_sections_by_their_chinese_headings() -> None:
+    """Each section the plans name in *italics* is a heading of a Chinese notebook, as the learner sees it."""
+    named = _EMPHASIS.findall(text("docs/teaching.zh-CN.md"))
+    assert named, "the plans name sections"
+    assert [n for n in named if n not in zh_headings()] == []
