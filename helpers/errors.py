@@ -1,10 +1,8 @@
-"""`helpers.explain(error)`: what an error from MiniMax (or from the way to it) means, and what to do next.
+"""`helpers.explain(error)` (notebook 05): what an error from MiniMax, or from the way to it, means and what to do.
 
-Notebook 05 teaches it. MiniMax often ends its message with a numeric code, e.g. `"... usage limit reached (2056)"`
-(docs/sources.md, Errors). `_read` reads an error once (who said what; for an API error its status, type and code),
-and the first row of `_TABLE` that applies to that reading is the card: a quota wall (2056) apart from a transient
-rate limit (1002, 2062), a front end's HTML page apart from MiniMax's JSON. Unknown errors are shown, never hidden.
-"""
+`_read` reads an error once (who said what; for an API error its status, type and MiniMax's code, as in `"... usage
+limit reached (2056)"`, docs/sources.md) and the first row of `_TABLE` (API errors) or `_FAILURES` (any other
+exception) that applies is the card. Unknown errors are shown as received, never hidden."""
 
 from __future__ import annotations
 
@@ -88,7 +86,8 @@ class Explanation(Displayable):
 
 @dataclass(frozen=True)
 class _Reading:
-    """What an error says: who said what, and for an API error (`api`) its HTTP status, error type and code."""
+    """What an error says: who said what; for an API error (`api`) its HTTP status, error type and code, whether it
+    came inside an HTTP 200 stream (`in_stream`) and whether its body was a front end's page, not MiniMax's JSON."""
 
     error: Any
     message: str
@@ -97,9 +96,7 @@ class _Reading:
     status: int | None = None
     kind: str = ""
     in_stream: bool = False
-    """An error MiniMax sent inside an HTTP 200 stream (the SDK raises it with status_code 200)."""
     page: bool = False
-    """The body was a front end's page (HTML or text: nginx, a load balancer), not MiniMax's JSON."""
 
     @property
     def code(self) -> int | None:
@@ -174,25 +171,24 @@ def _requested_model(error: Any) -> str | None:
 # -- the facts a card's words can hold ----------------------------------------------------------------
 
 _IN_STREAM = N_(
-    "MiniMax sent this error as an event inside an HTTP 200 stream, not as an HTTP status; the SDK raises it "
-    "as an APIStatusError with status_code 200 and does not retry it."
+    "MiniMax sent this error as an event inside an HTTP 200 stream, not as an HTTP status; the SDK raises it as an "
+    "APIStatusError with status_code 200 and does not retry it."
 )
 _AUTH_TYPES = ("authentication_error", "authorized_error")
 _BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
 _TOKEN_PLAN_RATE = N_(
-    "2062 is the Token Plan's own rate limit, tighter at peak hours; it frees up (2056 would be the plan's "
-    "quota, which does not)."
+    "2062 is the Token Plan's own rate limit, tighter at peak hours; it frees up (2056 would be the plan's quota, "
+    "which does not)."
 )
 _INVALID_CAUSES = {
     "tool id|tool result": N_(
-        "A tool_result's tool_use_id matches no tool_use block in the assistant message "
-        "just before it: send the assistant's whole content back (thinking and tool_use blocks), and copy the id "
-        "exactly."
+        "A tool_result's tool_use_id matches no tool_use block in the assistant message just before it: send the "
+        "assistant's whole content back (thinking and tool_use blocks), and copy the id exactly."
     ),
     "function arguments": N_(
-        "A tool_use block's input is not valid JSON (a JSON object): send back what you received unchanged, "
-        "unless the model itself wrote arguments that are not an object; then send input {} and answer the call "
-        "with an is_error tool_result (helpers.run_tools does)."
+        "A tool_use block's input is not valid JSON (a JSON object): send back what you received unchanged, unless "
+        "the model itself wrote arguments that are not an object; then send input {} and answer the call with an "
+        "is_error tool_result (helpers.run_tools does)."
     ),
     "function name or parameters": N_("A tool definition has an empty name or no input_schema: give every tool both."),
     "role": N_("A message has a role MiniMax refuses here: put the system prompt in system=, not in messages."),
@@ -205,12 +201,12 @@ _INVALID_CAUSES = {
         "messages, or several): give one system= string."
     ),
     "temperature|top_p": N_(
-        "temperature and top_p must lie in the model's range: (0.0, 1.0] for M2.x, [0, 2] for "
-        "MiniMax-M3 (helpers.models)."
+        "temperature and top_p must lie in the model's range: (0.0, 1.0] for M2.x, [0, 2] for MiniMax-M3 "
+        "(helpers.models)."
     ),
     "thinking": N_(
-        "MiniMax-M3 takes thinking={'type': 'adaptive'} or {'type': 'disabled'}; 'enabled' is refused. "
-        "Leave thinking out for M2.x models (they always think)."
+        "MiniMax-M3 takes thinking={'type': 'adaptive'} or {'type': 'disabled'}; 'enabled' is refused. Leave "
+        "thinking out for M2.x models (they always think)."
     ),
 }
 """The likely cause of a 2013 'invalid params' error, by the words (a regex) in MiniMax's message."""
@@ -251,8 +247,8 @@ def _other_region(r: _Reading) -> tuple[str, str]:
         other = next(name for name in REGIONS if name != region)
         went = _("The request went to the {region} region ({host}).").format(region=repr(region), host=host)
         return went, _(
-            "If your key comes from the {other} console, use region={other} (or MINIMAX_REGION={name}, "
-            "or region='auto' to let the helper find out). Otherwise copy the whole key again from the console."
+            "If your key comes from the {other} console, use region={other} (or MINIMAX_REGION={name}, or "
+            "region='auto' to let the helper find out). Otherwise copy the whole key again from the console."
         ).format(other=repr(other), name=other)
     where = (
         _("The request went to {host}.").format(host=host) if host else _("The endpoint that answered is not known.")
@@ -264,19 +260,17 @@ def _overload(r: _Reading) -> str:
     """Whether the overload stopped a stream or turned the request away, and what the SDK already did about it."""
     if r.in_stream:
         return _(
-            "The service is under high load and stopped this answer inside its stream: what arrived before "
-            "the error (if anything) is all there is."
+            "The service is under high load and stopped this answer inside its stream: what arrived before the error "
+            "(if anything) is all there is."
         )
     taken = _retries_taken(r.error)
-    tried = (
-        ngettext(
+    tried = _("The SDK retries this status on its own (max_retries, default 2) before raising it.")
+    if taken is not None:
+        tried = ngettext(
             "The SDK already retried {count} time with backoff before giving up.",
             "The SDK already retried {count} times with backoff before giving up.",
             taken,
         ).format(count=taken)
-        if taken is not None
-        else _("The SDK retries this status on its own (max_retries, default 2) before raising it.")
-    )
     return _("The service is under high load and turned the request away before starting it. {tried}").format(
         tried=tried
     )
@@ -286,12 +280,10 @@ def _tried(r: _Reading) -> str:
     """What the SDK retries of a failed connection, and how often it already did."""
     taken = _retries_taken(r.error)
     retried = (
-        ngettext("(here {count} time).", "(here {count} times).", taken).format(count=taken)
-        if taken
-        else _("(max_retries, default 2).")
+        ngettext("(here {count} time).", "(here {count} times).", taken) if taken else _("(max_retries, default 2).")
     )
     tried = _("a started stream is never retried; a connection that fails before the answer starts is retried")
-    return f"{tried} {retried}"
+    return f"{tried} {retried.format(count=taken)}"
 
 
 def _causes(r: _Reading) -> tuple[str, ...]:
@@ -328,18 +320,14 @@ class _Row:
     details: Callable[[_Reading], tuple[str, ...]] = lambda r: ()
 
     def build(self, r: _Reading) -> Explanation:
-        title, meaning, step = (_fill(_(text), r) for text in (self.title, self.meaning, self.next_step))
+        words = "\0".join(_(text) for text in (self.title, self.meaning, self.next_step))
+        for name, fact in _FILLS.items():
+            words = words.replace(name, fact(r)) if name in words else words
+        title, meaning, step = words.split("\0")
         details = (*self.details(r), _(_IN_STREAM)) if r.in_stream else self.details(r)
         return Explanation(
             self.kind, title, meaning, step, self.retryable, r.status, r.code, r.message, details, r.said_by
         )
-
-
-def _fill(text: str, r: _Reading) -> str:
-    for name, fact in _FILLS.items():
-        if name in text:
-            text = text.replace(name, fact(r))
-    return text
 
 
 _TABLE = (
@@ -350,8 +338,8 @@ _TABLE = (
         N_(
             "A web server or relay in front of the service answered with its own 404 page, not MiniMax's JSON error: "
             "nothing is served at the URL the request went to. Most likely the base URL or its path is wrong. "
-            "MiniMax's is https://api.minimax.io/anthropic (https://api.minimaxi.com/anthropic in China), and the SDK "
-            "adds /v1/messages itself; a relay or gateway documents its own."
+            "MiniMax's is https://api.minimax.io/anthropic (https://api.minimaxi.com/anthropic in China), and the "
+            "SDK adds /v1/messages itself; a relay or gateway documents its own."
         ),
         N_(
             "Check the base URL: helpers.describe() shows the one in use; set it with MINIMAX_BASE_URL or base_url=, "
@@ -382,8 +370,8 @@ _TABLE = (
             "pasted document) and did not answer. It does not say which part."
         ),
         N_(
-            "Rephrase or remove the flagged part and send again. The same request gets the same refusal: do not retry "
-            "it unchanged (build clients with max_retries=0 in batch jobs, and log which input was refused)."
+            "Rephrase or remove the flagged part and send again. The same request gets the same refusal: do not "
+            "retry it unchanged (build clients with max_retries=0 in batch jobs, and log which input was refused)."
         ),
         False,
     ),
@@ -432,8 +420,8 @@ _TABLE = (
         "auth",
         N_("The API key was refused"),
         N_(
-            "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are "
-            "bound to the region whose console created them). {where}"
+            "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are bound to "
+            "the region whose console created them). {where}"
         ),
         "{region_step}",
         False,
@@ -449,8 +437,8 @@ _TABLE = (
         N_("Insufficient balance"),
         N_("The account has no credit left for this model. (MiniMax sent this as HTTP 500 at first, later as 402.)"),
         N_(
-            "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 "
-            "on its own: use max_retries=0 to fail fast."
+            "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 on "
+            "its own: use max_retries=0 to fail fast."
         ),
         False,
     ),
@@ -459,12 +447,12 @@ _TABLE = (
         "quota",
         N_("Usage quota reached"),
         N_(
-            "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer "
-            "until the quota resets or grows."
+            "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer until "
+            "the quota resets or grows."
         ),
         N_(
-            "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window "
-            "to reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast."
+            "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window to "
+            "reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast."
         ),
         False,
     ),
@@ -474,8 +462,8 @@ _TABLE = (
         N_("Rate limited (transient)"),
         N_("Too many requests or tokens per minute. The limit frees up within seconds to a minute."),
         N_(
-            "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at "
-            "once, or raise max_retries for batch jobs."
+            "Retry with backoff: the SDK already retries 429 (max_retries, default 2). Send fewer requests at once, "
+            "or raise max_retries for batch jobs."
         ),
         True,
         lambda r: (_(_TOKEN_PLAN_RATE),) if r.code == 2062 else (),
@@ -559,12 +547,12 @@ _FAILURES = (
         "timeout",
         N_("The request timed out"),
         N_(
-            "No complete answer arrived within the client's timeout (retries included). Long answers with "
-            "thinking can take a minute or more, and a stream's first byte can be slow under load."
+            "No complete answer arrived within the client's timeout (retries included). Long answers with thinking "
+            "can take a minute or more, and a stream's first byte can be slow under load."
         ),
         N_(
-            "Raise the timeout (timeout=120 on the client or per call), stream long answers, and keep "
-            "max_retries for transient slowness."
+            "Raise the timeout (timeout=120 on the client or per call), stream long answers, and keep max_retries "
+            "for transient slowness."
         ),
         True,
     ),
@@ -581,13 +569,13 @@ _FAILURES = (
         "stream-cut",
         N_("The stream was cut"),
         N_(
-            "The stream ended before its message_stop event: the connection closed in the middle of the answer. "
-            "What arrived is kept (in a StreamInterrupted's .partial, or the SDK stream's current_message_snapshot), "
-            "but the answer is incomplete."
+            "The stream ended before its message_stop event: the connection closed in the middle of the answer. What "
+            "arrived is kept (in a StreamInterrupted's .partial, or the SDK stream's current_message_snapshot), but "
+            "the answer is incomplete."
         ),
         N_(
-            "Keep or show the partial answer, and send the request again (streams are not retried by the SDK "
-            "once they have started)."
+            "Keep or show the partial answer, and send the request again (streams are not retried by the SDK once "
+            "they have started)."
         ),
         True,
     ),
