@@ -1,11 +1,7 @@
-"""A small chat app for notebook 06: a text box, model and region pickers, tools on or off, the conversation
-with the thinking above each answer, and a running usage total.
-
-The chat logic (`Playground.send`) is plain code that works anywhere; the widgets (ipywidgets 7.7.1 as on
-Colab, or 8.x) only call it. The live widget is displayed as a raw bundle whose text/plain never changes. The
-app stays open until its Close button (or `close()`) replaces it, in place, by the static transcript and the
-bill: from then on a saved notebook holds no widget.
-"""
+"""Notebook 06's chat app: a text box, model and region pickers, tools on or off, the conversation (thinking above
+each answer) and a running bill. `Playground.send` is plain code; the widgets (ipywidgets 7.7.1 as on Colab, or 8.x)
+only call it. Its Close button (or `close()`) replaces the app in place by the transcript and the bill, so a saved
+notebook holds no widget."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ import html
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import anthropic
@@ -35,8 +31,7 @@ PLACEHOLDER = N_(
     "💬 Chat playground (an app while its kernel runs; if you see this line instead, run playground.show() to "
     "open it again; its Close app button leaves the transcript)"
 )
-"""The app's text: what a saved notebook keeps where the app was (jupyter-config/ drops the widget view); in
-English, `_(PLACEHOLDER)` where it is shown."""
+"""The app's text/plain: what a saved notebook keeps where the app was (jupyter-config/ drops the widget view)."""
 USER_STYLE = (
     "background:rgba(127,127,127,.15);border-radius:6px;padding:4px 10px;margin:8px 0 2px 0;white-space:pre-wrap;"
     "color:inherit;line-height:1.45"
@@ -85,23 +80,17 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.USub: operator.neg,
     ast.UAdd: operator.pos,
 }
-
-
 _LARGEST = 10**300
 """Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
 
 
-def _not_finite(number: float) -> bool:
-    """NaN or an infinity (a float only: Python's integers are always finite)."""
-    return isinstance(number, float) and not math.isfinite(number)
-
-
 def calculate(expression: str) -> str:
-    """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel."""
+    """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel. (Its
+    errors go to the model as tool results, in English, as recorded.)"""
 
     def value(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and type(node.value) is not bool:
-            if _not_finite(node.value):
+            if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise ValueError(f"{ast.unparse(node)} is too large to be a number here")
             return node.value
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
@@ -113,7 +102,7 @@ def calculate(expression: str) -> str:
             result = _OPERATORS[type(node.op)](value(node.operand))
         else:
             raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
-        if isinstance(result, complex) or _not_finite(result) or abs(result) > _LARGEST:
+        if isinstance(result, complex) or abs(result) > _LARGEST or not math.isfinite(result):
             raise ValueError(f"{ast.unparse(node)!r} is too large (or not a real number)")
         return result
 
@@ -172,18 +161,13 @@ class Playground:
         max_tokens: int = MAX_TOKENS,
         client_factory: Callable[[str], anthropic.Anthropic] | None = None,
     ) -> None:
-        log_of(client)  # only get_client clients keep the usage log the running total reads
         self.history: list[dict[str, Any]] = []
-        self.system = system
-        self.max_tokens = max_tokens
-        self.recordings = recordings
-        self.model = _checked_model(model)
-        self.region = _checked_region(region)
-        self.tools = bool(tools)
+        self.system, self.max_tokens, self.recordings = system, max_tokens, recordings
+        self.model, self.region, self.tools = _checked_model(model), _checked_region(region), bool(tools)
         self._clients: dict[str, anthropic.Anthropic] = {self.region: client}
-        self._already = {id(client): len(log_of(client).calls)}  # calls made before the playground opened
+        self._already = {id(client): len(log_of(client).calls)}  # calls before it opened (only get_client logs)
         self._factory = client_factory or self._default_factory
-        self._turns = 0
+        self._turns, self._paid_from = 0, 0
         self._widgets: dict[str, Any] = {}
         self._handle: Any = None
         self._published: tuple[int, str] | None = None  # (messages, total) the app's saved fallback shows
@@ -191,7 +175,6 @@ class Playground:
         """Why the last turn added nothing to the conversation (an answer with no content), else empty."""
         self.paid: list[dict[str, Any]] = []
         """The paid messages of a tools turn that failed later (a 529, a timeout, Ctrl-C): `keep_paid()` adds them."""
-        self._paid_from = 0
 
     # -- the chat itself ---------------------------------------------------------------------------
     def _default_factory(self, region: str) -> anthropic.Anthropic:
@@ -208,20 +191,16 @@ class Playground:
 
     def settings(self, *, model: str | None = None, region: str | None = None, tools: bool | None = None) -> None:
         """Change the model, region or tools for the next turns (what the pickers do)."""
-        if model is not None:
-            self.model = _checked_model(model)
-        if region is not None:
-            self.region = _checked_region(region)
-        if tools is not None:
-            self.tools = bool(tools)
+        self.model = self.model if model is None else _checked_model(model)
+        self.region = self.region if region is None else _checked_region(region)
+        self.tools = self.tools if tools is None else bool(tools)
         self._refresh()
 
     def send(self, text: str) -> anthropic.types.Message:
         """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError(_("Type a message first: send() needs some text."))
-        user = {"role": "user", "content": text.strip()}
-        sent = self._asked(user)
+        sent = self._asked({"role": "user", "content": text.strip()})
         base = len(sent) - 1  # the history before the new (or joined) user turn
         params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
         if self.tools:
@@ -244,7 +223,8 @@ class Playground:
         if not self.notice:  # an empty answer adds nothing: the Messages API refuses an empty assistant turn
             self.history[base:] = added  # only once the whole turn worked: a failed turn leaves no half history
         self._turns += 1
-        self.last = TurnSummary(self._turns, self.model, self.tools, calls, _answer(final))
+        answer = "".join(b.text for b in final.content or [] if b.type == "text").strip()
+        self.last = TurnSummary(self._turns, self.model, self.tools, calls, answer)
         self._refresh()
         return final
 
@@ -286,8 +266,7 @@ class Playground:
 
     def play(self, turns: Iterable[Mapping[str, Any]]) -> None:
         """Send a scripted conversation, each turn with its own settings (e.g. a recorded one, in replay)."""
-        turns = _checked_turns(turns)
-        for turn in turns:
+        for turn in _checked_turns(turns):
             self.settings(model=turn.get("model"), region=turn.get("region"), tools=turn.get("tools"))
             self.send(turn["text"])
             print(self.last.line())
@@ -295,33 +274,32 @@ class Playground:
                 print(f"  {self.notice}")
 
     # -- what it shows ----------------------------------------------------------------------------
+    def _calls(self) -> list[dict[str, Any]]:
+        """The usage log rows of every client this playground used (a factory may hand back one client twice)."""
+        clients = {id(client): client for client in self._clients.values()}
+        calls = (log_of(client).calls[self._already.get(key, 0) :] for key, client in clients.items())
+        return [asdict(call) for some in calls for call in some]
+
     def totals(self) -> dict[str, Any]:
         """Calls, tokens and estimated cost of every client this playground used."""
-        clients = {id(client): client for client in self._clients.values()}  # a factory may hand back one client
-        rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
-        total = summarize(rows)[-1]
+        total = summarize(self._calls())[-1]
         return {k: total[k] for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
 
     def total_line(self) -> str:
         """The running total as one line: calls, tokens and estimated cost."""
         t = self.totals()
-
-        def figure(value: Any) -> str:
-            return _("unknown") if value is None else f"{value:,}"
-
+        tokens = {k: _("unknown") if t[k] is None else f"{t[k]:,}" for k in ("input_tokens", "output_tokens")}
         cost = _("cost unknown") if t["cost_usd"] is None else _("about {cost:.4f} USD").format(cost=t["cost_usd"])
         return ngettext(
             "{count} call · {input} input and {output} output tokens · {cost}",
             "{count} calls · {input} input and {output} output tokens · {cost}",
             t["calls"],
-        ).format(count=t["calls"], input=figure(t["input_tokens"]), output=figure(t["output_tokens"]), cost=cost)
+        ).format(count=t["calls"], input=tokens["input_tokens"], output=tokens["output_tokens"], cost=cost)
 
     def transcript(self) -> MessageView:
         """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
         recording" footer when any of its calls was answered from one."""
-        clients = {id(client): client for client in self._clients.values()}
-        rows = [row for key, client in clients.items() for row in _rows(client)[self._already.get(key, 0) :]]
-        synthesized = any(row.get("source") == "synthesized" for row in rows)
+        synthesized = any(row.get("source") == "synthesized" for row in self._calls())
         return MessageView(self.history, note=SYNTHESIZED if synthesized else "")
 
     def html(self) -> str:
@@ -335,9 +313,11 @@ class Playground:
                 parts.append(f'<div style="{USER_STYLE}">🧑 <b>{_("You")}</b>: {html.escape(text)}</div>')
             else:
                 parts.extend(block_html(b) for b in blocks)
-        if not parts:
-            parts.append(f'<div style="{META_STYLE}">{_("No messages yet: type below and press Send.")}</div>')
-        return "".join(parts)
+        empty = f'<div style="{META_STYLE}">{_("No messages yet: type below and press Send.")}</div>'
+        return "".join(parts) if parts else empty
+
+    def _total_html(self) -> str:
+        return f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
 
     # -- widgets ----------------------------------------------------------------------------------
     def show(self) -> None:
@@ -349,31 +329,24 @@ class Playground:
 
         self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
-        w["chat"] = widgets.HTML(value=self.html())
+        w["chat"], w["status"], w["total"] = (
+            widgets.HTML(self.html()),
+            widgets.HTML(""),
+            widgets.HTML(self._total_html()),
+        )
         w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description=_("model"))
         w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description=_("region"))
         w["tools"] = widgets.Checkbox(value=self.tools, description=_("tools"))
         w["text"] = widgets.Textarea(placeholder=_("Ask something…"), layout=widgets.Layout(width="98%"))
         w["send"] = widgets.Button(description=_("Send"), button_style="primary")
-        w["close"] = widgets.Button(
-            description=_("Close app"),
-            tooltip=_("Replace the app by its transcript and bill (what a saved notebook keeps)"),
-        )
-        w["status"] = widgets.HTML(value="")
-        w["total"] = widgets.HTML(value=f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>')
+        tip = _("Replace the app by its transcript and bill (what a saved notebook keeps)")
+        w["close"] = widgets.Button(description=_("Close app"), tooltip=tip)
         for name in ("model", "region", "tools"):
-            w[name].observe(self._picked(name), names="value")
+            w[name].observe(lambda change, name=name: self.settings(**{name: change["new"]}), names="value")
         w["send"].on_click(self._clicked)
         w["close"].on_click(lambda _button: self.close())
-        w["box"] = widgets.VBox(
-            [
-                w["chat"],
-                widgets.HBox([w["model"], w["region"], w["tools"]]),
-                w["text"],
-                widgets.HBox([w["send"], w["close"], w["status"]]),
-                w["total"],
-            ]
-        )
+        pickers, buttons = widgets.HBox([w["model"], w["region"], w["tools"]]), [w["send"], w["close"], w["status"]]
+        w["box"] = widgets.VBox([w["chat"], pickers, w["text"], widgets.HBox(buttons), w["total"]])
         self._handle = display_widget(w["box"], _(PLACEHOLDER))
         self._published = None
         self._publish()
@@ -385,45 +358,34 @@ class Playground:
         state = (len(self.history), self.total_line())
         if self._handle is None or "box" not in self._widgets or state == self._published:
             return
-        bundle = {
-            "text/plain": _(PLACEHOLDER),
-            "text/html": f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>' + self._static_html(),
-            WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self._widgets["box"].model_id},
-        }
+        line = f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>'
+        view = {"version_major": 2, "version_minor": 0, "model_id": self._widgets["box"].model_id}
+        bundle = {"text/plain": _(PLACEHOLDER), "text/html": line + self._static_html(), WIDGET_VIEW: view}
         self._handle.update(bundle, raw=True)
         self._published = state
 
     def _static_html(self) -> str:
         """The transcript (each answer under its thinking) and the running total, as static HTML."""
-        return self.transcript().html() + f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
-
-    def _picked(self, name: str) -> Callable[[dict[str, Any]], None]:
-        def handler(change: dict[str, Any]) -> None:
-            self.settings(**{name: change["new"]})
-
-        return handler
+        return self.transcript().html() + self._total_html()
 
     def _clicked(self, _button: Any = None) -> None:
         w = self._widgets
-        text = w["text"].value
         w["status"].value = f'<span style="{META_STYLE}">{_("thinking…")}</span>'
         try:
-            self.send(text)
+            self.send(w["text"].value)
         except Exception as error:  # shown in the app: a click handler's exception would vanish
             w["status"].value = _error_html(error) + (f"<br>{html.escape(self.notice)}" if self.paid else "")
             return
         if self.notice:  # keep the question in the box, to send again
             w["status"].value = f'<span style="color:inherit">⚠️ {html.escape(self.notice)}</span>'
             return
-        w["text"].value = ""
-        w["status"].value = ""
+        w["text"].value = w["status"].value = ""
 
     def _refresh(self) -> None:
         w = self._widgets
         if "chat" not in w:
             return
-        w["chat"].value = self.html()
-        w["total"].value = f'<div style="{META_STYLE}">{html.escape(self.total_line())}</div>'
+        w["chat"].value, w["total"].value = self.html(), self._total_html()
         self._publish()
         for name in ("model", "region", "tools"):
             if w[name].value != getattr(self, name):
@@ -442,11 +404,10 @@ class Playground:
         """Close the app (its Close button does the same): where it was shown, the widgets are replaced in place
         by the transcript and the usage total, which is what a saved notebook then keeps; elsewhere the
         transcript and total are displayed (or printed)."""
-        if self._handle is not None:
-            handle, self._handle = self._handle, None
+        handle, self._handle = self._handle, None
+        if handle is not None:
             text = f"{self.transcript().text()}\n{self.total_line()}"
-            bundle = {"text/plain": text, "text/html": self._static_html()}
-            handle.update(bundle, raw=True)
+            handle.update({"text/plain": text, "text/html": self._static_html()}, raw=True)
             self._close_widgets()
             return
         self._close_widgets()
@@ -457,18 +418,6 @@ class Playground:
         else:
             print(self.transcript().text())
         print(self.total_line())
-
-
-def _rows(client: anthropic.Anthropic) -> list[dict[str, Any]]:
-    """The client's usage log as rows for `usage.summarize`."""
-    from dataclasses import asdict
-
-    return [asdict(call) for call in log_of(client).calls]
-
-
-def _answer(message: anthropic.types.Message) -> str:
-    """A message's answer text, without its thinking."""
-    return "".join(b.text for b in message.content or [] if b.type == "text").strip()
 
 
 def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:

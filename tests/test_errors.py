@@ -12,6 +12,7 @@ import pytest
 import helpers
 from helpers import compat
 from helpers.errors import explain, minimax_code
+from helpers.streaming import IncompleteStreamError, StreamInterrupted
 
 
 @pytest.fixture
@@ -156,3 +157,53 @@ def test_a_body_without_http_code_shows_no_status() -> None:
     assert found.status is None and "HTTP" not in found.text() and not found.retryable
     invalid = explain({"type": "error", "error": {"type": "bad_request_error", "message": "invalid params (2013)"}})
     assert invalid.kind == "invalid-params" and invalid.status is None
+
+
+REQUEST = httpx2.Request(
+    "POST", "https://api.minimax.io/anthropic/v1/messages", headers={"x-stainless-retry-count": "2"}
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "said_by", "retryable"),
+    [
+        (anthropic.APITimeoutError(request=REQUEST), "timeout", None, True),
+        (anthropic.APIConnectionError(request=REQUEST), "connection", "The SDK", True),
+        (IncompleteStreamError("the stream ended early"), "stream-cut", "helpers.stream", True),
+        (httpx2.RemoteProtocolError("peer closed connection"), "stream-cut", "The HTTP library", True),
+        (
+            StreamInterrupted("you stopped it", {"role": "assistant", "content": []}, "interrupt"),
+            "interrupt",
+            "helpers.stream",
+            True,
+        ),
+        (json.JSONDecodeError("Expecting value", "{", 1), "malformed", "Python's JSON parser", True),
+        (anthropic.AnthropicError("something odd"), "unknown", "The SDK", False),
+        (KeyError("x"), "unknown", "Python", False),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_every_other_failure_has_its_card_and_names_who_said_it(error, kind, said_by, retryable) -> None:
+    found = explain(error)
+    assert (found.kind, found.retryable, found.status, found.code) == (kind, retryable, None, None)
+    if said_by is None:
+        assert not found.message and " said: " not in found.text()
+    else:
+        assert f"\n  {said_by} said: {found.message}\n" in found.text() and found.message
+    assert type(error).__name__ in found.title or kind != "unknown"
+
+
+def test_a_connection_error_counts_the_sdks_retries() -> None:
+    found = explain(anthropic.APIConnectionError(request=REQUEST))
+    assert found.next_step.endswith("is retried (here 2 times).")
+
+
+def test_a_server_error_that_stopped_a_stream_is_explained_as_that_error() -> None:
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "high load (2064)"}}
+    response = httpx2.Response(200, json=body, request=REQUEST)
+    cause = anthropic.APIStatusError("high load (2064)", response=response, body=body)
+    stopped = StreamInterrupted("overloaded", {"role": "assistant", "content": []}, "server")
+    stopped.__cause__ = cause
+    found = explain(stopped)
+    assert (found.kind, found.code) == ("overloaded", 2064) and "inside its stream" in found.meaning
+    assert found.details[-2:] == (explain(cause).details[-1], "What arrived before it is in the error's .partial.")
