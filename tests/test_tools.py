@@ -15,14 +15,13 @@ from support import scripted_client_for
 from devtools.synth import message_body, stream_events
 from helpers._replay.sse import encode_event
 from helpers.show import timeline
+from helpers._toolbox import collect_tools, schema_problems
 from helpers.tools import (
     MaxTurnsError,
     ToolCallAsTextError,
     ToolRun,
     TruncatedToolCallError,
-    collect_tools,
     run_tools,
-    schema_problems,
 )
 
 MODEL = "MiniMax-M2.1"
