@@ -357,3 +357,16 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
             )
         )
     return NoKey(tuple(notes))
+
+
+def final_mode_for(wanted: str, found: FoundKey | NoKey) -> str:
+    """'auto' becomes live with a key and replay without; live and record without a key are refused."""
+    mode = ("live" if isinstance(found, FoundKey) else "replay") if wanted == "auto" else wanted
+    if mode in ("live", "record") and isinstance(found, NoKey):
+        message = _(
+            "mode={mode!r} needs a MiniMax API key, and none was found.{tried}\n"
+            "Set MINIMAX_API_KEY (environment, a .env file, or a Colab secret), pass api_key=..., "
+            "or use mode='replay' to run on recordings."
+        )
+        raise ConfigError(message.format(mode=mode, tried="".join(f"\n  - {note}" for note in found.notes)))
+    return mode

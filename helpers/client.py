@@ -31,6 +31,7 @@ from ._settings import (
     check_recordings_name,
     checked_key,
     custom_base_url,
+    final_mode_for,
     find_key,
     hide_key,
     region_of_url,
@@ -92,14 +93,6 @@ def _cassette_root() -> Path:
     return Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT
 
 
-def _shown(folder: Path) -> str:
-    """A folder as the banner shows it: relative to the repository when inside it."""
-    try:
-        return str(folder.relative_to(DEFAULT_ROOT.parent.parent))
-    except ValueError:
-        return str(folder)
-
-
 def _precheck(transport: Any, method: str, path: str, body: dict[str, Any]) -> None:
     """Before the SDK serializes a request: refuse NaN or an infinity by name, then run the transport's checks,
     so a refused request is never retried or half-sent."""
@@ -156,19 +149,6 @@ def detect_region(key: str, *, transport: Any = None) -> str:
     raise ConfigError(message.format(regions=", ".join(answers)))
 
 
-def _final_mode(wanted: str, found: FoundKey | NoKey) -> str:
-    """'auto' becomes live with a key and replay without; live and record without a key are refused."""
-    mode = ("live" if isinstance(found, FoundKey) else "replay") if wanted == "auto" else wanted
-    if mode in ("live", "record") and isinstance(found, NoKey):
-        message = _(
-            "mode={mode!r} needs a MiniMax API key, and none was found.{tried}\n"
-            "Set MINIMAX_API_KEY (environment, a .env file, or a Colab secret), pass api_key=..., "
-            "or use mode='replay' to run on recordings."
-        )
-        raise ConfigError(message.format(mode=mode, tried="".join(f"\n  - {note}" for note in found.notes)))
-    return mode
-
-
 def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey | NoKey) -> Endpoint:
     """Where requests go: MINIMAX_BASE_URL, else the region (found by probing for 'auto' with a live key,
     else taken from ANTHROPIC_BASE_URL when it names a MiniMax region and no region was asked for)."""
@@ -223,17 +203,6 @@ def live_client(
     return _build(endpoint, "live", checked_key(key, "the api_key argument"), "scratch", 1.0, check, client_kwargs)
 
 
-def _announce(setup: Setup, quiet: bool) -> None:
-    """Remember the setup for describe() and print its banner once per distinct setup."""
-    global _last_setup
-    _last_setup = setup
-    if not quiet and setup not in _banners_shown:
-        _banners_shown.add(setup)
-        print(setup.line())
-        for note in setup.notes:
-            print(_("  note: {note}").format(note=note))
-
-
 def get_client(
     *,
     region: str | None = None,
@@ -261,18 +230,20 @@ def get_client(
     check_client_kwargs(client_kwargs)
     speed = resolve_replay_speed(replay_speed)
     found = browser.keyless(find_key(api_key), wanted_mode)  # a page cannot call MiniMax live (CORS)
-    final_mode = _final_mode(wanted_mode, found)
+    final_mode = final_mode_for(wanted_mode, found)
     endpoint = _endpoint(region, wanted_region, final_mode, found)
     live = isinstance(found, FoundKey) and final_mode != "replay"
     key = found.value if isinstance(found, FoundKey) and live else REPLAY_PLACEHOLDER_KEY
     client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
     if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
         _setup_hint.watch()
+    root, repository = _cassette_root(), DEFAULT_ROOT.parent.parent  # shown relative to the repository when inside
+    shown = str(root.relative_to(repository) if root.is_relative_to(repository) else root)
     notes = found.notes if isinstance(found, NoKey) else ()
-    _announce(
-        Setup(
-            endpoint.region, endpoint.base_url, final_mode, found.source, recordings, _shown(_cassette_root()), notes
-        ),
-        quiet,
-    )
+    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
+    global _last_setup
+    _last_setup = setup
+    if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
+        _banners_shown.add(setup)
+        print("\n".join([setup.line(), *(_("  note: {note}").format(note=note) for note in notes)]))
     return client
