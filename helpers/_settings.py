@@ -79,17 +79,6 @@ def is_minimax_url(url: str | None) -> bool:
     return bool(url) and region_of_url(url or "") is not None
 
 
-def _shown_url(parsed: Any) -> str:
-    """A URL as messages may show it: scheme, host, port and path only (never a user, password, query or fragment)."""
-    host = parsed.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    try:
-        port = f":{parsed.port}" if parsed.port is not None else ""
-    except ValueError:
-        port = ""
-    return f"{parsed.scheme}://{host}{port}{parsed.path}"
-
-
 def check_base_url(url: str, *, source: str) -> str:
     """A custom base URL (a gateway or a local server), checked, without a trailing slash. One carrying credentials
     (`user:password@`, a query, a fragment) is refused by a message that shows it without them."""
@@ -102,7 +91,7 @@ def check_base_url(url: str, *, source: str) -> str:
         del url
         message = _("{source} is not a usable URL ({why}). {example}")
         raise ConfigError(message.format(source=source, why=why, example=example)) from None
-    shown = _shown_url(parsed)
+    shown = f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{parsed.path}"  # no user, password, query, fragment
     if parsed.username is not None or parsed.password is not None or parsed.query or parsed.fragment:
         del url, parsed  # a traceback that prints locals must not show the secret either
         message = _(
@@ -213,8 +202,8 @@ _PLACEHOLDER = re.compile(r"(your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|changeme|xxx
 
 
 class HiddenKey(str):
-    """A key as a `str` (the SDK takes it as one) whose `repr` never shows it, so a traceback printed with every
-    frame's locals (IPython's verbose mode, a debugger, a crash reporter) shows `<key, not shown>` instead."""
+    """A key as a `str` (the SDK takes it as one) whose `repr` never shows it: a traceback printed with every frame's
+    locals (IPython's verbose mode, a debugger) shows `<key, not shown>`."""
 
     __slots__ = ()
 
