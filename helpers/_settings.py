@@ -320,7 +320,6 @@ def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) ->
     if isinstance(env_value, str) and env_value.strip():
         source = _("the environment variable {name}").format(name=KEY_NAME)
         return FoundKey(checked_key(env_value, source), N_("environment (MINIMAX_API_KEY)"))
-    notes: list[str] = []
     folder = (dotenv_start or Path.cwd()).resolve()
     dotenv = next((f / ".env" for f in (folder, *folder.parents) if (f / ".env").is_file()), None)
     found, note = _dotenv_key(dotenv) if dotenv is not None else (None, None)
