@@ -1,17 +1,12 @@
 """What this kernel lacks of requirements.txt, and pip installing only that: the setup cell's step on a hosted
-JupyterLab that is neither Colab nor a checkout (Alibaba Cloud PAI-DSW, ModelScope notebooks, a hub).
-
-helpers/locate.py runs this file by its path once it has found the collection (`import helpers` would need the
-packages this installs). A package counts as present when it is installed at a version inside its range, comparing
-release numbers (a `.post3` or `rc1` suffix is not compared: pip decides those). The page's own JupyterLab (and its
-language pack) belongs to the host and is never installed into the kernel. When everything is present, nothing runs.
-A mirror of the package index is used only when the learner names one (the cell's MIRROR, passed as `pip -i`); pip
-reads its own settings (PIP_INDEX_URL, pip.conf) as always, and nothing here picks a mirror for anyone.
-Standard library only.
+JupyterLab that is neither Colab nor a checkout (PAI-DSW, ModelScope, a hub). helpers/locate.py runs this file by its
+path (`import helpers` needs what it installs), so it uses the standard library only, not even `packaging`.
+The server's own JupyterLab is never installed into the kernel; a mirror is used only when the learner names one.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import subprocess
@@ -27,6 +22,7 @@ SERVER_SIDE = "jupyterlab"
 """Requirements whose names start with this are the notebook server's (JupyterLab and its language pack)."""
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*((?:[<>=!~]=?[^,#\s]+\s*,?\s*)*)")
 _CLAUSE = re.compile(r"(>=|<=|==|!=|>|<)\s*([0-9][^,\s]*)")
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
 PIP_TIMEOUT = 900
 
 
@@ -38,12 +34,10 @@ class InstallError(Exception):
 
 
 def _release(version: str) -> tuple[int, ...]:
-    """The release numbers of a version ("4.5.post3" -> (4, 5)), trailing zeros dropped so 2.0 equals 2."""
+    """The release numbers of a version ("4.5.post3" -> (4, 5)): a suffix such as `.post3` or `rc1` is not compared
+    (pip decides those)."""
     match = re.match(r"\d+(?:\.\d+)*", version)
-    numbers = [int(part) for part in match.group().split(".")] if match else [0]
-    while len(numbers) > 1 and numbers[-1] == 0:
-        numbers.pop()
-    return tuple(numbers)
+    return tuple(map(int, match.group().split("."))) if match else (0,)
 
 
 def satisfies(version: str, spec: str) -> bool:
@@ -53,15 +47,10 @@ def satisfies(version: str, spec: str) -> bool:
         match = _CLAUSE.fullmatch(clause)
         if not match:
             raise ValueError(f"cannot read the version range {clause!r} (write >=, >, <=, <, == or !=)")
-        operator, bound = match.group(1), _release(match.group(2))
-        if not {
-            ">=": have >= bound,
-            "<=": have <= bound,
-            ">": have > bound,
-            "<": have < bound,
-            "==": have == bound,
-            "!=": have != bound,
-        }[operator]:
+        bound = _release(match.group(2))
+        width = max(len(have), len(bound))
+        padded = [numbers + (0,) * (width - len(numbers)) for numbers in (have, bound)]  # so 2.0 equals 2
+        if not _COMPARE.get(match.group(1), operator.ne)(*padded):
             return False
     return True
 
@@ -77,8 +66,8 @@ def requirements(path: Path) -> list[tuple[str, str]]:
 
 
 def missing(path: Path) -> dict[str, str]:
-    """Each requirement not installed at a version inside its range, as pip takes it ("anthropic>=2.0,<3"), with
-    what is installed now ("anthropic 0.40.0", or "" when nothing is)."""
+    """Each requirement not installed inside its range, as pip takes it ("anthropic>=2.0,<3"), with what is
+    installed now ("anthropic 0.40.0", or "" when nothing is)."""
     lacking = {}
     for name, spec in requirements(path):
         try:
@@ -101,32 +90,24 @@ def pip_command(packages: list[str], mirror: str = "") -> list[str]:
     return [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", *index, *packages]
 
 
-def _source(mirror: str, environ: dict[str, str]) -> str:
-    """Where pip will look, in words: the named mirror, PIP_INDEX_URL, or pip's own setting."""
-    if mirror:
-        return f"from the mirror {mirror}"
-    if environ.get("PIP_INDEX_URL"):
-        return f"from PIP_INDEX_URL ({environ['PIP_INDEX_URL']})"
-    return "from pip's own index setting (PyPI unless pip.conf names a mirror)"
-
-
 def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] = print) -> list[str]:
     """Install what this kernel lacks of requirements.txt at `path` (one line per step); returns what was installed.
-
-    Nothing is run when everything is present or there is no requirements.txt (the browser edition has none)."""
+    Nothing runs when everything is present or there is no requirements.txt (the browser edition has none)."""
     if not path.is_file() or sys.platform == "emscripten":
         return []
-    lacking = missing(path)
+    lacking, mirror = missing(path), mirror.strip()
     if not lacking:
         return []
-    command = pip_command(list(lacking), mirror.strip())
-    say(
-        f"Installing what this kernel lacks ({', '.join(lacking)}) with pip {_source(mirror.strip(), dict(os.environ))}"
-    )
+    command = pip_command(list(lacking), mirror)
+    index = os.environ.get("PIP_INDEX_URL")
+    source = f"from the mirror {mirror}" if mirror else f"from PIP_INDEX_URL ({index})" if index else None
+    source = source or "from pip's own index setting (PyPI unless pip.conf names a mirror)"
+    say(f"Installing what this kernel lacks ({', '.join(lacking)}) with pip {source}")
     started = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
-        failure = "" if done.returncode == 0 else _last_line(done.stderr) or f"pip exited with {done.returncode}"
+        lines = [line.strip() for line in (done.stderr or "").splitlines() if line.strip()]
+        failure = "" if done.returncode == 0 else (lines or [f"pip exited with {done.returncode}"])[-1]
     except (OSError, subprocess.SubprocessError) as error:
         failure = f"pip could not run ({error})"
     if failure:
@@ -143,11 +124,6 @@ def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] 
     return list(lacking)
 
 
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
 def prepare(
     root: Path,
     sdk: str,
@@ -161,12 +137,11 @@ def prepare(
     """The setup cell's install step: in Colab only the SDK (its own ipywidgets 7.7.1, pandas and matplotlib stay);
     in a git checkout nothing (`python3 scripts/start.py` installs there); elsewhere what the kernel lacks."""
     mirror = mirror.strip()
-    if colab:
-        command = pip_command([sdk], mirror)  # refuses a MIRROR that is not an address
-        if shell is None:
-            subprocess.run(command, check=True)
-        else:
-            index = ["-i", mirror] if mirror else []
-            shell.run_line_magic("pip", " ".join(["install", "-q", *index, f'"{sdk}"']))
-        return [sdk]
-    return [] if checkout else install_missing(root / "requirements.txt", mirror, say=say)
+    if not colab:
+        return [] if checkout else install_missing(root / "requirements.txt", mirror, say=say)
+    command = pip_command([sdk], mirror)  # refuses a MIRROR that is not an address
+    if shell is None:
+        subprocess.run(command, check=True)
+    else:
+        shell.run_line_magic("pip", " ".join(["install", "-q", *(["-i", mirror] if mirror else []), f'"{sdk}"']))
+    return [sdk]

@@ -1,9 +1,6 @@
-"""A live call that fails because of the set-up (no network, a wrong base URL, a key the endpoint refuses) shown in
-a notebook as a few lines saying what to check, instead of the SDK's traceback of some 240 lines.
-
-`get_client` installs it for a live client only, as IPython's handler for exactly those errors: every other error
-keeps its usual traceback, `%tb` still shows the full one, and outside IPython nothing is installed. The lines come
-from `helpers.explain` (taught in notebook 05), so both say the same thing.
+"""A live call that fails because of the set-up (no network, a wrong base URL, a refused key) shown in a notebook
+as a few lines from `helpers.explain` (notebook 05) instead of the SDK's 240-line traceback. `get_client` installs it
+for a live client only, as IPython's handler for exactly those errors; `%tb` still shows the full traceback.
 """
 
 from __future__ import annotations
@@ -44,9 +41,8 @@ def short_message(error: BaseException) -> list[str]:
 def _handler(
     shell: Any, kind: type[BaseException], error: BaseException, tb: TracebackType | None, tb_offset: Any = None
 ) -> list[str]:
-    """IPython's custom exception handler: the short message as the cell's error output. IPython ignores what a
-    handler returns, so it shows the lines itself through `_showtraceback`, the method every IPython front end
-    (ipykernel, Colab, the terminal) implements to send a cell's error (its ename, evalue and these lines)."""
+    """IPython's custom exception handler: the short message as the cell's error output, shown through
+    `_showtraceback` (IPython ignores what a handler returns; every front end implements that method)."""
     lines = short_message(error)
     show = getattr(shell, "_showtraceback", None)
     if show is None:

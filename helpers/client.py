@@ -1,17 +1,11 @@
-"""`get_client()`: an ordinary `anthropic.Anthropic` client pointed at MiniMax, live or on recordings.
-
-Three jobs, in the order a call to `get_client` does them: read the settings (region, mode, endpoint,
-replay pace, recordings folder; each bad value names what is accepted), find the key (argument,
-MINIMAX_API_KEY, a `.env` file, a Colab secret) and build the client. Notebook 01 teaches it; the settings and the
-key search are in `_settings.py` behind it.
+"""`get_client()`: an ordinary `anthropic.Anthropic` client pointed at MiniMax, live or on recordings (notebook 01).
+It reads the settings, finds the key (both in `_settings.py` behind it) and builds the client on the replay transport.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
-import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +27,11 @@ from ._settings import (
     FoundKey,
     NoKey,
     check_base_url,
+    check_client_kwargs,
     check_recordings_name,
     checked_key,
     custom_base_url,
+    final_mode_for,
     find_key,
     hide_key,
     region_of_url,
@@ -46,15 +42,13 @@ from ._settings import (
 )
 from .billing import UsageLog, attach
 
-# -- the client ---------------------------------------------------------------------------------------------
-
 REPLAY_PLACEHOLDER_KEY = "replay-mode-no-key"
 """What the SDK is given as a key in replay mode: it insists on one, and nothing is ever sent."""
 
 
 @dataclass(frozen=True)
 class Setup:
-    """What `get_client` decided, for `describe()`. Holds no key."""
+    """What `get_client` decided, for `describe()` and the banner. Holds no key."""
 
     region: str
     base_url: str
@@ -85,13 +79,12 @@ _auto_regions: dict[str, str] = {}
 def describe() -> str:
     """One line on the client `get_client` built last: region, endpoint, mode and where the key came from."""
     if _last_setup is None:
-        return "No client yet: call helpers.get_client() first."
+        return _("No client yet: call helpers.get_client() first.")
     return _last_setup.line()
 
 
 def replaying() -> bool:
-    """True when the client `get_client` built last answers from recordings: a live-only cell checks this (notebooks
-    01 and 03-05) rather than `describe()`'s words, which follow `set_language`."""
+    """True when the last client answers from recordings: live-only cells check it (notebooks 01, 03-05)."""
     return _last_setup is not None and _last_setup.mode == "replay"
 
 
@@ -100,22 +93,9 @@ def _cassette_root() -> Path:
     return Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT
 
 
-def _shown(folder: Path) -> str:
-    """A folder as the banner shows it: relative to the repository when inside it."""
-    try:
-        return str(folder.relative_to(DEFAULT_ROOT.parent.parent))
-    except ValueError:
-        return str(folder)
-
-
-def _fingerprint(key: str) -> str:
-    """A one-way, in-memory-only tag for a key, so `region='auto'` can remember its answer per key."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def _precheck(transport: Any, method: str, path: str, body: dict[str, Any]) -> None:
-    """Before the SDK serializes a request: refuse NaN or an infinity by name (the SDK's own error names neither
-    field nor fix), then run the transport's checks, so a refused request is never retried or half-sent."""
+    """Before the SDK serializes a request: refuse NaN or an infinity by name, then run the transport's checks,
+    so a refused request is never retried or half-sent."""
     findings = compat.check_numbers(body)
     if findings:
         raise compat.RequestNotSupportedError(findings)
@@ -124,9 +104,8 @@ def _precheck(transport: Any, method: str, path: str, body: dict[str, Any]) -> N
 
 
 def _probe(key: str, region: str, transport: Any) -> str:
-    """One-token request to `region` with `key`: 'yes' (answered), 'no' (401: not this region's key) or
-    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key). Another 4xx means the
-    key got past authentication, so it is this region's."""
+    """One-token request to `region` with `key`: 'yes' (answered, or a 4xx past authentication), 'no' (401) or
+    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key)."""
     url = REGIONS[region]
     probe = anthropic.Anthropic(
         api_key=key,
@@ -149,13 +128,9 @@ def _probe(key: str, region: str, transport: Any) -> str:
 
 
 def detect_region(key: str, *, transport: Any = None) -> str:
-    """Find which region `key` belongs to: a key of the other region is answered with 401.
-
-    Sends the cheapest real request (one token) to each region in turn. Only an answer or a 401 decides: a 429,
-    500, 529 or an unreachable host says nothing about the key, so the other region is tried and nothing is
-    remembered; a decided answer is remembered for the rest of the process.
-    """
-    tag = _fingerprint(key)
+    """The region `key` belongs to (the other region answers 401), by a one-token request to each in turn. Only an
+    answer or a 401 decides, and is remembered for the process (by a one-way hash, in memory only)."""
+    tag = hashlib.sha256(key.encode()).hexdigest()
     if tag in _auto_regions:
         return _auto_regions[tag]
     answers = {}
@@ -167,50 +142,11 @@ def detect_region(key: str, *, transport: Any = None) -> str:
     undecided = [region for region, answer in answers.items() if answer == "unknown"]
     if undecided:
         return undecided[0]  # not remembered: the next get_client asks again
-    raise ConfigError(
-        f"region='auto': the key was refused (401) by every region ({', '.join(answers)}). "
+    message = _(
+        "region='auto': the key was refused (401) by every region ({regions}). "
         "Check that you copied the whole key from the MiniMax console, or create a new one."
     )
-
-
-_RESERVED_KWARGS = ("api_key", "auth_token", "base_url", "http_client")
-
-
-def _check_client_kwargs(client_kwargs: dict[str, Any]) -> None:
-    """Refuse, before a key is read or anything is built, keyword arguments that get_client sets itself, that
-    `anthropic.Anthropic` does not take (a typo: the closest names are suggested), and retries or timeouts that
-    cannot work."""
-    for reserved in _RESERVED_KWARGS:
-        if reserved in client_kwargs:
-            raise ConfigError(
-                f"get_client() sets {reserved} itself. Pass the key as api_key=..., choose the endpoint with "
-                "region= or MINIMAX_BASE_URL, and give a custom HTTP client to anthropic.Anthropic directly."
-            )
-    accepted = [name for name in inspect.signature(anthropic.Anthropic).parameters if name not in _RESERVED_KWARGS]
-    for name in client_kwargs:
-        if name not in accepted:
-            close = difflib.get_close_matches(name, accepted, n=2)
-            hint = f" Did you mean {' or '.join(close)}?" if close else f" It takes: {', '.join(sorted(accepted))}."
-            raise ConfigError(f"get_client() got {name}=, which anthropic.Anthropic does not take.{hint}")
-    retries = client_kwargs.get("max_retries", 0)
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise ConfigError(f"max_retries={retries!r} must be a whole number, 0 or more (the SDK's default is 2).")
-    timeout = client_kwargs.get("timeout")
-    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and not 0 < timeout < float("inf"):
-        raise ConfigError(f"timeout={timeout!r} must be a number of seconds above 0, e.g. timeout=120.")
-
-
-def _final_mode(wanted: str, found: FoundKey | NoKey) -> str:
-    """'auto' becomes live with a key and replay without; live and record without a key are refused."""
-    mode = ("live" if isinstance(found, FoundKey) else "replay") if wanted == "auto" else wanted
-    if mode in ("live", "record") and isinstance(found, NoKey):
-        tried = "".join(f"\n  - {note}" for note in found.notes)
-        raise ConfigError(
-            f"mode={mode!r} needs a MiniMax API key, and none was found.{tried}\n"
-            "Set MINIMAX_API_KEY (environment, a .env file, or a Colab secret), pass api_key=..., "
-            "or use mode='replay' to run on recordings."
-        )
-    return mode
+    raise ConfigError(message.format(regions=", ".join(answers)))
 
 
 def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey | NoKey) -> Endpoint:
@@ -234,8 +170,8 @@ def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey
 def _build(
     endpoint: Endpoint, mode: str, key: str, recordings: str, speed: float, check: bool, client_kwargs: dict[str, Any]
 ) -> anthropic.Anthropic:
-    # `key` is a HiddenKey (or the replay placeholder): no frame of this chain shows the key in its locals
-    """The SDK client on our transport (replay, record or live), with its usage log attached."""
+    """The SDK client on our transport (replay, record or live), with its usage log attached. `key` is a HiddenKey
+    (or the replay placeholder): no frame of this chain shows the key in its locals."""
     library = CassetteLibrary(_cassette_root(), prefer=recordings) if mode == "replay" else None
     log = UsageLog()
     transport = make_transport(
@@ -258,25 +194,13 @@ def _build(
 def live_client(
     base_url: str, key: str, *, source: str = "base_url", check: bool = True, **client_kwargs: Any
 ) -> anthropic.Anthropic:
-    """A live client on `base_url` built as `get_client` builds one, for tools that choose the endpoint themselves
-    (`python -m devtools doctor`): the URL checked as MINIMAX_BASE_URL is (no credentials, never Anthropic's API),
-    the key checked, one credential only, and a redirect off the endpoint's host refused, not followed."""
-    _check_client_kwargs(client_kwargs)
+    """A live client on `base_url` built as `get_client` builds one, for `python -m devtools doctor`: the URL and
+    the key checked as get_client checks them, and a redirect off the endpoint's host refused, not followed."""
+    check_client_kwargs(client_kwargs)
     url = check_base_url(base_url, source=source)
     endpoint = Endpoint(region_of_url(url) or "custom", url)
     key = hide_key(key)
     return _build(endpoint, "live", checked_key(key, "the api_key argument"), "scratch", 1.0, check, client_kwargs)
-
-
-def _announce(setup: Setup, quiet: bool) -> None:
-    """Remember the setup for describe() and print its banner once per distinct setup."""
-    global _last_setup
-    _last_setup = setup
-    if not quiet and setup not in _banners_shown:
-        _banners_shown.add(setup)
-        print(setup.line())
-        for note in setup.notes:
-            print(_("  note: {note}").format(note=note))
 
 
 def get_client(
@@ -303,21 +227,23 @@ def get_client(
     wanted_region = resolve_region(region)
     wanted_mode = resolve_mode(mode)
     recordings = check_recordings_name(recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch")
-    _check_client_kwargs(client_kwargs)
+    check_client_kwargs(client_kwargs)
     speed = resolve_replay_speed(replay_speed)
     found = browser.keyless(find_key(api_key), wanted_mode)  # a page cannot call MiniMax live (CORS)
-    final_mode = _final_mode(wanted_mode, found)
+    final_mode = final_mode_for(wanted_mode, found)
     endpoint = _endpoint(region, wanted_region, final_mode, found)
     live = isinstance(found, FoundKey) and final_mode != "replay"
     key = found.value if isinstance(found, FoundKey) and live else REPLAY_PLACEHOLDER_KEY
     client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
     if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
         _setup_hint.watch()
+    root, repository = _cassette_root(), DEFAULT_ROOT.parent.parent  # shown relative to the repository when inside
+    shown = str(root.relative_to(repository) if root.is_relative_to(repository) else root)
     notes = found.notes if isinstance(found, NoKey) else ()
-    _announce(
-        Setup(
-            endpoint.region, endpoint.base_url, final_mode, found.source, recordings, _shown(_cassette_root()), notes
-        ),
-        quiet,
-    )
+    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
+    global _last_setup
+    _last_setup = setup
+    if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
+        _banners_shown.add(setup)
+        print("\n".join([setup.line(), *(_("  note: {note}").format(note=note) for note in notes)]))
     return client

@@ -1,19 +1,10 @@
-"""Find this collection for a notebook's setup cell, also when the notebook was opened on its own (as Colab does).
-
-`locate()` uses the first of these, then puts the collection on `sys.path`:
-1. this checkout: the notebook's folder, or a folder above it, holds this collection's `helpers/`;
-2. a copy in the current folder (`/content` in Colab) or the one above it;
-3. the collection's zip in the current folder, else the one above it (made by `python -m devtools bundle`; a
-   teacher hands it out), unpacked beside itself;
-4. the folder of the collection's name in your Google Drive (Colab only; mounted only if you answer yes);
-5. only once the collection is published (a real URL and a pinned commit): `git clone` at that commit.
-Local sources come before any network. Then, in Colab, it installs the SDK; on any other JupyterLab, unless the
-notebook sits in a git checkout (where `python3 scripts/start.py` installs), it installs what the kernel lacks of
-requirements.txt (helpers/_packages.py), from the learner's MIRROR if one is named, and nothing when all is there.
-A folder counts only if its helpers/locate.py holds the COLLECTION line below, so another project's `helpers`
-package in a parent folder is never imported. When none is there, `SetupError` says what to do, in one message.
-Standard library only: the setup cell may have taken or fetched this one file before anything else of the
-collection is on disk. Every notebook's first cell calls it.
+"""Find this collection for a notebook's setup cell (every notebook's first cell), also when the notebook was opened
+on its own, as Colab does. `locate()` takes the first of: this checkout (the notebook's folder or one above it); a
+copy in the current folder or the one above; the collection's zip there (`python -m devtools bundle`, which a teacher
+hands out), unpacked beside itself; the folder of its name in Google Drive (Colab only, mounted only after a yes);
+once published, `git clone` at the pinned commit. Then it puts the collection on `sys.path` and installs what is
+needed (helpers/_packages.py). A folder counts only if its helpers/locate.py holds the COLLECTION line, so another
+project's `helpers` is never imported. Standard library only: this file may be on disk before anything else.
 """
 
 from __future__ import annotations
@@ -46,12 +37,10 @@ def in_colab() -> bool:
 
 def _has_helpers(folder: Path) -> bool:
     """This collection's helpers: a helpers package whose locate.py holds the COLLECTION marker line."""
-    finder = folder / "helpers" / "locate.py"
-    if not (folder / "helpers" / "__init__.py").is_file() or not finder.is_file():
-        return False
+    marker, package = f'COLLECTION = "{COLLECTION}"', folder / "helpers"
     try:
-        return f'COLLECTION = "{COLLECTION}"' in finder.read_text("utf-8", "replace")
-    except OSError:
+        return (package / "__init__.py").is_file() and marker in (package / "locate.py").read_text("utf-8", "replace")
+    except OSError:  # no locate.py, or not readable
         return False
 
 
@@ -79,8 +68,8 @@ def _clone_refusal(url: str, commit: str) -> str | None:
 
 
 def _clone(url: str, commit: str, target: Path) -> str | None:
-    """`git clone` at the pinned commit into target; None when it worked, else why not. Nothing unpinned is ever
-    checked out, and a placeholder URL is refused before git runs."""
+    """`git clone` at the pinned commit into target (nothing unpinned, never a placeholder URL); None when it worked,
+    else why not."""
     refusal = _clone_refusal(url, commit)
     if refusal:
         return refusal
@@ -120,9 +109,8 @@ def _unzip(name: str, folders: list[Path]) -> tuple[Path | None, str]:
 def find(
     repository: str, name: str, *, start: Path | None = None, ask: Callable[[str], str] = input, commit: str = ""
 ) -> Path:
-    """The collection's folder, from the first source that has it (see the module's docstring); else SetupError.
-
-    Everything is looked for from `start` (the notebook's folder: `/content` in Colab, Drive mounted at ./drive)."""
+    """The collection's folder, from the first source that has it, looked for from `start` (the notebook's folder:
+    `/content` in Colab, Drive mounted at ./drive); else SetupError saying what to do, in one message."""
     work = (start or Path.cwd()).resolve()
     for folder in (work, *work.parents, work / name, work.parent / name):
         if _has_helpers(folder):
@@ -160,9 +148,8 @@ def find(
 def locate(
     url: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = "", mirror: str = ""
 ) -> Path:
-    """Find the collection and put it first on sys.path; in Colab install only the SDK (Colab's own ipywidgets
-    7.7.1, pandas and matplotlib stay as they are); elsewhere, outside a git checkout, what the kernel lacks of
-    requirements.txt. `mirror` (the cell's MIRROR) is pip's index only when named. Returns the collection's folder."""
+    """Find the collection, put it first on sys.path and install what is needed (helpers/_packages.py: `mirror`, the
+    cell's MIRROR, is pip's index only when named). Returns the collection's folder."""
     root = find(url, name, ask=ask, commit=commit)
     if sys.path[:1] != [str(root)]:
         sys.path.insert(0, str(root))

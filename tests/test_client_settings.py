@@ -122,3 +122,22 @@ def test_a_default_region_must_be_a_region(clean_env, monkeypatch, bad) -> None:
     with pytest.raises(ConfigError, match="'global', 'cn'"):
         config.set_default_region(bad)
     assert config.resolve_region() == "global"
+
+
+def test_setting_errors_and_key_notes_speak_the_language_in_use(clean_env, monkeypatch) -> None:
+    """Issue 21: a ConfigError and a key-search note are Chinese after set_language("zh-CN"), English after None."""
+    import helpers
+
+    (clean_env / ".env").write_text("MINIMAX_API_KEY=your-key-here\n")
+    monkeypatch.chdir(clean_env)
+    try:
+        helpers.set_language("zh-CN")
+        with pytest.raises(ConfigError, match="不是我们认识的 region"):
+            config.resolve_region("moon")
+        (note,) = config.find_key().notes
+        assert "占位符" in note and "没有使用它" in note
+    finally:
+        helpers.set_language(None)
+    with pytest.raises(ConfigError, match="is not a region we know"):
+        config.resolve_region("moon")
+    assert config.find_key().notes[0].endswith("Put your real MiniMax key there. It was not used.")

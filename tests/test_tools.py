@@ -14,15 +14,14 @@ from support import scripted_client_for
 
 from devtools.synth import message_body, stream_events
 from helpers._replay.sse import encode_event
+from helpers._toolbox import collect_tools, schema_problems
 from helpers.show import timeline
 from helpers.tools import (
     MaxTurnsError,
     ToolCallAsTextError,
     ToolRun,
     TruncatedToolCallError,
-    collect_tools,
     run_tools,
-    schema_problems,
 )
 
 MODEL = "MiniMax-M2.1"
@@ -456,3 +455,26 @@ def test_a_tool_call_written_as_text_is_reported_not_run_and_not_taken_for_an_an
     assert error.value.text == markup and error.value.turn == 2 and len(error.value.responses) == 2
     assert [m["role"] for m in error.value.history] == ["user", "assistant", "user"], "stops before that turn"
     assert error.value.history[-1]["content"][0]["content"] == "Paris: found"
+
+
+def test_the_run_errors_speak_the_language_in_use_and_keep_their_values() -> None:
+    """Issue 21: run_tools' errors are Chinese after set_language("zh-CN"); the values they carry stay the same."""
+    import helpers
+
+    asks_forever = {"thinking": "Again.", "tool_calls": [call("get_weather", {"city": "Rome"})]}
+    try:
+        helpers.set_language("zh-CN")
+        with pytest.raises(MaxTurnsError, match="次模型调用后仍在请求工具") as caught:
+            run_tools(
+                ScriptedModel(asks_forever).client(),
+                model=MODEL,
+                max_tokens=500,
+                messages=ask("x"),
+                tools=[get_weather],
+                max_turns=1,
+            )
+        with pytest.raises(TypeError, match="tools= 接受一个工具列表"):
+            collect_tools(get_weather)  # type: ignore[arg-type]
+    finally:
+        helpers.set_language(None)
+    assert caught.value.max_turns == 1 and len(caught.value.history) == 3 and len(caught.value.responses) == 1
