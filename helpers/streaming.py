@@ -186,7 +186,7 @@ class StreamInterrupted(anthropic.AnthropicError):
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows: the message alone, not the SDK's frames (code still gets the whole exception)."""
-        return [f"{type(self).__name__}: {self}", "(the full traceback: run %tb in the next cell)"]
+        return [f"{type(self).__name__}: {self}", _("(the full traceback: run %tb in the next cell)")]
 
 
 class IncompleteStreamError(anthropic.AnthropicError):
