@@ -54,7 +54,7 @@ PRE_STYLE = (
     "white-space:pre-wrap;margin:2px 0;font-family:var(--jp-code-font-family,monospace);font-size:90%;"
     "color:inherit;background:none"
 )
-"""A tool result as its tool wrote it: monospace, so a table printed by pandas keeps its columns lined up."""
+"""A tool result in monospace, so a table printed by pandas keeps its columns."""
 PARAGRAPH_STYLE = "margin:0 0 .5em 0;white-space:pre-wrap"
 
 
@@ -62,8 +62,7 @@ GRID_STYLE = "display:table;border-collapse:collapse;margin:.3em 0"
 ROW_STYLE = "display:table-row"
 CELL_STYLE = "display:table-cell;border:1px solid rgba(127,127,127,.45);padding:2px 6px"
 CELL_GAP = '<span style="display:none"> | </span>'
-"""Tables are <div>/<span> grids: a sanitizer would escape the <tbody> its parser adds to a <table>, and where
-styles are stripped each row is a line with its cells joined by the (otherwise hidden) " | "."""
+"""Tables are <div>/<span> grids (a sanitizer escapes the <tbody> its parser adds); unstyled, cells read " | "."""
 
 
 def grid_html(rows: Iterable[Iterable[str]], *, header: bool = True) -> str:
@@ -108,10 +107,7 @@ _TAGS: dict[str, Callable[[Any], str]] = {
     "heading_close": lambda t: "</b></div>\n",
     "table_open": lambda t: f'<div style="{GRID_STYLE}">',
     "table_close": lambda t: "</div>\n",
-    "thead_open": lambda t: "",
-    "thead_close": lambda t: "",
-    "tbody_open": lambda t: "",
-    "tbody_close": lambda t: "",
+    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), lambda t: ""),
     "tr_open": lambda t: f'<div style="{ROW_STYLE}">',
     "tr_close": lambda t: "</div>",
     "th_open": _cell_open(bold=True),
@@ -119,8 +115,7 @@ _TAGS: dict[str, Callable[[Any], str]] = {
     "hardbreak": lambda t: "\n",
     "hr": lambda t: _HR,
 }
-"""markdown-it's block tags rendered as the ones strict sanitizers keep (a stripped <p> would show as literal text):
-paragraphs and headings as <div>s, tables as <div>/<span> grids, line breaks as newlines in a pre-wrapped box."""
+"""markdown-it's block tags as ones strict sanitizers keep (a stripped <p> shows as text): <div>s and grids."""
 
 
 def _renderer() -> Any:
@@ -188,7 +183,7 @@ def as_plain(value: Any) -> Any:
 
 
 def in_ipython() -> bool:
-    """True inside a Jupyter kernel (a notebook, Colab), where views are displayed as HTML; False in a terminal."""
+    """True inside a Jupyter kernel (a notebook, Colab), where views are HTML; False in a terminal."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -227,7 +222,6 @@ def end_widget(handle: Any, text: str) -> None:
 LIVE_TAIL_CHARS = {"thinking": 8000, "text": 20000, "tool_use": 4000}
 """How much of a block the live widget resends (its end), so long thinking stays cheap; the static view shows all."""
 SCROLL_STYLE = "max-height:14em;overflow-y:auto;display:flex;flex-direction:column-reverse;line-height:1.45"
-"""A scrolling box pinned to its newest line (column-reverse), though each update replaces the HTML."""
 LIVE_THINKING_STYLE = THINKING_STYLE.replace("max-height:16em;overflow-y:auto;", "")
 
 
@@ -241,8 +235,7 @@ def block_body(block: Any) -> str:
 
 
 def pane_html(block: Any, done: bool = False) -> str:
-    """The live HTML of one block (its end when long); thinking and text scroll, pinned to the end, in <div>s at a
-    normal line height (the widget's 28 px would double-space them)."""
+    """The live HTML of one block (its end when long), scrolling pinned to the end, at a normal line height."""
     esc, kind, text = html.escape, str(field(block, "type")), block_body(block)
     limit = LIVE_TAIL_CHARS.get(kind, 4000)
     shown, more = text[-limit:], ""
@@ -273,16 +266,13 @@ def pane_html(block: Any, done: bool = False) -> str:
 
 
 class WidgetSink:
-    """The live view of one turn in ONE HTML widget (each widget opens comms, most of what a short turn cost), resent
-    at most once per `interval` seconds and when a block ends. At the end it gives way to a plain line and the
-    static views, so a saved notebook holds no widget, and every widget it made is closed."""
+    """One turn in ONE HTML widget (each widget opens comms, most of a short turn's cost), resent at most every
+    `interval` seconds and when a block ends; at the end a plain line and the static views replace it, all closed."""
 
     def __init__(self, label: str, interval: float, clock: Callable[[], float]) -> None:
         self.label, self.interval, self.clock = label, interval, clock
-        self.parts: list[str] = []
-        """Each block's HTML as last sent."""
-        self.dirty: dict[int, tuple[Any, bool]] = {}
-        """The blocks changed since the last update: index -> (block, done)."""
+        self.parts: list[str] = []  # each block's HTML as last sent
+        self.dirty: dict[int, tuple[Any, bool]] = {}  # the blocks changed since: index -> (block, done)
         self.last_sent, self.updates = float("-inf"), 0
         self.widget: Any = None
         self.handle: Any = None

@@ -1,9 +1,6 @@
 """Every static view: a message or a conversation (`show`, `conversation`, notebooks 01 and 03) and a tool run's
-`timeline` (notebook 04): thinking apart from the answer, tool calls and results as such, stop reason and tokens.
-
-Rich HTML in JupyterLab and Colab (the answer's Markdown rendered), what saved outputs and exported pages show; plain
-text in a terminal. Nothing in it depends on time or randomness.
-"""
+`timeline` (04), thinking apart from the answer, with stop reason and tokens. HTML in a notebook (what saved outputs
+and exported pages show), plain text in a terminal; nothing in it depends on time or randomness."""
 
 from __future__ import annotations
 
@@ -37,10 +34,8 @@ from .billing import source_of
 if TYPE_CHECKING:
     from .tools import MaxTurnsError, ToolRun
 
-MessageLike = anthropic.types.Message | Mapping[str, Any]
-"""A response from `client.messages.create` (or `helpers.stream`), or a message dict as in `messages=[...]`."""
-SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")
-"""The footer of a view answered from a synthesized cassette (`python -m devtools synth`), shown with `_()`."""
+MessageLike = anthropic.types.Message | Mapping[str, Any]  # a response, or a message dict as in `messages=[...]`
+SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")  # the footer of a synthesized answer
 
 
 def _blocks(content: Any) -> list[dict[str, Any]]:
@@ -72,8 +67,8 @@ def synthesized(*messages: Any) -> bool:
 
 
 def known_tokens(message: Any, name: str) -> int | None:
-    """A response's `input_tokens` or `output_tokens`, None when it did not say: no usage, a null figure, or the
-    output of a stream that never sent its `message_delta` (the SDK's placeholder 0 is no count: docs/sources.md)."""
+    """A response's `input_tokens` or `output_tokens`, None when unsaid (no usage, null, or a stream's placeholder 0
+    when its `message_delta` never came: docs/sources.md)."""
     plain = message if isinstance(message, Mapping) else as_plain(message)
     value = (plain.get("usage") or {}).get(name)
     if value is None or (name == "output_tokens" and plain.get("stop_reason") is None):
@@ -82,7 +77,7 @@ def known_tokens(message: Any, name: str) -> int | None:
 
 
 def tokens_text(message: Any) -> str:
-    """`tokens: 12 in, 34 out`, with `input unknown` or `output unknown` for a figure the response did not give."""
+    """`tokens: 12 in, 34 out`, a figure the response did not give as `input unknown` or `output unknown`."""
     inp, out = known_tokens(message, "input_tokens"), known_tokens(message, "output_tokens")
     sent = _("input unknown") if inp is None else _("{count} in").format(count=inp)
     got = _("output unknown") if out is None else _("{count} out").format(count=out)
@@ -131,8 +126,7 @@ def block_text(block: Mapping[str, Any]) -> str:
 
 
 def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
-    """One content block as HTML, each part labelled in words (Thinking, Answer, Tool call, Tool result), the
-    answer's Markdown rendered; `answer=False` for a user's text (no "Answer" label)."""
+    """One block as HTML labelled in words, the answer's Markdown rendered (`answer=False`: a user's, unlabelled)."""
     kind, esc = block.get("type"), html.escape
     if kind == "thinking":
         thinking = block.get("thinking") or ""
@@ -195,9 +189,10 @@ class MessageView(Displayable):
                 "show() takes a Message from client.messages.create, a message dict, or a list of them "
                 f"(a conversation history), not {type(value).__name__}."
             )
-        self.messages = (
-            [plain] if self.single else [m if isinstance(m, dict) else {"role": "?", "content": m} for m in plain]
-        )
+        listed = [plain] if self.single else plain
+        self.messages: list[dict[str, Any]] = [
+            m if isinstance(m, dict) else {"role": "?", "content": m} for m in listed
+        ]
         for number, message in enumerate(self.messages):
             content = message.get("content")
             if content is not None and not isinstance(content, (str, list)):
@@ -233,7 +228,7 @@ class MessageView(Displayable):
 
 
 def show(value: MessageLike | Sequence[MessageLike]) -> None:
-    """Display a `Message`, a message dict or a whole history: HTML in a notebook, plain text elsewhere."""
+    """Display a `Message`, a message dict or a history: HTML in a notebook, plain text elsewhere."""
     view = MessageView(value)
     if in_ipython():
         from IPython.display import display
@@ -269,7 +264,7 @@ def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> 
 
 
 class Timeline(Displayable):
-    """The steps of a tool conversation, grouped by model call: what each turn thought, called and got back."""
+    """The steps of a tool conversation by model call: what each turn thought, called and got back."""
 
     def __init__(self, history: Sequence[MessageLike], responses: Sequence[MessageLike] | None = None) -> None:
         self.history = [as_plain(m) for m in history]

@@ -1,11 +1,8 @@
 """`helpers.stream(client, **params)`: stream one message, show it live, return the final `Message` (notebook 02).
 
-`stream` is `client.messages.stream(**params)` plus a `LiveView`, which keeps no copy of the blocks: with each event it
-hands the block that changed, read from the SDK's own message snapshot, to a sink. `PrintSink` writes each new piece
-under a marker; `WidgetSink` (in _html.py) draws the turn in one widget that gives way at the end to the static
-`helpers.show` view. A cut stream keeps what arrived and raises `StreamInterrupted` carrying it. `LiveTimeline` is
-notebook 04's live view of a tool run.
-"""
+`LiveView` keeps no copy of the blocks: it hands the block an event changed, from the SDK's own message snapshot, to a
+sink (`PrintSink`, or `_html.WidgetSink`: one widget that gives way to the static `show` view). A cut stream raises
+`StreamInterrupted` with what arrived. `LiveTimeline` is notebook 04's live view of a tool run."""
 
 from __future__ import annotations
 
@@ -21,9 +18,18 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import anthropic
 
-from . import _html
 from ._error_code import minimax_code
-from ._html import Note, WidgetSink, as_plain, block_body, display_widget, end_widget, field, terminal_safe
+from ._html import (
+    Note,
+    WidgetSink,
+    as_plain,
+    block_body,
+    display_widget,
+    end_widget,
+    field,
+    terminal_safe,
+    widgets_available,
+)
 from ._i18n import N_
 from ._i18n import gettext as _
 from .show import MessageLike, MessageView, block_text, step_html, timeline, usage_line
@@ -39,11 +45,8 @@ SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
 
 
 def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **params: Any) -> anthropic.types.Message:
-    """Send `params` (as for `client.messages.create`) as a stream, show it live, return the final Message.
-
-    `view`: a new `LiveView` per turn (by default one is made). Errors before the stream starts (401, 429, 529 ...)
-    are raised unchanged; a stream cut short raises `StreamInterrupted` with `.partial`.
-    """
+    """Send `params` (as for `client.messages.create`) as a stream shown live by `view` (a new `LiveView` per turn);
+    return the final Message. Errors before the stream starts are raised unchanged; a cut stream `StreamInterrupted`."""
     check_params(client, params)
     if view is not None and not isinstance(view, LiveView):
         raise TypeError(f"view= takes a helpers.LiveView (or nothing, for a new one), not {type(view).__name__}.")
@@ -75,8 +78,8 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
 
 
 def _why(error: BaseException, before: bool) -> tuple[str, str]:
-    """Why a stream stopped, in words, and its kind ("" for an error before the stream started: raised unchanged).
-    anthropic 2.17+ raises APIConnectionError for a read failure in a started stream, earlier 2.x the transport's."""
+    """Why a stream stopped, in words, and its kind ("" before the stream started: raised unchanged). A failed read
+    is an APIConnectionError from anthropic 2.17, the transport's own error before."""
     status = error.status_code if isinstance(error, anthropic.APIStatusError) else None
     if isinstance(error, IncompleteStreamError):
         return _("the connection closed before the message was complete (no message_stop)"), "connection"
@@ -140,9 +143,7 @@ def check_params(client: object, params: dict[str, Any]) -> None:
     if missing:
         raise ValueError(f"helpers.stream is missing {', '.join(missing)}: give model=, max_tokens= and messages=.")
     accepted = _keywords(getattr(method, "__func__", method))
-    for name in params if accepted is not None else ():
-        if name in accepted:
-            continue
+    for name in [n for n in params if accepted is not None and n not in accepted]:
         if name in SAMPLING_PARAMS:
             raise TypeError(
                 f"This anthropic SDK ({anthropic.__version__}) does not take {name}= as an argument. "
@@ -158,16 +159,14 @@ def _keywords(function: Callable[..., Any]) -> frozenset[str] | None:
         parameters = inspect.signature(function).parameters
     except (TypeError, ValueError):
         return None
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return None
-    return frozenset(parameters)
+    any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    return None if any_keyword else frozenset(parameters)
 
 
 class StreamInterrupted(anthropic.AnthropicError):
-    """A stream stopped before `message_stop`. `.partial` is what arrived (a `Message` snapshot, or a dict
-    `{"role": "assistant", "content": [...]}` without even the message header); `.reason` says why in words;
-    `.kind` is "interrupt", "connection" or "server"; `.__cause__` is the original error. For a server error,
-    `.error_type`, `.message` and `.code` are MiniMax's (e.g. "overloaded_error", 2064)."""
+    """A stream stopped before `message_stop`: `.partial` is what arrived (a `Message` snapshot, or a message dict),
+    `.reason` says why, `.kind` is "interrupt", "connection" or "server", `.__cause__` the original error; a server
+    error's `.error_type`, `.message` and `.code` are MiniMax's (e.g. "overloaded_error", 2064)."""
 
     def __init__(
         self,
@@ -190,27 +189,24 @@ class StreamInterrupted(anthropic.AnthropicError):
 
 
 class IncompleteStreamError(anthropic.AnthropicError):
-    """The event stream ended without `message_stop` or an error: the connection closed early. The `__cause__` of a
-    `StreamInterrupted(kind="connection")` (notebook 02 shows one)."""
+    """The stream ended without `message_stop` or an error (a `StreamInterrupted(kind="connection")`'s cause)."""
 
 
 # -- the live view of one streamed turn -----------------------------------------------------------------------
 
 MAX_UPDATES_PER_SECOND = 20.0
 """Widget updates per second: each resends the turn's HTML, so this rate, not the token rate, sets the cost."""
-DRAWN = {"content_block_start": False, "content_block_delta": False, "content_block_stop": True}
-"""The raw events that change a block, and whether the block is done; message_start and message_delta only count."""
+LIVE_EVENTS: dict[str, bool | None] = {"content_block_start": False, "content_block_delta": False}
+LIVE_EVENTS.update(content_block_stop=True, message_start=None, message_delta=None)
+"""The raw events the view counts, and whether the block they change is then done (None: they change none)."""
 DELTA_FIELDS = {"thinking_delta": "thinking", "text_delta": "text", "input_json_delta": "partial_json"}
 """Which field of a block each kind of delta adds to (`apply_event`; a signature_delta replaces the signature)."""
 
 
 class LiveView:
-    """Live rendering of ONE streamed turn; make a new one per turn (e.g. per model call in a tool loop).
-
-    `helpers.stream` calls `view.start()`, `view.feed(event, stream)` per event, then `view.finish(message)`, or on a
-    failure `view.fail(reason, partial)`, which keeps what arrived with a note. `mode`: "auto" (widgets in a notebook
-    with ipywidgets, else print), "widgets", "print" or "off"; `out`: where print mode writes; `clock`: for tests.
-    """
+    """The live view of ONE streamed turn: `start()`, `feed(event, stream)` per event, then `finish(message)` or
+    `fail(reason, partial)`. `mode`: "auto" (widgets in a notebook with ipywidgets, else print), "widgets", "print"
+    or "off"; `out`: where print mode writes; `clock`: for tests."""
 
     def __init__(
         self,
@@ -226,11 +222,13 @@ class LiveView:
         if not max_rate > 0:  # also refuses NaN, which compares false with everything
             raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
         self.label = label
-        self.mode = ("widgets" if _html.widgets_available() else "print") if mode == "auto" else mode
-        sinks = {"print": lambda: PrintSink(out), "widgets": lambda: WidgetSink(label, 1.0 / max_rate, clock)}
+        self.mode = ("widgets" if widgets_available() else "print") if mode == "auto" else mode
+        sinks: dict[str, Callable[[], PrintSink | WidgetSink]] = {
+            "print": lambda: PrintSink(out),
+            "widgets": lambda: WidgetSink(label, 1.0 / max_rate, clock),
+        }
         self.sink: PrintSink | WidgetSink | None = sinks[self.mode]() if self.mode in sinks else None
-        self.message: Any = None
-        """What arrived: the SDK's message snapshot, or the one `apply_event` folds from events fed by hand."""
+        self.message: Any = None  # the SDK's message snapshot, or the one `apply_event` folds from events fed by hand
         self.events = 0
         self.started = self.ended = False
 
@@ -239,30 +237,27 @@ class LiveView:
         """Widget updates sent so far (0 in print mode)."""
         return getattr(self.sink, "updates", 0)
 
-    def start(self) -> LiveView:
+    def start(self) -> None:
         """Put the (empty) live view on screen; the first `feed` calls it if nothing did."""
-        if not self.started:
-            self.started = True
-            if isinstance(self.sink, WidgetSink):
-                self.sink.start()
-        return self
+        if not self.started and isinstance(self.sink, WidgetSink):
+            self.sink.start()
+        self.started = True
 
     def feed(self, event: StreamEvent, stream: MessageStream | None = None) -> None:
-        """Take one stream event and draw the block it changed, from `stream`'s message snapshot when given (what
-        `helpers.stream` does), else from a snapshot folded from the events (dicts, `create(stream=True)`)."""
-        plain = isinstance(event, Mapping)
-        kind = event["type"] if plain else event.type
-        if kind not in DRAWN and kind != "message_start" and kind != "message_delta":
+        """Draw the block `event` changed, from `stream`'s snapshot, else from one folded from events fed by hand."""
+        kind = getattr(event, "type", None) or event["type"]  # type: ignore[index]
+        if kind not in LIVE_EVENTS:
             return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         if not self.started:
             self.start()
         self.events += 1
         self.message = stream.current_message_snapshot if stream is not None else apply_event(self.message, event)
-        if self.sink is not None and kind in DRAWN:
-            index = event["index"] if plain else event.index  # type: ignore[union-attr]
+        done = LIVE_EVENTS[kind]
+        if self.sink is not None and done is not None:
+            index = event["index"] if isinstance(event, Mapping) else event.index  # type: ignore[union-attr]
             content = self.message["content"] if isinstance(self.message, dict) else self.message.content
             if index < len(content):
-                self.sink.draw(index, content[index], DRAWN[kind])
+                self.sink.draw(index, content[index], done)
 
     def partial_content(self) -> list[dict[str, Any]]:
         """The content blocks received so far, in the API's shape (for an interrupted stream)."""
@@ -277,14 +272,14 @@ class LiveView:
         return blocks
 
     def finish(self, message: MessageLike) -> None:
-        """End the live view: the static view of the final `message` (widgets), or a closing line (print)."""
+        """End with the static view of the final `message` (widgets), or a closing line (print)."""
         if not self.ended and self.sink is not None:
             line = lambda: _("end · {usage}").format(usage=usage_line(as_plain(message) or {}))  # noqa: E731
             self.sink.end(lambda: [MessageView(message)], line)
         self.ended = True
 
     def fail(self, reason: str, partial: MessageLike | None = None) -> None:
-        """End the live view after an interruption: keep what arrived and say clearly what happened."""
+        """End after an interruption: keep what arrived and say clearly what happened."""
         if self.ended:
             return
         self.ended = True
@@ -315,17 +310,15 @@ def apply_event(message: dict[str, Any] | None, event: Any) -> dict[str, Any]:
 
 @dataclasses.dataclass
 class PrintSink:
-    """Writes each new piece of thinking and text as it arrives, under a marker per block, control characters as
-    visible escapes (a model's answer never drives the terminal); a tool call's arguments when its block ends."""
+    """Writes each new piece of thinking and text under a marker per block, control characters escaped (an answer
+    never drives the terminal), a tool call's arguments when its block ends."""
 
     out: TextIO | None
-    seen: dict[int, int] = dataclasses.field(default_factory=dict)
-    """Per block index: how many characters of its body were already written."""
-    visible: set[int] = dataclasses.field(default_factory=set)
-    """The text blocks that showed more than the blank lines they start with (not re-scanned per delta)."""
+    seen: dict[int, int] = dataclasses.field(default_factory=dict)  # per block: the characters written
+    visible: set[int] = dataclasses.field(default_factory=set)  # the text blocks past their leading blank lines
 
     def draw(self, index: int, block: Any, done: bool) -> None:
-        """Write what `block` holds beyond what was written before (its head first, its end marker when done)."""
+        """Write what `block` holds beyond what was written (its head first, its end marker when done)."""
         kind = field(block, "type")
         pieces = []
         if index not in self.seen:
@@ -353,7 +346,7 @@ class PrintSink:
             out.flush()
 
     def end(self, views: Callable[[], list[Any]], line: Callable[[], str]) -> None:
-        """Close with one line (the usage, or what went wrong); the static `views` are for notebooks only."""
+        """Close with one line (the usage, or what went wrong); `views` are for notebooks only."""
         out = self.out or sys.stdout
         out.write(terminal_safe(f"\n── {line()} ──\n"))
         out.flush()
@@ -361,19 +354,18 @@ class PrintSink:
 
 # -- the live timeline of a tool conversation (notebook 04) ---------------------------------------------------
 
-LIVE_PLACEHOLDER = N_("(live timeline: it ran here; the saved timeline is below)")
-"""What the live widget leaves in a saved notebook, and its text/plain while it runs (shown with `_()`)."""
+LIVE_PLACEHOLDER = N_("(live timeline: it ran here; the saved timeline is below)")  # the live widget's text/plain
 
 
 class LiveTimeline:
-    """Shows each step in a widget as it happens (`run_tools(..., on_step=live.add)`), then `finish(run)` swaps the
-    widget for the static timeline, which is what a saved notebook keeps. Without a notebook's widgets, it prints."""
+    """Each step in a widget as it happens (`run_tools(..., on_step=live.add)`); `finish(run)` swaps it for the static
+    timeline, what a saved notebook keeps. Without a notebook's widgets, it prints."""
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, Any]] = []
         self._widget: Any = None
         self._handle: Any = None
-        if _html.widgets_available():
+        if widgets_available():
             import ipywidgets
 
             self._widget = ipywidgets.HTML(value="")
@@ -390,7 +382,7 @@ class LiveTimeline:
         self._widget.value = f'<div class="minimax-timeline">{items}</div>'
 
     def finish(self, run: ToolRun | MaxTurnsError | Sequence[MessageLike] | None = None) -> None:
-        """End the live view: its output becomes plain text, and the static timeline of `run` is displayed."""
+        """End the live view: its output becomes plain text, then the static timeline of `run` is displayed."""
         if self._widget is None:
             return
         from IPython.display import display
