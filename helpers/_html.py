@@ -6,6 +6,7 @@ grids and paragraphs that survive strict sanitizers, Markdown through markdown-i
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 import re
 import warnings
@@ -89,31 +90,36 @@ _PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radi
 _HR = '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>\n'
 
 
-def _cell_open(bold: bool) -> Callable[[Any], str]:
-    """A table cell (<th> or <td>, with its alignment) as a <span> of the grid; a header cell's text in bold."""
+def _cell(bold: bool, close: bool = False) -> Callable[[Any, int], str]:
+    """A table cell (<th> or <td>, with its alignment) as a <span> of the grid, bold in the header; the gap after."""
 
-    def render(token: Any) -> str:
-        align = token.attrGet("style")
+    def render(tokens: Any, idx: int) -> str:
+        if close:
+            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
+            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
+        align = tokens[idx].attrGet("style")
         style = f"{align};{CELL_STYLE}" if align else CELL_STYLE
         return f'<span style="{style}">' + ("<b>" if bold else "")
 
     return render
 
 
-_TAGS: dict[str, Callable[[Any], str]] = {
-    "paragraph_open": lambda t: '<div style="margin:0 0 .6em 0">',
-    "paragraph_close": lambda t: "</div>\n",
-    "heading_open": lambda t: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
-    "heading_close": lambda t: "</b></div>\n",
-    "table_open": lambda t: f'<div style="{GRID_STYLE}">',
-    "table_close": lambda t: "</div>\n",
-    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), lambda t: ""),
-    "tr_open": lambda t: f'<div style="{ROW_STYLE}">',
-    "tr_close": lambda t: "</div>",
-    "th_open": _cell_open(bold=True),
-    "td_open": _cell_open(bold=False),
-    "hardbreak": lambda t: "\n",
-    "hr": lambda t: _HR,
+_TAGS: dict[str, Callable[[Any, int], str]] = {
+    "paragraph_open": lambda t, i: '<div style="margin:0 0 .6em 0">',
+    "paragraph_close": lambda t, i: "</div>\n",
+    "heading_open": lambda t, i: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
+    "heading_close": lambda t, i: "</b></div>\n",
+    "table_open": lambda t, i: f'<div style="{GRID_STYLE}">',
+    "table_close": lambda t, i: "</div>\n",
+    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), lambda t, i: ""),
+    "tr_open": lambda t, i: f'<div style="{ROW_STYLE}">',
+    "tr_close": lambda t, i: "</div>",
+    "th_open": _cell(bold=True),
+    "td_open": _cell(bold=False),
+    "th_close": _cell(bold=True, close=True),
+    "td_close": _cell(bold=False, close=True),
+    "hardbreak": lambda t, i: "\n",
+    "hr": lambda t, i: _HR,
 }
 """markdown-it's block tags as ones strict sanitizers keep (a stripped <p> shows as text): <div>s and grids."""
 
@@ -124,23 +130,14 @@ def _renderer() -> Any:
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 
-    def rule(render: Callable[[Any], str]) -> Callable[..., str]:
-        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens[idx])
-
-    def cell_close(bold: bool) -> Callable[..., str]:
-        def render(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
-            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
-
-        return render
+    def rule(render: Callable[[Any, int], str]) -> Callable[..., str]:
+        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens, idx)
 
     def preformatted(default: Callable[..., str]) -> Callable[..., str]:
         return lambda renderer, *args: default(*args).replace("<pre>", _PRE, 1)  # default: already bound
 
     for name, render in _TAGS.items():
         md.add_render_rule(name, rule(render))
-    md.add_render_rule("th_close", cell_close(bold=True))
-    md.add_render_rule("td_close", cell_close(bold=False))
     for name in ("fence", "code_block"):
         md.add_render_rule(name, preformatted(md.renderer.rules[name]))  # type: ignore[attr-defined]
     return md
@@ -194,13 +191,7 @@ def in_ipython() -> bool:
 
 def widgets_available() -> bool:
     """True inside a notebook kernel that has ipywidgets: the only place a live widget can be seen."""
-    if not in_ipython():
-        return False
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return in_ipython() and importlib.util.find_spec("ipywidgets") is not None
 
 
 def display_widget(widget: Any, text: str) -> Any:

@@ -14,7 +14,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import anthropic
 
@@ -72,7 +72,12 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         if not kind:
             view.fail(reason)
             raise
-        _raise(view, manager, reason, kind, error)
+        partial: anthropic.types.Message | dict[str, Any] | None = None
+        with contextlib.suppress(AssertionError, AttributeError):  # the SDK's snapshot, when it has one
+            partial = manager.current_message_snapshot if manager is not None else None
+        partial = partial or {"role": "assistant", "content": view.partial_content()}
+        view.fail(reason, partial)
+        raise StreamInterrupted(reason, partial, kind, **_facts(error, kind)) from error
     view.finish(message)
     return message
 
@@ -112,19 +117,13 @@ def _error_text(error: BaseException) -> str:
     return f"{inner.get('type', 'error')}: {inner['message']}" if inner.get("message") else str(error)
 
 
-def _raise(view: LiveView, manager: MessageStream | None, reason: str, kind: str, cause: BaseException) -> NoReturn:
-    """End the view with what arrived and raise `StreamInterrupted` carrying it (the SDK's snapshot when it has one)."""
-    partial: anthropic.types.Message | dict[str, Any] | None = None
-    with contextlib.suppress(AssertionError, AttributeError):
-        partial = manager.current_message_snapshot if manager is not None else None
-    partial = partial or {"role": "assistant", "content": view.partial_content()}
-    view.fail(reason, partial)
-    inner = _error_body(cause) if kind == "server" else {}
-    facts: dict[str, Any] = {}
-    if inner.get("type"):
-        message = str(inner.get("message") or "")
-        facts = {"error_type": inner.get("type"), "message": message, "code": minimax_code(message)}
-    raise StreamInterrupted(reason, partial, kind, **facts) from cause
+def _facts(error: BaseException, kind: str) -> dict[str, Any]:
+    """A server error's `error_type`, `message` and MiniMax `code`, for `StreamInterrupted`; else none."""
+    inner = _error_body(error) if kind == "server" else {}
+    if not inner.get("type"):
+        return {}
+    message = str(inner.get("message") or "")
+    return {"error_type": inner.get("type"), "message": message, "code": minimax_code(message)}
 
 
 def check_params(client: object, params: dict[str, Any]) -> None:
@@ -223,11 +222,9 @@ class LiveView:
             raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
         self.label = label
         self.mode = ("widgets" if widgets_available() else "print") if mode == "auto" else mode
-        sinks: dict[str, Callable[[], PrintSink | WidgetSink]] = {
-            "print": lambda: PrintSink(out),
-            "widgets": lambda: WidgetSink(label, 1.0 / max_rate, clock),
-        }
-        self.sink: PrintSink | WidgetSink | None = sinks[self.mode]() if self.mode in sinks else None
+        self.sink: PrintSink | WidgetSink | None = None
+        if self.mode != "off":
+            self.sink = PrintSink(out) if self.mode == "print" else WidgetSink(label, 1.0 / max_rate, clock)
         self.message: Any = None  # the SDK's message snapshot, or the one `apply_event` folds from events fed by hand
         self.events = 0
         self.started = self.ended = False
