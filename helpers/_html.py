@@ -283,7 +283,8 @@ class WidgetSink:
 
     def draw(self, index: int, block: Any, done: bool) -> None:
         """Mark the block out of date and send the turn unless it was sent less than `interval` ago."""
-        self.parts.extend([""] * (index + 1 - len(self.parts)))
+        while index >= len(self.parts):
+            self.parts.append("")
         self.dirty[index] = (block, done)
         now = self.clock()
         if done or now - self.last_sent >= self.interval:
