@@ -9,6 +9,7 @@ import html
 import importlib.util
 import json
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -181,11 +182,8 @@ def as_plain(value: Any) -> Any:
 
 def in_ipython() -> bool:
     """True inside a Jupyter kernel (a notebook, Colab), where views are HTML; False in a terminal."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    ipython = sys.modules.get("IPython")  # a kernel has always imported it; a plain interpreter need not
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 
