@@ -61,11 +61,6 @@ def _block_kind(kind: Any) -> str:
     return _("[{kind} block]").format(kind=kind)
 
 
-def synthesized(*messages: Any) -> bool:
-    """True when any of these messages was answered from a synthesized recording (the usage log knows)."""
-    return any(source_of(m) == "synthesized" for m in messages)
-
-
 def known_tokens(message: Any, name: str) -> int | None:
     """A response's `input_tokens` or `output_tokens`, None when unsaid (no usage, null, or a stream's placeholder 0
     when its `message_delta` never came: docs/sources.md)."""
@@ -310,7 +305,7 @@ class Timeline(Displayable):
 
     def footer(self) -> str:
         """ "synthesized recording" when any model call of the run was answered from one, else empty."""
-        return _(SYNTHESIZED) if synthesized(*self.responses) else ""
+        return _(SYNTHESIZED) if any(source_of(r) == "synthesized" for r in self.responses) else ""
 
     def text(self) -> str:
         lines: list[str] = []
