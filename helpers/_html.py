@@ -1,23 +1,25 @@
-"""The HTML plumbing behind every view (private: no notebook needs to open it): `Displayable` (a view with `text()` and
-`html()`), the styles that read in light and dark themes, tables and paragraphs that survive strict sanitizers, the
-model's Markdown rendered by markdown-it-py's render rules, and `as_plain`, the one reader for "a field of a dict or
-an SDK object", and the widget plumbing (`display_widget`, `end_widget`) the live view and the playground share.
+"""The HTML and widget plumbing behind every view (private): `Displayable`, styles that read in light and dark themes,
+grids and paragraphs that survive strict sanitizers, Markdown through markdown-it-py's render rules, `as_plain` and
+`field` (the readers for "a dict or an SDK object"), and the live widgets the streaming view and the playground share.
 """
 
 from __future__ import annotations
 
 import html
+import importlib.util
+import json
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from ._i18n import gettext as _
 
 
 class Displayable:
-    """A view with `text()` and `html()`: Jupyter picks the HTML, a terminal or `print` the text.
-
-    Subclasses that are dataclasses must say `repr=False`, or the generated repr hides the text form.
-    """
+    """A view with `text()` and `html()`: Jupyter picks the HTML, a terminal the text (dataclasses: `repr=False`)."""
 
     def text(self) -> str:
         raise NotImplementedError
@@ -54,7 +56,7 @@ PRE_STYLE = (
     "white-space:pre-wrap;margin:2px 0;font-family:var(--jp-code-font-family,monospace);font-size:90%;"
     "color:inherit;background:none"
 )
-"""A tool result as its tool wrote it: monospace, so a table printed by pandas keeps its columns lined up."""
+"""A tool result in monospace, so a table printed by pandas keeps its columns."""
 PARAGRAPH_STYLE = "margin:0 0 .5em 0;white-space:pre-wrap"
 
 
@@ -62,8 +64,7 @@ GRID_STYLE = "display:table;border-collapse:collapse;margin:.3em 0"
 ROW_STYLE = "display:table-row"
 CELL_STYLE = "display:table-cell;border:1px solid rgba(127,127,127,.45);padding:2px 6px"
 CELL_GAP = '<span style="display:none"> | </span>'
-"""Tables are <div>/<span> grids: a sanitizer would escape the <tbody> its parser adds to a <table>, and where
-styles are stripped each row is a line with its cells joined by the (otherwise hidden) " | "."""
+"""Tables are <div>/<span> grids (a sanitizer escapes the <tbody> its parser adds); unstyled, cells read " | "."""
 
 
 def grid_html(rows: Iterable[Iterable[str]], *, header: bool = True) -> str:
@@ -90,37 +91,38 @@ _PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radi
 _HR = '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>\n'
 
 
-def _cell_open(bold: bool) -> Callable[[Any], str]:
-    """A table cell (<th> or <td>, with its alignment) as a <span> of the grid; a header cell's text in bold."""
+def _cell(bold: bool, close: bool = False) -> Callable[[Any, int], str]:
+    """A table cell (<th> or <td>, with its alignment) as a <span> of the grid, bold in the header; the gap after."""
 
-    def render(token: Any) -> str:
-        align = token.attrGet("style")
+    def render(tokens: Any, idx: int) -> str:
+        if close:
+            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
+            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
+        align = tokens[idx].attrGet("style")
         style = f"{align};{CELL_STYLE}" if align else CELL_STYLE
         return f'<span style="{style}">' + ("<b>" if bold else "")
 
     return render
 
 
-_TAGS: dict[str, Callable[[Any], str]] = {
-    "paragraph_open": lambda t: '<div style="margin:0 0 .6em 0">',
-    "paragraph_close": lambda t: "</div>\n",
-    "heading_open": lambda t: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
-    "heading_close": lambda t: "</b></div>\n",
-    "table_open": lambda t: f'<div style="{GRID_STYLE}">',
-    "table_close": lambda t: "</div>\n",
-    "thead_open": lambda t: "",
-    "thead_close": lambda t: "",
-    "tbody_open": lambda t: "",
-    "tbody_close": lambda t: "",
-    "tr_open": lambda t: f'<div style="{ROW_STYLE}">',
-    "tr_close": lambda t: "</div>",
-    "th_open": _cell_open(bold=True),
-    "td_open": _cell_open(bold=False),
-    "hardbreak": lambda t: "\n",
-    "hr": lambda t: _HR,
+_TAGS: dict[str, Callable[[Any, int], str]] = {
+    "paragraph_open": lambda t, i: '<div style="margin:0 0 .6em 0">',
+    "paragraph_close": lambda t, i: "</div>\n",
+    "heading_open": lambda t, i: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
+    "heading_close": lambda t, i: "</b></div>\n",
+    "table_open": lambda t, i: f'<div style="{GRID_STYLE}">',
+    "table_close": lambda t, i: "</div>\n",
+    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), lambda t, i: ""),
+    "tr_open": lambda t, i: f'<div style="{ROW_STYLE}">',
+    "tr_close": lambda t, i: "</div>",
+    "th_open": _cell(bold=True),
+    "td_open": _cell(bold=False),
+    "th_close": _cell(bold=True, close=True),
+    "td_close": _cell(bold=False, close=True),
+    "hardbreak": lambda t, i: "\n",
+    "hr": lambda t, i: _HR,
 }
-"""markdown-it's block tags rendered as the ones strict sanitizers keep (a stripped <p> would show as literal text):
-paragraphs and headings as <div>s, tables as <div>/<span> grids, line breaks as newlines in a pre-wrapped box."""
+"""markdown-it's block tags as ones strict sanitizers keep (a stripped <p> shows as text): <div>s and grids."""
 
 
 def _renderer() -> Any:
@@ -129,33 +131,21 @@ def _renderer() -> Any:
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 
-    def rule(render: Callable[[Any], str]) -> Callable[..., str]:
-        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens[idx])
-
-    def cell_close(bold: bool) -> Callable[..., str]:
-        def render(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
-            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
-
-        return render
+    def rule(render: Callable[[Any, int], str]) -> Callable[..., str]:
+        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens, idx)
 
     def preformatted(default: Callable[..., str]) -> Callable[..., str]:
         return lambda renderer, *args: default(*args).replace("<pre>", _PRE, 1)  # default: already bound
 
     for name, render in _TAGS.items():
         md.add_render_rule(name, rule(render))
-    md.add_render_rule("th_close", cell_close(bold=True))
-    md.add_render_rule("td_close", cell_close(bold=False))
     for name in ("fence", "code_block"):
         md.add_render_rule(name, preformatted(md.renderer.rules[name]))  # type: ignore[attr-defined]
     return md
 
 
 def markdown_html(text: str) -> str:
-    """A model answer's Markdown (bold, lists, code, tables) as HTML, with any HTML in the answer escaped.
-
-    Rendered by markdown-it-py through the render rules above, so the output uses only tags that strict
-    sanitizers keep. Notebook 01 shows it; the plain-text view keeps the raw text."""
+    """A model answer's Markdown as HTML that strict sanitizers keep, any HTML in it escaped (notebook 01)."""
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = _renderer()
@@ -167,20 +157,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal_safe(text: str) -> str:
-    """`text` with every control character but newline and tab shown as `\\x1b`-style escapes, so a model's answer
-    printed to a terminal cannot drive it (an OSC 52 sequence writes the clipboard, OSC 8 hides a link's target)."""
+    """`text` with control characters but newline and tab as `\\x1b`-style escapes: an answer cannot drive a terminal
+    (OSC 52 writes the clipboard, OSC 8 hides a link's target)."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def field(value: Any, name: str) -> Any:
-    """One field of a dict or an SDK object (a message, a content block), None when it has none: the one reader
-    for code that takes either (what a learner builds by hand, or what the SDK returned)."""
+    """One field of a dict or an SDK object (a message, a block), None when it has none."""
     return value.get(name) if isinstance(value, Mapping) else getattr(value, name, None)
 
 
 def as_plain(value: Any) -> Any:
-    """SDK objects (pydantic models) as plain dicts and lists; plain data unchanged. A tool input that is not an
-    object (a model's broken call, notebook 03) is kept as it came, without pydantic's warning about its type."""
+    """SDK objects as plain dicts and lists; a tool input that is not an object (notebook 03) kept, unwarned."""
     if hasattr(value, "model_dump"):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
@@ -193,30 +181,20 @@ def as_plain(value: Any) -> Any:
 
 
 def in_ipython() -> bool:
-    """True inside a Jupyter kernel (a notebook, Colab), where views are displayed as HTML; False in a terminal."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    """True inside a Jupyter kernel (a notebook, Colab), where views are HTML; False in a terminal."""
+    ipython = sys.modules.get("IPython")  # a kernel has always imported it; a plain interpreter need not
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 
 def widgets_available() -> bool:
     """True inside a notebook kernel that has ipywidgets: the only place a live widget can be seen."""
-    if not in_ipython():
-        return False
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return in_ipython() and importlib.util.find_spec("ipywidgets") is not None
 
 
 def display_widget(widget: Any, text: str) -> Any:
-    """Display `widget` with a fixed text/plain and return the display handle `end_widget` updates. A raw bundle,
-    not `display(widget)`: ipywidgets 7 (Colab's) publishes its own output without the display_id, so the widget
-    could never be replaced and would stay in the saved notebook."""
+    """Display `widget` with a fixed text/plain; return the handle `end_widget` updates. A raw bundle: ipywidgets 7
+    (Colab's) would publish `display(widget)` without the display_id, so it could never leave the saved notebook."""
     from IPython.display import display
 
     view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
@@ -226,3 +204,120 @@ def display_widget(widget: Any, text: str) -> Any:
 def end_widget(handle: Any, text: str) -> None:
     """Replace a widget shown by `display_widget` with plain `text`: what the saved notebook keeps."""
     handle.update({"text/plain": text}, raw=True)
+
+
+# -- the live widget of one streamed turn (helpers.stream's WidgetSink) ---------------------------------------
+
+LIVE_TAIL_CHARS = {"thinking": 8000, "text": 20000, "tool_use": 4000}
+"""How much of a block the live widget resends (its end), so long thinking stays cheap; the static view shows all."""
+SCROLL_STYLE = "max-height:14em;overflow-y:auto;display:flex;flex-direction:column-reverse;line-height:1.45"
+LIVE_THINKING_STYLE = THINKING_STYLE.replace("max-height:16em;overflow-y:auto;", "")
+
+
+def block_body(block: Any) -> str:
+    """What a block holds so far as text: its thinking or text, or a tool call's arguments as JSON."""
+    kind = field(block, "type")
+    if kind == "tool_use":
+        raw = field(block, "partial_json")  # a snapshot folded from events by hand keeps the raw JSON
+        return raw if isinstance(raw, str) else json.dumps(field(block, "input") or {}, ensure_ascii=False)
+    return str(field(block, "thinking" if kind == "thinking" else "text") or "")
+
+
+def pane_html(block: Any, done: bool = False) -> str:
+    """The live HTML of one block (its end when long), scrolling pinned to the end, at a normal line height."""
+    esc, kind, text = html.escape, str(field(block, "type")), block_body(block)
+    limit = LIVE_TAIL_CHARS.get(kind, 4000)
+    shown, more = text[-limit:], ""
+    if len(text) > limit:
+        hidden = _("… {count} earlier characters (all shown at the end)").format(count=f"{len(text) - limit:,}")
+        more = f'<div style="{META_STYLE}">{hidden}</div>'
+    empty = _("(empty)") if kind == "thinking" else _("(empty text)")
+    body = paragraphs_html(shown) or (f"<i>{empty}</i>" if done else "…")
+    if kind == "text":
+        return f'<div style="{SCROLL_STYLE}"><div style="{TEXT_STYLE}">{more}{body}</div></div>'
+    if kind == "thinking":
+        title = "💭 " + _("Thinking")
+        if done:
+            signed = "" if field(block, "signature") else _(", no signature")
+            title += " · " + _("{count} chars").format(count=len(text)) + signed
+        return (
+            f'<details open><summary style="{META_STYLE};cursor:pointer">{title}</summary>'
+            f'<div style="{SCROLL_STYLE}"><div style="{LIVE_THINKING_STYLE}">{more}{body}</div></div></details>'
+        )
+    if kind == "tool_use":
+        state = "" if done else f' <span style="{META_STYLE}">{_("(arguments arriving…)")}</span>'
+        name, call_id = esc(str(field(block, "name") or "")), esc(str(field(block, "id") or ""))
+        return (
+            f'<div style="{TOOL_STYLE};line-height:1.45"><div>🔧 <b>{_("Tool call")}</b> · <b>{name}</b>{state} '
+            f'<code>{more}{esc(shown)}</code></div><div style="{META_STYLE}">id {call_id}</div></div>'
+        )
+    return f"<div><i>{_('[{kind} block]').format(kind=esc(kind))}</i></div>"
+
+
+class WidgetSink:
+    """One turn in ONE HTML widget (each widget opens comms, most of a short turn's cost), resent at most every
+    `interval` seconds and when a block ends; at the end a plain line and the static views replace it, all closed."""
+
+    def __init__(self, label: str, interval: float, clock: Callable[[], float]) -> None:
+        self.label, self.interval, self.clock = label, interval, clock
+        self.parts: list[str] = []  # each block's HTML as last sent
+        self.dirty: dict[int, tuple[Any, bool]] = {}  # the blocks changed since: index -> (block, done)
+        self.last_sent, self.updates = float("-inf"), 0
+        self.widget: Any = None
+        self.handle: Any = None
+        self.line = ""
+
+    def start(self) -> None:
+        """Show the widget with its status line."""
+        import ipywidgets
+
+        self.line = _("⇣ streamed live: {label}").format(label=self.label)  # its text/plain, and what stays
+        self.widget = ipywidgets.HTML(value=self.html())
+        self.handle = display_widget(self.widget, self.line)
+
+    def html(self) -> str:
+        status = _("⇣ streaming {label}…").format(label=html.escape(self.label))
+        return f'<div style="{META_STYLE}">{status}</div>' + "".join(self.parts)
+
+    def draw(self, index: int, block: Any, done: bool) -> None:
+        """Mark the block out of date and send the turn unless it was sent less than `interval` ago."""
+        while index >= len(self.parts):
+            self.parts.append("")
+        self.dirty[index] = (block, done)
+        now = self.clock()
+        if done or now - self.last_sent >= self.interval:
+            self.send(now)
+
+    def send(self, now: float) -> None:
+        for index, (block, done) in self.dirty.items():
+            self.parts[index] = pane_html(block, done)
+        self.dirty.clear()
+        self.widget.value = self.html()
+        self.last_sent, self.updates = now, self.updates + 1
+
+    def end(self, views: Callable[[], list[Any]], line: Callable[[], str]) -> None:
+        """Send what is pending, replace the widget by its plain line, display `views()`, close the widgets."""
+        from IPython.display import display
+
+        if self.dirty:
+            self.send(self.clock())
+        if self.handle is not None:  # None where display() has no frontend to update
+            end_widget(self.handle, self.line)
+        for view in views():
+            display(view)
+        for widget in (self.widget.layout, getattr(self.widget, "style", None), self.widget):
+            if widget is not None:
+                widget.close()
+
+
+@dataclass(repr=False)
+class Note(Displayable):
+    """A short notice in a red box, shown after an interrupted stream's partial message."""
+
+    note: str
+
+    def text(self) -> str:
+        return self.note
+
+    def html(self) -> str:
+        return f'<div style="{ERROR_STYLE}">{html.escape(self.note)}</div>'

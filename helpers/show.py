@@ -1,11 +1,6 @@
-"""Every static view: a message or a conversation (`show`, `conversation`, notebook 01 and 03) and a tool
-conversation's timeline (`timeline`, notebook 04): thinking set apart from the answer, tool calls and
-results shown as such, stop reason and token usage.
-
-The same view is rich HTML in JupyterLab and Colab (thinking in a small scrolling box, the answer's Markdown
-rendered), the saved output GitHub and exported pages show, and plain text in a terminal. Nothing in it
-depends on time or randomness.
-"""
+"""Every static view: a message or a conversation (`show`, `conversation`, notebooks 01 and 03) and a tool run's
+`timeline` (04), thinking apart from the answer, with stop reason and tokens. HTML in a notebook (what saved outputs
+and exported pages show), plain text in a terminal; nothing in it depends on time or randomness."""
 
 from __future__ import annotations
 
@@ -39,8 +34,8 @@ from .billing import source_of
 if TYPE_CHECKING:
     from .tools import MaxTurnsError, ToolRun
 
-MessageLike = anthropic.types.Message | Mapping[str, Any]
-"""A response from `client.messages.create` (or `helpers.stream`), or a message dict as in `messages=[...]`."""
+MessageLike = anthropic.types.Message | Mapping[str, Any]  # a response, or a message dict as in `messages=[...]`
+SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")  # the footer of a synthesized answer
 
 
 def _blocks(content: Any) -> list[dict[str, Any]]:
@@ -50,21 +45,15 @@ def _blocks(content: Any) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=None, sort_keys=False)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _result_text(content: Any) -> str:
     if isinstance(content, str):
         return content
-    parts = []
-    for block in _blocks(content):
-        parts.append(block.get("text", "") if block.get("type") == "text" else _block_kind(block.get("type")))
-    return "\n".join(parts)
-
-
-SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")
-"""The footer of a view whose answers came from a synthesized cassette (`python -m devtools synth`), in English:
-`_(SYNTHESIZED)` where it is shown."""
+    return "\n".join(
+        b.get("text", "") if b.get("type") == "text" else _block_kind(b.get("type")) for b in _blocks(content)
+    )
 
 
 def _block_kind(kind: Any) -> str:
@@ -72,25 +61,18 @@ def _block_kind(kind: Any) -> str:
     return _("[{kind} block]").format(kind=kind)
 
 
-def synthesized(*messages: Any) -> bool:
-    """True when any of these messages was answered from a synthesized recording (the usage log knows)."""
-    return any(source_of(m) == "synthesized" for m in messages)
-
-
 def known_tokens(message: Any, name: str) -> int | None:
-    """A response's `input_tokens` or `output_tokens`, or None when the response did not say it: no usage,
-    a null figure, or an output count from a stream that never sent its `message_delta` (the SDK then keeps
-    `message_start`'s placeholder 0, which is not a count: docs/sources.md)."""
-    plain = as_plain(message) if not isinstance(message, Mapping) else message
-    usage = plain.get("usage") or {}
-    value = usage.get(name)
+    """A response's `input_tokens` or `output_tokens`, None when unsaid (no usage, null, or a stream's placeholder 0
+    when its `message_delta` never came: docs/sources.md)."""
+    plain = message if isinstance(message, Mapping) else as_plain(message)
+    value = (plain.get("usage") or {}).get(name)
     if value is None or (name == "output_tokens" and plain.get("stop_reason") is None):
         return None
     return int(value)
 
 
 def tokens_text(message: Any) -> str:
-    """`tokens: 12 in, 34 out`, with `output unknown` (or `input unknown`) for a figure the response did not give."""
+    """`tokens: 12 in, 34 out`, a figure the response did not give as `input unknown` or `output unknown`."""
     inp, out = known_tokens(message, "input_tokens"), known_tokens(message, "output_tokens")
     sent = _("input unknown") if inp is None else _("{count} in").format(count=inp)
     got = _("output unknown") if out is None else _("{count} out").format(count=out)
@@ -98,18 +80,17 @@ def tokens_text(message: Any) -> str:
 
 
 def usage_line(message: Mapping[str, Any]) -> str:
+    """`model · stop: reason · tokens: ...` (cache reads and writes too), and the synthesized footer when it is one."""
     usage = message.get("usage") or {}
     bits = [message.get("model") or "?", _("stop: {reason}").format(reason=message.get("stop_reason") or "-")]
     if usage:
         tokens = tokens_text(message)
-        cached = usage.get("cache_read_input_tokens") or 0
-        written = usage.get("cache_creation_input_tokens") or 0
-        if cached:
-            tokens += _(", {count} read from cache").format(count=cached)
-        if written:
-            tokens += _(", {count} written to cache").format(count=written)
+        if usage.get("cache_read_input_tokens"):
+            tokens += _(", {count} read from cache").format(count=usage["cache_read_input_tokens"])
+        if usage.get("cache_creation_input_tokens"):
+            tokens += _(", {count} written to cache").format(count=usage["cache_creation_input_tokens"])
         bits.append(tokens)
-    if synthesized(message):
+    if source_of(message) == "synthesized":
         bits.append(_(SYNTHESIZED))
     return " · ".join(str(b) for b in bits)
 
@@ -119,34 +100,29 @@ def usage_line(message: Mapping[str, Any]) -> str:
 
 def block_text(block: Mapping[str, Any]) -> str:
     """Plain-text rendering of one content block, control characters shown as escapes (`terminal_safe`)."""
-    return terminal_safe(_block_text(block))
-
-
-def _block_text(block: Mapping[str, Any]) -> str:
     kind = block.get("type")
     if kind == "thinking":
         thinking = block.get("thinking") or ""
         sig = "" if block.get("signature") else _(", no signature")
         body = "\n".join("  " + line for line in thinking.strip("\n").splitlines()) or "  " + _("(empty)")
-        return _("[thinking · {count} chars{signature}]").format(count=len(thinking), signature=sig) + f"\n{body}"
-    if kind == "text":
-        return (block.get("text") or "").lstrip("\n") or _("(empty text)")
-    if kind == "tool_use":
+        out = _("[thinking · {count} chars{signature}]").format(count=len(thinking), signature=sig) + f"\n{body}"
+    elif kind == "text":
+        out = (block.get("text") or "").lstrip("\n") or _("(empty text)")
+    elif kind == "tool_use":
         head = _("[tool call · {name} · {id}]").format(name=block.get("name"), id=block.get("id"))
-        return f"{head}\n  {_json(block.get('input', {}))}"
-    if kind == "tool_result":
+        out = f"{head}\n  {_json(block.get('input', {}))}"
+    elif kind == "tool_result":
         label = _("tool error") if block.get("is_error") else _("tool result")
         body = "\n".join("  " + line for line in _result_text(block.get("content")).splitlines())
-        return f"[{label} · {block.get('tool_use_id')}]\n{body}"
-    return _block_kind(kind)
+        out = f"[{label} · {block.get('tool_use_id')}]\n{body}"
+    else:
+        out = _block_kind(kind)
+    return terminal_safe(out)
 
 
 def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
-    """HTML rendering of one content block: each part labelled in words (Thinking, Answer, Tool call, Tool
-    result), the answer's Markdown rendered, thinking in a scrolling box, tool calls and results boxed.
-    `answer=False` for a user's text: no "Answer" label."""
-    kind = block.get("type")
-    esc = html.escape
+    """One block as HTML labelled in words, the answer's Markdown rendered (`answer=False`: a user's, unlabelled)."""
+    kind, esc = block.get("type"), html.escape
     if kind == "thinking":
         thinking = block.get("thinking") or ""
         sig = "" if block.get("signature") else _(", no signature")
@@ -178,48 +154,40 @@ def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
     return f"<div><i>{_block_kind(esc(str(kind)))}</i></div>"
 
 
-_TEXT_FIELDS = {"text": "text", "thinking": "thinking"}
-
-
 def _check_block(block: Any, where: str) -> None:
-    """A clear TypeError, before anything is drawn, for a block no view can show: not a dict, no type, a text or
-    thinking that is not a string, a tool input that is not JSON."""
+    """A clear TypeError, before anything is drawn, for a block no view can show."""
     if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
         raise TypeError(
             f"show(): {where} is {block!r:.60}, not a content block: each block is a dict with a 'type', "
             "e.g. {'type': 'text', 'text': '...'} (or what the SDK returned, unchanged)."
         )
-    name = _TEXT_FIELDS.get(block["type"])
+    name = block["type"] if block["type"] in ("text", "thinking") else None
     if name is not None and not isinstance(block.get(name) or "", str):
-        raise TypeError(f"show(): {where} is a {block['type']} block whose {name!r} is not a string: give it as text.")
-    if block["type"] == "tool_use":
-        try:
-            _json(block.get("input", {}))
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"show(): {where} is a tool call whose input is not JSON ({error}): use a dict.") from None
+        raise TypeError(f"show(): {where} is a {name} block whose {name!r} is not a string: give it as text.")
+    try:
+        _json(block.get("input", {}) if block["type"] == "tool_use" else None)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"show(): {where} is a tool call whose input is not JSON ({error}): use a dict.") from None
 
 
 # -- a message, a conversation --------------------------------------------------------------------
 
 
 class MessageView(Displayable):
-    """What `show()` displays: a message or a list of messages, with text, HTML and pretty reprs."""
+    """What `show()` displays: a message or a list of messages; `note` is a last line (the playground's)."""
 
     def __init__(self, value: MessageLike | Sequence[MessageLike], *, note: str = "") -> None:
-        self.note = note
-        """A last line under the view (the playground's "synthesized recording")."""
-        plain = as_plain(value)
-        if isinstance(plain, list):
-            self.messages = [m if isinstance(m, dict) else {"role": "?", "content": m} for m in plain]
-            self.single = False
-        elif isinstance(plain, dict):
-            self.messages = [plain]
-            self.single = True
-        else:
+        self.note, plain = note, as_plain(value)
+        self.single = isinstance(plain, dict)
+        if not isinstance(plain, (list, dict)):
             raise TypeError(
                 "show() takes a Message from client.messages.create, a message dict, or a list of them "
                 f"(a conversation history), not {type(value).__name__}."
             )
+        listed = [plain] if self.single else plain
+        self.messages: list[dict[str, Any]] = [
+            m if isinstance(m, dict) else {"role": "?", "content": m} for m in listed
+        ]
         for number, message in enumerate(self.messages):
             content = message.get("content")
             if content is not None and not isinstance(content, (str, list)):
@@ -230,20 +198,15 @@ class MessageView(Displayable):
             for index, block in enumerate(content if isinstance(content, list) else []):
                 _check_block(block, f"message {number}, block {index}")
 
-    def _is_response(self, message: Mapping[str, Any]) -> bool:
-        return message.get("type") == "message" or "stop_reason" in message
-
     def text(self) -> str:
         out: list[str] = []
         for message in self.messages:
             if not self.single:
                 out.append(f"── {message.get('role', '?')} " + "─" * 40)
             out.extend(block_text(b) for b in _blocks(message.get("content")))
-            if self._is_response(message):
+            if message.get("type") == "message" or "stop_reason" in message:
                 out.append(f"({usage_line(message)})")
-        if self.note:
-            out.append(f"({_(self.note)})")
-        return "\n".join(out)
+        return "\n".join(out + ([f"({_(self.note)})"] if self.note else []))
 
     def html(self) -> str:
         parts: list[str] = ['<div class="minimax-message">']
@@ -252,17 +215,15 @@ class MessageView(Displayable):
                 parts.append(f'<div style="{META_STYLE}"><b>{html.escape(str(message.get("role", "?")))}</b></div>')
             answer = message.get("role") != "user"
             parts.extend(block_html(b, answer=answer) for b in _blocks(message.get("content")))
-            if self._is_response(message):
+            if message.get("type") == "message" or "stop_reason" in message:
                 parts.append(f'<div style="{META_STYLE}">{html.escape(usage_line(message))}</div>')
         if self.note:
             parts.append(f'<div style="{META_STYLE}">{html.escape(_(self.note))}</div>')
-        parts.append("</div>")
-        return "".join(parts)
+        return "".join(parts) + "</div>"
 
 
 def show(value: MessageLike | Sequence[MessageLike]) -> None:
-    """Display a `Message` (or a message dict, or a whole history) as a static view: HTML in a notebook,
-    plain text elsewhere."""
+    """Display a `Message`, a message dict or a history: HTML in a notebook, plain text elsewhere."""
     view = MessageView(value)
     if in_ipython():
         from IPython.display import display
@@ -298,7 +259,7 @@ def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> 
 
 
 class Timeline(Displayable):
-    """The steps of a tool conversation, grouped by model call: what each turn thought, called and got back."""
+    """The steps of a tool conversation by model call: what each turn thought, called and got back."""
 
     def __init__(self, history: Sequence[MessageLike], responses: Sequence[MessageLike] | None = None) -> None:
         self.history = [as_plain(m) for m in history]
@@ -308,9 +269,8 @@ class Timeline(Displayable):
         """(heading, blocks) for the question, then for each model call with the tool results it led to."""
         out: list[tuple[str, list[dict[str, Any]]]] = []
         first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
-        question = self.history[first_answer - 1] if first_answer else None
-        if question is not None:
-            out.append((N_("question"), _blocks(question.get("content"))))
+        if first_answer:
+            out.append((N_("question"), _blocks(self.history[first_answer - 1].get("content"))))
         turn = 0
         # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
         answered = [r for r in self.responses if _blocks(as_plain(r).get("content"))]
@@ -333,45 +293,43 @@ class Timeline(Displayable):
             out.append((f"{heading} · {_usage(self.responses[-1])} · {_('no content')}", []))
         return out
 
-    def text(self) -> str:
-        lines: list[str] = []
+    def steps(self) -> Iterable[tuple[str, list[tuple[int, dict[str, Any]]]]]:
+        """Each turn's heading and its blocks, numbered from 1 across the run (the question: 0)."""
         step = 0
         for heading, blocks in self.turns():
-            shown = _(heading)  # "question" and "user" are kept in English by turns(): the steps read them
-            lines.append(f"── {shown} " + "─" * max(4, 60 - len(shown)))
+            numbered = []
             for block in blocks:
-                if heading != "question":
-                    step += 1
-                prefix = f"{step:>2}. " if heading != "question" else "    "
-                body = block_text(block).splitlines() or [""]
-                lines.append(prefix + body[0])
-                lines.extend("    " + line for line in body[1:])
-        if self.footer():
-            lines.append(f"({self.footer()})")
-        return "\n".join(lines)
+                step += heading != "question"
+                numbered.append((step if heading != "question" else 0, block))
+            yield heading, numbered
 
     def footer(self) -> str:
         """ "synthesized recording" when any model call of the run was answered from one, else empty."""
-        return _(SYNTHESIZED) if synthesized(*self.responses) else ""
+        return _(SYNTHESIZED) if any(source_of(r) == "synthesized" for r in self.responses) else ""
+
+    def text(self) -> str:
+        lines: list[str] = []
+        for heading, numbered in self.steps():
+            shown = _(heading)  # "question" and "user" are kept in English by turns(): steps() reads them
+            lines.append(f"── {shown} " + "─" * max(4, 60 - len(shown)))
+            for step, block in numbered:
+                body = block_text(block).splitlines() or [""]
+                lines.append((f"{step:>2}. " if step else "    ") + body[0])
+                lines.extend("    " + line for line in body[1:])
+        return "\n".join(lines + ([f"({self.footer()})"] if self.footer() else []))
 
     def html(self) -> str:
         parts = ['<div class="minimax-timeline">']
-        step = 0
-        for heading, blocks in self.turns():
+        for heading, numbered in self.steps():
             parts.append(
                 f'<div style="{META_STYLE};border-top:1px solid rgba(127,127,127,.35);margin-top:6px">'
                 f"<b>{html.escape(_(heading))}</b></div>"
             )
-            for block in blocks:
-                number = ""
-                if heading != "question":
-                    step += 1
-                    number = f"{step}."
-                parts.append(step_html(number, block, answer=heading not in ("question", "user")))
+            answer = heading not in ("question", "user")
+            parts.extend(step_html(f"{step}." if step else "", block, answer=answer) for step, block in numbered)
         if self.footer():
             parts.append(f'<div style="{META_STYLE}">{html.escape(self.footer())}</div>')
-        parts.append("</div>")
-        return "".join(parts)
+        return "".join(parts) + "</div>"
 
 
 def timeline(value: ToolRun | MaxTurnsError | Sequence[MessageLike]) -> Timeline:

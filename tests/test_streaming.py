@@ -17,7 +17,8 @@ import pytest
 from support import ScriptedClient
 
 import helpers
-from helpers.streaming import LIVE_TAIL_CHARS, LiveView, StreamInterrupted, WidgetSink, check_params, pane_html
+from helpers._html import LIVE_TAIL_CHARS, WidgetSink, pane_html
+from helpers.streaming import LiveView, StreamInterrupted, check_params
 
 ROOT = Path(__file__).resolve().parent.parent
 RAINBOW = "In three short paragraphs, explain how a rainbow forms."
