@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
+from ._i18n import N_
+
 PRICES_AS_OF = "2026-11-25"
-PRICE_SOURCE = "a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')"
+PRICE_SOURCE = N_("a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')")
 
 
 @dataclass(frozen=True)
