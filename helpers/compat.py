@@ -109,7 +109,7 @@ def _check_sampling(name: str, value: Any, model: Model | None = None) -> Findin
     number = None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
     if number is not None and low <= number <= high and (low_included or number > low):  # NaN fails every test
         return None
-    span = f"{'[' if low_included else '('}{low}, {high}]"  # as temperature_text writes a catalogue range
+    span = f"{'[' if low_included else '('}{low}, {high}]"  # as the docs write a range
     words = f"{'at least' if low_included else 'above'} {low:g}, at most {high:g}"
     fix = "1.0 (MiniMax's recommended temperature)" if name == "temperature" else "a value such as 0.95"
     whose = f" for {model.name}" if model is not None else ""
