@@ -1,9 +1,5 @@
-"""Checks for the exercises at the end of notebook 04 (interleaved thinking).
-
-04.1 find what is wrong in a tool conversation's history (made-up data); 04.2 continue a run_tools conversation
-with its thinking intact (a model call: its reference request is recorded); 04.3 mark a request's tools and system
-prompt for prompt caching (no model call).
-"""
+"""Checks for notebook 04's exercises: 04.1 what is wrong in a tool conversation's history (made-up data); 04.2 a
+run_tools conversation continued with its thinking intact (its reference request is recorded); 04.3 the cache marks."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from typing import Any
 
 from .._html import as_plain
 from .._i18n import gettext as _
-from .feedback import Feedback, call_answer
+from .feedback import Feedback, call_answer, text_of
 
 _SIG = "c0ffee12" * 8
 _GOOD: list[dict[str, Any]] = [
@@ -66,42 +62,28 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
     feedback = Feedback("04.1", _("find what is wrong in a history"))
     if not feedback.needs_function(function):
         return feedback
-    for label, history in _good():
-        try:
-            good = function(history)
-        except Exception as error:
+    for label, history, good in [(*case, True) for case in _good()] + [(*case, False) for case in _broken()]:
+        found, error = call_answer(function, history)
+        if error:
+            kind, _colon, message = error.partition(": ")
+            raised = _("On {label} your function raised {kind}: {error}.")
+            feedback.ok(False, "", raised.format(label=label, kind=kind, error=message))
+            if good:
+                return feedback
+        elif good:
             feedback.ok(
-                False,
-                "",
-                _("On {label} your function raised {kind}: {error}.").format(
-                    label=label, kind=type(error).__name__, error=error
+                isinstance(found, list) and not found,
+                _("{label} has no problems").format(label=label),
+                _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
+                    label=label[0].upper() + label[1:], good=found
                 ),
             )
-            return feedback
-        feedback.ok(
-            isinstance(good, list) and not good,
-            _("{label} has no problems").format(label=label),
-            _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
-                label=label[0].upper() + label[1:], good=good
-            ),
-        )
-    for label, history in _broken():
-        try:
-            found = function(history)
-        except Exception as error:
+        else:
             feedback.ok(
-                False,
-                "",
-                _("On {label} your function raised {kind}: {error}.").format(
-                    label=label, kind=type(error).__name__, error=error
-                ),
+                isinstance(found, list) and len(found) > 0,
+                _("it finds {label}").format(label=label),
+                _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
             )
-            continue
-        feedback.ok(
-            isinstance(found, list) and len(found) > 0,
-            _("it finds {label}").format(label=label),
-            _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
-        )
     return feedback
 
 
@@ -134,8 +116,7 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     asked = as_plain(history[n]) if len(history) > n else {}
     asked = asked if isinstance(asked, dict) else {}
     content = asked.get("content")
-    blocks = content if isinstance(content, list) else []
-    text = content if isinstance(content, str) else " ".join(_text_of(b) for b in blocks)
+    text = text_of(content, " ")
     feedback.ok(
         asked.get("role") == "user" and text.strip() == FOLLOW_UP,
         _("the follow-up question comes right after it"),
@@ -148,12 +129,6 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
         _("The run should end with an answer (stop_reason 'end_turn')."),
     )
     return feedback
-
-
-def _text_of(block: Any) -> str:
-    """A text block's text; empty for anything else."""
-    text = block.get("text") if isinstance(block, dict) else None
-    return text if isinstance(text, str) else ""
 
 
 _MARK = {"type": "ephemeral"}
