@@ -152,19 +152,6 @@ def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
     return found
 
 
-def _blocks(messages: list[Any]) -> list[tuple[str, Any]]:
-    """Every content block of every message, nested tool-result content included, with where it sits."""
-    found = []
-    for i, message in enumerate(messages):
-        content = message.get("content") if isinstance(message, Mapping) else None
-        for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
-            found.append((f"messages[{i}].content[{j}]", block))
-            inner = block.get("content") if isinstance(block, Mapping) else None
-            if isinstance(inner, (list, tuple)):
-                found.extend((f"messages[{i}].content[{j}].content[{k}]", nested) for k, nested in enumerate(inner))
-    return found
-
-
 _IGNORED = tuple(row.name for row in PARAMETERS if row.status == "ignored")
 _REFUSED = {row.name: row.note for row in CONTENT_TYPES if row.status == "not supported"}
 _IMAGE_MODELS = ", ".join(m.name for m in MODELS.values() if m.images)
@@ -177,32 +164,37 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     found = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
     messages, name, budget = body.get("messages"), body.get("model"), body.get("max_tokens")
     model = MODELS.get(name) if isinstance(name, str) else None
-    if isinstance(messages, (list, tuple)):
-        if not messages:
-            fix = "Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}]."
-            found.append(Finding("error", "messages-empty", "messages", f"messages is empty. {fix}"))
-        for i, message in enumerate(messages):
-            role = message.get("role") if isinstance(message, Mapping) else None
-            if role not in ROLES:
-                fix = " Put a system prompt in system=... instead." if role == "system" else ""
-                text = f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}"
-                found.append(Finding("error", "message-role", f"messages[{i}].role", text))
+    if isinstance(messages, (list, tuple)) and not messages:
+        fix = "Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}]."
+        found.append(Finding("error", "messages-empty", "messages", f"messages is empty. {fix}"))
+    refused: list[tuple[str, str]] = []  # (where, type) of each block MiniMax cannot take, nested ones included
+    for i, message in enumerate(messages if isinstance(messages, (list, tuple)) else ()):
+        role = message.get("role") if isinstance(message, Mapping) else None
+        if role not in ROLES:
+            fix = " Put a system prompt in system=... instead." if role == "system" else ""
+            text = f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}"
+            found.append(Finding("error", "message-role", f"messages[{i}].role", text))
+        content = message.get("content") if isinstance(message, Mapping) else None
+        for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
+            inner = block.get("content") if isinstance(block, Mapping) else None
+            for k, part in enumerate([block, *(inner if isinstance(inner, (list, tuple)) else ())]):
+                kind = str(part.get("type")) if isinstance(part, Mapping) else None
+                if kind in _REFUSED and not (kind == "image" and model is not None and model.images):
+                    refused.append((f"messages[{i}].content[{j}]" + (f".content[{k - 1}]" if k else ""), kind))
     if "model" in body and (not isinstance(name, str) or not name.strip()):
         text = f"model={name!r} names no model: give one, e.g. 'MiniMax-M2.1'."
         found.append(Finding("error", "model-empty", "model", text))
     if "max_tokens" in body and (isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0):
         found.append(Finding("error", "max-tokens", "max_tokens", f"max_tokens={budget!r} {_BUDGET_TEXT}"))
     found += [f for key in ("temperature", "top_p") if key in body and (f := _check_sampling(key, body[key], model))]
-    for where, block in _blocks(messages) if isinstance(messages, (list, tuple)) else ():
-        kind = block.get("type") if isinstance(block, Mapping) else None
-        if kind in _REFUSED and not (kind == "image" and model is not None and model.images):
-            also = f" Of the models in helpers.models, only {_IMAGE_MODELS} take images." if kind == "image" else ""
-            text = (
-                f"an {kind!r} block: {name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts "
-                f"text, tool calls and tool results only ({_REFUSED[kind]}). Describe the {kind} in text, or extract "
-                f"its text first.{also}"
-            )
-            found.append(Finding("error", "unsupported-content", where, text))
+    for where, kind in refused:
+        also = f" Of the models in helpers.models, only {_IMAGE_MODELS} take images." if kind == "image" else ""
+        text = (
+            f"an {kind!r} block: {name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts text, "
+            f"tool calls and tool results only ({_REFUSED[kind]}). Describe the {kind} in text, or extract its text "
+            f"first.{also}"
+        )
+        found.append(Finding("error", "unsupported-content", where, text))
     if isinstance(name, str) and model is None:
         text = (
             f"{name!r} is not a model this collection was written for (the endpoint may still serve it). "
