@@ -1,5 +1,5 @@
-"""What a check returns (`Feedback`: the points met and the points still missing), and how a check runs a learner's
-function without letting its error escape (`call_answer`). Every `nbXX.py` builds on these two."""
+"""What a check returns (`Feedback`: the points met and still missing) and the steps every `nbXX.py` shares: running
+a learner's function without letting its error escape (`call_answer`, `Feedback.ran`), the SDK messages they see."""
 
 from __future__ import annotations
 

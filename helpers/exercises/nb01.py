@@ -1,9 +1,5 @@
-"""Checks for the exercises at the end of notebook 01 (quick start).
-
-01.1 pull the answer text out of a message; 01.2 build the next turn without losing the thinking;
-01.3 give a reasoning model enough budget to answer (a model call: its reference request is recorded); 01.4 the
-environment a coding tool such as Claude Code needs for MiniMax (no model call).
-"""
+"""Checks for notebook 01's exercises: 01.1 the answer text of a message; 01.2 the next turn, thinking kept; 01.3 enough
+budget to answer (its reference request is recorded); 01.4 the environment a coding tool such as Claude Code needs."""
 
 from __future__ import annotations
 

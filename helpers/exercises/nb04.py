@@ -143,6 +143,11 @@ def _marked(block: Any) -> bool:
     return isinstance(block, dict) and block.get("cache_control") == _MARK
 
 
+def _unmarked(items: Any) -> list[dict[str, Any]]:
+    """Tools or system blocks with their cache_control taken out: what marking must leave unchanged."""
+    return [{k: v for k, v in item.items() if k != "cache_control"} for item in items]
+
+
 def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> None:
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
@@ -159,7 +164,7 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
     feedback.ok(
         isinstance(marked_tools, list)
-        and [{k: v for k, v in t.items() if k != "cache_control"} for t in marked_tools] == tools
+        and _unmarked(marked_tools) == tools
         and [_marked(t) for t in marked_tools] == [False, False, True],
         _("with {label}: the last tool is marked, the others unchanged").format(label=label),
         _(
@@ -169,8 +174,7 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     )
     feedback.ok(
         isinstance(blocks, list)
-        and [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks if isinstance(b, dict)]
-        == expected_system
+        and _unmarked(b for b in blocks if isinstance(b, dict)) == expected_system
         and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
         _("with {label}: the system prompt's last block is marked").format(label=label),
         _(
