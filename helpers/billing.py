@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import itertools
 import threading
+import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -228,6 +229,12 @@ _HEADS = {
 """Each token column's head: short in the text table, long in the HTML one."""
 
 
+def _pad(cell: str, width: int, *, left: bool) -> str:
+    """A cell padded to `width` columns of a terminal, where a Chinese character takes two."""
+    width -= sum(unicodedata.east_asian_width(c) in "WF" for c in cell)
+    return cell.ljust(width) if left else cell.rjust(width)
+
+
 class CostSummary(Displayable):
     """A small per-model cost table ending with the price date and source: text, HTML, and deterministic. Cache reads
     and writes get their own columns when some call used the cache (notebook 04), and only then."""
@@ -262,7 +269,7 @@ class CostSummary(Displayable):
     def text(self) -> str:
         widths = [24, 5, 10, 10, *([11, 11] if self.shows_cache else []), 11]
         lines = [
-            " ".join(f"{c:{'<' if i == 0 else '>'}{w}}" for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            " ".join(_pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
             for row in self._table(long=False)
         ]
         return "\n".join([*lines, price_note()])
