@@ -36,8 +36,8 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
         if not ran:
             continue
         if not isinstance(result, str):
-            feedback.ok(
-                False, "", _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
+            feedback.missing.append(
+                _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
             )
             continue
         feedback.ok(
@@ -134,12 +134,10 @@ def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
     for key, region in _CODING_CASES:
         env, error = call_answer(function, key, region)
         if error or not isinstance(env, dict):
-            feedback.ok(
-                False,
-                "",
+            feedback.missing.append(
                 _("For region {region!r} return a dict of variables; yours gave {value!r}.").format(
                     region=region, value=error or env
-                ),
+                )
             )
             continue
         feedback.ok(

@@ -95,17 +95,14 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         return a + b
 
     functions = {"add": add, "divide": lambda a, b: a / b}
-    try:
-        message = as_plain(function(_response(), functions))
-    except Exception as error:
-        feedback.ok(
-            False,
-            "",
-            _("Your function raised {kind}: {error}. Catch errors per call.").format(
-                kind=type(error).__name__, error=error
-            ),
+    result, error = call_answer(function, _response(), functions)
+    if error:
+        kind, _colon, message = error.partition(": ")
+        feedback.missing.append(
+            _("Your function raised {kind}: {error}. Catch errors per call.").format(kind=kind, error=message)
         )
         return feedback
+    message = as_plain(result)
     if not feedback.ok(
         isinstance(message, dict) and message.get("role") == "user" and isinstance(message.get("content"), list),
         _("it returns one user message with a list of blocks"),

@@ -67,7 +67,7 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
         if error:
             kind, _colon, message = error.partition(": ")
             raised = _("On {label} your function raised {kind}: {error}.")
-            feedback.ok(False, "", raised.format(label=label, kind=kind, error=message))
+            feedback.missing.append(raised.format(label=label, kind=kind, error=message))
             if good:
                 return feedback
         elif good:
@@ -104,7 +104,7 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
-        feedback.ok(False, "", _("Pass the earlier run second: helpers.check('04.2', followup, run)."))
+        feedback.missing.append(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
@@ -152,12 +152,10 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
     if not isinstance(result, tuple) or len(result) != 2:
-        feedback.ok(
-            False,
-            "",
+        feedback.missing.append(
             _("With {label}, return a pair (tools, system); yours gave {result!r:.80}.").format(
                 label=label, result=result
-            ),
+            )
         )
         return
     marked_tools, blocks = result
@@ -198,7 +196,7 @@ def check_cache_marks(function: Callable[..., Any]) -> Feedback:
         tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
         result, error = call_answer(function, tools, given)
         if error:
-            feedback.ok(False, "", _("With {label} your function raised {error}.").format(label=label, error=error))
+            feedback.missing.append(_("With {label} your function raised {error}.").format(label=label, error=error))
             continue
         unchanged = unchanged and tools == _TOOLS and given == system
         _check_marks(feedback, label, system, result)
