@@ -1,16 +1,9 @@
-"""The language the helpers speak to a learner: English by default, Simplified Chinese on request.
+"""The language the helpers speak to a learner: English by default, Simplified Chinese on request (every notebook).
 
-Standard `gettext`, nothing else at run time: every learner-facing sentence is written in English in the code,
-wrapped in `_()` (`gettext` below, imported as `_`), and looked up in the catalog `locale/zh_CN/LC_MESSAGES/
-helpers.mo`, compiled from `helpers.po` beside it (the file translators read and edit; `python -m devtools
-messages` extracts the sentences and says which lack a translation). A sentence with no translation stays English.
-
-The language follows the notebook, not the machine: one call at a notebook's top, `helpers.set_language("zh-CN")`,
-or the variable HELPERS_LANG for a whole session. The system's LANGUAGE / LC_MESSAGES are deliberately not read:
-a learner on a Chinese desktop opening the English notebooks (or Colab's en_US machines running the Chinese ones)
-would otherwise get helper output in the other language than the notebook around it, and a notebook's saved
-outputs would depend on the machine that ran it. The catalog is read at the first translated sentence, never at
-`import helpers`.
+Standard `gettext`: each learner-facing sentence is English in the code, wrapped in `_()`, and looked up in
+`locale/zh_CN/LC_MESSAGES/helpers.mo` (compiled from `helpers.po`; `python -m devtools messages`). The language follows
+the notebook (`helpers.set_language("zh-CN")` at its top, or HELPERS_LANG), never the system's LANGUAGE: a notebook's
+saved outputs must not depend on the machine that ran it. The catalog is read at the first translated sentence.
 """
 
 from __future__ import annotations
@@ -39,12 +32,9 @@ def normalize(language: str) -> str | None:
 
 
 def set_language(language: str | None) -> None:
-    """Choose the language the helpers speak: "en" (the default) or "zh-CN" (简体中文). Call it once at the top
-    of a notebook; None goes back to the environment variable HELPERS_LANG (English when it is unset).
-
-    It changes what the helpers print and display from then on: the banner, `show`'s labels and footers,
-    `explain`'s cards, exercise feedback, the playground and a replay miss's message. Code, model output and
-    the names of API fields are never translated."""
+    """Choose the language the helpers speak: "en" (the default) or "zh-CN" (简体中文), once at a notebook's top;
+    None goes back to HELPERS_LANG (English when unset). Everything they print or display from then on follows;
+    code, model output and API field names are never translated."""
     global _chosen
     if language is None:
         _chosen = None
@@ -81,12 +71,8 @@ def language() -> str:
 def catalog(language_name: str | None = None) -> _gettext.NullTranslations:
     """The translations of one language (default: the one in use), read from its .mo once per process."""
     name = language_name or language()
-    if name not in _catalogs:
-        folder = LANGUAGES[name]
-        if not folder:
-            _catalogs[name] = _gettext.NullTranslations()
-        else:
-            _catalogs[name] = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[folder])
+    if name not in _catalogs:  # English has no folder: fallback=True gives it NullTranslations
+        _catalogs[name] = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[name] or "C"], fallback=True)
     return _catalogs[name]
 
 
@@ -104,11 +90,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return catalog().ngettext(singular, plural, count)
 
 
-def gettext_noop(message: str) -> str:
-    """Marks a sentence for extraction without translating it (imported as `N_`): for tables built at import
-    time, translated later with `_()` when shown."""
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Marks a sentence for extraction without translating it: for tables built at import time, translated later
+    with `_()` when shown."""
     return message
-
-
-N_ = gettext_noop
-"""The conventional short name, for `from ._i18n import N_`."""

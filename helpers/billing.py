@@ -1,38 +1,35 @@
-"""What each call cost: a log of every exchange a `get_client` client makes (model, tokens, timing, price).
-
-The transport reports each completed exchange to `UsageLog.observe`; in replay the timing comes from the
-recorded event times, so the log (and every cost table in a notebook) is the same on every run.
-`helpers.usage()` returns the log as a pandas DataFrame (pandas is imported only then).
-"""
+"""What each call cost (notebook 01): the transport reports every exchange of a `get_client` client to
+`UsageLog.observe`; in replay the timing is the recorded one, so every cost table is the same on every run.
+`helpers.usage()` is the log as a pandas DataFrame (pandas imported only then), `cost_summary()` a table per model."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import threading
+import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import anthropic
 
-from ._html import Displayable, field, grid_html
+from ._html import Displayable, grid_html
+from ._html import field as field_of
+from ._i18n import N_
+from ._i18n import gettext as _
 from .models import MODELS, PRICE_SOURCE, PRICES_AS_OF
 
 if TYPE_CHECKING:
     import pandas
 
+TOKENS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 PRICES: dict[str, dict[str, float]] = {
-    name: {
-        "input": m.price.input,
-        "output": m.price.output,
-        "cache_read": m.price.cache_read,
-        "cache_write": m.price.cache_write,
-    }
-    for name, m in MODELS.items()
-    if m.price is not None
+    name: {k: v for k, v in asdict(m.price).items() if k != "assumed"} for name, m in MODELS.items() if m.price
 }
 """US dollars per million tokens, from the catalogue (helpers.models), for the models whose prices are known."""
+_RATES = {name: tuple(zip(TOKENS, p.values(), strict=True)) for name, p in PRICES.items()}
 
 ASSUMED_PRICES = tuple(
     f"{name}: {'all' if len(m.price.assumed) == 4 else ', '.join(m.price.assumed)}"
@@ -43,51 +40,28 @@ ASSUMED_PRICES = tuple(
 
 
 def price_note() -> str:
-    """When and where the prices come from: every table that shows a cost ends with it."""
-    return f"Prices as of {PRICES_AS_OF}, per million tokens, from {PRICE_SOURCE}. Estimates only."
+    """When and where the prices come from: every table that shows a cost ends with it. In Chinese it also says
+    that the China platform bills in CNY, whose prices are unknown (never converted from USD)."""
+    note = _("Prices as of {date}, per million tokens, from {source}. Estimates only.")
+    return note.format(date=PRICES_AS_OF, source=_(PRICE_SOURCE))
 
 
-COLUMNS = (
-    "call",
-    "client",
-    "model",
-    "stream",
-    "status",
-    "input_tokens",
-    "output_tokens",
-    "cache_read_input_tokens",
-    "cache_creation_input_tokens",
-    "ttft_s",
-    "duration_s",
-    "cost_usd",
-    "source",
-)
+COLUMNS = ("call", "client", "model", "stream", "status", *TOKENS, "ttft_s", "duration_s", "cost_usd", "source")
 
 
 def cost_usd(model: str, usage: Mapping[str, Any]) -> float | None:
-    """The estimated price of one call in US dollars, from `PRICES`; None (unknown, never 0) for a model whose
-    price is not known or input or output tokens given as None (a response that did not say them).
-
-    Follows Anthropic's usage convention: `input_tokens` excludes the tokens read from or written to the cache.
-    Cache figures a response leaves out add nothing (it reported no cache use).
-    """
-    price = PRICES.get(model)
-    if price is None or any(usage.get(name, 0) is None for name in ("input_tokens", "output_tokens")):
+    """One call's estimated price in US dollars; None (unknown, never 0) for an unknown price or input or output
+    tokens given as None. As Anthropic counts, `input_tokens` excludes cache reads and writes (absent ones add 0)."""
+    rates = _RATES.get(model)
+    if rates is None or usage.get("input_tokens", 0) is None or usage.get("output_tokens", 0) is None:
         return None
-    total = (
-        price["input"] * int(usage.get("input_tokens") or 0)
-        + price["output"] * int(usage.get("output_tokens") or 0)
-        + price["cache_read"] * int(usage.get("cache_read_input_tokens") or 0)
-        + price["cache_write"] * int(usage.get("cache_creation_input_tokens") or 0)
-    )
-    return total / 1_000_000
+    return sum(rate * int(usage.get(name) or 0) for name, rate in rates) / 1_000_000
 
 
 @dataclass(frozen=True)
 class Call:
-    """One exchange as the log keeps it. Times are in seconds; None where the response carries no timing, a
-    token count None where the response did not give it (`"usage": null`, a field left out), a cost None where
-    the model's price or the tokens are unknown. Unknown is never shown as 0."""
+    """One exchange as the log keeps it. Times in seconds; None where the response carries no timing, a token count
+    None where the response did not give it, a cost None where the price or the tokens are unknown (never 0)."""
 
     call: int
     client: int
@@ -102,67 +76,49 @@ class Call:
     duration_s: float | None
     cost_usd: float | None
     source: str
-
-
-def _stream_facts(events: list[dict[str, Any]]) -> tuple[str | None, dict[str, Any], float | None, float | None]:
-    """Model, final usage, time to the first content delta and time of the last event, from a stream's events.
-
-    A stream cut before its `message_delta` keeps `message_start`'s usage; a figure no event gave stays absent."""
-    model, usage, first, last = None, {}, None, None
-    for event in events:
-        data: dict[str, Any] = event["data"] if isinstance(event.get("data"), dict) else {}
-        kind = data.get("type")
-        at = event.get("at")
-        if at is not None:
-            last = float(at)
-        if kind == "message_start":
-            message = data.get("message") or {}
-            model = message.get("model") or model
-            usage = {k: v for k, v in (message.get("usage") or {}).items() if v is not None}
-            if kind == "message_start":
-                usage.pop("output_tokens", None)  # always 0 at the start: the final figure comes in message_delta
-        elif kind == "content_block_delta" and first is None and at is not None:
-            first = float(at)
-        elif kind == "message_delta" and isinstance(data.get("usage"), dict):
-            # The final usage is the one that counts (docs/sources.md); a null figure in it changes nothing,
-            # as in the SDK's own accumulation.
-            usage.update({name: value for name, value in data["usage"].items() if value is not None})
-    return model, usage, first, last
+    message_id: str | None = field(default=None, repr=False, compare=False)
+    """The answer's id, so a view can say where it came from (`source_of`); not a column of `usage()`."""
 
 
 def call_from_exchange(exchange: Mapping[str, Any], *, call: int = 1, client: int = 1) -> Call:
-    """Turn what the transport reports ({"request", "response", "source", optional "elapsed"}) into a Call."""
-    request: dict[str, Any] = exchange["request"] if isinstance(exchange.get("request"), dict) else {}
-    response = exchange.get("response") or {}
-    status = int(response.get("status") or 0)
-    model = str(request.get("model") or "?")
+    """Turn what the transport reports ({"request", "response", "source", optional "elapsed"}) into a Call, in one
+    pass over a stream's events: the final usage is message_delta's (a null figure in it changes nothing, as in the
+    SDK); a stream cut before it keeps message_start's, whose output_tokens (always 0 there) is dropped."""
+    request = exchange["request"] if isinstance(exchange.get("request"), dict) else {}
+    response, source = exchange.get("response") or {}, exchange.get("source")
+    status, model, message_id = int(response.get("status") or 0), str(request.get("model") or "?"), None
     usage: dict[str, Any] = {}
     ttft = duration = None
-    is_stream = "events" in response
-    if is_stream:
-        streamed_model, usage, ttft, duration = _stream_facts(response.get("events") or [])
-        model = streamed_model or model
-    elif isinstance(response.get("body"), dict):
-        body = response["body"]
-        model = str(body.get("model") or model)
-        usage = dict(body.get("usage") or {})
+    for event in response.get("events") or ():
+        data = event["data"] if isinstance(event.get("data"), dict) else {}
+        kind, at = data.get("type"), event.get("at")
+        if at is not None:
+            duration = float(at)
+        if kind == "content_block_delta":
+            ttft = duration if ttft is None and at is not None else ttft
+        elif kind == "message_start":
+            message = data.get("message") or {}
+            model, message_id = message.get("model") or model, message.get("id")
+            usage = {k: v for k, v in (message.get("usage") or {}).items() if v is not None and k != "output_tokens"}
+        elif kind == "message_delta" and isinstance(data.get("usage"), dict):
+            usage.update({k: v for k, v in data["usage"].items() if v is not None})
+    body = response.get("body")
+    if isinstance(body, dict):
+        model, usage, message_id = str(body.get("model") or model), dict(body.get("usage") or {}), body.get("id")
     if exchange.get("elapsed") is not None:
-        duration = round(float(exchange["elapsed"]), 3)
-    tokens = {
-        name: None if usage.get(name) is None else int(usage[name])
-        for name in ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
-    }
-    source = exchange.get("source") or {}
+        duration = float(exchange["elapsed"])
+    tokens = {name: None if usage.get(name) is None else int(usage[name]) for name in TOKENS}
     return Call(
         call=call,
         client=client,
         model=model,
-        stream=is_stream or request.get("stream") is True,  # an error answering a stream request is still one
+        stream="events" in response or request.get("stream") is True,  # an error answering a stream is one too
         status=status,
         ttft_s=round(ttft, 3) if ttft is not None else None,
         duration_s=round(duration, 3) if duration is not None else None,
         cost_usd=cost_usd(model, tokens) if status == 200 else 0.0,
         source=str(source.get("kind", "?")) if isinstance(source, dict) else "?",
+        message_id=message_id if isinstance(message_id, str) else None,
         **tokens,
     )
 
@@ -172,6 +128,8 @@ _LOCK = threading.Lock()
 _COUNTER = itertools.count(1)
 _CLIENT_COUNTER = itertools.count(1)
 _LOGS: weakref.WeakKeyDictionary[anthropic.Anthropic, UsageLog] = weakref.WeakKeyDictionary()
+_SOURCES: dict[str, str] = {}
+"""Message id -> where its answer came from ("synthesized", "recorded", "live"), for the views' footers."""
 
 
 class UsageLog:
@@ -187,43 +145,14 @@ class UsageLog:
             entry = call_from_exchange(exchange, call=next(_COUNTER), client=self.client_number)
             self.calls.append(entry)
             _SESSION.append(entry)
-            _remember_source(exchange, entry.source)
-
-    def __len__(self) -> int:
-        """How many calls this client has logged."""
-        return len(self.calls)
-
-
-_SOURCES: dict[str, str] = {}
-"""Message id -> where its answer came from ("synthesized", "recorded", "live"), for the views' footers."""
-
-
-def _message_id(response: Mapping[str, Any]) -> str | None:
-    """The id of the message in a reported response: the body's, or a stream's `message_start`."""
-    body = response.get("body")
-    if isinstance(body, dict) and isinstance(body.get("id"), str):
-        return str(body["id"])
-    for event in response.get("events") or []:
-        data = event.get("data") if isinstance(event, dict) else None
-        if isinstance(data, dict) and data.get("type") == "message_start":
-            message = data.get("message") or {}
-            return message.get("id") if isinstance(message.get("id"), str) else None
-    return None
-
-
-def _remember_source(exchange: Mapping[str, Any], source: str) -> None:
-    response = exchange.get("response")
-    message_id = _message_id(response) if isinstance(response, Mapping) else None
-    if message_id:
-        _SOURCES[message_id] = source
+            if entry.message_id:
+                _SOURCES[entry.message_id] = entry.source
 
 
 def source_of(message: Any) -> str | None:
-    """Where a message logged this session came from ("synthesized", "recorded", ...), None if unknown.
-
-    `helpers.show`, the timeline and the playground transcript use it to say "synthesized recording" in their
-    footer, so a synthesized answer is never taken for MiniMax's (notebooks 01, 03, 04, 06)."""
-    message_id = field(message, "id")
+    """Where a message logged this session came from ("synthesized", "recorded", ...), None if unknown: `show`, the
+    timeline and the playground say "synthesized recording" so it is never taken for MiniMax's (01, 03, 04, 06)."""
+    message_id = field_of(message, "id")
     return _SOURCES.get(message_id) if isinstance(message_id, str) else None
 
 
@@ -252,10 +181,9 @@ def records(client: anthropic.Anthropic | None = None) -> list[dict[str, Any]]:
 
 def usage(client: anthropic.Anthropic | None = None) -> pandas.DataFrame:
     """Every call made so far (or only `client`'s) as a pandas DataFrame, one row per call, with its cost."""
-    rows = records(client)
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(records(client), columns=list(COLUMNS))
 
 
 def reset() -> None:
@@ -268,39 +196,47 @@ def reset() -> None:
         _COUNTER = itertools.count(1)
 
 
-def _plus(total: Any, value: Any) -> Any:
-    """A sum where None means unknown: anything plus an unknown is unknown."""
-    return None if total is None or value is None else total + value
+_TOTALS = ("calls", *TOKENS, "cost_usd")
 
 
-_TOTALS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "cost_usd")
-"""The figures a summary adds up per model."""
+def _add(into: dict[str, Any], row: Mapping[str, Any]) -> None:
+    """Add a row's figures to a total: anything plus an unknown (None) is unknown, never a number leaving it out."""
+    for key in _TOTALS:
+        value = row.get(key, 0)
+        into[key] = None if into[key] is None or value is None else into[key] + value
 
 
 def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Totals per model: calls, tokens (cache reads and writes too) and cost, plus a last 'total' row. A total with
-    an unknown part is unknown (None), never a number that leaves the part out."""
+    """Totals per model: calls, tokens (cache reads and writes too) and cost, plus a last 'total' row."""
     by_model: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = by_model.setdefault(row["model"], {"model": row["model"], "calls": 0, **dict.fromkeys(_TOTALS, 0)})
-        entry["calls"] += 1
-        for key in _TOTALS:
-            entry[key] = _plus(entry[key], row.get(key, 0))
+        _add(
+            by_model.setdefault(row["model"], {"model": row["model"], **dict.fromkeys(_TOTALS, 0)}), {**row, "calls": 1}
+        )
     result = [by_model[m] for m in sorted(by_model)]
-    total = {"model": "total", "calls": 0, **dict.fromkeys(_TOTALS, 0)}
+    total = {"model": "total", **dict.fromkeys(_TOTALS, 0)}
     for entry in result:
-        for key in ("calls", *_TOTALS):
-            total[key] = _plus(total[key], entry[key])
+        _add(total, entry)
     return [*result, total]
 
 
-def _shown(value: Any, spec: str = "") -> str:
-    """A figure as a table shows it: "unknown" for None (never 0)."""
-    return "unknown" if value is None else format(value, spec)
+_HEADS = {
+    "input_tokens": (N_("input tok"), N_("input tokens")),
+    "output_tokens": (N_("output tok"), N_("output tokens")),
+    "cache_read_input_tokens": (N_("cache read"), N_("cache read")),
+    "cache_creation_input_tokens": (N_("cache write"), N_("cache write")),
+}
+"""Each token column's head: short in the text table, long in the HTML one."""
+
+
+def _pad(cell: str, width: int, *, left: bool) -> str:
+    """A cell padded to `width` columns of a terminal, where a Chinese character takes two."""
+    width -= sum(unicodedata.east_asian_width(c) in "WF" for c in cell)
+    return cell.ljust(width) if left else cell.rjust(width)
 
 
 class CostSummary(Displayable):
-    """A small per-model cost table with the price date and source: text, HTML, and deterministic. Cache reads
+    """A small per-model cost table ending with the price date and source: text, HTML, and deterministic. Cache reads
     and writes get their own columns when some call used the cache (notebook 04), and only then."""
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
@@ -309,42 +245,38 @@ class CostSummary(Displayable):
     @property
     def total(self) -> float | None:
         """The cost of every call in the summary, in US dollars (None when part of it is unknown)."""
-        cost = self.rows[-1]["cost_usd"]
-        return None if cost is None else float(cost)
+        return None if self.rows[-1]["cost_usd"] is None else float(self.rows[-1]["cost_usd"])
 
     @property
     def shows_cache(self) -> bool:
         """True when some call read from or wrote to the cache: the table then shows both figures."""
-        return any(
-            (r[key] or 0) > 0 for r in self.rows for key in ("cache_read_input_tokens", "cache_creation_input_tokens")
-        )
+        return any((r[key] or 0) > 0 for r in self.rows for key in TOKENS[2:])
 
-    def _cells(self, r: dict[str, Any]) -> list[str]:
-        """One row's figures as the table shows them ("unknown" for None), cache columns only when shown."""
-        cache = ("cache_read_input_tokens", "cache_creation_input_tokens") if self.shows_cache else ()
-        tokens = [_shown(r[key]) for key in ("input_tokens", "output_tokens", *cache)]
-        return [str(r["calls"]), *tokens, _shown(r["cost_usd"], ".6f")]
-
-    def _names(self) -> list[str]:
-        cache = ["cache read", "cache write"] if self.shows_cache else []
-        return ["calls", "input tok", "output tok", *cache, "cost (USD)"]
+    def _table(self, long: bool) -> list[list[str]]:
+        """The head and one row per model, in the language in use: "unknown" for None, never 0."""
+        keys = TOKENS if self.shows_cache else TOKENS[:2]
+        head = [_("model"), _("calls"), *(_(_HEADS[k][long]) for k in keys), _("cost (USD)")]
+        rows = [
+            [_("total") if r is self.rows[-1] else r["model"], str(r["calls"])]
+            + [
+                _("unknown") if r[k] is None else format(r[k], ".6f" if k == "cost_usd" else "")
+                for k in (*keys, "cost_usd")
+            ]
+            for r in self.rows
+        ]
+        return [head, *rows]
 
     def text(self) -> str:
-        widths = [5, 10, 10, *([11, 11] if self.shows_cache else []), 11]
-        lines = [f"{'model':24} " + " ".join(f"{n:>{w}}" for n, w in zip(self._names(), widths, strict=True))]
-        for r in self.rows:
-            cells = self._cells(r)
-            lines.append(f"{r['model']:24} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
-        lines.append(price_note())
-        return "\n".join(lines)
+        widths = [24, 5, 10, 10, *([11, 11] if self.shows_cache else []), 11]
+        lines = [
+            " ".join(_pad(c, w, left=i == 0) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            for row in self._table(long=False)
+        ]
+        return "\n".join([*lines, price_note()])
 
     def html(self) -> str:
-        import html
-
-        names = ["model", *(n.replace(" tok", " tokens") for n in self._names())]
-        body = [[html.escape(str(r["model"])), *self._cells(r)] for r in self.rows]
-        note = html.escape(price_note())
-        return grid_html([names, *body]) + f'<div style="opacity:.8;font-size:90%">{note}</div>'
+        rows = [[html.escape(cell) for cell in row] for row in self._table(long=True)]
+        return grid_html(rows) + f'<div style="opacity:.8;font-size:90%">{html.escape(price_note())}</div>'
 
 
 def cost_summary(client: anthropic.Anthropic | None = None) -> CostSummary:

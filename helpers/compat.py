@@ -1,24 +1,19 @@
-"""What MiniMax's Anthropic-compatible endpoint supports, as one table, and the checks made from it.
-
-`PARAMETERS` and `CONTENT_TYPES` restate the spec's compatibility tables (with the sources (docs/sources.md) where
-they are more precise). `check_request(**params)` reads them and returns findings as data; `enforce(body)`
-is what the client from `get_client` runs on every request before it is sent: errors raise, warnings and
-notes are shown once per parameter per process. Notebook 05 builds its tables from the same data.
-"""
+"""What MiniMax's Anthropic-compatible endpoint supports, as one table (the spec's, made precise by docs/sources.md),
+and the checks made from it (notebook 05): `check_request` returns findings as data; `check_hook` runs them on every
+request a `get_client` client sends (errors raise; warnings and notes show once per parameter per process)."""
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import anthropic
 
-from ._html import field
-from .models import MODELS, Model, model_info
-from .models import TAUGHT_MODELS as SUPPORTED_MODELS
+from ._html import as_plain
+from .models import MODELS, TAUGHT_MODELS, Model
 
 Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
 Level = Literal["error", "warning", "note"]
@@ -76,9 +71,6 @@ def table_rows(kind: Literal["parameters", "content"] = "parameters") -> list[di
     return [asdict(row) for row in table]
 
 
-# -- findings ----------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Finding:
     """One thing the check found: its level, a stable code, where in the request, and what to do."""
@@ -93,9 +85,8 @@ class Finding:
 
 
 class RequestNotSupportedError(anthropic.AnthropicError, ValueError):
-    """A request MiniMax cannot serve, caught before it was sent. The message lists each problem and its fix.
-
-    It subclasses `anthropic.AnthropicError` so that the SDK passes it through from its HTTP layer unchanged."""
+    """A request MiniMax cannot serve, caught before it was sent; the message lists each problem and its fix. An
+    `anthropic.AnthropicError`, so that the SDK passes it through from its HTTP layer unchanged."""
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
@@ -111,249 +102,129 @@ class MiniMaxNote(UserWarning):
     """Something worth knowing about a request that does no harm (e.g. `thinking`, which has no effect)."""
 
 
-def _number(value: Any) -> float | None:
-    """`value` as a float when it is a real number (not a bool), else None."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
 def _check_sampling(name: str, value: Any, model: Model | None = None) -> Finding | None:
-    """An error finding when `temperature` or `top_p` is outside the model's range: (0.0, 1.0] for M2.x (and
-    for a model outside the catalogue), [0, 2] for M3's temperature (helpers.models). None when it fits."""
-    low, high, low_included = (0.0, 1.0, False)
-    if model is not None and name == "temperature":
-        low, high, low_included = model.temperature_range
-    number = _number(value)
-    fits = number is not None and not math.isnan(number) and number <= high
-    if fits and (number >= low if low_included else number > low):  # type: ignore[operator]
+    """An error when `temperature` or `top_p` is outside the model's range: (0.0, 1.0] for M2.x (and a model outside
+    the catalogue), [0, 2] for M3's temperature (helpers.models). None when it fits."""
+    low, high, low_included = model.temperature_range if model and name == "temperature" else (0.0, 1.0, False)
+    number = None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+    if number is not None and low <= number <= high and (low_included or number > low):  # NaN fails every test
         return None
-    shown = repr(value)
-    span = f"{'[' if low_included else '('}{low}, {high}]"  # as temperature_text writes a catalogue range
+    span = f"{'[' if low_included else '('}{low}, {high}]"  # as the docs write a range
     words = f"{'at least' if low_included else 'above'} {low:g}, at most {high:g}"
     fix = "1.0 (MiniMax's recommended temperature)" if name == "temperature" else "a value such as 0.95"
     whose = f" for {model.name}" if model is not None else ""
-    return Finding(
-        "error",
-        f"{name}-range",
-        name,
-        f"{name}={shown} is outside the range MiniMax accepts{whose}, {span} ({words}). Use {fix}.",
-    )
+    message = f"{name}={value!r} is outside the range MiniMax accepts{whose}, {span} ({words}). Use {fix}."
+    return Finding("error", f"{name}-range", name, message)
 
 
-def _content_blocks(messages: Any) -> Iterator[tuple[str, Any]]:
-    """Every content block of every message, nested tool-result content included, with where it sits."""
-    if not isinstance(messages, (list, tuple)):
-        return
-    for i, message in enumerate(messages):
-        content = field(message, "content")
-        if not isinstance(content, (list, tuple)):
-            continue
-        for j, block in enumerate(content):
-            where = f"messages[{i}].content[{j}]"
-            yield where, block
-            inner = block.get("content") if isinstance(block, Mapping) else None
-            if isinstance(inner, (list, tuple)):
-                for k, nested in enumerate(inner):
-                    yield f"{where}.content[{k}]", nested
-
-
-def _block_type(block: Any) -> str | None:
-    """A content block's `type`, for a dict or an SDK object alike; None when it has none."""
-    kind = field(block, "type")
-    return kind if isinstance(kind, str) else None
-
-
-_UNSET_TYPES: tuple[type, ...] = tuple(
-    kind for kind in (getattr(anthropic, "NotGiven", None), getattr(anthropic, "Omit", None)) if kind is not None
-)
-"""The SDK's markers for an argument left unset (`Omit` is missing from some older releases)."""
-
-
-def _given(value: Any) -> bool:
-    """Whether a parameter sets anything: not None, `anthropic.NOT_GIVEN` or `anthropic.omit`."""
-    return value is not None and not isinstance(value, _UNSET_TYPES)
+_UNSET = (anthropic.NotGiven, anthropic.Omit)
+"""The SDK's markers for an argument left unset (`anthropic.NOT_GIVEN`, `anthropic.omit`): never sent."""
 
 
 def check_request(**params: Any) -> list[Finding]:
-    """Check a `messages.create` request against what MiniMax supports, before sending it.
-
-    Takes the same keyword arguments as `client.messages.create` (`extra_body` is merged in, as the SDK does)
-    and returns the findings, errors first; an empty list means nothing to report. `anthropic.NOT_GIVEN` and
-    `anthropic.omit` (never sent) and None (sent as null, which sets nothing) count as absent.
-    """
-    body = {name: value for name, value in params.items() if name != "extra_body" and _given(value)}
+    """Check a `messages.create` request (its keyword arguments, `extra_body` merged in as the SDK does) against what
+    MiniMax supports: the findings, errors first, [] for none. NOT_GIVEN, omit and None (sets nothing) are absent."""
     extra = params.get("extra_body")
-    if isinstance(extra, Mapping):
-        body.update(extra)
-    return check_body(body)
+    body = {k: v for k, v in params.items() if k != "extra_body"} | (dict(extra) if isinstance(extra, Mapping) else {})
+    return check_body(as_plain(body))
 
 
 ROLES = ("user", "assistant")
 """The roles a message may have; the system prompt goes in `system=` (MiniMax answers 2013 for role 'system')."""
 
 
-def _check_messages(messages: Any) -> list[Finding]:
-    """Errors for a `messages` list MiniMax cannot take: empty, or a role other than user and assistant."""
-    if not isinstance(messages, (list, tuple)):
-        return []
-    if not messages:
-        return [
-            Finding(
-                "error",
-                "messages-empty",
-                "messages",
-                "messages is empty. Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}].",
-            )
-        ]
-    found = []
-    for i, message in enumerate(messages):
-        role = field(message, "role")
-        if role not in ROLES:
-            fix = " Put a system prompt in system=... instead." if role == "system" else ""
-            found.append(
-                Finding(
-                    "error",
-                    "message-role",
-                    f"messages[{i}].role",
-                    f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}",
-                )
-            )
-    return found
-
-
-def _check_model_and_budget(body: Mapping[str, Any]) -> list[Finding]:
-    """Errors for an empty `model` and a `max_tokens` that is not a whole number above 0: MiniMax refuses both (the
-    SDK sends them as they are)."""
-    found = []
-    model = body.get("model")
-    if "model" in body and (not isinstance(model, str) or not model.strip()):
-        found.append(
-            Finding("error", "model-empty", "model", f"model={model!r} names no model: give one, e.g. 'MiniMax-M2.1'.")
-        )
-    budget = body.get("max_tokens")
-    if "max_tokens" in body and (isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0):
-        found.append(
-            Finding(
-                "error",
-                "max-tokens",
-                "max_tokens",
-                f"max_tokens={budget!r} must be a whole number above 0 (thinking counts against it: give room, "
-                "e.g. max_tokens=1000).",
-            )
-        )
-    return found
-
-
-def non_finite(value: Any, where: str = "") -> list[str]:
-    """Where a request body holds NaN or an infinity (JSON has neither, so the SDK could not send it)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return [where or "body"]
-    if isinstance(value, Mapping):
-        return [w for k, v in value.items() for w in non_finite(v, f"{where}.{k}" if where else str(k))]
-    if isinstance(value, (list, tuple)):
-        return [w for i, v in enumerate(value) for w in non_finite(v, f"{where}[{i}]")]
-    return []
-
-
 def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
-    """Errors for NaN or infinite numbers anywhere in a request body; `temperature` and `top_p` say their range."""
-    found = []
-    for where in non_finite(body):
-        sampling = _check_sampling(where, body[where]) if where in ("temperature", "top_p") else None
-        found.append(
-            sampling
-            or Finding(
-                "error", "not-a-number", where, f"{where} is NaN or infinite, which JSON cannot carry. Give a number."
-            )
-        )
+    """Errors for NaN or infinite numbers anywhere in a request body (JSON has neither, so the SDK could not send
+    it); `temperature` and `top_p` say their range. One walk with a stack: it runs before every request."""
+    found: list[Finding] = []
+    todo: list[tuple[str, Any]] = [("", body)]
+    while todo:
+        where, value = todo.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            where = where or "body"
+            sampling = _check_sampling(where, value) if where in ("temperature", "top_p") else None
+            text = f"{where} is NaN or infinite, which JSON cannot carry. Give a number."
+            found.append(sampling or Finding("error", "not-a-number", where, text))
+        elif isinstance(value, Mapping):
+            todo.extend(reversed([(f"{where}.{k}" if where else str(k), v) for k, v in value.items()]))
+        elif isinstance(value, (list, tuple)):
+            todo.extend(reversed([(f"{where}[{i}]", v) for i, v in enumerate(value)]))
     return found
+
+
+_IGNORED = tuple(row.name for row in PARAMETERS if row.status == "ignored")
+_REFUSED = {row.name: row.note for row in CONTENT_TYPES if row.status == "not supported"}
+_IMAGE_MODELS = ", ".join(m.name for m in MODELS.values() if m.images)
+_BUDGET_TEXT = "must be a whole number above 0 (thinking counts against it: give room, e.g. max_tokens=1000)."
 
 
 def check_body(body: Mapping[str, Any]) -> list[Finding]:
-    """`check_request` on a request body as it goes over the wire (a JSON object)."""
-    body = {name: value for name, value in body.items() if _given(value)}
-    found: list[Finding] = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
-    found.extend(_check_messages(body.get("messages")))
-    found.extend(_check_model_and_budget(body))
-    model_name = body.get("model")
-    model = model_info(model_name) if isinstance(model_name, str) else None
-    for name in ("temperature", "top_p"):
-        if name in body:
-            finding = _check_sampling(name, body[name], model)
-            if finding:
-                found.append(finding)
-    for where, block in _content_blocks(body.get("messages")):
-        kind = _block_type(block)
-        row = support_of(kind, CONTENT_TYPES) if kind else None
-        if row is None or row.status != "not supported" or (kind == "image" and model is not None and model.images):
-            continue
-        takes = [m.name for m in MODELS.values() if m.images]
-        also = f" Of the models in helpers.models, only {', '.join(takes)} take images." if kind == "image" else ""
-        found.append(
-            Finding(
-                "error",
-                "unsupported-content",
-                where,
-                f"an {kind!r} block: {model_name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts "
-                f"text, tool calls and tool results only ({row.note}). Describe the {kind} in text, or extract its "
-                f"text first.{also}",
-            )
+    """`check_request` on a request body as it goes over the wire (a JSON object): one pass, errors first."""
+    body = {name: value for name, value in body.items() if value is not None and not isinstance(value, _UNSET)}
+    found = [f for f in check_numbers(body) if f.where not in ("temperature", "top_p")]
+    messages, name, budget = body.get("messages"), body.get("model"), body.get("max_tokens")
+    model = MODELS.get(name) if isinstance(name, str) else None
+    if isinstance(messages, (list, tuple)) and not messages:
+        fix = "Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}]."
+        found.append(Finding("error", "messages-empty", "messages", f"messages is empty. {fix}"))
+    refused: list[tuple[str, str]] = []  # (where, type) of each block MiniMax cannot take, nested ones included
+    for i, message in enumerate(messages if isinstance(messages, (list, tuple)) else ()):
+        role = message.get("role") if isinstance(message, Mapping) else None
+        if role not in ROLES:
+            fix = " Put a system prompt in system=... instead." if role == "system" else ""
+            text = f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}"
+            found.append(Finding("error", "message-role", f"messages[{i}].role", text))
+        content = message.get("content") if isinstance(message, Mapping) else None
+        for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
+            inner = block.get("content") if isinstance(block, Mapping) else None
+            for k, part in enumerate([block, *(inner if isinstance(inner, (list, tuple)) else ())]):
+                kind = str(part.get("type")) if isinstance(part, Mapping) else None
+                if kind in _REFUSED and not (kind == "image" and model is not None and model.images):
+                    refused.append((f"messages[{i}].content[{j}]" + (f".content[{k - 1}]" if k else ""), kind))
+    if "model" in body and (not isinstance(name, str) or not name.strip()):
+        text = f"model={name!r} names no model: give one, e.g. 'MiniMax-M2.1'."
+        found.append(Finding("error", "model-empty", "model", text))
+    if "max_tokens" in body and (isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0):
+        found.append(Finding("error", "max-tokens", "max_tokens", f"max_tokens={budget!r} {_BUDGET_TEXT}"))
+    found += [f for key in ("temperature", "top_p") if key in body and (f := _check_sampling(key, body[key], model))]
+    for where, kind in refused:
+        also = f" Of the models in helpers.models, only {_IMAGE_MODELS} take images." if kind == "image" else ""
+        text = (
+            f"an {kind!r} block: {name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts text, "
+            f"tool calls and tool results only ({_REFUSED[kind]}). Describe the {kind} in text, or extract its text "
+            f"first.{also}"
         )
-    if isinstance(model_name, str) and model is None:
-        found.append(
-            Finding(
-                "warning",
-                "unknown-model",
-                "model",
-                f"{model_name!r} is not a model this collection was written for (the endpoint may still serve it). "
-                f"The notebooks teach {', '.join(SUPPORTED_MODELS)}; helpers.models.MODELS lists the later ones.",
-            )
+        found.append(Finding("error", "unsupported-content", where, text))
+    if isinstance(name, str) and model is None:
+        text = (
+            f"{name!r} is not a model this collection was written for (the endpoint may still serve it). "
+            f"The notebooks teach {', '.join(TAUGHT_MODELS)}; helpers.models.MODELS lists the later ones."
         )
-    found.extend(_thinking_findings(body.get("thinking"), model) if "thinking" in body else [])
-    for row in PARAMETERS:
-        if row.name not in body or row.name == "thinking":
-            continue
-        if row.status == "ignored" and not (row.name == "service_tier" and model is not None and model.service_tier):
-            found.append(
-                Finding(
-                    "warning",
-                    "ignored-parameter",
-                    row.name,
-                    f"MiniMax ignores {row.name}: it is accepted and has no effect. Leave it out.",
-                )
-            )
-    order = {"error": 0, "warning": 1, "note": 2}
-    return sorted(found, key=lambda f: order[f.level])
+        found.append(Finding("warning", "unknown-model", "model", text))
+    if "thinking" in body and (finding := _thinking_finding(body["thinking"], model)):
+        found.append(finding)
+    for key in _IGNORED:
+        if key in body and not (key == "service_tier" and model and model.service_tier):
+            text = f"MiniMax ignores {key}: it is accepted and has no effect. Leave it out."
+            found.append(Finding("warning", "ignored-parameter", key, text))
+    return sorted(found, key=lambda f: ("error", "warning", "note").index(f.level))
 
 
-def _thinking_findings(thinking: Any, model: Model | None) -> list[Finding]:
+def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
     """The `thinking` parameter under the model's own rule: no effect on M2.x (they always think); on M3 only
     'adaptive' or 'disabled' (MiniMax refuses 'enabled' with a 2013 error)."""
     kind = thinking.get("type") if isinstance(thinking, Mapping) else None
-    if model is not None and model.thinking == "adaptive":
-        if kind in ("adaptive", "disabled"):
-            return []
-        return [
-            Finding(
-                "error",
-                "thinking-type",
-                "thinking",
-                f"{model.name} takes thinking={{'type': 'adaptive'}} (thinks when useful) or {{'type': 'disabled'}}; "
-                f"MiniMax refuses {kind!r} with a 2013 error. Without thinking= it does not think.",
-            )
-        ]
-    return [
-        Finding(
-            "note",
-            "thinking-no-effect",
-            "thinking",
-            "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.",
-        )
-    ]
+    if model is None or model.thinking != "adaptive":
+        text = "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out."
+        return Finding("note", "thinking-no-effect", "thinking", text)
+    if kind in ("adaptive", "disabled"):
+        return None
+    text = (
+        f"{model.name} takes thinking={{'type': 'adaptive'}} (thinks when useful) or {{'type': 'disabled'}}; "
+        f"MiniMax refuses {kind!r} with a 2013 error. Without thinking= it does not think."
+    )
+    return Finding("error", "thinking-type", "thinking", text)
 
-
-# -- enforcement in the client -----------------------------------------------------------------------
 
 _shown: set[tuple[str, str]] = set()
 """(code, where) of the warnings and notes already shown in this process: each is shown once."""
@@ -364,31 +235,17 @@ def reset_shown() -> None:
     _shown.clear()
 
 
-def _warn(finding: Finding) -> None:
-    """Show a warning or note once per (code, where) in this process."""
-    key = (finding.code, finding.where)
-    if key in _shown:
+def check_hook(method: str, path: str, body: Any) -> None:
+    """The transport's pre-send hook on `POST /v1/messages` (and count_tokens) bodies: raise on errors, warn once
+    per (code, where) on the rest, at a fixed location so the text is the same on every machine."""
+    if method.upper() != "POST" or path not in ("/v1/messages", "/v1/messages/count_tokens"):
         return
-    _shown.add(key)
-    category = MiniMaxNote if finding.level == "note" else MiniMaxCompatWarning
-    # warn_explicit with a fixed location: the text shown is the same on every machine (no file paths).
-    warnings.warn_explicit(finding.message, category, filename="minimax", lineno=0, module="helpers.compat")
-
-
-def enforce(body: Any) -> list[Finding]:
-    """Run the checks on a request body about to be sent: raise on errors, warn (once) on the rest."""
-    if not isinstance(body, Mapping):
-        return []
-    findings = check_body(body)
+    findings = check_body(body) if isinstance(body, Mapping) else []
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise RequestNotSupportedError(errors)
-    for finding in findings:
-        _warn(finding)
-    return findings
-
-
-def check_hook(method: str, path: str, body: Any) -> None:
-    """The transport's pre-send hook: checks `POST /v1/messages` bodies, lets anything else through."""
-    if method.upper() == "POST" and path in ("/v1/messages", "/v1/messages/count_tokens"):
-        enforce(body)
+    for f in findings:
+        if (f.code, f.where) not in _shown:
+            _shown.add((f.code, f.where))
+            category = MiniMaxNote if f.level == "note" else MiniMaxCompatWarning
+            warnings.warn_explicit(f.message, category, filename="minimax", lineno=0, module="helpers.compat")

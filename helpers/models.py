@@ -1,17 +1,16 @@
-"""The model catalogue: every fact this collection uses about a MiniMax model, in one table.
-
-The checks (`helpers.compat`), the prices (`helpers.billing`), the synthesizer's pace, the playground's
-pickers and the notebooks' tables all read `MODELS`. Each fact names where it comes from; the sources are
-listed in docs/sources.md. Notebook 01 shows the table; notebook 05 teaches the per-model rules.
-"""
+"""The model catalogue: every fact this collection uses about a MiniMax model, in one table (shown in notebook 01,
+its per-model rules taught in 05). The checks, the prices, the synthesizer's pace, the playground's pickers and the
+notebooks' tables all read `MODELS`; each fact names its source (listed in docs/sources.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TypedDict
 
+from ._i18n import N_
+
 PRICES_AS_OF = "2026-11-25"
-PRICE_SOURCE = "a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')"
+PRICE_SOURCE = N_("a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')")
 
 
 @dataclass(frozen=True)
@@ -27,8 +26,7 @@ class Price:
 
 @dataclass(frozen=True)
 class Measured:
-    """Speeds measured by others (not MiniMax's own figures): ranges of medians, None where nothing was measured.
-    Recorded streams follow these where they exist (`devtools/synth.py`); the notebooks say whose figure is whose."""
+    """Speeds others measured (not MiniMax's figures): ranges of medians, None where none was (devtools/synth.py)."""
 
     tokens_per_second: tuple[float, float] | None
     first_token_seconds: tuple[float, float] | None
@@ -46,8 +44,8 @@ class Model:
 
     name: str
     taught: bool
-    """True for the three models MiniMax's Anthropic-compatible page lists (the ones the notebooks teach);
-    False for a later model MiniMax documents that the same endpoint answers."""
+    """True for the three models MiniMax's Anthropic-compatible page lists (the notebooks teach them), False for a
+    later model MiniMax documents that the same endpoint answers."""
     description: str
     """What the model is for, in MiniMax's own words where its page gives them."""
     tokens_per_second: float | None
@@ -59,13 +57,11 @@ class Model:
     images: bool
     """Whether image (and video) content blocks are accepted."""
     thinking: str
-    """'always': the model always thinks and the `thinking` parameter has no effect (M2.x);
-    'adaptive': off unless `thinking={"type": "adaptive"}`; `"enabled"` is refused (M3)."""
+    """'always' (M2.x: the parameter has no effect) or 'adaptive' (M3: off unless asked; "enabled" is refused)."""
     renamed_to: str | None = None
     """A later name MiniMax's docs give this model (M2.1-lightning became M2.1-highspeed)."""
     service_tier: bool = False
     """Whether `service_tier` (standard / priority) has an effect (M3); M2.x accepts and ignores it."""
-    notes: tuple[str, ...] = field(default=())
     measured: Measured | None = None
     """Speeds measured by others, beside `tokens_per_second` (MiniMax's own figure); None where none is known."""
 
@@ -154,12 +150,6 @@ TAUGHT_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if m.t
 
 SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
 """The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
-
-
-def temperature_text(model: Model) -> str:
-    """A model's temperature range as the docs write it: '(0.0, 1.0]' or '[0.0, 2.0]'."""
-    low, high, low_included = model.temperature_range
-    return f"{'[' if low_included else '('}{low}, {high}]"
 
 
 def model_info(name: str) -> Model | None:

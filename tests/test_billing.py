@@ -242,3 +242,20 @@ def test_live_mode_keeps_only_what_the_log_reads_and_logs_the_same_call() -> Non
         kept = sum(e.get("event") == "content_block_delta" for e in usage_only.events)
         ends_on_a_delta = full.events[-1].get("event") == "content_block_delta"
         assert kept == min(deltas, 1 + ends_on_a_delta), cassette.path  # the first, and a cut stream's last
+
+
+def test_the_cost_table_speaks_chinese_and_says_cny_is_unknown_never_converted() -> None:
+    """Issue 21: in Chinese the heads and footer are translated; costs stay USD and the CNY price is 未知."""
+    rows = [{"model": "MiniMax-M2.1", "input_tokens": 1, "output_tokens": 2, "cost_usd": 0.25},
+            {"model": "MiniMax-M3", "input_tokens": 1, "output_tokens": 2, "cost_usd": None}]  # fmt: skip
+    english = usage_module.CostSummary(rows).text()
+    helpers.set_language("zh-CN")
+    try:
+        chinese = usage_module.CostSummary(rows)
+        text, page = chinese.text(), chinese.html()
+    finally:
+        helpers.set_language(None)
+    assert "费用（USD）" in text and "合计" in text and "未知" in text and "0.250000" in text
+    assert "人民币价格：未知" in text and "人民币价格：未知" in page and "CNY" not in text.split("人民币价格")[0]
+    assert english.startswith("model ") and "unknown" in english and "人民币" not in english
+    assert usage_module.CostSummary(rows).text() == english

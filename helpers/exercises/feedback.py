@@ -1,10 +1,10 @@
-"""What a check returns (`Feedback`: the points met and the points still missing), and how a check runs a learner's
-function without letting its error escape (`call_answer`). Every `nbXX.py` builds on these two."""
+"""What a check returns (`Feedback`: the points met and still missing) and the steps every `nbXX.py` shares: running
+a learner's function without letting its error escape (`call_answer`, `Feedback.ran`), the SDK messages they see."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,25 @@ class Feedback(Displayable):
         )
         return False
 
+    def callable_given(self, function: object) -> bool:
+        """Record whether `function` is callable, as a point met or a point missing (01.1, 01.2, 05.1, 05.2)."""
+        missing = _("pass your function itself: check('{exercise}', f)").format(exercise=self.exercise)
+        return self.ok(callable(function), _("you passed a function"), missing)
+
+    def ran(self, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
+        """Run a learner's function and record whether it ran: (its result, True), or (None, False) when it raised."""
+        result, error = call_answer(function, *args)
+        return result, self.ok(
+            error is None, _("your function ran"), _("your function raised {error}").format(error=error)
+        )
+
+    def ran_on(self, label: str, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
+        """`ran` on one labelled case: only a failure is recorded ("{label}: your function raised ...")."""
+        result, error = call_answer(function, *args)
+        if error:
+            self.missing.append(_("{label}: your function raised {error}").format(label=label, error=error))
+        return result, error is None
+
     def text(self) -> str:
         head = _("Exercise {exercise} · {title}: {verdict}").format(
             exercise=self.exercise, title=self.title, verdict=self._verdict()
@@ -70,3 +89,25 @@ def call_answer(function: Callable[..., Any], *args: Any) -> tuple[Any, str | No
         return function(*args), None
     except Exception as error:
         return None, f"{type(error).__name__}: {error}"
+
+
+def sdk_message(content: list[Any], stop_reason: str = "end_turn", number: int = 0) -> Any:
+    """A real SDK `Message` from MiniMax-M2.1 with `content`, so a learner's code sees exactly what a call returns."""
+    from anthropic.types import Message
+
+    message = {"id": f"{number:032x}", "type": "message", "role": "assistant", "model": "MiniMax-M2.1"}
+    usage = {"input_tokens": 10, "output_tokens": 10}
+    return Message.model_validate({**message, "content": content, "stop_reason": stop_reason, "usage": usage})
+
+
+def text_of(content: Any, separator: str = "") -> str:
+    """The text of a message's content, a string or a list of text blocks (anything else adds nothing)."""
+    if isinstance(content, str):
+        return content
+    blocks = content if isinstance(content, list) else []
+    return separator.join(b["text"] for b in blocks if isinstance(b, dict) and isinstance(b.get("text"), str))
+
+
+def roles(messages: Any) -> list[Any]:
+    """The role of each message of a list (None for one that is not a dict)."""
+    return [m.get("role") if isinstance(m, Mapping) else None for m in messages or []]

@@ -1,9 +1,5 @@
-"""Checks for the exercises at the end of notebook 01 (quick start).
-
-01.1 pull the answer text out of a message; 01.2 build the next turn without losing the thinking;
-01.3 give a reasoning model enough budget to answer (a model call: its reference request is recorded); 01.4 the
-environment a coding tool such as Claude Code needs for MiniMax (no model call).
-"""
+"""Checks for notebook 01's exercises: 01.1 the answer text of a message; 01.2 the next turn, thinking kept; 01.3 enough
+budget to answer (its reference request is recorded); 01.4 the environment a coding tool such as Claude Code needs."""
 
 from __future__ import annotations
 
@@ -14,60 +10,34 @@ from typing import Any
 from .._html import as_plain
 from .._i18n import N_
 from .._i18n import gettext as _
-from .feedback import Feedback, call_answer
+from .feedback import Feedback, call_answer, roles, sdk_message, text_of
 
 _SIGNATURE = "5f3c9a0b" * 8
 _THINKING = {"type": "thinking", "thinking": "Let me think.", "signature": _SIGNATURE}
-_SAMPLES: list[tuple[str, dict[str, Any], str]] = [
-    (
-        N_("thinking then text"),
-        {"role": "assistant", "content": [_THINKING, {"type": "text", "text": "\n\nHello!"}]},
-        "Hello!",
-    ),
-    (N_("thinking only (stopped at max_tokens)"), {"role": "assistant", "content": [_THINKING]}, ""),
+_SAMPLES: list[tuple[str, list[dict[str, Any]], str]] = [
+    (N_("thinking then text"), [_THINKING, {"type": "text", "text": "\n\nHello!"}], "Hello!"),
+    (N_("thinking only (stopped at max_tokens)"), [_THINKING], ""),
     (
         N_("two text blocks"),
-        {
-            "role": "assistant",
-            "content": [_THINKING, {"type": "text", "text": "One."}, {"type": "text", "text": " Two."}],
-        },
+        [_THINKING, {"type": "text", "text": "One."}, {"type": "text", "text": " Two."}],
         "One. Two.",
     ),
 ]
 
 
-def _message(data: dict[str, Any]) -> Any:
-    """A real SDK `Message` built from a sample, so the learner's code sees exactly what a call returns."""
-    from anthropic.types import Message
-
-    return Message.model_validate(
-        {
-            "id": "0" * 32,
-            "type": "message",
-            "model": "MiniMax-M2.1",
-            "stop_reason": "end_turn",
-            "usage": {"input_tokens": 10, "output_tokens": 10},
-            **data,
-        }
-    )
-
-
 def answer_text(function: Callable[[Any], str]) -> Feedback:
     """Exercise 01.1: `function(message)` returns only the answer: the text blocks joined, without thinking."""
     feedback = Feedback("01.1", _("the answer text of a message"))
-    if not feedback.ok(
-        callable(function), _("you passed a function"), _("pass your function itself: check('01.1', f)")
-    ):
+    if not feedback.callable_given(function):
         return feedback
     for english, sample, expected in _SAMPLES:
         label = _(english)
-        result, error = call_answer(function, _message(sample))
-        if error:
-            feedback.ok(False, "", _("{label}: your function raised {error}").format(label=label, error=error))
+        result, ran = feedback.ran_on(label, function, sdk_message(sample))
+        if not ran:
             continue
         if not isinstance(result, str):
-            feedback.ok(
-                False, "", _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
+            feedback.missing.append(
+                _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
             )
             continue
         feedback.ok(
@@ -82,26 +52,22 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
 def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     """Exercise 01.2: `function(history, response, question)` returns the next request's messages."""
     feedback = Feedback("01.2", _("the next turn, thinking included"))
-    if not feedback.ok(
-        callable(function), _("you passed a function"), _("pass your function itself: check('01.2', f)")
-    ):
+    if not feedback.callable_given(function):
         return feedback
     history = [{"role": "user", "content": "Hi!"}]
     original = copy.deepcopy(history)
-    response = _message(_SAMPLES[0][1])
-    result, error = call_answer(function, history, response, "And now?")
-    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
+    result, ran = feedback.ran(function, history, sdk_message(_SAMPLES[0][1]), "And now?")
+    if not ran:
         return feedback
     if not feedback.ok(isinstance(result, list), _("it returns a list"), _("return a list of messages")):
         return feedback
     feedback.ok(
         history == original, _("the history you were given is unchanged"), _("copy the history; do not change it")
     )
-    roles = [m.get("role") if isinstance(m, dict) else None for m in result]
     feedback.ok(
-        roles == ["user", "assistant", "user"],
+        roles(result) == ["user", "assistant", "user"],
         _("roles alternate: user, assistant, user"),
-        _("expected roles ['user', 'assistant', 'user'], got {roles}").format(roles=roles),
+        _("expected roles ['user', 'assistant', 'user'], got {roles}").format(roles=roles(result)),
     )
     if len(result) != 3 or not all(isinstance(m, dict) for m in result):
         return feedback
@@ -123,21 +89,11 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
         "text" in kinds, _("the text block goes back"), _("the text block of the response is missing from the history")
     )
     feedback.ok(
-        _user_text(result[2]) == "And now?",
+        text_of(result[2].get("content")) == "And now?",
         _("the new question comes last"),
         _("the last message should be the user's new question"),
     )
     return feedback
-
-
-def _user_text(message: dict[str, Any]) -> str:
-    """The text of a user message, whether its content is a string or a list of text blocks."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str))
-    return ""
 
 
 def enough_budget(response: Any) -> Feedback:
@@ -178,12 +134,10 @@ def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
     for key, region in _CODING_CASES:
         env, error = call_answer(function, key, region)
         if error or not isinstance(env, dict):
-            feedback.ok(
-                False,
-                "",
+            feedback.missing.append(
                 _("For region {region!r} return a dict of variables; yours gave {value!r}.").format(
                     region=region, value=error or env
-                ),
+                )
             )
             continue
         feedback.ok(

@@ -1,8 +1,6 @@
-"""Checks for the exercises at the end of notebook 03 (tool use).
-
-03.1 write a tool definition by hand; 03.2 answer every tool call of a turn, unknown tools, failures and arguments
-that are not a JSON object included; 03.3 a loop that ends. None calls the model: all are checked on made-up data.
-"""
+"""Checks for notebook 03's exercises, on made-up data (no model call): 03.1 a tool definition written by hand;
+03.2 answer every tool call of a turn (unknown tools, failures, arguments that are not a JSON object); 03.3 a loop
+that ends."""
 
 from __future__ import annotations
 
@@ -11,7 +9,7 @@ from typing import Any
 
 from .._html import as_plain
 from .._i18n import gettext as _
-from .feedback import Feedback, call_answer
+from .feedback import Feedback, call_answer, roles, sdk_message
 
 
 def check_definition(definition: Any) -> Feedback:
@@ -70,24 +68,14 @@ BROKEN_ARGUMENTS = "{'a': 2, 'b': 3}"
 def _response() -> Any:
     """A real SDK `Message` asking for four tools in one turn: one that works, one that raises, one unknown, and one
     whose arguments are not a JSON object."""
-    from anthropic.types import Message
-
     calls = [
         {"type": "tool_use", "id": "call_function_1111111111_1", "name": "add", "input": {"a": 2, "b": 3}},
         {"type": "tool_use", "id": "call_function_1111111111_2", "name": "divide", "input": {"a": 1, "b": 0}},
         {"type": "tool_use", "id": "call_function_1111111111_3", "name": "teleport", "input": {"to": "Mars"}},
         {"type": "tool_use", "id": "call_function_1111111111_4", "name": "add", "input": {}},
     ]
-    message = Message.model_validate(
-        {
-            "id": "0" * 32,
-            "type": "message",
-            "role": "assistant",
-            "model": "MiniMax-M2.1",
-            "content": [{"type": "thinking", "thinking": "Three calls.", "signature": "ab" * 32}, *calls],
-            "stop_reason": "tool_use",
-            "usage": {"input_tokens": 10, "output_tokens": 10},
-        }
+    message = sdk_message(
+        [{"type": "thinking", "thinking": "Three calls.", "signature": "ab" * 32}, *calls], "tool_use"
     )
     broken: Any = message.content[-1]
     broken.input = BROKEN_ARGUMENTS  # as the SDK keeps what the server sent, unchecked
@@ -107,17 +95,14 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         return a + b
 
     functions = {"add": add, "divide": lambda a, b: a / b}
-    try:
-        message = as_plain(function(_response(), functions))
-    except Exception as error:
-        feedback.ok(
-            False,
-            "",
-            _("Your function raised {kind}: {error}. Catch errors per call.").format(
-                kind=type(error).__name__, error=error
-            ),
+    result, error = call_answer(function, _response(), functions)
+    if error:
+        kind, _colon, message = error.partition(": ")
+        feedback.missing.append(
+            _("Your function raised {kind}: {error}. Catch errors per call.").format(kind=kind, error=message)
         )
         return feedback
+    message = as_plain(result)
     if not feedback.ok(
         isinstance(message, dict) and message.get("role") == "user" and isinstance(message.get("content"), list),
         _("it returns one user message with a list of blocks"),
@@ -170,25 +155,13 @@ def _check_four_results(feedback: Feedback, blocks: list[dict[str, Any]], added:
 
 def _reply(number: int, tool: bool) -> Any:
     """A real SDK `Message`: a tool call (stop_reason tool_use) or a final answer."""
-    from anthropic.types import Message
-
     thinking = {"type": "thinking", "thinking": f"Step {number}.", "signature": "ab" * 32}
     last: dict[str, Any] = (
         {"type": "tool_use", "id": f"call_function_{number}_1", "name": "get_weather", "input": {"city": "Oslo"}}
         if tool
         else {"type": "text", "text": "It is 3 °C in Oslo."}
     )
-    return Message.model_validate(
-        {
-            "id": f"{number:032x}",
-            "type": "message",
-            "role": "assistant",
-            "model": "MiniMax-M2.1",
-            "content": [thinking, last],
-            "stop_reason": "tool_use" if tool else "end_turn",
-            "usage": {"input_tokens": 10, "output_tokens": 10},
-        }
-    )
+    return sdk_message([thinking, last], "tool_use" if tool else "end_turn", number)
 
 
 def bounded_loop(function: Callable[..., Any]) -> Feedback:
@@ -216,15 +189,15 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
         _("a conversation that ends returns"),
         _("one tool round then an answer: {error}").format(error=error),
     ):
-        roles = [m.get("role") if isinstance(m, Mapping) else None for m in history or []]
+        got = roles(history)
         feedback.ok(
-            roles == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
+            got == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
             _("the history is question, tool call, tool result, answer (2 model calls)"),
             _("expected roles user, assistant, user, assistant after 2 calls; got {roles} after {count} calls").format(
-                roles=roles, count=len(calls)
+                roles=got, count=len(calls)
             ),
         )
-        if len(roles) == 4:
+        if len(got) == 4:
             results = as_plain(history[2]["content"])
             feedback.ok(
                 isinstance(results, list)

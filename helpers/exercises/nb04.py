@@ -1,9 +1,5 @@
-"""Checks for the exercises at the end of notebook 04 (interleaved thinking).
-
-04.1 find what is wrong in a tool conversation's history (made-up data); 04.2 continue a run_tools conversation
-with its thinking intact (a model call: its reference request is recorded); 04.3 mark a request's tools and system
-prompt for prompt caching (no model call).
-"""
+"""Checks for notebook 04's exercises: 04.1 what is wrong in a tool conversation's history (made-up data); 04.2 a
+run_tools conversation continued with its thinking intact (its reference request is recorded); 04.3 the cache marks."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from typing import Any
 
 from .._html import as_plain
 from .._i18n import gettext as _
-from .feedback import Feedback, call_answer
+from .feedback import Feedback, call_answer, text_of
 
 _SIG = "c0ffee12" * 8
 _GOOD: list[dict[str, Any]] = [
@@ -66,42 +62,28 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
     feedback = Feedback("04.1", _("find what is wrong in a history"))
     if not feedback.needs_function(function):
         return feedback
-    for label, history in _good():
-        try:
-            good = function(history)
-        except Exception as error:
+    for label, history, good in [(*case, True) for case in _good()] + [(*case, False) for case in _broken()]:
+        found, error = call_answer(function, history)
+        if error:
+            kind, _colon, message = error.partition(": ")
+            raised = _("On {label} your function raised {kind}: {error}.")
+            feedback.missing.append(raised.format(label=label, kind=kind, error=message))
+            if good:
+                return feedback
+        elif good:
             feedback.ok(
-                False,
-                "",
-                _("On {label} your function raised {kind}: {error}.").format(
-                    label=label, kind=type(error).__name__, error=error
+                isinstance(found, list) and not found,
+                _("{label} has no problems").format(label=label),
+                _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
+                    label=label[0].upper() + label[1:], good=found
                 ),
             )
-            return feedback
-        feedback.ok(
-            isinstance(good, list) and not good,
-            _("{label} has no problems").format(label=label),
-            _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
-                label=label[0].upper() + label[1:], good=good
-            ),
-        )
-    for label, history in _broken():
-        try:
-            found = function(history)
-        except Exception as error:
+        else:
             feedback.ok(
-                False,
-                "",
-                _("On {label} your function raised {kind}: {error}.").format(
-                    label=label, kind=type(error).__name__, error=error
-                ),
+                isinstance(found, list) and len(found) > 0,
+                _("it finds {label}").format(label=label),
+                _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
             )
-            continue
-        feedback.ok(
-            isinstance(found, list) and len(found) > 0,
-            _("it finds {label}").format(label=label),
-            _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
-        )
     return feedback
 
 
@@ -122,7 +104,7 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
-        feedback.ok(False, "", _("Pass the earlier run second: helpers.check('04.2', followup, run)."))
+        feedback.missing.append(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
@@ -134,8 +116,7 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     asked = as_plain(history[n]) if len(history) > n else {}
     asked = asked if isinstance(asked, dict) else {}
     content = asked.get("content")
-    blocks = content if isinstance(content, list) else []
-    text = content if isinstance(content, str) else " ".join(_text_of(b) for b in blocks)
+    text = text_of(content, " ")
     feedback.ok(
         asked.get("role") == "user" and text.strip() == FOLLOW_UP,
         _("the follow-up question comes right after it"),
@@ -150,12 +131,6 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     return feedback
 
 
-def _text_of(block: Any) -> str:
-    """A text block's text; empty for anything else."""
-    text = block.get("text") if isinstance(block, dict) else None
-    return text if isinstance(text, str) else ""
-
-
 _MARK = {"type": "ephemeral"}
 _TOOLS: list[dict[str, Any]] = [
     {"name": name, "description": f"{name} (a test tool)", "input_schema": {"type": "object", "properties": {}}}
@@ -168,23 +143,26 @@ def _marked(block: Any) -> bool:
     return isinstance(block, dict) and block.get("cache_control") == _MARK
 
 
+def _unmarked(items: Any) -> list[dict[str, Any]]:
+    """Tools or system blocks with their cache_control taken out: what marking must leave unchanged."""
+    return [{k: v for k, v in item.items() if k != "cache_control"} for item in items]
+
+
 def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> None:
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
     if not isinstance(result, tuple) or len(result) != 2:
-        feedback.ok(
-            False,
-            "",
+        feedback.missing.append(
             _("With {label}, return a pair (tools, system); yours gave {result!r:.80}.").format(
                 label=label, result=result
-            ),
+            )
         )
         return
     marked_tools, blocks = result
     expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
     feedback.ok(
         isinstance(marked_tools, list)
-        and [{k: v for k, v in t.items() if k != "cache_control"} for t in marked_tools] == tools
+        and _unmarked(marked_tools) == tools
         and [_marked(t) for t in marked_tools] == [False, False, True],
         _("with {label}: the last tool is marked, the others unchanged").format(label=label),
         _(
@@ -194,8 +172,7 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     )
     feedback.ok(
         isinstance(blocks, list)
-        and [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks if isinstance(b, dict)]
-        == expected_system
+        and _unmarked(b for b in blocks if isinstance(b, dict)) == expected_system
         and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
         _("with {label}: the system prompt's last block is marked").format(label=label),
         _(
@@ -219,7 +196,7 @@ def check_cache_marks(function: Callable[..., Any]) -> Feedback:
         tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
         result, error = call_answer(function, tools, given)
         if error:
-            feedback.ok(False, "", _("With {label} your function raised {error}.").format(label=label, error=error))
+            feedback.missing.append(_("With {label} your function raised {error}.").format(label=label, error=error))
             continue
         unchanged = unchanged and tools == _TOOLS and given == system
         _check_marks(feedback, label, system, result)

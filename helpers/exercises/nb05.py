@@ -1,9 +1,5 @@
-"""Checks for the exercises at the end of notebook 05 (parameters and errors).
-
-05.1 turn a request written for Anthropic's API into one MiniMax serves as meant; 05.2 tell the errors worth
-retrying from those that are not; 05.3 trim old tool results so a long history fits the context window. All are
-pure functions: no model call, nothing recorded.
-"""
+"""Checks for notebook 05's exercises (no model call): 05.1 a request written for Anthropic's API that MiniMax serves
+as meant; 05.2 the errors worth retrying; 05.3 trim old tool results so a long history fits the context window."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ from .._i18n import N_
 from .._i18n import gettext as _
 from .._replay.error_body import error_body
 from ..compat import check_request
-from .feedback import Feedback, call_answer
+from .feedback import Feedback
 
 _REQUEST: dict[str, Any] = {
     "model": "MiniMax-M2.1",
@@ -49,13 +45,11 @@ _ERRORS: list[tuple[str, int, str, str, bool]] = [
 def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feedback:
     """Exercise 05.1: `function(params)` returns messages.create arguments MiniMax serves as meant, on any SDK."""
     feedback = Feedback("05.1", _("a request MiniMax serves as meant"))
-    if not feedback.ok(
-        callable(function), _("you passed a function"), _("pass your function itself: check('05.1', f)")
-    ):
+    if not feedback.callable_given(function):
         return feedback
     given = copy.deepcopy(_REQUEST)
-    result, error = call_answer(function, given)
-    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
+    result, ran = feedback.ran(function, given)
+    if not ran:
         return feedback
     if not feedback.ok(
         isinstance(result, dict), _("it returns a dict"), _("return a dict of messages.create arguments")
@@ -91,15 +85,12 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
 def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
     """Exercise 05.2: `function(error_body)` says whether sending the same request again can succeed."""
     feedback = Feedback("05.2", _("errors worth retrying"))
-    if not feedback.ok(
-        callable(function), _("you passed a function"), _("pass your function itself: check('05.2', f)")
-    ):
+    if not feedback.callable_given(function):
         return feedback
     for english, status, kind, message, expected in _ERRORS:
         label = _(english)
-        result, error = call_answer(function, error_body(status, message, kind=kind))
-        if error:
-            feedback.ok(False, "", _("{label}: your function raised {error}").format(label=label, error=error))
+        result, ran = feedback.ran_on(label, function, error_body(status, message, kind=kind))
+        if not ran:
             continue
         verdict = _("retry") if expected else _("do not retry")
         feedback.ok(
@@ -163,8 +154,8 @@ def trim_tool_results(function: Callable[..., Any]) -> Feedback:
         return feedback
     history = agent_history()
     before = copy.deepcopy(history)
-    result, error = call_answer(function, history, 2)
-    if not feedback.ok(error is None, _("your function ran"), _("your function raised {error}").format(error=error)):
+    result, ran = feedback.ran(function, history, 2)
+    if not ran:
         return feedback
     if not feedback.ok(
         isinstance(result, list),
