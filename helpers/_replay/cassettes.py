@@ -128,6 +128,11 @@ def request_key(method: str, path: str, body: Any) -> str:
     return f"{method.upper()} {path} {canonical}"
 
 
+def _exact_key(method: str, path: str, body: Any) -> str:
+    """The request as sent, keys sorted: equal only for requests `request_key` finds equal too."""
+    return f"{method.upper()} {path} {json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(',', ':'))}"
+
+
 def api_path(url_path: str) -> str:
     """The endpoint-relative path ('/v1/messages'), whatever prefix the base URL adds ('/anthropic')."""
     index = url_path.find("/v1/")
@@ -434,14 +439,19 @@ class CassetteLibrary:
         self._index: dict[str, list[Cassette]] | None = None
         self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
+        self._exact: dict[str, str] = {}
+        """Each recorded request as sent (keys sorted, nothing canonical) to its request key: a request sent as
+        recorded, the usual case, is found with one `json.dumps` and no canonical form."""
 
     @property
     def _by_key(self) -> dict[str, list[Cassette]]:
         """The index by request key, built at first use from the files below `root` and any added cassettes."""
-        if self._index is None:
-            files = list(load_all_keyed(_stat_files(self.root)))
-            self._index = {}  # set only once every file is read: a failed build is tried again, never half used
-            self._insert([*files, *((c, c.key) for c in self._added)])
+        return self._index if self._index is not None else self._build()
+
+    def _build(self) -> dict[str, list[Cassette]]:
+        files = list(load_all_keyed(_stat_files(self.root)))
+        self._index = {}  # set only once every file is read: a failed build is tried again, never half used
+        self._insert([*files, *((c, c.key) for c in self._added)])
         return self._index
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
@@ -454,6 +464,9 @@ class CassetteLibrary:
         assert self._index is not None
         for cassette, key in keyed:
             self._index.setdefault(key, []).append(cassette)
+            self._exact[
+                _exact_key(cassette.request["method"], cassette.request["path"], cassette.request.get("body"))
+            ] = key
         for group in self._index.values():
             if len(group) > 1:
                 group.sort(key=self._rank)
@@ -471,8 +484,9 @@ class CassetteLibrary:
 
     def find(self, method: str, path: str, body: Any) -> Cassette | None:
         """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
-        key = request_key(method, path, body)
-        group = self._by_key.get(key)
+        index = self._index if self._index is not None else self._build()
+        key = self._exact.get(_exact_key(method, path, body)) or request_key(method, path, body)
+        group = index.get(key)
         if not group:
             return None
         folder = group[0].path.parent.name if group[0].path else None

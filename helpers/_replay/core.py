@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -18,9 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+import httpx2
+
 from . import sse
 from .cassettes import Cassette, CassetteLibrary, api_path
 from .error_body import auth_error_body, error_body
+from .mend import PASS_THROUGH, mend_event
 
 SOURCE_HEADER = "x-cassette-source"
 """Set on answers from the stand-in that say where the recording came from (`synthesized`, `recorded`), so a
@@ -94,28 +98,25 @@ LONGEST_WAIT = 20.0
 RETRYABLE = frozenset({408, 409, 429})
 
 
-def _asked_wait(headers: Any) -> float | None:
-    """The wait a response asks for, read as the SDK reads it: retry-after-ms, else retry-after (seconds or a date)."""
+def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
+    """The response headers the SDK sees, its retry wait (retry-after-ms, else retry-after in seconds or a date, read
+    as the SDK reads them) at most LONGEST_WAIT seconds. In replay (`speed` set) the recorded wait is scaled like the
+    stream's pace, and at speed 0 a retried answer waits for nothing."""
+    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
+    wait = None
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         value = headers.get(name)
         if value is None:
             continue
         try:
-            return float(value) * scale
+            wait = float(value) * scale
+            break
         except ValueError:
             when = email.utils.parsedate_tz(value) if name == "retry-after" else None
             if when is not None:
-                return float(email.utils.mktime_tz(when) - time.time())
-    return None
-
-
-def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
-    """The response headers the SDK sees, its retry wait at most LONGEST_WAIT seconds. In replay (`speed` set)
-    the recorded wait is scaled like the stream's pace, and at speed 0 a retried answer waits for nothing."""
-    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
-    wait = _asked_wait(headers)
-    retryable = status in RETRYABLE or status >= 500
-    if speed is not None and retryable:
+                wait = float(email.utils.mktime_tz(when) - time.time())
+                break
+    if speed is not None and (status in RETRYABLE or status >= 500):
         wait = 0.0 if speed <= 0 else (wait / speed if wait is not None else None)
     if wait is None:
         return out
@@ -125,10 +126,10 @@ def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict
 
 
 @dataclass
-class Answer:
-    """What one request gets: a status, headers, and either a body (`body`) or a stream (`events`, played by
-    `chunks`). `miss` is the "not recorded" message when no recording matched (the body carries it in MiniMax's
-    404 envelope); `delay` is how long to wait before sending anything (a slow fault); `fault` breaks the body."""
+class Answer(httpx2.SyncByteStream):
+    """What one request gets: a status, headers, and a body (`body`) or a stream (`events`, played by iterating).
+    `miss`: the "not recorded" message (the body carries it in MiniMax's 404 envelope); `delay`: a slow fault's
+    wait before anything is sent; `fault` breaks the body. The transport sets `mend` and `on_close`."""
 
     status: int
     headers: dict[str, str]
@@ -139,6 +140,8 @@ class Answer:
     delay: float = 0.0
     miss: str | None = None
     cassette: Cassette | None = None
+    mend: bool = False
+    on_close: Callable[[], None] | None = None
 
     @property
     def complete(self) -> bool:
@@ -154,27 +157,45 @@ class Answer:
         half = data[: len(data) // 2]
         return half, len(data) if self.fault.kind == "cut" else len(half)
 
-    def frames(self) -> Iterator[tuple[float, bytes]]:
-        """A stream's events as (recorded seconds after the request, wire bytes), broken where the fault says."""
-        for n, event in enumerate(self.events or ()):
-            try:
-                at = float(event.get("at", 0.0))
-            except (TypeError, ValueError):  # a hand-edited time that is not a number: no wait for it
-                at = float("nan")
-            if self.fault is not None and n == self.fault.after:
-                if self.fault.kind == "cut":
-                    return
-                yield at, MALFORMED_EVENT
-            yield at, sse.encode_event(event)
-
     def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The stream's bytes at the recorded pace x `speed`; it ends early once `stopping` is set."""
-        pacer = sse.Pacer(self.speed)
-        for at, data in self.frames():
-            pacer.wait_until(at)
+        """The stream's events as wire bytes, one per chunk, each `at / speed` seconds after the start (never over
+        LONGEST_PAUSE for one; a time that is not a finite number counts as the previous one), broken where the
+        fault says, mended when `mend` (mend.py); it ends early once `stopping` is set. One loop, no helper per
+        event: it runs for every streamed answer."""
+        start, last, speed = time.perf_counter(), 0.0, self.speed
+        after = self.fault.after if self.fault is not None else -1
+        for n, event in enumerate(self.events or ()):
+            if n == after:
+                if self.complete:
+                    yield MALFORMED_EVENT
+                else:
+                    return
+            if speed > 0:
+                try:
+                    at = float(event.get("at", 0.0))
+                except (TypeError, ValueError):
+                    at = last
+                last = at = at if 0 <= at < math.inf else last
+                delay = start + at / speed - time.perf_counter()
+                if delay > sse.LONGEST_PAUSE:
+                    start -= delay - sse.LONGEST_PAUSE  # later events keep their spacing from this one
+                    delay = sse.LONGEST_PAUSE
+                if delay > 0:
+                    time.sleep(delay)
             if stopping is not None and stopping.is_set():
                 return
+            data = sse.encode_event(event)
+            if self.mend and data.endswith(b"\n\n") and not data.startswith(PASS_THROUGH):
+                data = mend_event(data[:-2]) + b"\n\n"
             yield data
+
+    __iter__ = chunks  # the SDK's HTTP client reads a streamed answer as its body stream
+
+    def close(self) -> None:
+        """The body was read or abandoned: tell `on_close` once (the transport's usage log)."""
+        on_close, self.on_close = self.on_close, None
+        if on_close is not None:
+            on_close()
 
 
 def json_answer(status: int, payload: Any) -> Answer:
@@ -347,7 +368,9 @@ class ReplayCore:
         response = cassette.response
         if self.reshape is not None:
             response = self.reshape(json.loads(json.dumps(response)))
-        headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
+        headers = dict(response.get("headers") or {})
+        if response["status"] >= 400 or "retry-after" in headers or "retry-after-ms" in headers:  # else unchanged
+            headers = bounded_waits(response["status"], headers, self.speed)
         if self.label:
             headers[SOURCE_HEADER] = str(cassette.source.get("kind", "unknown"))
         if "events" in response:

@@ -1,11 +1,9 @@
 """Server-sent events as MiniMax sends them (`event: <name>` and `data: <compact JSON>`, a blank line after
-each), and the pacer that replays recorded events at the pace they arrived."""
+each), and the replay pace's limits (the core's `Answer.chunks` keeps the pace)."""
 
 from __future__ import annotations
 
 import json
-import math
-import time
 from typing import Any
 
 
@@ -116,25 +114,3 @@ def check_speed(speed: Any) -> float:
             f"{SLOWEST_SPEED} up (1 = the recorded pace, 2 = twice as fast, 0.5 = half as fast)."
         )
     return float(speed)
-
-
-class Pacer:
-    """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent (0 = never sleep),
-    never more than LONGEST_PAUSE for one event; a time that is not a finite number counts as the previous one."""
-
-    def __init__(self, speed: float) -> None:
-        self.speed = check_speed(speed)
-        self.start = time.perf_counter()
-        self.last = 0.0
-
-    def wait_until(self, at: float) -> None:
-        if self.speed <= 0:
-            return
-        at = at if isinstance(at, (int, float)) and math.isfinite(at) and at >= 0 else self.last
-        self.last = at
-        delay = self.start + at / self.speed - time.perf_counter()
-        if delay > LONGEST_PAUSE:
-            self.start -= delay - LONGEST_PAUSE  # later events keep their spacing from this one
-            delay = LONGEST_PAUSE
-        if delay > 0:
-            time.sleep(delay)

@@ -222,20 +222,19 @@ class ReplayTransport(_CheckedTransport):
         self.core = ReplayCore(library, speed=speed)
         self.library, self.speed = library, speed
 
-    def _handle(self, request: Any) -> Any:
-        body = parse_body(request.read())
-        answer = self.core.answer(request.method, request.url.path, body)
-        cassette = answer.cassette
-        if cassette is None:
+    def handle_request(self, request: Any) -> Any:
+        body, path = parse_body(request.read()), api_path(request.url.path)
+        if self.check is not None:
+            self.check(request.method, path, body)
+        answer = self.core.answer(request.method, path, body)
+        if answer.cassette is None:
             raise NotRecordedError(answer.miss)
+        exchange = {"request": body, "response": answer.cassette.response, "source": answer.cassette.source}
         if answer.events is None:
-            self._observe(body, cassette)
+            self._report(exchange)
             return httpx2.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
-        stream = IteratorStream(mend_stream(answer.chunks()), on_close=lambda: self._observe(body, cassette))
-        return httpx2.Response(answer.status, headers=answer.headers, stream=stream, request=request)
-
-    def _observe(self, body: Any, cassette: Cassette) -> None:
-        self._report({"request": body, "response": cassette.response, "source": cassette.source})
+        answer.mend, answer.on_close = True, lambda: self._report(exchange)
+        return httpx2.Response(answer.status, headers=answer.headers, stream=answer, request=request)
 
 
 class RecordTransport(_CheckedTransport):
