@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 PASS_THROUGH = (
     b"event: content_block_delta",
@@ -54,7 +55,7 @@ def mend_event(block: bytes) -> bytes:
     if not names:
         error = isinstance(data, dict) and data.get("type") == "error" and isinstance(data.get("error"), dict)
         return b"event: error\n" + block if error else block
-    holder = data.get("message") if names[0] == "message_start" and isinstance(data, dict) else data
+    holder: Any = data.get("message") if names[0] == "message_start" and isinstance(data, dict) else data
     usage_missing = isinstance(holder, dict) and not isinstance(holder.get("usage"), dict)
     if names[0] in ("message_start", "message_delta") and usage_missing:
         holder["usage"] = dict(UNKNOWN_USAGE)
