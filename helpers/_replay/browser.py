@@ -1,15 +1,7 @@
-"""The helpers under Pyodide (the browser edition, JupyterLite): what differs there, in one place.
-
-- No sockets (`OSError` 138 under Emscripten): `ReplayServer` cannot listen, so it answers in-process at the same
-  URL instead. `install()` puts `route` in front of the SDK's HTTP in the browser (httpx2's fetch transport): a
-  request to a running stand-in's URL is answered by its replay core here, faults and request log included;
-  anything else goes to `fetch` as before.
-- httpx2-jsfetch 1.0 yields memoryviews from a streamed body, which the SDK's event decoder cannot split: bytes.
-- The SDK passes transport options that fetch ignores, and httpx2-jsfetch warns about each on every client: a
-  cosmetic warning, silenced here and nowhere else.
-- A live call from a page: MiniMax's endpoint is reported not to allow the `x-api-key` (nor `anthropic-version`)
-  header in its CORS preflight, so the browser refuses it before anything is sent (`LIVE_IN_BROWSER`).
-"""
+"""What differs under Pyodide (the browser edition), in one place: no sockets, so `install()` answers a running
+stand-in's URL in-process from its core (`route`, in front of httpx2's fetch transport); streamed chunks as bytes
+(httpx2-jsfetch yields memoryviews); its cosmetic transport-option warning off; and no live call from a page
+(MiniMax's CORS preflight refuses the `x-api-key` header: `LIVE_IN_BROWSER`)."""
 
 from __future__ import annotations
 

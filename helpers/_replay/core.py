@@ -1,10 +1,6 @@
-"""The replay core: a request in, its recorded answer out, with no sockets and no SDK.
-
-Both replay engines sit on it: `ReplayTransport` (under the SDK's own client) calls `ReplayCore.answer`, and the
-local stand-in `helpers.server.ReplayServer` (a thin HTTP adapter for any client) calls `ReplayCore.serve`, which
-adds what a server does first: the request log, the key check and the injected faults. An in-process caller (the
-browser edition) needs nothing but this module: `serve(...)` returns an `Answer` to send however it likes.
-"""
+"""The replay core: a request in, its recorded answer out, with no sockets. `ReplayTransport` (under the SDK's
+client) calls `ReplayCore.answer`; the stand-in `ReplayServer` and the browser edition call `ReplayCore.serve`, which
+adds the request log, the key check and the injected faults, and send the `Answer` their own way."""
 
 from __future__ import annotations
 
@@ -42,13 +38,9 @@ MALFORMED_EVENT = b'event: content_block_delta\ndata: {"type":"content_block_del
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected failure, for the next request.
-
-    overloaded: answer 529 in MiniMax's envelope instead (the SDK retries it).
-    cut: close the connection after `after` stream events (or halfway through a JSON body).
-    slow: wait `seconds` before sending anything (the first byte is late: timeouts).
-    malformed: after `after` stream events, send one event whose data is not JSON.
-    """
+    """One injected failure for the next request: overloaded (a 529, which the SDK retries); cut (the connection
+    closes after `after` events, or halfway through a JSON body); slow (`seconds` before the first byte); malformed
+    (after `after` events, one whose data is not JSON)."""
 
     kind: str
     after: int = 3

@@ -1,11 +1,6 @@
 """MiniMax's stream quirks, mended once in the transport under every call (`helpers.stream` and a learner's own
-`client.messages.stream(...)` alike), event by event, everything else passed through as it came.
-
-Two quirks seen on this route (docs/sources.md): an error envelope sent as a `data:` line with no `event:` line,
-which the SDK drops silently (it becomes an `event: error` frame, which the SDK raises as an APIStatusError with
-status 200); and usage missing from `message_start` (`"usage": null`) or from `message_delta`, on which the SDK's
-accumulator fails (it becomes explicit unknown usage, `None` tokens, which every view shows as unknown).
-"""
+`client.messages.stream(...)`): an error envelope on a bare `data:` line (which the SDK drops) gains `event: error`;
+usage missing from `message_start` or `message_delta` (the SDK fails) becomes unknown usage (docs/sources.md)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,6 @@
-"""A local MiniMax-like endpoint on 127.0.0.1 that answers from the cassettes.
-
-It lets any Anthropic client (Python, Node.js, curl, LiteLLM, the Vercel AI SDK) run keyless with
-`ANTHROPIC_BASE_URL=http://127.0.0.1:PORT`, and it is the "live service" the tests record against: it checks keys
-the way MiniMax does (a missing key or a wrong one answers 401 in MiniMax's error envelope) and streams at the
-recorded pace. It is a thin HTTP adapter: every answer, fault and miss message comes from `core.py`, the replay
-core `get_client`'s transport uses too (and it sends what the recording holds, unmended). Import it from
-`helpers.server`.
-"""
+"""`ReplayServer` (public as `helpers.server`): the recordings on 127.0.0.1 as a MiniMax-like endpoint that any
+Anthropic client (Python, Node.js, curl, LiteLLM, the AI SDK) uses keyless, and the "live service" tests record
+against (keys checked as MiniMax checks them). A thin HTTP adapter: every answer comes from the core, unmended."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""HTTP transports that replay cassettes or record them, plugged into the SDK's own HTTP client.
-
-The SDK still builds every request and parses every response and stream itself; only the bytes on the
-wire come from (or go to) a cassette. anthropic 2.x is built on `httpx2`, so these are `httpx2` transports.
-"""
+"""The `httpx2` transports under the SDK's own client (anthropic 2.x): replay answers from the recordings, record
+and live forward to MiniMax. The SDK still builds every request and parses every answer; only the bytes differ."""
 
 from __future__ import annotations
 
