@@ -42,30 +42,17 @@ from .mend import mend_stream
 REDACTED = "<redacted>"
 
 
-class Secrets:
-    """Credential values a request carries, kept to scrub them from anything written. Its `repr` shows only
-    how many there are, so a traceback that prints locals never shows a key."""
+class Secrets(list[str]):
+    """The credential values a request carries (its Authorization or x-api-key header, and the key after "Bearer "),
+    longest first, to scrub from anything written; its repr shows only how many, so a traceback never shows a key."""
 
-    def __init__(self, values: list[str]) -> None:
-        self._values = sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+    def __init__(self, request: Any) -> None:
+        values = [value for name in ("authorization", "x-api-key") if (value := request.headers.get(name))]
+        values += [value[7:].strip() for value in values if value.lower().startswith("bearer ")]
+        super().__init__(sorted({value for value in values if len(value) >= 4}, key=len, reverse=True))
 
     def __repr__(self) -> str:
-        return f"<{len(self._values)} secret(s), not shown>"
-
-
-def _secrets_in(request: Any) -> Secrets:
-    """Credential values a request carries, so they can be scrubbed from anything written to disk."""
-    found = []
-    for name in ("authorization", "x-api-key"):
-        value = request.headers.get(name)
-        if value:
-            found.append(value)
-            if value.lower().startswith("bearer "):
-                found.append(value[7:].strip())
-    return Secrets(found)
+        return f"<{len(self)} secret(s), not shown>"
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -137,10 +124,6 @@ def _origin(url: Any) -> tuple[str, str, int | None]:
     return parsed.scheme, (parsed.hostname or "").rstrip("."), port or default
 
 
-def _kept_headers(headers: Any) -> dict[str, str]:
-    return {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
-
-
 class IteratorStream(httpx2.SyncByteStream):
     """A response body produced lazily by an iterator, with a hook that runs when it is closed."""
 
@@ -165,8 +148,8 @@ Check = Callable[[str, str, Any], None]
 
 
 class _CheckedTransport(httpx2.BaseTransport):
-    """Runs the pre-send checks (helpers.compat) on the final body, whatever went through extra_body. They
-    raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped."""
+    """What both transports share: the pre-send checks (helpers.compat) on the final body, whatever went through
+    extra_body (they raise AnthropicErrors, which the SDK passes through), the observer, and warnings once."""
 
     def __init__(self, *, observer: Observer | None = None, check: Check | None = None) -> None:
         self.observer = observer
@@ -193,14 +176,6 @@ class _CheckedTransport(httpx2.BaseTransport):
                 "returned as usual, and helpers.usage() leaves that call out.",
             )
 
-    def handle_request(self, request: Any) -> Any:
-        if self.check is not None:
-            self.check(request.method, api_path(request.url.path), parse_body(request.read()))
-        return self._handle(request)
-
-    def _handle(self, request: Any) -> Any:
-        raise NotImplementedError
-
 
 class ReplayTransport(_CheckedTransport):
     """Answers every request from the recordings in `library` through the replay core (the local server's too);
@@ -215,9 +190,7 @@ class ReplayTransport(_CheckedTransport):
         check: Check | None = None,
     ) -> None:
         super().__init__(observer=observer, check=check)
-        self.mode = "replay"
-        self.core = ReplayCore(library, speed=speed)
-        self.library, self.speed = library, speed
+        self.mode, self.core, self.library, self.speed = "replay", ReplayCore(library, speed=speed), library, speed
 
     def handle_request(self, request: Any) -> Any:
         body, path = parse_body(request.read()), api_path(request.url.path)
@@ -287,24 +260,25 @@ class RecordTransport(_CheckedTransport):
                 )
         return self._claimed[stem]
 
-    def _handle(self, request: Any) -> Any:
-        started = time.perf_counter()
+    def handle_request(self, request: Any) -> Any:
+        started, body = time.perf_counter(), parse_body(request.read())
+        if self.check is not None:
+            self.check(request.method, api_path(request.url.path), body)
         self._refuse_other_hosts(request)
-        body = parse_body(request.read())
-        secrets = _secrets_in(request)
+        secrets = Secrets(request)
         upstream = self.upstream.handle_request(request)
         status, headers = upstream.status_code, upstream.headers
         refused = self._redirect_elsewhere(request, upstream)
         if refused is not None:
             return refused
-        kept = _kept_headers(headers)
+        kept = {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
         content_type = headers.get("content-type", "")
         source = self._source(headers)
 
         if content_type.startswith("text/event-stream"):
             # A recording keeps every event; live mode keeps only what the usage log reads.
             parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
-            state = {"ended": False, "failed": False}
+            state = {"done": False}  # read to its end, or broken: not abandoned by the reader
 
             patience = _read_timeout(request)
 
@@ -321,22 +295,19 @@ class RecordTransport(_CheckedTransport):
                             )
                         yield chunk
                 except Exception:
-                    state["failed"] = True  # the connection broke: keep what arrived, as it arrived
+                    state["done"] = True  # the connection broke: keep what arrived, as it arrived
                     raise
-                state["ended"] = True
+                state["done"] = True
 
             def finished() -> None:
                 upstream.close()
                 response: dict[str, Any] = {"status": status, "headers": kept}
                 response["events"] = parser.finish(time.perf_counter() - started)
                 stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
-                if (state["ended"] or state["failed"]) and not stopped:
-                    # Really cut while recording: labelled as recorded and cut, never as a guess.
+                if state["done"] and not stopped:  # really cut while recording: labelled so, never as a guess
                     source["cut"] = "the connection closed before message_stop while recording"
-                # A stream the reader abandoned (stop pressed, loop left early) is not what the server
-                # sent: log it, but never write it as a recording.
-                complete = state["ended"] or state["failed"]
-                self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
+                # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
+                self._done(request, body, response, source, secrets, time.perf_counter() - started, state["done"])
 
             stream = IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
