@@ -228,38 +228,27 @@ def _logged(path: str, headers: Any, key: str, body: Any, size: int) -> dict[str
     }
 
 
-class RequestLog:
-    """The latest requests served, bounded twice: at most `size` of them, and at most `budget` bytes of the
-    bodies it keeps (the oldest go first). Reads like a list: len, iteration, `log[-1]`."""
+class RequestLog(deque[dict[str, Any]]):
+    """The latest requests served, bounded twice: at most `size` of them, and at most `budget` bytes of the bodies
+    it keeps (`kept_bytes` now; the oldest go first). Iterating reads a copy: requests arrive from other threads."""
 
     def __init__(self, size: int = REQUEST_LOG_SIZE, budget: int = REQUEST_LOG_BYTES) -> None:
-        self.size, self.budget = size, budget
-        self._entries: deque[dict[str, Any]] = deque()
-        self.kept_bytes = 0
-        """Bytes of the bodies held now (never more than `budget`)."""
+        super().__init__()
+        self.size, self.budget, self.kept_bytes = size, budget, 0
 
     def append(self, entry: dict[str, Any]) -> None:
-        self._entries.append(entry)
+        super().append(entry)
         self.kept_bytes += _held(entry)
-        while len(self._entries) > self.size or (self.kept_bytes > self.budget and len(self._entries) > 1):
-            self.kept_bytes -= _held(self._entries.popleft())
+        while len(self) > self.size or (self.kept_bytes > self.budget and len(self) > 1):
+            self.kept_bytes -= _held(self.popleft())
 
     def clear(self) -> None:
         """Forget every request (a notebook does this before counting the requests of one call)."""
-        self._entries.clear()
+        super().clear()
         self.kept_bytes = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(list(self._entries))
-
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        return self._entries[index]
-
-    def __repr__(self) -> str:
-        return f"RequestLog({list(self._entries)!r})"
+        return iter(list(super().__iter__()))
 
 
 def _held(entry: dict[str, Any]) -> int:

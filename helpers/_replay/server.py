@@ -114,7 +114,8 @@ class ReplayServer:
         if self._in_process:
             self._port = browser.claim_port(port)
             return
-        self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
+        self._httpd = _QuietHTTPServer((LOOPBACK, port), _Handler)
+        self._httpd.replay = self  # type: ignore[attr-defined]  # what the handler answers from
         self._httpd.daemon_threads = True
         self._wake_reader, self._wake_writer = socket.socketpair()  # stop() writes here: no polling
 
@@ -178,22 +179,18 @@ class ReplayServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        """The request handler class, bound to this server."""
-        server = self
-
-        class Handler(_Handler):
-            timeout = server.read_timeout  # seconds a silent client may hold a thread (a body short of its length)
-            replay = server
-
-        return Handler
-
 
 class _Handler(BaseHTTPRequestHandler):
     """HTTP in and out; what to answer comes from the server's ReplayCore."""
 
     protocol_version = "HTTP/1.1"
     replay: ReplayServer
+
+    def setup(self) -> None:
+        """Bind to the server's ReplayServer; a client silent for its `read_timeout` gives its thread back."""
+        self.replay = self.server.replay  # type: ignore[attr-defined]
+        self.timeout = self.replay.read_timeout  # type: ignore[misc]
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: tests and notebooks read stdout
