@@ -161,13 +161,15 @@ class Cassette:
         return "events" in self.response
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"format": FORMAT, "source": self.source}
-        if self.sequence != 1:
-            data["sequence"] = self.sequence
-        data.update(self.extra)
-        data["request"] = self.request
-        data["response"] = self.response
-        return data
+        sequence = {"sequence": self.sequence} if self.sequence != 1 else {}
+        return {
+            "format": FORMAT,
+            "source": self.source,
+            **sequence,
+            **self.extra,
+            "request": self.request,
+            "response": self.response,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Cassette:
@@ -182,14 +184,8 @@ class Cassette:
             raise ValueError("it has no 'response' with a numeric 'status'")
         if not isinstance(data.get("source"), dict):
             raise ValueError("it has no 'source' saying where it comes from")
-        return cls(
-            request=data["request"],
-            response=data["response"],
-            source=data["source"],
-            sequence=int(data.get("sequence", 1)),
-            path=path,
-            extra={k: v for k, v in data.items() if k not in known},
-        )
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(request, response, data["source"], int(data.get("sequence", 1)), path, extra)
 
     def dumps(self) -> str:
         """The file's text: indented JSON, except a stream's events, one compact event per line."""

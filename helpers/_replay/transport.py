@@ -113,6 +113,14 @@ class RedirectRefusedError(anthropic.AnthropicError):
     redirect was not followed."""
 
 
+def _redirected(endpoint: str, elsewhere: str) -> str:
+    return (
+        f"{endpoint} redirected the request to {elsewhere}. The key is only ever sent to {endpoint}, so the "
+        f"redirect was not followed and nothing was sent to {elsewhere}. If the endpoint moved, set "
+        "MINIMAX_BASE_URL to its new address."
+    )
+
+
 def _origin(url: Any) -> tuple[str, str, int | None]:
     """(scheme, host, port) of a URL (a string or an httpx URL), host lowercased, trailing dot removed."""
     parsed = urlsplit(str(url))
@@ -323,12 +331,7 @@ class RecordTransport(_CheckedTransport):
         if not self.endpoint_label:
             return
         if _origin(request.url) != _origin(self.endpoint_label):
-            endpoint = _origin(self.endpoint_label)[1]
-            raise RedirectRefusedError(
-                f"{endpoint} redirected the request to {request.url.host}. The key is only ever sent to "
-                f"{endpoint}, so the redirect was not followed and nothing was sent there. If the endpoint moved, "
-                "set MINIMAX_BASE_URL to its new address."
-            )
+            raise RedirectRefusedError(_redirected(_origin(self.endpoint_label)[1], request.url.host))
 
     def _redirect_elsewhere(self, request: Any, upstream: Any) -> Any:
         """A redirect off the endpoint's origin, answered as an error instead of followed (so the SDK raises an
@@ -340,11 +343,7 @@ class RecordTransport(_CheckedTransport):
         if _origin(target) == _origin(request.url):
             return None
         upstream.close()
-        message = (
-            f"{request.url.host} redirected the request to {target.host}. The helpers send the key only to "
-            f"{request.url.host}, so the redirect was not followed and nothing was sent to {target.host}. If the "
-            "endpoint moved, set MINIMAX_BASE_URL to its new address."
-        )
+        message = _redirected(request.url.host, target.host)
         body = error_body(upstream.status_code, message, kind="redirect_refused", http_code=False)
         return httpx2.Response(upstream.status_code, json=body, request=request)
 
