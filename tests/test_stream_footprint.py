@@ -24,6 +24,9 @@ GOAL = 40
 """Issue 18's goal for the whole call."""
 LIVE_VIEW_SHARE = 11
 """What streaming.py (the live view included) may run of it (16 when the view re-accumulated the blocks itself)."""
+REPLAY_SHARE = 13
+"""What the replay machinery (`_replay/`, `_sdk.py`) may run of it: one lookup, one loop that paces, encodes and
+mends the recorded events (28 when each event went through a pacer, an encoder, a re-cutting mender and a wrapper)."""
 
 
 def functions_one_stream_runs(mode: str) -> set[tuple[str, str]]:
@@ -58,6 +61,11 @@ def test_the_live_view_and_stream_run_a_handful_of_functions(clean_env: Path, ca
     report(seen, capsys)
     share = sorted(f for f in seen if f[0] == "streaming.py")
     assert len(share) <= LIVE_VIEW_SHARE, share
+
+
+def test_the_replay_runs_one_lookup_and_one_loop(clean_env: Path) -> None:
+    share = sorted(f for f in functions_one_stream_runs("print") if f[0].startswith("_replay/") or f[0] == "_sdk.py")
+    assert len(share) <= REPLAY_SHARE, share
 
 
 @pytest.mark.xfail(strict=True, reason="issue 18: replay, compat and billing still run over 40 functions per call")
