@@ -10,7 +10,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
@@ -70,15 +69,6 @@ def route(request: httpx2.Request) -> httpx2.Response | None:
     return respond(answer, request, stopping)
 
 
-def _wait(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> None:
-    """A slow fault's wait before anything is sent; past the request's read timeout, the timeout a client sees."""
-    timeout = (request.extensions.get("timeout") or {}).get("read")
-    if timeout is not None and answer.delay > timeout:
-        stopping.wait(timeout)
-        raise httpx2.ReadTimeout("timed out", request=request)
-    stopping.wait(answer.delay)
-
-
 class _Body(httpx2.SyncByteStream):
     """An answer's bytes as a server would send them: a cut ends them early, as a closed connection does."""
 
@@ -99,8 +89,13 @@ class _Body(httpx2.SyncByteStream):
 
 
 def respond(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> httpx2.Response:
-    """The httpx2 response for a core's answer, streamed at the recorded pace."""
-    _wait(answer, request, stopping)
+    """The httpx2 response for a core's answer, streamed at the recorded pace, after a slow fault's wait (past the
+    request's read timeout: the timeout a client sees)."""
+    timeout = (request.extensions.get("timeout") or {}).get("read")
+    if timeout is not None and answer.delay > timeout:
+        stopping.wait(timeout)
+        raise httpx2.ReadTimeout("timed out", request=request)
+    stopping.wait(answer.delay)
     headers = dict(answer.headers)
     if answer.events is None and answer.fault is None:
         headers["content-length"] = str(len(answer.body or b""))
@@ -115,16 +110,6 @@ class RoutedTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         return route(request) or self.upstream.handle_request(request)
-
-
-def _bytes_chunks(original: Any) -> Any:
-    """`original` (a stream's __iter__) yielding bytes, not memoryviews."""
-
-    def chunks(self: Any) -> Iterator[bytes]:
-        for chunk in original(self):
-            yield bytes(chunk)
-
-    return chunks
 
 
 def keyless(found: FoundKey | NoKey, mode: str) -> FoundKey | NoKey:
@@ -149,5 +134,6 @@ def install() -> None:
     sent = fetch.handle_request
     fetch.handle_request = lambda self, request: route(request) or sent(self, request)
     fetch._replay_routed = True
-    httpx2_jsfetch.EmscriptenStream.__iter__ = _bytes_chunks(httpx2_jsfetch.EmscriptenStream.__iter__)
+    chunks = httpx2_jsfetch.EmscriptenStream.__iter__
+    httpx2_jsfetch.EmscriptenStream.__iter__ = lambda self: (bytes(chunk) for chunk in chunks(self))
     warnings.filterwarnings("ignore", message=IGNORED_OPTIONS, category=UserWarning)
