@@ -253,9 +253,8 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
-    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file).
-    Links are followed only while they stay inside the library, each folder is read once (a link loop ends),
-    and a folder that cannot be read is skipped with a warning naming it."""
+    """Every cassette file below `root` with its stat, sorted; links followed only inside the library, each folder
+    read once (a link loop ends), and one that cannot be read skipped with a warning naming it."""
     found: list[tuple[Path, os.stat_result]] = []
     real_root = root.resolve() if root.is_dir() else None
     folders, seen = ([root] if real_root else []), set()
@@ -326,8 +325,12 @@ def slug_for(body: Any, *, limit: int = 40) -> str:
 def file_name(cassette: Cassette) -> str:
     """`<slug>-<hash of the request>[-<sequence>].json`: readable, and stable, so re-recording replaces."""
     digest = hashlib.sha256(cassette.key.encode()).hexdigest()[:10]
-    stem = f"{slug_for(cassette.request.get('body'))}-{digest}"
-    return f"{stem}.json" if cassette.sequence == 1 else f"{stem}-{cassette.sequence}.json"
+    return numbered(f"{slug_for(cassette.request.get('body'))}-{digest}", cassette.sequence)
+
+
+def numbered(stem: str, sequence: int) -> str:
+    """The file name of exchange `sequence` of the request whose file stem is `stem`."""
+    return f"{stem}.json" if sequence == 1 else f"{stem}-{sequence}.json"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -407,10 +410,8 @@ GENERIC_ADVICE = N_(
 
 
 class CassetteLibrary:
-    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence.
-
-    Building one reads nothing: the folder is indexed at the first request (so `get_client` costs the same
-    whatever the size of the library), and each file is read once per process (`load_keyed`)."""
+    """All cassettes below a root folder by request key, same-key ones in sequence; indexed at the first request (so
+    `get_client` costs the same whatever the library's size), each file read once per process (`load_keyed`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
         self.root = root

@@ -23,8 +23,7 @@ from .error_body import auth_error_body, error_body
 from .mend import PASS_THROUGH, mend_event
 
 SOURCE_HEADER = "x-cassette-source"
-"""Set on answers from the stand-in that say where the recording came from (`synthesized`, `recorded`), so a
-recording made against it keeps saying it was synthesized."""
+"""On the stand-in's answers: where the recording came from, so one recorded against it stays `synthesized`."""
 FAULT_HEADER = "x-replay-fault"
 """A request header that asks the stand-in for a fault on that one request (e.g. `cut:5`), from any client."""
 
@@ -150,10 +149,8 @@ class Answer(httpx2.SyncByteStream):
         return half, len(data) if self.fault.kind == "cut" else len(half)
 
     def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The stream's events as wire bytes, one per chunk, each `at / speed` seconds after the start (never over
-        LONGEST_PAUSE for one; a time that is not a finite number counts as the previous one), broken where the
-        fault says, mended when `mend` (mend.py); it ends early once `stopping` is set. One loop, no helper per
-        event: it runs for every streamed answer."""
+        """The events as wire bytes, each `at / speed` s after the start (one wait at most LONGEST_PAUSE; a time that
+        is not a number: the last), broken as the fault says, mended if `mend`, ends once `stopping` is set."""
         start, last, speed = time.perf_counter(), 0.0, self.speed
         after = self.fault.after if self.fault is not None else -1
         for n, event in enumerate(self.events or ()):
@@ -262,12 +259,8 @@ Advice = Callable[[Mapping[str, str], str], str]
 
 @dataclass
 class ReplayCore:
-    """The recorded answer to any request, from `library`; streams play at the recorded pace x `speed`.
-
-    `api_keys`: the keys `serve` accepts (None: keyless). `reshape` turns each recorded response into the one
-    sent (tests send the variations real traffic shows). `label`: add SOURCE_HEADER. `advise`: the miss
-    message's last lines (default: the notebooks' own advice). `requests`: the latest requests served (path,
-    headers without credentials, key_sha256, body), for tests and teaching."""
+    """The recorded answer to any request from `library`, streams at the recorded pace x `speed`; `serve` checks
+    `api_keys` (None: keyless), `reshape` varies answers (tests), `label` adds SOURCE_HEADER, `advise` ends a miss."""
 
     library: CassetteLibrary
     _: KW_ONLY
@@ -307,9 +300,8 @@ class ReplayCore:
     def serve(
         self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any, *, size: int | None = None
     ) -> Answer:
-        """The stand-in's answer to a request (headers: a mapping or (name, value) pairs; `size`: the body's
-        bytes as received): logged, its key checked the way MiniMax checks it, any fault applied, then the
-        recording or the miss."""
+        """The stand-in's answer (headers: a mapping or pairs; `size`: the body's bytes): logged, its key checked as
+        MiniMax checks it, any fault applied, then the recording or the miss."""
         pairs = list(headers.items() if hasattr(headers, "items") else headers)
         lower = {name.lower(): value for name, value in pairs}
         path = api_path(path.split("?", 1)[0])

@@ -72,9 +72,8 @@ class _QuietHTTPServer(ThreadingHTTPServer):
 
 
 class ReplayServer:
-    """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop().
-
-    `read_timeout`: seconds a connection may stay silent (a client that sends less than its content-length)."""
+    """Serve cassettes over HTTP on loopback, as a context manager or with start() and stop(); `read_timeout`:
+    seconds a connection may stay silent (a client that sends less than its content-length)."""
 
     def __init__(
         self,
@@ -89,11 +88,8 @@ class ReplayServer:
         label: bool = True,
         in_process: bool | None = None,
     ) -> None:
-        """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
-        traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
-        against this server is labelled as a live one would be (tests of record mode only). `in_process`
-        (default: in a browser, where nothing can listen): answer this process's clients at the same URL
-        without a socket (`browser.py`)."""
+        """`reshape` and `label` as in ReplayCore (`label=False`: record-mode tests); `in_process` (default: in a
+        browser, where nothing can listen): answer this process's clients at the URL without a socket (browser.py)."""
         keyless = api_keys is None
         self.core = ReplayCore(
             CassetteLibrary(root),

@@ -32,6 +32,7 @@ from .cassettes import (
     api_path,
     file_name,
     load,
+    numbered,
     parse_body,
     write_atomic,
 )
@@ -253,9 +254,8 @@ class RecordTransport(_CheckedTransport):
             self._claimed = {}
 
     def _may_write(self, stem: str) -> bool:
-        """Whether this session writes the sequence of request `stem`: the first session to claim it (an
-        exclusive create, safe across processes and kernels) does; another live session's claim is respected,
-        so two kernels recording one request never interleave their exchanges in one sequence."""
+        """Whether this session writes request `stem`'s sequence: the first to claim it (an exclusive create, across
+        kernels) does, so two kernels recording one request never interleave their exchanges."""
         if stem not in self._claimed:
             assert self.record_dir is not None
             self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
@@ -394,11 +394,8 @@ class RecordTransport(_CheckedTransport):
             )
 
     def _record(self, cassette: Cassette, secrets: Secrets) -> None:
-        """Write one exchange of this session's sequence for its request.
-
-        The first time a session records a request, its whole sequence replaces the earlier one (no stale -2, -3
-        files). When an earlier recording ended in a good answer, the new sequence is held back until it ends in
-        one too: a transient failure (a 5xx on every retry, a stream cut short) never replaces a good recording."""
+        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3); held
+        back while an earlier good recording exists and this one has not ended well (a transient failure never wins)."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
         if scrubbed.is_stream:
@@ -426,7 +423,7 @@ class RecordTransport(_CheckedTransport):
             self._earlier_good[stem] = False  # from now on this session's sequence is the recording
             writes, self._staged[stem] = list(staged), []
             for number, text in writes:
-                write_atomic(self.record_dir / _numbered(stem, number), text)
+                write_atomic(self.record_dir / numbered(stem, number), text)
             for number, path in _sequence_on_disk(self.record_dir, stem):
                 if number > sequence:
                     path.unlink(missing_ok=True)  # left from a longer sequence of an earlier session
@@ -492,11 +489,6 @@ def _read_timeout(request: Any) -> float | None:
 def _data_events(events: list[dict[str, Any]]) -> int:
     """How many of the parsed stream events carry data (keep-alive comments such as `: ping` do not)."""
     return sum(1 for e in events if "event" in e or "data:" in e.get("raw", ""))
-
-
-def _numbered(stem: str, sequence: int) -> str:
-    """The file name of exchange `sequence` of a request (see cassettes.file_name)."""
-    return f"{stem}.json" if sequence == 1 else f"{stem}-{sequence}.json"
 
 
 def _sequence_on_disk(folder: Path, stem: str) -> list[tuple[int, Path]]:
