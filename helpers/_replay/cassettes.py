@@ -420,8 +420,8 @@ class CassetteLibrary:
         self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
         self._exact: dict[str, str] = {}
-        """Each recorded request as sent (keys sorted, nothing canonical) to its request key: a request sent as
-        recorded, the usual case, is found with one `json.dumps` and no canonical form."""
+        """Each request found, as sent (keys sorted, nothing canonical), to its request key: a request sent again (a
+        cell run again, each turn of a conversation) is found with one `json.dumps` and no canonical form."""
 
     @property
     def _by_key(self) -> dict[str, list[Cassette]]:
@@ -449,9 +449,6 @@ class CassetteLibrary:
         assert self._index is not None
         for cassette, key in keyed:
             self._index.setdefault(key, []).append(cassette)
-            self._exact[
-                _exact_key(cassette.request["method"], cassette.request["path"], cassette.request.get("body"))
-            ] = key
         for group in self._index.values():
             if len(group) > 1:
                 group.sort(key=self._rank)
@@ -470,10 +467,12 @@ class CassetteLibrary:
     def find(self, method: str, path: str, body: Any) -> Cassette | None:
         """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
         index = self._index if self._index is not None else self._build()
-        key = self._exact.get(_exact_key(method, path, body)) or request_key(method, path, body)
+        exact = _exact_key(method, path, body)
+        key = self._exact.get(exact) or request_key(method, path, body)
         group = index.get(key)
         if not group:
             return None
+        self._exact[exact] = key  # only requests found: a miss never grows it
         folder = group[0].path.parent.name if group[0].path else None
         group = [c for c in group if (c.path.parent.name if c.path else None) == folder]
         served = self._served.get(key, 0)
