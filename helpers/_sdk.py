@@ -1,11 +1,6 @@
-"""Every private name of the `anthropic` SDK the helpers rely on, in one place (the drift issue's rule).
-
-The helpers need anthropic 2.x (`requirements.txt`): from 2.0 the SDK sends the key as `Authorization: Bearer`,
-never reads `ANTHROPIC_AUTH_TOKEN` beside an explicit key, passes errors raised in a transport through unwrapped, and
-is built on `httpx2`. Each function below names the private attribute it reads; `tests/test_sdk_private_names.py`
-names each one too, so an SDK release that moves one fails a test that says which. Nothing else in `helpers/` may
-reach into the SDK's private modules or attributes.
-"""
+"""Every private name of the `anthropic` SDK the helpers rely on, in one place (the drift issue's rule), each named
+by `tests/test_sdk_private_names.py` too, so an SDK release that moves one fails a test that says which. The helpers
+need anthropic 2.x (key as `Authorization: Bearer`, transport errors passed through unwrapped, built on `httpx2`)."""
 
 from __future__ import annotations
 
@@ -26,8 +21,7 @@ def sdk_version(version: str = anthropic.__version__) -> tuple[int, int]:
 
 
 def require_supported_sdk(version: str = anthropic.__version__) -> None:
-    """Refuse an anthropic SDK older than 2.0, with the command that fixes it (0.x and 1.x send the key differently
-    and are built on another HTTP library: nothing here is tested on them)."""
+    """Refuse an anthropic SDK older than 2.0 (nothing here is tested on 0.x or 1.x), with the command that fixes it."""
     if sdk_version(version) < OLDEST_SDK:
         raise ImportError(
             f"These notebooks need the anthropic SDK 2.x, and this environment has anthropic {version}. "
@@ -63,9 +57,8 @@ Precheck = Callable[[str, str, dict[str, Any]], None]
 
 
 class CheckedAnthropic(anthropic.Anthropic):
-    """`anthropic.Anthropic` that runs `precheck` on the request (its body (`json_data` merged with `extra_json`) as the
-    SDK prepares it, before it serializes or retries it: the SDK's own error for a NaN ("Out of range float values
-    are not JSON compliant") names neither the field nor the fix. The SDK has no public hook at that point."""
+    """`anthropic.Anthropic` that runs `precheck` on the body (`json_data` + `extra_json`) before the SDK serializes
+    it (its own error for a NaN names neither the field nor the fix); the SDK has no public hook there."""
 
     precheck: Precheck | None = None
 

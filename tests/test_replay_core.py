@@ -66,10 +66,10 @@ def test_faults_apply_in_process_as_over_http(library) -> None:
         core.inject(spec)
     assert core.serve("POST", "/v1/messages", BODY, {}).status == 529
     assert core.serve("POST", "/v1/messages", BODY, {}).delay == 1.5
-    whole = [data for _, data in core.answer("POST", "/v1/messages", STREAM).frames()]
+    whole = list(core.answer("POST", "/v1/messages", STREAM).chunks())
     cut = core.serve("POST", "/v1/messages", STREAM, {})
-    assert [data for _, data in cut.frames()] == whole[:4] and not cut.complete
-    malformed = [data for _, data in core.serve("POST", "/v1/messages", STREAM, {}).frames()]
+    assert list(cut.chunks()) == whole[:4] and not cut.complete
+    malformed = list(core.serve("POST", "/v1/messages", STREAM, {}).chunks())
     assert malformed == [*whole[:2], MALFORMED_EVENT, *whole[2:]]
     sent, promised = core.serve("POST", "/v1/messages", BODY, {}).content()
     assert promised > len(sent) > 0, "a cut JSON body promises more than it sends"

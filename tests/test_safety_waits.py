@@ -281,11 +281,11 @@ def test_a_stream_of_keep_alives_ends_within_its_timeout(clean_env, monkeypatch)
 def test_a_recorded_event_time_far_away_waits_at_most_20_seconds(monkeypatch, at) -> None:
     from support import replay_client_for
 
-    import helpers._replay.sse as sse_module
+    import helpers._replay.core as core_module
     from helpers._replay.cassettes import Cassette
 
     slept: list[float] = []
-    monkeypatch.setattr(sse_module.time, "sleep", slept.append)
+    monkeypatch.setattr(core_module.time, "sleep", slept.append)
     events = [
         {"at": at if n == 2 else 0.01 * n, "event": name, "data": data} for n, (name, data) in enumerate(STREAM_EVENTS)
     ]

@@ -1,15 +1,7 @@
-"""The helpers under Pyodide (the browser edition, JupyterLite): what differs there, in one place.
-
-- No sockets (`OSError` 138 under Emscripten): `ReplayServer` cannot listen, so it answers in-process at the same
-  URL instead. `install()` puts `route` in front of the SDK's HTTP in the browser (httpx2's fetch transport): a
-  request to a running stand-in's URL is answered by its replay core here, faults and request log included;
-  anything else goes to `fetch` as before.
-- httpx2-jsfetch 1.0 yields memoryviews from a streamed body, which the SDK's event decoder cannot split: bytes.
-- The SDK passes transport options that fetch ignores, and httpx2-jsfetch warns about each on every client: a
-  cosmetic warning, silenced here and nowhere else.
-- A live call from a page: MiniMax's endpoint is reported not to allow the `x-api-key` (nor `anthropic-version`)
-  header in its CORS preflight, so the browser refuses it before anything is sent (`LIVE_IN_BROWSER`).
-"""
+"""What differs under Pyodide (the browser edition), in one place: no sockets, so `install()` answers a running
+stand-in's URL in-process from its core (`route`, in front of httpx2's fetch transport); streamed chunks as bytes
+(httpx2-jsfetch yields memoryviews); its cosmetic transport-option warning off; and no live call from a page
+(MiniMax's CORS preflight refuses the `x-api-key` header: `LIVE_IN_BROWSER`)."""
 
 from __future__ import annotations
 
@@ -18,7 +10,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
@@ -78,15 +69,6 @@ def route(request: httpx2.Request) -> httpx2.Response | None:
     return respond(answer, request, stopping)
 
 
-def _wait(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> None:
-    """A slow fault's wait before anything is sent; past the request's read timeout, the timeout a client sees."""
-    timeout = (request.extensions.get("timeout") or {}).get("read")
-    if timeout is not None and answer.delay > timeout:
-        stopping.wait(timeout)
-        raise httpx2.ReadTimeout("timed out", request=request)
-    stopping.wait(answer.delay)
-
-
 class _Body(httpx2.SyncByteStream):
     """An answer's bytes as a server would send them: a cut ends them early, as a closed connection does."""
 
@@ -107,8 +89,13 @@ class _Body(httpx2.SyncByteStream):
 
 
 def respond(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> httpx2.Response:
-    """The httpx2 response for a core's answer, streamed at the recorded pace."""
-    _wait(answer, request, stopping)
+    """The httpx2 response for a core's answer, streamed at the recorded pace, after a slow fault's wait (past the
+    request's read timeout: the timeout a client sees)."""
+    timeout = (request.extensions.get("timeout") or {}).get("read")
+    if timeout is not None and answer.delay > timeout:
+        stopping.wait(timeout)
+        raise httpx2.ReadTimeout("timed out", request=request)
+    stopping.wait(answer.delay)
     headers = dict(answer.headers)
     if answer.events is None and answer.fault is None:
         headers["content-length"] = str(len(answer.body or b""))
@@ -123,16 +110,6 @@ class RoutedTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         return route(request) or self.upstream.handle_request(request)
-
-
-def _bytes_chunks(original: Any) -> Any:
-    """`original` (a stream's __iter__) yielding bytes, not memoryviews."""
-
-    def chunks(self: Any) -> Iterator[bytes]:
-        for chunk in original(self):
-            yield bytes(chunk)
-
-    return chunks
 
 
 def keyless(found: FoundKey | NoKey, mode: str) -> FoundKey | NoKey:
@@ -157,5 +134,6 @@ def install() -> None:
     sent = fetch.handle_request
     fetch.handle_request = lambda self, request: route(request) or sent(self, request)
     fetch._replay_routed = True
-    httpx2_jsfetch.EmscriptenStream.__iter__ = _bytes_chunks(httpx2_jsfetch.EmscriptenStream.__iter__)
+    chunks = httpx2_jsfetch.EmscriptenStream.__iter__
+    httpx2_jsfetch.EmscriptenStream.__iter__ = lambda self: (bytes(chunk) for chunk in chunks(self))
     warnings.filterwarnings("ignore", message=IGNORED_OPTIONS, category=UserWarning)

@@ -1,9 +1,5 @@
-"""Recorded exchanges ("cassettes"): one readable JSON file per request, and how a request finds its file.
-
-A cassette holds the request (method, path, body), the response (status, headers and a JSON body, or a
-stream's events with the time each arrived) and its source: "recorded" from a live endpoint with its date,
-or "synthesized" by `python -m devtools synth`. The format is described in data/cassettes/README.md.
-"""
+"""Recorded exchanges ("cassettes"): one readable JSON file per request (request, response or stream events with
+their times, and the source: recorded or synthesized; data/cassettes/README.md), and how a request finds its file."""
 
 from __future__ import annotations
 
@@ -78,20 +74,18 @@ def _as_text(content: Any) -> Any:
     return content
 
 
-def _canonical_block(block: Any) -> Any:
-    """A content block as matching sees it: a tool result's content in its plain form too."""
-    if isinstance(block, dict) and block.get("type") == "tool_result" and "content" in block:
-        return {**block, "content": _as_text(block["content"])}
-    return block
-
-
 def _canonical_message(message: Any) -> Any:
     """A message as matching sees it: its content (and each tool result's) as text when it is one text block."""
     if not isinstance(message, dict) or "content" not in message:
         return message
     content = _as_text(message["content"])
     if isinstance(content, list):
-        content = [_canonical_block(block) for block in content]
+        content = [
+            {**b, "content": _as_text(b["content"])}
+            if isinstance(b, dict) and b.get("type") == "tool_result" and "content" in b
+            else b
+            for b in content
+        ]
     return {**message, "content": content}
 
 
@@ -99,7 +93,7 @@ def canonical_body(body: Any) -> Any:
     """The request body as matching sees it, one form for requests the Messages API treats as the same:
     `stream: false` is no `stream` key; a `system` or a message `content` (a tool result's too) that is one
     plain text block is that text; a whole float is an int; `tool_choice: {"type": "auto"}` beside tools, and a
-    tool's `"type": "custom"`, are the defaults. Key order never matters (`request_key` sorts).
+    tool's `"type": "custom"` (LiteLLM sends it), are the defaults. Key order never matters (`request_key` sorts).
     What clients really send is in docs/sources.md ("What other clients send")."""
     if not isinstance(body, dict):
         return _plain_numbers(body)
@@ -110,22 +104,24 @@ def canonical_body(body: Any) -> Any:
         body["messages"] = [_canonical_message(m) for m in body["messages"]]
     if body.get("tool_choice") == {"type": "auto"} and body.get("tools"):  # the default with tools (AI SDK)
         del body["tool_choice"]
-    if isinstance(body.get("tools"), list):  # "custom" is a client tool's default type (LiteLLM sends it)
-        body["tools"] = [_without_default_type(tool) for tool in body["tools"]]
+    if isinstance(body.get("tools"), list):
+        custom = (
+            {k: v for k, v in t.items() if k != "type"} if isinstance(t, dict) and t.get("type") == "custom" else t
+            for t in body["tools"]
+        )
+        body["tools"] = list(custom)
     return _plain_numbers(body)
-
-
-def _without_default_type(tool: Any) -> Any:
-    """A tool definition without `"type": "custom"`, the type the Messages API gives a tool that names none."""
-    if isinstance(tool, dict) and tool.get("type") == "custom":
-        return {k: v for k, v in tool.items() if k != "type"}
-    return tool
 
 
 def request_key(method: str, path: str, body: Any) -> str:
     """A string that is equal for two requests exactly when replay should treat them as the same."""
     canonical = json.dumps(canonical_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return f"{method.upper()} {path} {canonical}"
+
+
+def _exact_key(method: str, path: str, body: Any) -> str:
+    """The request as sent, keys sorted: equal only for requests `request_key` finds equal too."""
+    return f"{method.upper()} {path} {json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(',', ':'))}"
 
 
 def api_path(url_path: str) -> str:
@@ -165,13 +161,15 @@ class Cassette:
         return "events" in self.response
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"format": FORMAT, "source": self.source}
-        if self.sequence != 1:
-            data["sequence"] = self.sequence
-        data.update(self.extra)
-        data["request"] = self.request
-        data["response"] = self.response
-        return data
+        sequence = {"sequence": self.sequence} if self.sequence != 1 else {}
+        return {
+            "format": FORMAT,
+            "source": self.source,
+            **sequence,
+            **self.extra,
+            "request": self.request,
+            "response": self.response,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Cassette:
@@ -186,14 +184,8 @@ class Cassette:
             raise ValueError("it has no 'response' with a numeric 'status'")
         if not isinstance(data.get("source"), dict):
             raise ValueError("it has no 'source' saying where it comes from")
-        return cls(
-            request=data["request"],
-            response=data["response"],
-            source=data["source"],
-            sequence=int(data.get("sequence", 1)),
-            path=path,
-            extra={k: v for k, v in data.items() if k not in known},
-        )
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(request, response, data["source"], int(data.get("sequence", 1)), path, extra)
 
     def dumps(self) -> str:
         """The file's text: indented JSON, except a stream's events, one compact event per line."""
@@ -261,9 +253,8 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
-    """Every cassette file below `root` with its stat, sorted as `iter_cassette_files` (one stat per file).
-    Links are followed only while they stay inside the library, each folder is read once (a link loop ends),
-    and a folder that cannot be read is skipped with a warning naming it."""
+    """Every cassette file below `root` with its stat, sorted; links followed only inside the library, each folder
+    read once (a link loop ends), and one that cannot be read skipped with a warning naming it."""
     found: list[tuple[Path, os.stat_result]] = []
     real_root = root.resolve() if root.is_dir() else None
     folders, seen = ([root] if real_root else []), set()
@@ -302,16 +293,6 @@ def load_keyed(path: Path, stat: os.stat_result | None = None) -> tuple[Cassette
     return cassette, cassette.key
 
 
-def load_all_keyed(files: Iterable[tuple[Path, os.stat_result]]) -> Iterator[tuple[Cassette, str]]:
-    """`load_keyed` over (path, stat) pairs. Each file that is not a recording (truncated, empty, another tool's
-    JSON) is skipped with one warning naming it, so one bad file never stops the replay of all the others."""
-    for path, stat in files:
-        try:
-            yield load_keyed(path, stat)
-        except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            _warn_unreadable(path, error)
-
-
 def iter_cassette_files(root: Path) -> Iterator[Path]:
     """Every cassette file below `root`, in a stable order."""
     yield from (path for path, _ in _stat_files(root))
@@ -344,8 +325,12 @@ def slug_for(body: Any, *, limit: int = 40) -> str:
 def file_name(cassette: Cassette) -> str:
     """`<slug>-<hash of the request>[-<sequence>].json`: readable, and stable, so re-recording replaces."""
     digest = hashlib.sha256(cassette.key.encode()).hexdigest()[:10]
-    stem = f"{slug_for(cassette.request.get('body'))}-{digest}"
-    return f"{stem}.json" if cassette.sequence == 1 else f"{stem}-{cassette.sequence}.json"
+    return numbered(f"{slug_for(cassette.request.get('body'))}-{digest}", cassette.sequence)
+
+
+def numbered(stem: str, sequence: int) -> str:
+    """The file name of exchange `sequence` of the request whose file stem is `stem`."""
+    return f"{stem}.json" if sequence == 1 else f"{stem}-{sequence}.json"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -369,6 +354,9 @@ def _without_default_stream(body: Any) -> Any:
     return body
 
 
+_MISSING = object()
+
+
 def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> list[str]:
     """Readable paths where two JSON values differ, at most `limit` of them (a whole float equals its int)."""
     found: list[str] = []
@@ -382,29 +370,28 @@ def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> li
             return
         a = _in_shape_of(a, b)
         if isinstance(a, dict) and isinstance(b, dict):
-            for k in sorted(set(a) | set(b), key=str):
-                here = f"{where}.{k}" if where else str(k)
-                if k not in b:
-                    found.append(_("{where}: recorded {value}, not sent").format(where=here, value=short(a[k])))
-                elif k not in a:
-                    found.append(_("{where}: sent {value}, not in the recording").format(where=here, value=short(b[k])))
-                else:
-                    walk(a[k], b[k], here)
+            keys = sorted(set(a) | set(b), key=str)
+            items = [(f"{where}.{k}" if where else str(k), a.get(k, _MISSING), b.get(k, _MISSING)) for k in keys]
         elif isinstance(a, list) and isinstance(b, list):
-            for i in range(max(len(a), len(b))):
-                here = f"{where}[{i}]"
-                if i >= len(b):
-                    found.append(_("{where}: recorded {value}, not sent").format(where=here, value=short(a[i])))
-                elif i >= len(a):
-                    found.append(_("{where}: sent {value}, not in the recording").format(where=here, value=short(b[i])))
-                else:
-                    walk(a[i], b[i], here)
-        elif a != b:
-            found.append(
-                _("{where}: recorded {recorded}, sent {sent}").format(
-                    where=where or "body", recorded=short(a), sent=short(b)
+            items = [
+                (f"{where}[{i}]", a[i] if i < len(a) else _MISSING, b[i] if i < len(b) else _MISSING)
+                for i in range(max(len(a), len(b)))
+            ]
+        else:
+            if a != b:
+                found.append(
+                    _("{where}: recorded {recorded}, sent {sent}").format(
+                        where=where or "body", recorded=short(a), sent=short(b)
+                    )
                 )
-            )
+            return
+        for here, x, y in items:
+            if y is _MISSING:
+                found.append(_("{where}: recorded {value}, not sent").format(where=here, value=short(x)))
+            elif x is _MISSING:
+                found.append(_("{where}: sent {value}, not in the recording").format(where=here, value=short(y)))
+            else:
+                walk(x, y, here)
 
     walk(recorded, sent, path)
     return found
@@ -423,10 +410,8 @@ GENERIC_ADVICE = N_(
 
 
 class CassetteLibrary:
-    """All cassettes below a root folder, indexed by request key; replays same-key recordings in sequence.
-
-    Building one reads nothing: the folder is indexed at the first request (so `get_client` costs the same
-    whatever the size of the library), and each file is read once per process (`load_keyed`)."""
+    """All cassettes below a root folder by request key, same-key ones in sequence; indexed at the first request (so
+    `get_client` costs the same whatever the library's size), each file read once per process (`load_keyed`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
         self.root = root
@@ -434,14 +419,24 @@ class CassetteLibrary:
         self._index: dict[str, list[Cassette]] | None = None
         self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
+        self._exact: dict[str, str] = {}
+        """Each request found, as sent (keys sorted, nothing canonical), to its request key: a request sent again (a
+        cell run again, each turn of a conversation) is found with one `json.dumps` and no canonical form."""
 
     @property
     def _by_key(self) -> dict[str, list[Cassette]]:
         """The index by request key, built at first use from the files below `root` and any added cassettes."""
-        if self._index is None:
-            files = list(load_all_keyed(_stat_files(self.root)))
-            self._index = {}  # set only once every file is read: a failed build is tried again, never half used
-            self._insert([*files, *((c, c.key) for c in self._added)])
+        return self._index if self._index is not None else self._build()
+
+    def _build(self) -> dict[str, list[Cassette]]:
+        files = []
+        for path, stat in _stat_files(self.root):  # a file that is not a recording is skipped, with one warning
+            try:
+                files.append(load_keyed(path, stat))
+            except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                _warn_unreadable(path, error)
+        self._index = {}  # set only once every file is read: a failed build is tried again, never half used
+        self._insert([*files, *((c, c.key) for c in self._added)])
         return self._index
 
     def add(self, cassettes: Iterable[Cassette]) -> None:
@@ -471,10 +466,13 @@ class CassetteLibrary:
 
     def find(self, method: str, path: str, body: Any) -> Cassette | None:
         """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
-        key = request_key(method, path, body)
-        group = self._by_key.get(key)
+        index = self._index if self._index is not None else self._build()
+        exact = _exact_key(method, path, body)
+        key = self._exact.get(exact) or request_key(method, path, body)
+        group = index.get(key)
         if not group:
             return None
+        self._exact[exact] = key  # only requests found: a miss never grows it
         folder = group[0].path.parent.name if group[0].path else None
         group = [c for c in group if (c.path.parent.name if c.path else None) == folder]
         served = self._served.get(key, 0)

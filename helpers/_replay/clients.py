@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 LIVE_BASE = "https://api.minimax.io/anthropic"
@@ -12,10 +13,8 @@ LIVE_BASE = "https://api.minimax.io/anthropic"
 
 @dataclass(frozen=True)
 class Client:
-    """A kind of client, recognised from its request headers, and how that client goes live.
-
-    `local_base`: the base URL that client takes for this server ({url}: the server's). `live`: how to point it
-    at MiniMax with a key (a placeholder or a variable name; never a key)."""
+    """A kind of client: its name, how it goes live with a key (a placeholder, never a key), and the base URL it
+    takes for this server ({url}: the server's)."""
 
     name: str
     live: str
@@ -27,9 +26,9 @@ GENERIC_CLIENT = Client(
     f"point its base URL at {LIVE_BASE} (requests go to {LIVE_BASE}/v1/messages) and send your MiniMax key in "
     "the x-api-key header (or Authorization: Bearer <key>).",
 )
-CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
+CLIENTS: tuple[tuple[str, Client], ...] = (
     (
-        lambda agent, lang: agent.startswith("litellm/"),
+        r"\|litellm/",
         Client(
             "LiteLLM",
             f'litellm.completion(model="anthropic/MiniMax-M2.1", api_base="{LIVE_BASE}", '
@@ -38,7 +37,7 @@ CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
         ),
     ),
     (
-        lambda agent, lang: "ai-sdk/" in agent,
+        r"ai-sdk/",
         Client(
             "the Vercel AI SDK",
             f'createAnthropic({{ baseURL: "{LIVE_BASE}/v1", apiKey: process.env.MINIMAX_API_KEY }}) '
@@ -48,7 +47,7 @@ CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
         ),
     ),
     (
-        lambda agent, lang: lang == "python" or agent.startswith("anthropic/python"),
+        r"^python\||\|anthropic/python",
         Client(
             "the Anthropic Python SDK",
             f'anthropic.Anthropic(base_url="{LIVE_BASE}", api_key=os.environ["MINIMAX_API_KEY"]), or export '
@@ -58,7 +57,7 @@ CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
         ),
     ),
     (
-        lambda agent, lang: lang == "js" or agent.startswith("anthropic/js"),
+        r"^js\||\|anthropic/js",
         Client(
             "the Anthropic TypeScript SDK",
             f'new Anthropic({{ baseURL: "{LIVE_BASE}", apiKey: process.env.MINIMAX_API_KEY }}), or '
@@ -66,7 +65,7 @@ CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
         ),
     ),
     (
-        lambda agent, lang: agent.startswith("curl/"),
+        r"\|curl/",
         Client(
             "curl",
             f'curl {LIVE_BASE}/v1/messages -H "x-api-key: $MINIMAX_API_KEY" -H "anthropic-version: 2023-06-01" '
@@ -74,14 +73,14 @@ CLIENTS: tuple[tuple[Callable[[str, str], bool], Client], ...] = (
         ),
     ),
 )
-"""Recognised clients, first match wins: LiteLLM and the AI SDK before the SDKs, whose headers others may copy."""
+"""Recognised clients by a pattern of "<x-stainless-lang>|<User-Agent>", first match wins: LiteLLM and the AI SDK
+before the SDKs, whose headers others may copy."""
 
 
 def recognise(headers: Mapping[str, str]) -> Client:
     """The client that sent a request, from its User-Agent and x-stainless-lang headers; GENERIC_CLIENT if unknown."""
-    agent = str(headers.get("user-agent") or "").strip().lower()
-    lang = str(headers.get("x-stainless-lang") or "").strip().lower()
-    return next((client for matches, client in CLIENTS if matches(agent, lang)), GENERIC_CLIENT)
+    sender = "|".join(str(headers.get(name) or "").strip().lower() for name in ("x-stainless-lang", "user-agent"))
+    return next((client for pattern, client in CLIENTS if re.search(pattern, sender)), GENERIC_CLIENT)
 
 
 def miss_advice(headers: Mapping[str, str], path: str, url: str, *, keyless: bool = True) -> str:

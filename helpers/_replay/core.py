@@ -1,16 +1,13 @@
-"""The replay core: a request in, its recorded answer out, with no sockets and no SDK.
-
-Both replay engines sit on it: `ReplayTransport` (under the SDK's own client) calls `ReplayCore.answer`, and the
-local stand-in `helpers.server.ReplayServer` (a thin HTTP adapter for any client) calls `ReplayCore.serve`, which
-adds what a server does first: the request log, the key check and the injected faults. An in-process caller (the
-browser edition) needs nothing but this module: `serve(...)` returns an `Answer` to send however it likes.
-"""
+"""The replay core: a request in, its recorded answer out, with no sockets. `ReplayTransport` (under the SDK's
+client) calls `ReplayCore.answer`; the stand-in `ReplayServer` and the browser edition call `ReplayCore.serve`, which
+adds the request log, the key check and the injected faults, and send the `Answer` their own way."""
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -18,13 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+import httpx2
+
 from . import sse
 from .cassettes import Cassette, CassetteLibrary, api_path
 from .error_body import auth_error_body, error_body
+from .mend import PASS_THROUGH, mend_event
 
 SOURCE_HEADER = "x-cassette-source"
-"""Set on answers from the stand-in that say where the recording came from (`synthesized`, `recorded`), so a
-recording made against it keeps saying it was synthesized."""
+"""On the stand-in's answers: where the recording came from, so one recorded against it stays `synthesized`."""
 FAULT_HEADER = "x-replay-fault"
 """A request header that asks the stand-in for a fault on that one request (e.g. `cut:5`), from any client."""
 
@@ -38,13 +37,9 @@ MALFORMED_EVENT = b'event: content_block_delta\ndata: {"type":"content_block_del
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected failure, for the next request.
-
-    overloaded: answer 529 in MiniMax's envelope instead (the SDK retries it).
-    cut: close the connection after `after` stream events (or halfway through a JSON body).
-    slow: wait `seconds` before sending anything (the first byte is late: timeouts).
-    malformed: after `after` stream events, send one event whose data is not JSON.
-    """
+    """One injected failure for the next request: overloaded (a 529, which the SDK retries); cut (the connection
+    closes after `after` events, or halfway through a JSON body); slow (`seconds` before the first byte); malformed
+    (after `after` events, one whose data is not JSON)."""
 
     kind: str
     after: int = 3
@@ -94,28 +89,25 @@ LONGEST_WAIT = 20.0
 RETRYABLE = frozenset({408, 409, 429})
 
 
-def _asked_wait(headers: Any) -> float | None:
-    """The wait a response asks for, read as the SDK reads it: retry-after-ms, else retry-after (seconds or a date)."""
+def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
+    """The response headers the SDK sees, its retry wait (retry-after-ms, else retry-after in seconds or a date, read
+    as the SDK reads them) at most LONGEST_WAIT seconds. In replay (`speed` set) the recorded wait is scaled like the
+    stream's pace, and at speed 0 a retried answer waits for nothing."""
+    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
+    wait = None
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         value = headers.get(name)
         if value is None:
             continue
         try:
-            return float(value) * scale
+            wait = float(value) * scale
+            break
         except ValueError:
             when = email.utils.parsedate_tz(value) if name == "retry-after" else None
             if when is not None:
-                return float(email.utils.mktime_tz(when) - time.time())
-    return None
-
-
-def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict[str, str]:
-    """The response headers the SDK sees, its retry wait at most LONGEST_WAIT seconds. In replay (`speed` set)
-    the recorded wait is scaled like the stream's pace, and at speed 0 a retried answer waits for nothing."""
-    out = {k: v for k, v in headers.items() if k.lower() not in ("retry-after", "retry-after-ms")}
-    wait = _asked_wait(headers)
-    retryable = status in RETRYABLE or status >= 500
-    if speed is not None and retryable:
+                wait = float(email.utils.mktime_tz(when) - time.time())
+                break
+    if speed is not None and (status in RETRYABLE or status >= 500):
         wait = 0.0 if speed <= 0 else (wait / speed if wait is not None else None)
     if wait is None:
         return out
@@ -125,10 +117,10 @@ def bounded_waits(status: int, headers: Any, speed: float | None = None) -> dict
 
 
 @dataclass
-class Answer:
-    """What one request gets: a status, headers, and either a body (`body`) or a stream (`events`, played by
-    `chunks`). `miss` is the "not recorded" message when no recording matched (the body carries it in MiniMax's
-    404 envelope); `delay` is how long to wait before sending anything (a slow fault); `fault` breaks the body."""
+class Answer(httpx2.SyncByteStream):
+    """What one request gets: a status, headers, and a body (`body`) or a stream (`events`, played by iterating).
+    `miss`: the "not recorded" message (the body carries it in MiniMax's 404 envelope); `delay`: a slow fault's
+    wait before anything is sent; `fault` breaks the body. The transport sets `mend` and `on_close`."""
 
     status: int
     headers: dict[str, str]
@@ -139,6 +131,8 @@ class Answer:
     delay: float = 0.0
     miss: str | None = None
     cassette: Cassette | None = None
+    mend: bool = False
+    on_close: Callable[[], None] | None = None
 
     @property
     def complete(self) -> bool:
@@ -154,27 +148,43 @@ class Answer:
         half = data[: len(data) // 2]
         return half, len(data) if self.fault.kind == "cut" else len(half)
 
-    def frames(self) -> Iterator[tuple[float, bytes]]:
-        """A stream's events as (recorded seconds after the request, wire bytes), broken where the fault says."""
-        for n, event in enumerate(self.events or ()):
-            try:
-                at = float(event.get("at", 0.0))
-            except (TypeError, ValueError):  # a hand-edited time that is not a number: no wait for it
-                at = float("nan")
-            if self.fault is not None and n == self.fault.after:
-                if self.fault.kind == "cut":
-                    return
-                yield at, MALFORMED_EVENT
-            yield at, sse.encode_event(event)
-
     def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The stream's bytes at the recorded pace x `speed`; it ends early once `stopping` is set."""
-        pacer = sse.Pacer(self.speed)
-        for at, data in self.frames():
-            pacer.wait_until(at)
+        """The events as wire bytes, each `at / speed` s after the start (one wait at most LONGEST_PAUSE; a time that
+        is not a number: the last), broken as the fault says, mended if `mend`, ends once `stopping` is set."""
+        start, last, speed = time.perf_counter(), 0.0, self.speed
+        after = self.fault.after if self.fault is not None else -1
+        for n, event in enumerate(self.events or ()):
+            if n == after:
+                if self.complete:
+                    yield MALFORMED_EVENT
+                else:
+                    return
+            if speed > 0:
+                try:
+                    at = float(event.get("at", 0.0))
+                except (TypeError, ValueError):
+                    at = last
+                last = at = at if 0 <= at < math.inf else last
+                delay = start + at / speed - time.perf_counter()
+                if delay > sse.LONGEST_PAUSE:
+                    start -= delay - sse.LONGEST_PAUSE  # later events keep their spacing from this one
+                    delay = sse.LONGEST_PAUSE
+                if delay > 0:
+                    time.sleep(delay)
             if stopping is not None and stopping.is_set():
                 return
+            data = sse.encode_event(event)
+            if self.mend and data.endswith(b"\n\n") and not data.startswith(PASS_THROUGH):
+                data = mend_event(data[:-2]) + b"\n\n"
             yield data
+
+    __iter__ = chunks  # the SDK's HTTP client reads a streamed answer as its body stream
+
+    def close(self) -> None:
+        """The body was read or abandoned: tell `on_close` once (the transport's usage log)."""
+        on_close, self.on_close = self.on_close, None
+        if on_close is not None:
+            on_close()
 
 
 def json_answer(status: int, payload: Any) -> Answer:
@@ -215,38 +225,27 @@ def _logged(path: str, headers: Any, key: str, body: Any, size: int) -> dict[str
     }
 
 
-class RequestLog:
-    """The latest requests served, bounded twice: at most `size` of them, and at most `budget` bytes of the
-    bodies it keeps (the oldest go first). Reads like a list: len, iteration, `log[-1]`."""
+class RequestLog(deque[dict[str, Any]]):
+    """The latest requests served, bounded twice: at most `size` of them, and at most `budget` bytes of the bodies
+    it keeps (`kept_bytes` now; the oldest go first). Iterating reads a copy: requests arrive from other threads."""
 
     def __init__(self, size: int = REQUEST_LOG_SIZE, budget: int = REQUEST_LOG_BYTES) -> None:
-        self.size, self.budget = size, budget
-        self._entries: deque[dict[str, Any]] = deque()
-        self.kept_bytes = 0
-        """Bytes of the bodies held now (never more than `budget`)."""
+        super().__init__()
+        self.size, self.budget, self.kept_bytes = size, budget, 0
 
     def append(self, entry: dict[str, Any]) -> None:
-        self._entries.append(entry)
+        super().append(entry)
         self.kept_bytes += _held(entry)
-        while len(self._entries) > self.size or (self.kept_bytes > self.budget and len(self._entries) > 1):
-            self.kept_bytes -= _held(self._entries.popleft())
+        while len(self) > self.size or (self.kept_bytes > self.budget and len(self) > 1):
+            self.kept_bytes -= _held(self.popleft())
 
     def clear(self) -> None:
         """Forget every request (a notebook does this before counting the requests of one call)."""
-        self._entries.clear()
+        super().clear()
         self.kept_bytes = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(list(self._entries))
-
-    def __getitem__(self, index: int) -> dict[str, Any]:
-        return self._entries[index]
-
-    def __repr__(self) -> str:
-        return f"RequestLog({list(self._entries)!r})"
+        return iter(list(super().__iter__()))
 
 
 def _held(entry: dict[str, Any]) -> int:
@@ -260,12 +259,8 @@ Advice = Callable[[Mapping[str, str], str], str]
 
 @dataclass
 class ReplayCore:
-    """The recorded answer to any request, from `library`; streams play at the recorded pace x `speed`.
-
-    `api_keys`: the keys `serve` accepts (None: keyless). `reshape` turns each recorded response into the one
-    sent (tests send the variations real traffic shows). `label`: add SOURCE_HEADER. `advise`: the miss
-    message's last lines (default: the notebooks' own advice). `requests`: the latest requests served (path,
-    headers without credentials, key_sha256, body), for tests and teaching."""
+    """The recorded answer to any request from `library`, streams at the recorded pace x `speed`; `serve` checks
+    `api_keys` (None: keyless), `reshape` varies answers (tests), `label` adds SOURCE_HEADER, `advise` ends a miss."""
 
     library: CassetteLibrary
     _: KW_ONLY
@@ -305,9 +300,8 @@ class ReplayCore:
     def serve(
         self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any, *, size: int | None = None
     ) -> Answer:
-        """The stand-in's answer to a request (headers: a mapping or (name, value) pairs; `size`: the body's
-        bytes as received): logged, its key checked the way MiniMax checks it, any fault applied, then the
-        recording or the miss."""
+        """The stand-in's answer (headers: a mapping or pairs; `size`: the body's bytes): logged, its key checked as
+        MiniMax checks it, any fault applied, then the recording or the miss."""
         pairs = list(headers.items() if hasattr(headers, "items") else headers)
         lower = {name.lower(): value for name, value in pairs}
         path = api_path(path.split("?", 1)[0])
@@ -347,7 +341,9 @@ class ReplayCore:
         response = cassette.response
         if self.reshape is not None:
             response = self.reshape(json.loads(json.dumps(response)))
-        headers = bounded_waits(response["status"], dict(response.get("headers") or {}), self.speed)
+        headers = dict(response.get("headers") or {})
+        if response["status"] >= 400 or "retry-after" in headers or "retry-after-ms" in headers:  # else unchanged
+            headers = bounded_waits(response["status"], headers, self.speed)
         if self.label:
             headers[SOURCE_HEADER] = str(cassette.source.get("kind", "unknown"))
         if "events" in response:

@@ -1,9 +1,5 @@
-"""MiniMax's error envelope, built in one place for the local server, the synthesizer and the exercises.
-
-`{"type": "error", "error": {"type": ..., "message": "... (<code>)", "http_code": "<status>"}, "request_id": ...}`:
-`http_code`, the `(<code>)` in the message and `request_id` are each absent in some real answers (see
-docs/sources.md, "Errors"), so each is optional here too.
-"""
+"""MiniMax's error envelope, built in one place (the local server, the synthesizer, exercises): `http_code`, the
+`(<code>)` in the message and `request_id` are each absent in some real answers (docs/sources.md, "Errors")."""
 
 from __future__ import annotations
 
@@ -18,9 +14,7 @@ ERROR_TYPES = {
     500: "api_error",
     529: "overloaded_error",
 }
-"""The `error.type` MiniMax's Anthropic-compatible route gives each status when a description does not name one.
-(401 is `authentication_error` on this route, with no MiniMax code and no `http_code`; `authorized_error` with a
-code is the shape of MiniMax's other, OpenAI-compatible route: docs/sources.md, "Errors".)"""
+"""The `error.type` of each status on MiniMax's Anthropic route (401 there has no code and no `http_code`)."""
 
 INVALID_KEY = "invalid api key"
 """The 401 message on this route for a wrong key or a key of the other region (no code)."""

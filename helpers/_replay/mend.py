@@ -1,11 +1,6 @@
 """MiniMax's stream quirks, mended once in the transport under every call (`helpers.stream` and a learner's own
-`client.messages.stream(...)` alike), event by event, everything else passed through as it came.
-
-Two quirks seen on this route (docs/sources.md): an error envelope sent as a `data:` line with no `event:` line,
-which the SDK drops silently (it becomes an `event: error` frame, which the SDK raises as an APIStatusError with
-status 200); and usage missing from `message_start` (`"usage": null`) or from `message_delta`, on which the SDK's
-accumulator fails (it becomes explicit unknown usage, `None` tokens, which every view shows as unknown).
-"""
+`client.messages.stream(...)`): an error envelope on a bare `data:` line (which the SDK drops) gains `event: error`;
+usage missing from `message_start` or `message_delta` (the SDK fails) becomes unknown usage (docs/sources.md)."""
 
 from __future__ import annotations
 
@@ -13,20 +8,19 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_PASS_THROUGH = (
+PASS_THROUGH = (
     b"event: content_block_delta",
     b"event: content_block_start",
     b"event: content_block_stop",
     b"event: ping",
 )
 """The events that are never mended: most of a stream, so they skip the parsing below."""
-
 UNKNOWN_USAGE = {"input_tokens": None, "output_tokens": None}
 
 
 def mend_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """`chunks` of an SSE body, re-cut at event boundaries, each event mended where MiniMax's shape needs it. An
-    unfinished event at the end (a cut stream) is passed on as it is."""
+    """`chunks` of an SSE body (a live one: replay mends event by event), re-cut at event boundaries, each event
+    mended where MiniMax's shape needs it. An unfinished event at the end (a cut stream) is passed on as it is."""
     buffer = b""
     try:
         for chunk in chunks:
@@ -45,32 +39,20 @@ def mend_stream(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def mend_event(block: bytes) -> bytes:
     """One event (its lines, without the blank line after it), mended if it is one of the two quirks."""
-    if block.startswith(_PASS_THROUGH):
+    if block.startswith(PASS_THROUGH):
         return block
     lines = block.split(b"\n")
-    names = [line[6:].strip() for line in lines if line.startswith(b"event:")]
-    data_lines = [line[5:].removeprefix(b" ") for line in lines if line.startswith(b"data:")]
-    if not data_lines:
-        return block
+    names = [line[6:].strip().decode(errors="replace") for line in lines if line.startswith(b"event:")]
     try:
-        data = json.loads(b"\n".join(data_lines))
-    except ValueError:
+        data = json.loads(b"\n".join(line[5:].removeprefix(b" ") for line in lines if line.startswith(b"data:")))
+    except ValueError:  # no data line, or data that is not JSON
         return block
     if not names:
-        return b"event: error\n" + block if _is_error_envelope(data) else block
-    name = names[0].decode(errors="replace")
-    if name in ("message_start", "message_delta") and _usage_missing(name, data):
-        holder = data["message"] if name == "message_start" else data
+        error = isinstance(data, dict) and data.get("type") == "error" and isinstance(data.get("error"), dict)
+        return b"event: error\n" + block if error else block
+    holder: Any = data.get("message") if names[0] == "message_start" and isinstance(data, dict) else data
+    usage_missing = isinstance(holder, dict) and not isinstance(holder.get("usage"), dict)
+    if names[0] in ("message_start", "message_delta") and usage_missing:
         holder["usage"] = dict(UNKNOWN_USAGE)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return f"event: {name}\ndata: {payload}".encode()
+        return f"event: {names[0]}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}".encode()
     return block
-
-
-def _is_error_envelope(data: Any) -> bool:
-    return isinstance(data, dict) and data.get("type") == "error" and isinstance(data.get("error"), dict)
-
-
-def _usage_missing(name: str, data: Any) -> bool:
-    holder = data.get("message") if name == "message_start" and isinstance(data, dict) else data
-    return isinstance(holder, dict) and not isinstance(holder.get("usage"), dict)

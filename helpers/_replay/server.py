@@ -1,12 +1,6 @@
-"""A local MiniMax-like endpoint on 127.0.0.1 that answers from the cassettes.
-
-It lets any Anthropic client (Python, Node.js, curl, LiteLLM, the Vercel AI SDK) run keyless with
-`ANTHROPIC_BASE_URL=http://127.0.0.1:PORT`, and it is the "live service" the tests record against: it checks keys
-the way MiniMax does (a missing key or a wrong one answers 401 in MiniMax's error envelope) and streams at the
-recorded pace. It is a thin HTTP adapter: every answer, fault and miss message comes from `core.py`, the replay
-core `get_client`'s transport uses too (and it sends what the recording holds, unmended). Import it from
-`helpers.server`.
-"""
+"""`ReplayServer` (public as `helpers.server`): the recordings on 127.0.0.1 as a MiniMax-like endpoint that any
+Anthropic client (Python, Node.js, curl, LiteLLM, the AI SDK) uses keyless, and the "live service" tests record
+against (keys checked as MiniMax checks them). A thin HTTP adapter: every answer comes from the core, unmended."""
 
 from __future__ import annotations
 
@@ -78,9 +72,8 @@ class _QuietHTTPServer(ThreadingHTTPServer):
 
 
 class ReplayServer:
-    """Serve cassettes over HTTP on loopback. Use as a context manager, or start() and stop().
-
-    `read_timeout`: seconds a connection may stay silent (a client that sends less than its content-length)."""
+    """Serve cassettes over HTTP on loopback, as a context manager or with start() and stop(); `read_timeout`:
+    seconds a connection may stay silent (a client that sends less than its content-length)."""
 
     def __init__(
         self,
@@ -95,11 +88,8 @@ class ReplayServer:
         label: bool = True,
         in_process: bool | None = None,
     ) -> None:
-        """`reshape` turns each recorded response into the one sent (tests use it to send the variations real
-        traffic shows); `label=False` leaves out the header that marks synthesized answers, so a recording made
-        against this server is labelled as a live one would be (tests of record mode only). `in_process`
-        (default: in a browser, where nothing can listen): answer this process's clients at the same URL
-        without a socket (`browser.py`)."""
+        """`reshape` and `label` as in ReplayCore (`label=False`: record-mode tests); `in_process` (default: in a
+        browser, where nothing can listen): answer this process's clients at the URL without a socket (browser.py)."""
         keyless = api_keys is None
         self.core = ReplayCore(
             CassetteLibrary(root),
@@ -120,7 +110,8 @@ class ReplayServer:
         if self._in_process:
             self._port = browser.claim_port(port)
             return
-        self._httpd = _QuietHTTPServer((LOOPBACK, port), self._handler_class())
+        self._httpd = _QuietHTTPServer((LOOPBACK, port), _Handler)
+        self._httpd.replay = self  # type: ignore[attr-defined]  # what the handler answers from
         self._httpd.daemon_threads = True
         self._wake_reader, self._wake_writer = socket.socketpair()  # stop() writes here: no polling
 
@@ -184,22 +175,18 @@ class ReplayServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        """The request handler class, bound to this server."""
-        server = self
-
-        class Handler(_Handler):
-            timeout = server.read_timeout  # seconds a silent client may hold a thread (a body short of its length)
-            replay = server
-
-        return Handler
-
 
 class _Handler(BaseHTTPRequestHandler):
     """HTTP in and out; what to answer comes from the server's ReplayCore."""
 
     protocol_version = "HTTP/1.1"
     replay: ReplayServer
+
+    def setup(self) -> None:
+        """Bind to the server's ReplayServer; a client silent for its `read_timeout` gives its thread back."""
+        self.replay = self.server.replay  # type: ignore[attr-defined]
+        self.timeout = self.replay.read_timeout  # type: ignore[misc]
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: tests and notebooks read stdout

@@ -1,11 +1,9 @@
 """Server-sent events as MiniMax sends them (`event: <name>` and `data: <compact JSON>`, a blank line after
-each), and the pacer that replays recorded events at the pace they arrived."""
+each), and the replay pace's limits (the core's `Answer.chunks` keeps the pace)."""
 
 from __future__ import annotations
 
 import json
-import math
-import time
 from typing import Any
 
 
@@ -19,11 +17,16 @@ def encode_event(event: dict[str, Any]) -> bytes:
 
 
 class EventParser:
-    """Split an incoming byte stream into events, remembering when each one was complete."""
+    """Split an incoming byte stream into events, remembering when each one was complete (a recording keeps them
+    all; `UsageEventParser` keeps less)."""
+
+    usage_only = False
+    _skipped: tuple[bytes, float] | None
 
     def __init__(self) -> None:
         self._buffer = b""
         self.events: list[dict[str, Any]] = []
+        self._seen_delta, self._skipped = False, None
 
     def feed(self, chunk: bytes, at: float) -> None:
         self._buffer += chunk.replace(b"\r\n", b"\n")
@@ -31,16 +34,16 @@ class EventParser:
             return
         *blocks, self._buffer = self._buffer.split(b"\n\n")  # one split per chunk: no copying per event
         for block in blocks:
-            if self._wanted(block, at):
+            if self._seen_delta and block.startswith(b"event: content_block_delta\n"):
+                self._skipped = (block, at)
+            else:
                 self._add(block, at)
-
-    def _wanted(self, block: bytes, at: float) -> bool:
-        """Whether to keep this event: all of them here (a recording keeps every event)."""
-        return True
 
     def finish(self, at: float) -> list[dict[str, Any]]:
         if self._buffer.strip():
             self._add(self._buffer, at, complete=False)
+        elif self._skipped is not None:  # a stream cut among the deltas ends on one: its time is the stream's end
+            self._add(*self._skipped)
         self._buffer = b""
         return self.events
 
@@ -66,38 +69,16 @@ class EventParser:
             record["event"] = name
             record["data"] = data
         self.events.append(record)
+        delta = isinstance(record.get("data"), dict) and record["data"].get("type") == "content_block_delta"
+        self._seen_delta, self._skipped = self.usage_only and (self._seen_delta or delta), None
 
 
 class UsageEventParser(EventParser):
-    """An EventParser that keeps only what the usage log reads (`helpers.billing`): every event but the
-    content deltas after the first one (its time is the time to first token). Live mode uses it, so the text
-    of a long stream, which the SDK parses anyway, is not parsed a second time."""
+    """An EventParser for live mode that keeps what the usage log reads (`helpers.billing`): every event but the
+    content deltas after the first (the time to first token) and before the last, so the text of a long stream,
+    which the SDK parses anyway, is not parsed a second time."""
 
-    _DELTA = b"event: content_block_delta\n"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen_delta = False
-        self._skipped: tuple[bytes, float] | None = None
-
-    def _wanted(self, block: bytes, at: float) -> bool:
-        if self._seen_delta and block.startswith(self._DELTA):
-            self._skipped = (block, at)
-            return False
-        return True
-
-    def finish(self, at: float) -> list[dict[str, Any]]:
-        # A stream cut among the deltas ends on a delta: keep that last one, whose time is the stream's end.
-        if self._skipped is not None and not self._buffer.strip():
-            super()._add(*self._skipped)
-        return super().finish(at)
-
-    def _add(self, block: bytes, at: float, complete: bool = True) -> None:
-        self._skipped = None
-        super()._add(block, at, complete)
-        data = self.events[-1].get("data")
-        if isinstance(data, dict) and data.get("type") == "content_block_delta":
-            self._seen_delta = True
+    usage_only = True
 
 
 LONGEST_PAUSE = 20.0
@@ -116,25 +97,3 @@ def check_speed(speed: Any) -> float:
             f"{SLOWEST_SPEED} up (1 = the recorded pace, 2 = twice as fast, 0.5 = half as fast)."
         )
     return float(speed)
-
-
-class Pacer:
-    """Sleeps so that event i is delivered `at[i] / speed` seconds after the request was sent (0 = never sleep),
-    never more than LONGEST_PAUSE for one event; a time that is not a finite number counts as the previous one."""
-
-    def __init__(self, speed: float) -> None:
-        self.speed = check_speed(speed)
-        self.start = time.perf_counter()
-        self.last = 0.0
-
-    def wait_until(self, at: float) -> None:
-        if self.speed <= 0:
-            return
-        at = at if isinstance(at, (int, float)) and math.isfinite(at) and at >= 0 else self.last
-        self.last = at
-        delay = self.start + at / self.speed - time.perf_counter()
-        if delay > LONGEST_PAUSE:
-            self.start -= delay - LONGEST_PAUSE  # later events keep their spacing from this one
-            delay = LONGEST_PAUSE
-        if delay > 0:
-            time.sleep(delay)

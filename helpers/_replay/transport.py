@@ -1,8 +1,5 @@
-"""HTTP transports that replay cassettes or record them, plugged into the SDK's own HTTP client.
-
-The SDK still builds every request and parses every response and stream itself; only the bytes on the
-wire come from (or go to) a cassette. anthropic 2.x is built on `httpx2`, so these are `httpx2` transports.
-"""
+"""The `httpx2` transports under the SDK's own client (anthropic 2.x): replay answers from the recordings, record
+and live forward to MiniMax. The SDK still builds every request and parses every answer; only the bytes differ."""
 
 from __future__ import annotations
 
@@ -35,6 +32,7 @@ from .cassettes import (
     api_path,
     file_name,
     load,
+    numbered,
     parse_body,
     write_atomic,
 )
@@ -45,30 +43,17 @@ from .mend import mend_stream
 REDACTED = "<redacted>"
 
 
-class Secrets:
-    """Credential values a request carries, kept to scrub them from anything written. Its `repr` shows only
-    how many there are, so a traceback that prints locals never shows a key."""
+class Secrets(list[str]):
+    """The credential values a request carries (its Authorization or x-api-key header, and the key after "Bearer "),
+    longest first, to scrub from anything written; its repr shows only how many, so a traceback never shows a key."""
 
-    def __init__(self, values: list[str]) -> None:
-        self._values = sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+    def __init__(self, request: Any) -> None:
+        values = [value for name in ("authorization", "x-api-key") if (value := request.headers.get(name))]
+        values += [value[7:].strip() for value in values if value.lower().startswith("bearer ")]
+        super().__init__(sorted({value for value in values if len(value) >= 4}, key=len, reverse=True))
 
     def __repr__(self) -> str:
-        return f"<{len(self._values)} secret(s), not shown>"
-
-
-def _secrets_in(request: Any) -> Secrets:
-    """Credential values a request carries, so they can be scrubbed from anything written to disk."""
-    found = []
-    for name in ("authorization", "x-api-key"):
-        value = request.headers.get(name)
-        if value:
-            found.append(value)
-            if value.lower().startswith("bearer "):
-                found.append(value[7:].strip())
-    return Secrets(found)
+        return f"<{len(self)} secret(s), not shown>"
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
@@ -129,6 +114,14 @@ class RedirectRefusedError(anthropic.AnthropicError):
     redirect was not followed."""
 
 
+def _redirected(endpoint: str, elsewhere: str) -> str:
+    return (
+        f"{endpoint} redirected the request to {elsewhere}. The key is only ever sent to {endpoint}, so the "
+        f"redirect was not followed and nothing was sent to {elsewhere}. If the endpoint moved, set "
+        "MINIMAX_BASE_URL to its new address."
+    )
+
+
 def _origin(url: Any) -> tuple[str, str, int | None]:
     """(scheme, host, port) of a URL (a string or an httpx URL), host lowercased, trailing dot removed."""
     parsed = urlsplit(str(url))
@@ -138,10 +131,6 @@ def _origin(url: Any) -> tuple[str, str, int | None]:
         port = None
     default = {"http": 80, "https": 443}.get(parsed.scheme)
     return parsed.scheme, (parsed.hostname or "").rstrip("."), port or default
-
-
-def _kept_headers(headers: Any) -> dict[str, str]:
-    return {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
 
 
 class IteratorStream(httpx2.SyncByteStream):
@@ -168,8 +157,8 @@ Check = Callable[[str, str, Any], None]
 
 
 class _CheckedTransport(httpx2.BaseTransport):
-    """Runs the pre-send checks (helpers.compat) on the final body, whatever went through extra_body. They
-    raise anthropic.AnthropicError subclasses, which the SDK passes through unwrapped."""
+    """What both transports share: the pre-send checks (helpers.compat) on the final body, whatever went through
+    extra_body (they raise AnthropicErrors, which the SDK passes through), the observer, and warnings once."""
 
     def __init__(self, *, observer: Observer | None = None, check: Check | None = None) -> None:
         self.observer = observer
@@ -196,14 +185,6 @@ class _CheckedTransport(httpx2.BaseTransport):
                 "returned as usual, and helpers.usage() leaves that call out.",
             )
 
-    def handle_request(self, request: Any) -> Any:
-        if self.check is not None:
-            self.check(request.method, api_path(request.url.path), parse_body(request.read()))
-        return self._handle(request)
-
-    def _handle(self, request: Any) -> Any:
-        raise NotImplementedError
-
 
 class ReplayTransport(_CheckedTransport):
     """Answers every request from the recordings in `library` through the replay core (the local server's too);
@@ -218,24 +199,21 @@ class ReplayTransport(_CheckedTransport):
         check: Check | None = None,
     ) -> None:
         super().__init__(observer=observer, check=check)
-        self.mode = "replay"
-        self.core = ReplayCore(library, speed=speed)
-        self.library, self.speed = library, speed
+        self.mode, self.core, self.library, self.speed = "replay", ReplayCore(library, speed=speed), library, speed
 
-    def _handle(self, request: Any) -> Any:
-        body = parse_body(request.read())
-        answer = self.core.answer(request.method, request.url.path, body)
-        cassette = answer.cassette
-        if cassette is None:
+    def handle_request(self, request: Any) -> Any:
+        body, path = parse_body(request.read()), api_path(request.url.path)
+        if self.check is not None:
+            self.check(request.method, path, body)
+        answer = self.core.answer(request.method, path, body)
+        if answer.cassette is None:
             raise NotRecordedError(answer.miss)
+        exchange = {"request": body, "response": answer.cassette.response, "source": answer.cassette.source}
         if answer.events is None:
-            self._observe(body, cassette)
+            self._report(exchange)
             return httpx2.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
-        stream = IteratorStream(mend_stream(answer.chunks()), on_close=lambda: self._observe(body, cassette))
-        return httpx2.Response(answer.status, headers=answer.headers, stream=stream, request=request)
-
-    def _observe(self, body: Any, cassette: Cassette) -> None:
-        self._report({"request": body, "response": cassette.response, "source": cassette.source})
+        answer.mend, answer.on_close = True, lambda: self._report(exchange)
+        return httpx2.Response(answer.status, headers=answer.headers, stream=answer, request=request)
 
 
 class RecordTransport(_CheckedTransport):
@@ -276,9 +254,8 @@ class RecordTransport(_CheckedTransport):
             self._claimed = {}
 
     def _may_write(self, stem: str) -> bool:
-        """Whether this session writes the sequence of request `stem`: the first session to claim it (an
-        exclusive create, safe across processes and kernels) does; another live session's claim is respected,
-        so two kernels recording one request never interleave their exchanges in one sequence."""
+        """Whether this session writes request `stem`'s sequence: the first to claim it (an exclusive create, across
+        kernels) does, so two kernels recording one request never interleave their exchanges."""
         if stem not in self._claimed:
             assert self.record_dir is not None
             self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
@@ -291,24 +268,25 @@ class RecordTransport(_CheckedTransport):
                 )
         return self._claimed[stem]
 
-    def _handle(self, request: Any) -> Any:
-        started = time.perf_counter()
+    def handle_request(self, request: Any) -> Any:
+        started, body = time.perf_counter(), parse_body(request.read())
+        if self.check is not None:
+            self.check(request.method, api_path(request.url.path), body)
         self._refuse_other_hosts(request)
-        body = parse_body(request.read())
-        secrets = _secrets_in(request)
+        secrets = Secrets(request)
         upstream = self.upstream.handle_request(request)
         status, headers = upstream.status_code, upstream.headers
         refused = self._redirect_elsewhere(request, upstream)
         if refused is not None:
             return refused
-        kept = _kept_headers(headers)
+        kept = {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
         content_type = headers.get("content-type", "")
         source = self._source(headers)
 
         if content_type.startswith("text/event-stream"):
             # A recording keeps every event; live mode keeps only what the usage log reads.
             parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
-            state = {"ended": False, "failed": False}
+            state = {"done": False}  # read to its end, or broken: not abandoned by the reader
 
             patience = _read_timeout(request)
 
@@ -325,22 +303,19 @@ class RecordTransport(_CheckedTransport):
                             )
                         yield chunk
                 except Exception:
-                    state["failed"] = True  # the connection broke: keep what arrived, as it arrived
+                    state["done"] = True  # the connection broke: keep what arrived, as it arrived
                     raise
-                state["ended"] = True
+                state["done"] = True
 
             def finished() -> None:
                 upstream.close()
                 response: dict[str, Any] = {"status": status, "headers": kept}
                 response["events"] = parser.finish(time.perf_counter() - started)
                 stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
-                if (state["ended"] or state["failed"]) and not stopped:
-                    # Really cut while recording: labelled as recorded and cut, never as a guess.
+                if state["done"] and not stopped:  # really cut while recording: labelled so, never as a guess
                     source["cut"] = "the connection closed before message_stop while recording"
-                # A stream the reader abandoned (stop pressed, loop left early) is not what the server
-                # sent: log it, but never write it as a recording.
-                complete = state["ended"] or state["failed"]
-                self._done(request, body, response, source, secrets, time.perf_counter() - started, complete)
+                # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
+                self._done(request, body, response, source, secrets, time.perf_counter() - started, state["done"])
 
             stream = IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
@@ -356,12 +331,7 @@ class RecordTransport(_CheckedTransport):
         if not self.endpoint_label:
             return
         if _origin(request.url) != _origin(self.endpoint_label):
-            endpoint = _origin(self.endpoint_label)[1]
-            raise RedirectRefusedError(
-                f"{endpoint} redirected the request to {request.url.host}. The key is only ever sent to "
-                f"{endpoint}, so the redirect was not followed and nothing was sent there. If the endpoint moved, "
-                "set MINIMAX_BASE_URL to its new address."
-            )
+            raise RedirectRefusedError(_redirected(_origin(self.endpoint_label)[1], request.url.host))
 
     def _redirect_elsewhere(self, request: Any, upstream: Any) -> Any:
         """A redirect off the endpoint's origin, answered as an error instead of followed (so the SDK raises an
@@ -373,11 +343,7 @@ class RecordTransport(_CheckedTransport):
         if _origin(target) == _origin(request.url):
             return None
         upstream.close()
-        message = (
-            f"{request.url.host} redirected the request to {target.host}. The helpers send the key only to "
-            f"{request.url.host}, so the redirect was not followed and nothing was sent to {target.host}. If the "
-            "endpoint moved, set MINIMAX_BASE_URL to its new address."
-        )
+        message = _redirected(request.url.host, target.host)
         body = error_body(upstream.status_code, message, kind="redirect_refused", http_code=False)
         return httpx2.Response(upstream.status_code, json=body, request=request)
 
@@ -428,11 +394,8 @@ class RecordTransport(_CheckedTransport):
             )
 
     def _record(self, cassette: Cassette, secrets: Secrets) -> None:
-        """Write one exchange of this session's sequence for its request.
-
-        The first time a session records a request, its whole sequence replaces the earlier one (no stale -2, -3
-        files). When an earlier recording ended in a good answer, the new sequence is held back until it ends in
-        one too: a transient failure (a 5xx on every retry, a stream cut short) never replaces a good recording."""
+        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3); held
+        back while an earlier good recording exists and this one has not ended well (a transient failure never wins)."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
         if scrubbed.is_stream:
@@ -460,7 +423,7 @@ class RecordTransport(_CheckedTransport):
             self._earlier_good[stem] = False  # from now on this session's sequence is the recording
             writes, self._staged[stem] = list(staged), []
             for number, text in writes:
-                write_atomic(self.record_dir / _numbered(stem, number), text)
+                write_atomic(self.record_dir / numbered(stem, number), text)
             for number, path in _sequence_on_disk(self.record_dir, stem):
                 if number > sequence:
                     path.unlink(missing_ok=True)  # left from a longer sequence of an earlier session
@@ -526,11 +489,6 @@ def _read_timeout(request: Any) -> float | None:
 def _data_events(events: list[dict[str, Any]]) -> int:
     """How many of the parsed stream events carry data (keep-alive comments such as `: ping` do not)."""
     return sum(1 for e in events if "event" in e or "data:" in e.get("raw", ""))
-
-
-def _numbered(stem: str, sequence: int) -> str:
-    """The file name of exchange `sequence` of a request (see cassettes.file_name)."""
-    return f"{stem}.json" if sequence == 1 else f"{stem}-{sequence}.json"
 
 
 def _sequence_on_disk(folder: Path, stem: str) -> list[tuple[int, Path]]:
