@@ -192,15 +192,7 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     for i, message in enumerate(messages if isinstance(messages, (list, tuple)) else ()):
         role = message.get("role") if isinstance(message, Mapping) else None
         if role not in ROLES:
-            text = (
-                _(
-                    "role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'. "
-                    "Put a system prompt in system=... instead."
-                )
-                if role == "system"
-                else _("role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.")
-            ).format(role=role)
-            found.append(Finding("error", "message-role", f"messages[{i}].role", text))
+            found.append(Finding("error", "message-role", f"messages[{i}].role", _role_text(role)))
         content = message.get("content") if isinstance(message, Mapping) else None
         for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
             inner = block.get("content") if isinstance(block, Mapping) else None
@@ -218,21 +210,7 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
         ).format(budget=budget)
         found.append(Finding("error", "max-tokens", "max_tokens", text))
     found += [f for key in ("temperature", "top_p") if key in body and (f := _check_sampling(key, body[key], model))]
-    for where, kind in refused:
-        text = (
-            _(
-                "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
-                "tool results only ({why}). Describe the {kind} in text, or extract its text first. Of the models "
-                "in helpers.models, only {image_models} take images."
-            )
-            if kind == "image"
-            else _(
-                "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
-                "tool results only ({why}). Describe the {kind} in text, or extract its text first."
-            )
-        )
-        text = text.format(kind=kind, model=name or _("this model"), why=_(_REFUSED[kind]), image_models=_IMAGE_MODELS)
-        found.append(Finding("error", "unsupported-content", where, text))
+    found += [Finding("error", "unsupported-content", where, _refused_text(kind, name)) for where, kind in refused]
     if isinstance(name, str) and model is None:
         text = _(
             "{name!r} is not a model this collection was written for (the endpoint may still serve it). "
@@ -246,6 +224,34 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
             text = _("MiniMax ignores {key}: it is accepted and has no effect. Leave it out.").format(key=key)
             found.append(Finding("warning", "ignored-parameter", key, text))
     return sorted(found, key=lambda f: ("error", "warning", "note").index(f.level))
+
+
+def _role_text(role: Any) -> str:
+    """Why a message's role was refused, and (for 'system') where a system prompt goes instead."""
+    if role == "system":
+        text = _(
+            "role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'. "
+            "Put a system prompt in system=... instead."
+        )
+    else:
+        text = _("role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.")
+    return text.format(role=role)
+
+
+def _refused_text(kind: str, name: Any) -> str:
+    """Why an image or document block was refused, for the model the request names, and what to send instead."""
+    if kind == "image":
+        text = _(
+            "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
+            "tool results only ({why}). Describe the {kind} in text, or extract its text first. Of the models "
+            "in helpers.models, only {image_models} take images."
+        )
+    else:
+        text = _(
+            "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
+            "tool results only ({why}). Describe the {kind} in text, or extract its text first."
+        )
+    return text.format(kind=kind, model=name or _("this model"), why=_(_REFUSED[kind]), image_models=_IMAGE_MODELS)
 
 
 def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
