@@ -13,6 +13,8 @@ from typing import Any, Literal
 import anthropic
 
 from ._html import as_plain
+from ._i18n import N_
+from ._i18n import gettext as _
 from .models import MODELS, TAUGHT_MODELS, Model
 
 Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
@@ -26,38 +28,52 @@ class Support:
     name: str
     status: Status
     note: str
+    """In English, marked with `N_()`: `table_rows` shows it in the learner's language."""
 
 
 PARAMETERS: tuple[Support, ...] = (
-    Support("model", "supported", "MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2; later models in helpers.models"),
-    Support("messages", "partial", "text, tool calls, tool results and thinking; no image or document input"),
-    Support("max_tokens", "supported", "thinking tokens count against it"),
-    Support("stream", "supported", "server-sent events, same shape as Anthropic's"),
-    Support("system", "supported", "a string or a list of text blocks"),
-    Support("temperature", "supported", "range (0.0, 1.0]; outside it MiniMax answers an error; 1 is recommended"),
-    Support("top_p", "supported", "nucleus sampling; range (0.0, 1.0] as Anthropic defines it (MiniMax gives none)"),
-    Support("tool_choice", "supported", "Anthropic's values auto, any, tool, none (MiniMax lists none)"),
-    Support("tools", "supported", "client tools with a JSON schema"),
-    Support("metadata", "supported", "metadata.user_id, as Anthropic defines it (MiniMax gives no meaning)"),
-    Support("thinking", "no effect", "M2.x models always think; the parameter changes nothing"),
-    Support("top_k", "ignored", "accepted and ignored"),
-    Support("stop_sequences", "ignored", "accepted and ignored: generation does not stop at them"),
-    Support("service_tier", "ignored", "accepted and ignored"),
-    Support("mcp_servers", "ignored", "accepted and ignored"),
-    Support("context_management", "ignored", "accepted and ignored"),
-    Support("container", "ignored", "accepted and ignored"),
+    Support(
+        "model", "supported", N_("MiniMax-M2.1, MiniMax-M2.1-lightning, MiniMax-M2; later models in helpers.models")
+    ),
+    Support("messages", "partial", N_("text, tool calls, tool results and thinking; no image or document input")),
+    Support("max_tokens", "supported", N_("thinking tokens count against it")),
+    Support("stream", "supported", N_("server-sent events, same shape as Anthropic's")),
+    Support("system", "supported", N_("a string or a list of text blocks")),
+    Support("temperature", "supported", N_("range (0.0, 1.0]; outside it MiniMax answers an error; 1 is recommended")),
+    Support(
+        "top_p", "supported", N_("nucleus sampling; range (0.0, 1.0] as Anthropic defines it (MiniMax gives none)")
+    ),
+    Support("tool_choice", "supported", N_("Anthropic's values auto, any, tool, none (MiniMax lists none)")),
+    Support("tools", "supported", N_("client tools with a JSON schema")),
+    Support("metadata", "supported", N_("metadata.user_id, as Anthropic defines it (MiniMax gives no meaning)")),
+    Support("thinking", "no effect", N_("M2.x models always think; the parameter changes nothing")),
+    Support("top_k", "ignored", N_("accepted and ignored")),
+    Support("stop_sequences", "ignored", N_("accepted and ignored: generation does not stop at them")),
+    Support("service_tier", "ignored", N_("accepted and ignored")),
+    Support("mcp_servers", "ignored", N_("accepted and ignored")),
+    Support("context_management", "ignored", N_("accepted and ignored")),
+    Support("container", "ignored", N_("accepted and ignored")),
 )
 """Request parameters (spec: Supported Parameters; `thinking` per its Important Notes and later doc pages)."""
 
 CONTENT_TYPES: tuple[Support, ...] = (
-    Support("text", "supported", "text messages"),
-    Support("tool_use", "supported", "tool calls (sent back in the assistant turn)"),
-    Support("tool_result", "supported", "tool call results"),
-    Support("thinking", "supported", "reasoning blocks, sent back unchanged"),
-    Support("image", "not supported", "image input is not supported"),
-    Support("document", "not supported", "document input is not supported"),
+    Support("text", "supported", N_("text messages")),
+    Support("tool_use", "supported", N_("tool calls (sent back in the assistant turn)")),
+    Support("tool_result", "supported", N_("tool call results")),
+    Support("thinking", "supported", N_("reasoning blocks, sent back unchanged")),
+    Support("image", "not supported", N_("image input is not supported")),
+    Support("document", "not supported", N_("document input is not supported")),
 )
 """Content-block types inside `messages` (spec: Messages Field Support)."""
+
+STATUS_WORDS: dict[str, str] = {
+    "supported": N_("supported"),
+    "partial": N_("partial"),
+    "no effect": N_("no effect"),
+    "ignored": N_("ignored"),
+    "not supported": N_("not supported"),
+}
+"""Each status as a learner reads it in the tables (translated when shown); code compares `Support.status`."""
 
 
 def support_of(name: str, table: tuple[Support, ...] = PARAMETERS) -> Support | None:
@@ -66,9 +82,10 @@ def support_of(name: str, table: tuple[Support, ...] = PARAMETERS) -> Support | 
 
 
 def table_rows(kind: Literal["parameters", "content"] = "parameters") -> list[dict[str, str]]:
-    """One table as plain rows (name, status, note), for pandas or printing."""
+    """One table as plain rows (name, status, note), for pandas or printing: status and note in the language the
+    helpers speak (helpers.set_language), names as the API spells them."""
     table = PARAMETERS if kind == "parameters" else CONTENT_TYPES
-    return [asdict(row) for row in table]
+    return [asdict(row) | {"status": _(STATUS_WORDS[row.status]), "note": _(row.note)} for row in table]
 
 
 @dataclass(frozen=True)
@@ -91,7 +108,7 @@ class RequestNotSupportedError(anthropic.AnthropicError, ValueError):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
         lines = [f"  - {f.where}: {f.message}" for f in findings]
-        super().__init__("MiniMax cannot serve this request; nothing was sent.\n" + "\n".join(lines))
+        super().__init__(_("MiniMax cannot serve this request; nothing was sent.") + "\n" + "\n".join(lines))
 
 
 class MiniMaxCompatWarning(UserWarning):
@@ -110,10 +127,15 @@ def _check_sampling(name: str, value: Any, model: Model | None = None) -> Findin
     if number is not None and low <= number <= high and (low_included or number > low):  # NaN fails every test
         return None
     span = f"{'[' if low_included else '('}{low}, {high}]"  # as the docs write a range
-    words = f"{'at least' if low_included else 'above'} {low:g}, at most {high:g}"
-    fix = "1.0 (MiniMax's recommended temperature)" if name == "temperature" else "a value such as 0.95"
-    whose = f" for {model.name}" if model is not None else ""
-    message = f"{name}={value!r} is outside the range MiniMax accepts{whose}, {span} ({words}). Use {fix}."
+    words = (_("at least {low:g}, at most {high:g}") if low_included else _("above {low:g}, at most {high:g}")).format(
+        low=low, high=high
+    )
+    fix = _("1.0 (MiniMax's recommended temperature)") if name == "temperature" else _("a value such as 0.95")
+    if model is None:
+        text = _("{name}={value!r} is outside the range MiniMax accepts, {span} ({words}). Use {fix}.")
+    else:
+        text = _("{name}={value!r} is outside the range MiniMax accepts for {model}, {span} ({words}). Use {fix}.")
+    message = text.format(name=name, value=value, model=model.name if model else "", span=span, words=words, fix=fix)
     return Finding("error", f"{name}-range", name, message)
 
 
@@ -143,7 +165,7 @@ def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
         if isinstance(value, float) and not math.isfinite(value):
             where = where or "body"
             sampling = _check_sampling(where, value) if where in ("temperature", "top_p") else None
-            text = f"{where} is NaN or infinite, which JSON cannot carry. Give a number."
+            text = _("{where} is NaN or infinite, which JSON cannot carry. Give a number.").format(where=where)
             found.append(sampling or Finding("error", "not-a-number", where, text))
         elif isinstance(value, Mapping):
             todo.extend(reversed([(f"{where}.{k}" if where else str(k), v) for k, v in value.items()]))
@@ -155,7 +177,6 @@ def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
 _IGNORED = tuple(row.name for row in PARAMETERS if row.status == "ignored")
 _REFUSED = {row.name: row.note for row in CONTENT_TYPES if row.status == "not supported"}
 _IMAGE_MODELS = ", ".join(m.name for m in MODELS.values() if m.images)
-_BUDGET_TEXT = "must be a whole number above 0 (thinking counts against it: give room, e.g. max_tokens=1000)."
 
 
 def check_body(body: Mapping[str, Any]) -> list[Finding]:
@@ -165,15 +186,13 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     messages, name, budget = body.get("messages"), body.get("model"), body.get("max_tokens")
     model = MODELS.get(name) if isinstance(name, str) else None
     if isinstance(messages, (list, tuple)) and not messages:
-        fix = "Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}]."
-        found.append(Finding("error", "messages-empty", "messages", f"messages is empty. {fix}"))
+        text = _("messages is empty. Give at least one message, e.g. [{'role': 'user', 'content': 'Hello'}].")
+        found.append(Finding("error", "messages-empty", "messages", text))
     refused: list[tuple[str, str]] = []  # (where, type) of each block MiniMax cannot take, nested ones included
     for i, message in enumerate(messages if isinstance(messages, (list, tuple)) else ()):
         role = message.get("role") if isinstance(message, Mapping) else None
         if role not in ROLES:
-            fix = " Put a system prompt in system=... instead." if role == "system" else ""
-            text = f"role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.{fix}"
-            found.append(Finding("error", "message-role", f"messages[{i}].role", text))
+            found.append(Finding("error", "message-role", f"messages[{i}].role", _role_text(role)))
         content = message.get("content") if isinstance(message, Mapping) else None
         for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
             inner = block.get("content") if isinstance(block, Mapping) else None
@@ -182,32 +201,57 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
                 if kind in _REFUSED and not (kind == "image" and model is not None and model.images):
                     refused.append((f"messages[{i}].content[{j}]" + (f".content[{k - 1}]" if k else ""), kind))
     if "model" in body and (not isinstance(name, str) or not name.strip()):
-        text = f"model={name!r} names no model: give one, e.g. 'MiniMax-M2.1'."
+        text = _("model={name!r} names no model: give one, e.g. 'MiniMax-M2.1'.").format(name=name)
         found.append(Finding("error", "model-empty", "model", text))
     if "max_tokens" in body and (isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0):
-        found.append(Finding("error", "max-tokens", "max_tokens", f"max_tokens={budget!r} {_BUDGET_TEXT}"))
+        text = _(
+            "max_tokens={budget!r} must be a whole number above 0 (thinking counts against it: give room, "
+            "e.g. max_tokens=1000)."
+        ).format(budget=budget)
+        found.append(Finding("error", "max-tokens", "max_tokens", text))
     found += [f for key in ("temperature", "top_p") if key in body and (f := _check_sampling(key, body[key], model))]
-    for where, kind in refused:
-        also = f" Of the models in helpers.models, only {_IMAGE_MODELS} take images." if kind == "image" else ""
-        text = (
-            f"an {kind!r} block: {name or 'this model'} on MiniMax's Anthropic-compatible endpoint accepts text, "
-            f"tool calls and tool results only ({_REFUSED[kind]}). Describe the {kind} in text, or extract its text "
-            f"first.{also}"
-        )
-        found.append(Finding("error", "unsupported-content", where, text))
+    found += [Finding("error", "unsupported-content", where, _refused_text(kind, name)) for where, kind in refused]
     if isinstance(name, str) and model is None:
-        text = (
-            f"{name!r} is not a model this collection was written for (the endpoint may still serve it). "
-            f"The notebooks teach {', '.join(TAUGHT_MODELS)}; helpers.models.MODELS lists the later ones."
-        )
+        text = _(
+            "{name!r} is not a model this collection was written for (the endpoint may still serve it). "
+            "The notebooks teach {taught}; helpers.models.MODELS lists the later ones."
+        ).format(name=name, taught=", ".join(TAUGHT_MODELS))
         found.append(Finding("warning", "unknown-model", "model", text))
     if "thinking" in body and (finding := _thinking_finding(body["thinking"], model)):
         found.append(finding)
     for key in _IGNORED:
         if key in body and not (key == "service_tier" and model and model.service_tier):
-            text = f"MiniMax ignores {key}: it is accepted and has no effect. Leave it out."
+            text = _("MiniMax ignores {key}: it is accepted and has no effect. Leave it out.").format(key=key)
             found.append(Finding("warning", "ignored-parameter", key, text))
     return sorted(found, key=lambda f: ("error", "warning", "note").index(f.level))
+
+
+def _role_text(role: Any) -> str:
+    """Why a message's role was refused, and (for 'system') where a system prompt goes instead."""
+    if role == "system":
+        text = _(
+            "role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'. "
+            "Put a system prompt in system=... instead."
+        )
+    else:
+        text = _("role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.")
+    return text.format(role=role)
+
+
+def _refused_text(kind: str, name: Any) -> str:
+    """Why an image or document block was refused, for the model the request names, and what to send instead."""
+    if kind == "image":
+        text = _(
+            "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
+            "tool results only ({why}). Describe the {kind} in text, or extract its text first. Of the models "
+            "in helpers.models, only {image_models} take images."
+        )
+    else:
+        text = _(
+            "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
+            "tool results only ({why}). Describe the {kind} in text, or extract its text first."
+        )
+    return text.format(kind=kind, model=name or _("this model"), why=_(_REFUSED[kind]), image_models=_IMAGE_MODELS)
 
 
 def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
@@ -215,14 +259,14 @@ def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
     'adaptive' or 'disabled' (MiniMax refuses 'enabled' with a 2013 error)."""
     kind = thinking.get("type") if isinstance(thinking, Mapping) else None
     if model is None or model.thinking != "adaptive":
-        text = "M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out."
+        text = _("M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.")
         return Finding("note", "thinking-no-effect", "thinking", text)
     if kind in ("adaptive", "disabled"):
         return None
-    text = (
-        f"{model.name} takes thinking={{'type': 'adaptive'}} (thinks when useful) or {{'type': 'disabled'}}; "
-        f"MiniMax refuses {kind!r} with a 2013 error. Without thinking= it does not think."
-    )
+    text = _(
+        "{model} takes thinking={{'type': 'adaptive'}} (thinks when useful) or {{'type': 'disabled'}}; "
+        "MiniMax refuses {kind!r} with a 2013 error. Without thinking= it does not think."
+    ).format(model=model.name, kind=kind)
     return Finding("error", "thinking-type", "thinking", text)
 
 

@@ -190,3 +190,34 @@ def test_keyword_temperature_is_refused_by_the_sdk_so_extra_body_is_the_way(clie
         ask(client, temperature=0)
     with pytest.raises(helpers.RequestNotSupportedError, match="temperature=0 "):
         ask(client, extra_body={"temperature": 0})
+
+
+def test_findings_tables_and_the_refusal_speak_chinese_and_english_comes_back_unchanged() -> None:
+    """Issue 21: after set_language("zh-CN") the messages, the tables' status and notes and the refusal are Chinese;
+    codes, levels, `where` and the values quoted stay as they are, and English is byte for byte the same after."""
+    request = {**BASE, "model": "claude-sonnet-4-5", "extra_body": {"temperature": 1.5, "top_k": 40}}
+    english = [vars(f) for f in helpers.check_request(**request)]
+    english_rows = compat.table_rows("parameters")
+    english_error = str(compat.RequestNotSupportedError(helpers.check_request(**request)[:1]))
+    helpers.set_language("zh-CN")
+    try:
+        chinese = helpers.check_request(**request)
+        rows = {row["name"]: row for row in compat.table_rows("parameters")}
+        refusal = str(compat.RequestNotSupportedError(chinese[:1]))
+    finally:
+        helpers.set_language(None)
+    assert [(f["level"], f["code"], f["where"]) for f in english] == codes(chinese)
+    assert "超出了 MiniMax 接受的范围 (0.0, 1.0]" in chinese[0].message and "temperature=1.5" in chinese[0].message
+    assert "MiniMax 会忽略 top_k" in chinese[-1].message and "ignores" not in chinese[-1].message
+    assert rows["top_k"]["status"] == "忽略" and rows["top_k"]["note"] == "接受但忽略"
+    assert rows["thinking"]["status"] == "无效果" and "思考" in rows["thinking"]["note"]
+    assert refusal.startswith("MiniMax 无法处理这个请求；没有发送任何内容。\n  - temperature: temperature=1.5 ")
+    assert compat.support_of("top_k").status == "ignored"  # code reads the English status, in any language
+    helpers.set_language("en")
+    try:
+        assert [vars(f) for f in helpers.check_request(**request)] == english
+        assert compat.table_rows("parameters") == english_rows
+        assert str(compat.RequestNotSupportedError(helpers.check_request(**request)[:1])) == english_error
+    finally:
+        helpers.set_language(None)
+    assert english_rows[0]["status"] == "supported" and english_error.startswith("MiniMax cannot serve this request")
