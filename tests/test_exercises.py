@@ -306,3 +306,17 @@ def test_exercise_05_3_wants_old_results_noted_ids_kept_and_a_history_that_fits(
     emptied = helpers.check("05.3", empty_all)
     assert not emptied.passed and any("last `keep`" in m for m in emptied.missing)
     assert any("short note" in m for m in emptied.missing)
+
+
+def test_exercise_02_1_takes_the_colours_in_either_language_but_all_three() -> None:
+    """The Chinese twin asks for the colours in Chinese (红、绿、蓝); both editions' answers pass, a partial one not."""
+    counts = {"message_start": 1, "content_block_delta": 3, "thinking_delta": 1, "text_delta": 1}
+    counts |= {"signature_delta": 1, "content_block_start": 2, "content_block_stop": 2, "message_delta": 1}
+    counts |= {"message_stop": 1}
+
+    def colours_point(answer: str) -> bool:
+        feedback = helpers.check("02.1", counts, answer)
+        return not any("red, green and blue" in m for m in feedback.missing)
+
+    assert colours_point("Red, green, blue") and colours_point("红，绿，蓝")
+    assert not colours_point("红，绿") and not colours_point("Red, green, 蓝色以外")

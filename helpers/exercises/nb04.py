@@ -88,6 +88,8 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
 
 
 FOLLOW_UP = "Sum the plan up in three short bullet points."
+FOLLOW_UPS = (FOLLOW_UP, "用三个简短的要点总结这个计划。")
+"""The follow-up as notebook 04 and its Simplified Chinese twin ask it."""
 
 
 def check_follow_up(followup: Any, run: Any) -> Feedback:
@@ -118,7 +120,7 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     content = asked.get("content")
     text = text_of(content, " ")
     feedback.ok(
-        asked.get("role") == "user" and text.strip() == FOLLOW_UP,
+        asked.get("role") == "user" and text.strip() in FOLLOW_UPS,
         _("the follow-up question comes right after it"),
         _("Append {{'role': 'user', 'content': {question!r}}} after run.history.").format(question=FOLLOW_UP),
     )
