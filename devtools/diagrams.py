@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .notebooks import TRANSLATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "img"
 MANIFEST = IMAGES / "diagrams.json"
@@ -41,7 +43,7 @@ FILL = {
 BACKGROUNDS = {"light": "#ffffff", "dark": "#111111"}
 """The two page colours the palette is checked against (JupyterLab's light and dark `--jp-layout-color0`)."""
 DPI = 90
-LANGUAGES = {"en": "", "zh-CN": ".zh-CN"}
+LANGUAGES = {"en": "", **{folder: f".{folder}" for folder in TRANSLATIONS}}
 """Each language of the diagrams and the suffix of its image names (English has none)."""
 CJK_FONTS = {"DejaVu Sans": "Noto Sans CJK SC", "DejaVu Sans Mono": "Noto Sans Mono CJK SC"}
 """The font each Latin font falls back to for Chinese characters (fonts-noto-cjk)."""

@@ -25,10 +25,11 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import badges, project
+from .notebooks import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = Path(__file__).resolve().parent / "site_requirements.txt"
@@ -37,8 +38,8 @@ DEFAULT_LITE_URL = "../lite/"
 """Where the JupyterLite site is, relative to the rendered site's root: dist/site and dist/lite side by side."""
 DOCS = {"en": ("docs/teaching.md", "docs/sources.md"), "zh-CN": ("docs/teaching.zh-CN.md", "docs/sources.md")}
 """Pages of their own too: the notebooks link to them (for teachers, and where each fact comes from)."""
-LANGUAGES = {"en": "", "zh-CN": "zh-CN"}
-"""Each site's language and its folder under the site's root."""
+LANGUAGES = {"en": "", **{folder: folder for folder in TRANSLATIONS}}
+"""Each site's language and its folder under the site's root (a translation's, as under notebooks/)."""
 WORDS = {
     "en": {
         "title": TITLE,
@@ -122,11 +123,16 @@ def notebooks(language: str = "en") -> list[str]:
     return [p.relative_to(ROOT).as_posix() for p in found]
 
 
+def _relative(url: str) -> bool:
+    """True for a URL taken from the site's root (not another host's, not an absolute path)."""
+    return not (_OFFSITE.match(url) or url.startswith("/"))
+
+
 def lite_link(notebook: str, lite_url: str = DEFAULT_LITE_URL) -> str:
     """The link, from `notebook`'s page, to that notebook in the JupyterLite site (which holds the notebooks at the
     same paths and opens one by `lab/index.html?path=`). A relative `lite_url` is taken from the site's root."""
     base = lite_url if lite_url.endswith("/") else lite_url + "/"
-    if not (_OFFSITE.match(base) or base.startswith("/")):
+    if _relative(base):
         base = "../" * notebook.count("/") + base
     return f"{base}lab/index.html?path={notebook}"
 
@@ -188,6 +194,7 @@ def _with_launch_links(source: str, notebook: str, lite_url: str, language: str 
 def repository_links(markdown: str, page: str, language: str = "en") -> str:
     """`page`'s relative links to files that are not pages of the site (a notebook links to a docs file, a
     helper): to that file in the published repository at COMMIT, or, while unpublished, its path as plain text."""
+    pages = set(notebooks(language)) | set(DOCS[language])
 
     def replace(match: re.Match[str]) -> str:
         text, target = match.groups()
@@ -195,7 +202,7 @@ def repository_links(markdown: str, page: str, language: str = "en") -> str:
             return match.group(0)
         path, _, anchor = target.partition("#")
         file = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-        if file in notebooks(language) or file in DOCS[language]:
+        if file in pages:
             return match.group(0)
         if project.published():
             return f"[{text}]({project.repository_url()}/blob/{project.COMMIT}/{file}{'#' + anchor if anchor else ''})"
@@ -318,11 +325,12 @@ def build(out: Path, lite_url: str = DEFAULT_LITE_URL, src: Path | None = None) 
     shutil.rmtree(out, ignore_errors=True)
     pages = []
     for language, folder in LANGUAGES.items():
-        relative = not (_OFFSITE.match(lite_url) or lite_url.startswith("/"))
-        lite = "../" * folder.count("/") + ("../" if folder else "") + lite_url if relative else lite_url
-        pages += stage(src / (folder or "en"), lite, language)
+        # A translation's site sits in its folder under `out`: a relative lite URL starts one level up per part.
+        lite = "../" * len(PurePosixPath(folder).parts) + lite_url if _relative(lite_url) else lite_url
+        source = src / (folder or "en")
+        pages += stage(source, lite, language)
         command = [python, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going"]
-        command += ["-d", str(src / "_doctrees" / language), str(src / (folder or "en")), str(out / folder)]
+        command += ["-d", str(src / "_doctrees" / language), str(source), str(out / folder)]
         print("$", " ".join(command), flush=True)
         if subprocess.run(command).returncode != 0:
             raise SiteError(f"sphinx-build failed for the {language} site (its messages are above).")
@@ -347,7 +355,7 @@ def main(out: str, lite_url: str) -> int:
         f"  and the indexes; nothing in it is fetched from another host. Its Try-in-browser links go to {lite_url}",
         end="",
     )
-    if _OFFSITE.match(lite_url) or lite_url.startswith("/"):
+    if not _relative(lite_url):
         print(".")
         return 0
     lite = Path(os.path.normpath(Path(out) / lite_url))
