@@ -4,7 +4,8 @@ means, whether retrying can help, and the next step.
 `explain` (errors.py) reads an error once into a `Reading` and shows the first row whose `when` holds: from
 `API_ERRORS` for an HTTP error (or its body alone), from `OTHER_ERRORS` for any other exception; an API error no row
 knows is `UNKNOWN`, shown as received. Most specific rows come first. A `{name}` in a row's words is filled from
-`FILLS` (the model's context window, the region the request went to, ...). Codes and shapes: docs/sources.md."""
+`FILLS` (the model's context window, the region the request went to, ...). The table ends the file, after the
+questions and facts it uses. Codes and shapes: docs/sources.md."""
 
 from __future__ import annotations
 
