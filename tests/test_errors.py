@@ -164,24 +164,31 @@ REQUEST = httpx2.Request(
 )
 
 
+FAILURES = [  # (exception, kind, who said its message, retryable): one for each row of OTHER_ERRORS at least
+    (
+        compat.RequestNotSupportedError(helpers.check_request(model="MiniMax-M2", temperature=0)),
+        "not-sent",
+        None,
+        False,
+    ),
+    (anthropic.APITimeoutError(request=REQUEST), "timeout", None, True),
+    (anthropic.APIConnectionError(request=REQUEST), "connection", "The SDK", True),
+    (IncompleteStreamError("the stream ended early"), "stream-cut", "helpers.stream", True),
+    (httpx2.RemoteProtocolError("peer closed connection"), "stream-cut", "The HTTP library", True),
+    (
+        StreamInterrupted("you stopped it", {"role": "assistant", "content": []}, "interrupt"),
+        "interrupt",
+        "helpers.stream",
+        True,
+    ),
+    (json.JSONDecodeError("Expecting value", "{", 1), "malformed", "Python's JSON parser", True),
+    (anthropic.AnthropicError("something odd"), "unknown", "The SDK", False),
+    (KeyError("x"), "unknown", "Python", False),
+]
+
+
 @pytest.mark.parametrize(
-    ("error", "kind", "said_by", "retryable"),
-    [
-        (anthropic.APITimeoutError(request=REQUEST), "timeout", None, True),
-        (anthropic.APIConnectionError(request=REQUEST), "connection", "The SDK", True),
-        (IncompleteStreamError("the stream ended early"), "stream-cut", "helpers.stream", True),
-        (httpx2.RemoteProtocolError("peer closed connection"), "stream-cut", "The HTTP library", True),
-        (
-            StreamInterrupted("you stopped it", {"role": "assistant", "content": []}, "interrupt"),
-            "interrupt",
-            "helpers.stream",
-            True,
-        ),
-        (json.JSONDecodeError("Expecting value", "{", 1), "malformed", "Python's JSON parser", True),
-        (anthropic.AnthropicError("something odd"), "unknown", "The SDK", False),
-        (KeyError("x"), "unknown", "Python", False),
-    ],
-    ids=lambda value: value if isinstance(value, str) else None,
+    ("error", "kind", "said_by", "retryable"), FAILURES, ids=lambda value: value if isinstance(value, str) else None
 )
 def test_every_other_failure_has_its_card_and_names_who_said_it(error, kind, said_by, retryable) -> None:
     found = explain(error)

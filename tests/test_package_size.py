@@ -42,7 +42,6 @@ def test_no_function_in_helpers_is_over_60_lines(capsys: pytest.CaptureFixture[s
     assert functions[-1][0] <= 60, functions[-3:]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: the five learner files are still over 1,500 lines")
 def test_the_five_learner_files_are_at_most_1500_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert sizes(capsys)[0] <= LEARNER_GOAL
 

@@ -574,3 +574,123 @@ def test_a_stream_without_message_delta_in_the_widget_view_and_a_streamed_tool_r
 class _Handle:
     def update(self, *args: object, **kwargs: object) -> None:
         pass
+
+
+# -- the sheet's codes the table learned later (2061, 1001, 1013, 1002), and every row reachable --------------------
+# MiniMax's code list (docs/sources.md, "Errors"; 2061 in "Names and plans") names these codes, but no real body of
+# them is known: each body below has the real envelope (type, message ending in the code, http_code or not,
+# request_id) and a GUESSED wording and status, so each code is tried with more than one status and matched on the
+# code alone.
+
+REQUEST_ID = "0621a4e8a9c7bd6f2ad5de3ee5b1c0f4"
+NOT_IN_PLAN = "your current token plan not support model, MiniMax-M2.1 (2061)"  # GUESSED wording
+
+SHEET_CODES = [  # (status, error.type, message, kind, retryable, words the explanation must say)
+    (429, "rate_limit_error", NOT_IN_PLAN, "model-not-in-plan", False, "pick a model your plan includes"),
+    (400, "bad_request_error", NOT_IN_PLAN, "model-not-in-plan", False, "pick a model your plan includes"),
+    (403, "permission_error", NOT_IN_PLAN, "model-not-in-plan", False, "pick a model your plan includes"),
+    (500, "api_error", "request timeout (1001)", "server-timeout", True, "own time limit"),
+    (504, "server_error", "request timeout (1001)", "server-timeout", True, "own time limit"),
+    (500, "api_error", "internal server error (1013)", "server-error", True, "inside MiniMax's service"),
+    (500, "server_error", "internal server error (1013)", "server-error", True, "inside MiniMax's service"),
+    (429, "rate_limit_error", "rate limit exceeded (1002)", "rate-limit", True, "seconds to a minute"),
+    (
+        400,
+        "bad_request_error",
+        "invalid params, unknown model 'minimax-m2.1-lightning' (2013)",
+        "unknown-model",
+        False,
+        "highspeed",
+    ),  # GUESSED wording: -lightning is -highspeed from the M2.5-era docs on (docs/sources.md, "Names and plans")
+]
+
+
+@pytest.mark.parametrize("http_code", [False, True], ids=["no-http_code", "http_code"])
+@pytest.mark.parametrize(
+    ("status", "kind", "message", "expected", "retryable", "words"),
+    SHEET_CODES,
+    ids=[f"{r[3]}-{r[0]}" for r in SHEET_CODES],
+)
+def test_the_sheets_later_codes_are_explained_alike_from_the_error_and_its_body(
+    status, kind, message, expected, retryable, words, http_code
+) -> None:
+    inner = {"type": kind, "message": message, **({"http_code": str(status)} if http_code else {})}
+    error = _fail_with({"type": "error", "error": inner, "request_id": REQUEST_ID}, status)
+    found, from_body = helpers.explain(error), helpers.explain(error.body)
+    assert (found.kind, found.status, found.code, found.retryable) == (
+        expected,
+        status,
+        minimax_code(message),
+        retryable,
+    )
+    assert (from_body.kind, from_body.title, from_body.code, from_body.retryable, from_body.next_step) == (
+        found.kind,
+        found.title,
+        found.code,
+        found.retryable,
+        found.next_step,
+    )
+    assert from_body.status == (status if http_code else None)
+    for shown in (found, from_body):
+        assert words.lower() in (shown.meaning + " ".join(shown.details) + shown.next_step).lower()
+
+
+def test_a_model_outside_the_token_plan_names_the_model_asked_and_is_no_rate_limit() -> None:
+    body = {"type": "error", "error": {"type": "rate_limit_error", "message": NOT_IN_PLAN}, "request_id": REQUEST_ID}
+    found = helpers.explain(_fail_with(body, 429))
+    assert "refused 'MiniMax-M2.1' for this key" in found.meaning and "Rate limited" not in found.title
+    assert "the model you asked for" in helpers.explain(body).meaning, "a body alone does not say the model asked"
+    assert "Retry? no" in found.text() and "Retrying will not help" in found.next_step
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(2061, "model-not-in-plan"), (1001, "server-timeout"), (1013, "server-error"), (1002, "rate-limit")],
+)
+def test_a_base_resp_body_with_the_code_alone_is_explained_by_its_code(code: int, expected: str) -> None:
+    """The code list is of `base_resp.status_code` values (docs/sources.md): a body with only that is read alike."""
+    found = helpers.explain({"base_resp": {"status_code": code, "status_msg": "error"}})
+    assert (found.kind, found.code, found.status) == (expected, code, None)
+
+
+@pytest.mark.parametrize("code", [2061, 1001, 1013])
+def test_each_new_row_is_translated(code: int) -> None:
+    body = {"type": "error", "error": {"type": "api_error", "message": f"x ({code})"}}
+    english = helpers.explain(body)
+    helpers.set_language("zh-CN")
+    try:
+        chinese = helpers.explain(body)
+    finally:
+        helpers.set_language(None)
+    for part in ("title", "meaning", "next_step"):
+        en, zh = getattr(english, part), getattr(chinese, part)
+        assert zh != en and any("\u4e00" <= ch <= "\u9fff" for ch in zh), zh
+
+
+def _every_fixture_body() -> list:
+    """Every error body the tests hold: the sheet's tables here, the real-shaped fixtures (their error events too)
+    and the recordings the notebooks replay."""
+    bodies: list = [
+        {"type": "error", "error": {"type": kind, "message": message}} for _, kind, message, *_ in ERRORS_TABLE
+    ]
+    bodies += [{"type": "error", "error": {"type": kind, "message": message}} for _, kind, message, *_ in SHEET_CODES]
+    recordings = sorted(FIXTURES.glob("*.json")) + sorted((FIXTURES.parents[2] / "data" / "cassettes").glob("*/*.json"))
+    for path in recordings:
+        response = json.loads(path.read_text(encoding="utf-8"))["response"]
+        if response.get("status", 200) >= 400:
+            bodies.append(response["body"])
+        bodies += [e["data"] for e in response.get("events", []) if (e.get("data") or {}).get("type") == "error"]
+    return bodies
+
+
+def test_every_row_is_reachable() -> None:
+    """Each row of the table is the one explain chooses for at least one body (or exception) of the tests: a row no
+    fixture reaches is dead, or its fixture is missing."""
+    from helpers import errors, explanations
+    from tests.test_errors import FAILURES
+
+    inputs = [*_every_fixture_body(), *(failure[0] for failure in FAILURES)]
+    chosen = {id(errors.row_for(errors.read(each))) for each in inputs}
+    rows = (*explanations.API_ERRORS, explanations.UNKNOWN, *explanations.OTHER_ERRORS)
+    dead = [f"{row.kind}: {row.title}" for row in rows if id(row) not in chosen]
+    assert not dead, f"rows no fixture reaches: {dead}"
