@@ -5,6 +5,7 @@ grids and paragraphs that survive strict sanitizers, Markdown through markdown-i
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
 import json
@@ -86,7 +87,6 @@ def paragraphs_html(text: str) -> str:
     return "".join(f'<div style="{PARAGRAPH_STYLE}">{html.escape(c)}</div>' for c in chunks)
 
 
-_MARKDOWN: Any = None
 _PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radius:4px;color:inherit">'
 _HR = '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>\n'
 
@@ -125,6 +125,7 @@ _TAGS: dict[str, Callable[[Any, int], str]] = {
 """markdown-it's block tags as ones strict sanitizers keep (a stripped <p> shows as text): <div>s and grids."""
 
 
+@functools.cache
 def _renderer() -> Any:
     """markdown-it-py (CommonMark plus tables, no images, raw HTML off) with `_TAGS` as its render rules."""
     from markdown_it import MarkdownIt
@@ -146,11 +147,82 @@ def _renderer() -> Any:
 
 def markdown_html(text: str) -> str:
     """A model answer's Markdown as HTML that strict sanitizers keep, any HTML in it escaped (notebook 01)."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = _renderer()
-    out: str = _MARKDOWN.render(text)
+    out: str = _renderer().render(text)
     return out.strip()
+
+
+# -- one content block as HTML: show's views, the live timeline's steps, the playground -----------------------
+
+STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
+NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px;color:inherit"
+
+
+def as_json(value: Any) -> str:
+    """`value` as JSON, non-ASCII text kept readable."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def blocks(content: Any) -> list[dict[str, Any]]:
+    """A message's content as plain block dicts: a string is one text block, null none."""
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return [b for b in as_plain(list(content or [])) if isinstance(b, dict)]
+
+
+def block_kind(kind: Any) -> str:
+    """`[image block]`: a block no view draws, by its type."""
+    return _("[{kind} block]").format(kind=kind)
+
+
+def result_text(content: Any) -> str:
+    """A tool result's content as text: its text blocks, and the kind of any other block."""
+    if isinstance(content, str):
+        return content
+    return "\n".join(
+        b.get("text", "") if b.get("type") == "text" else block_kind(b.get("type")) for b in blocks(content)
+    )
+
+
+def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
+    """One block as HTML labelled in words, the answer's Markdown rendered (`answer=False`: a user's, unlabelled)."""
+    kind, esc = block.get("type"), html.escape
+    if kind == "thinking":
+        thinking = block.get("thinking") or ""
+        sig = "" if block.get("signature") else _(", no signature")
+        chars = _("{count} chars").format(count=len(thinking))
+        return (
+            f'<div style="{LABEL_STYLE}">💭 <b>{_("Thinking")}</b> · {chars}{sig}</div>'
+            f'<div style="{THINKING_STYLE}">{paragraphs_html(thinking) or "<i>" + _("(empty)") + "</i>"}</div>'
+        )
+    if kind == "text":
+        text = (block.get("text") or "").lstrip("\n")
+        label = f'<div style="{LABEL_STYLE}">💬 <b>{_("Answer")}</b></div>' if answer else ""
+        body = markdown_html(text) if text.strip() else f"<i>{_('(empty text)')}</i>"
+        return f'{label}<div style="{TEXT_STYLE}">{body}</div>'
+    if kind == "tool_use":
+        return (
+            f'<div style="{TOOL_STYLE}"><div>🔧 <b>{_("Tool call")}</b> · <b>{esc(str(block.get("name")))}</b> '
+            f"<code>{esc(as_json(block.get('input', {})))}</code></div>"
+            f'<div style="{META_STYLE}">id {esc(str(block.get("id")))}</div></div>'
+        )
+    if kind == "tool_result":
+        error = bool(block.get("is_error"))
+        label = f"⚠️ <b>{_('Tool error')}</b>" if error else f"↩️ <b>{_('Tool result')}</b>"
+        result_for = _("for {id}").format(id=esc(str(block.get("tool_use_id"))))
+        return (
+            f'<div style="{ERROR_STYLE if error else RESULT_STYLE}"><div>{label} '
+            f'<span style="{META_STYLE}">{result_for}</span></div>'
+            f'<pre style="{PRE_STYLE}">{esc(result_text(block.get("content")))}</pre></div>'
+        )
+    return f"<div><i>{block_kind(esc(str(kind)))}</i></div>"
+
+
+def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
+    """One numbered step: the same in the static timeline and the live one."""
+    return (
+        f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
+        f'<div style="flex:1">{block_html(block, answer=answer)}</div></div>'
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -19,6 +19,7 @@ import anthropic
 
 from ._i18n import N_
 from ._i18n import gettext as _
+from ._replay.cassettes import DEFAULT_ROOT
 from .models import TAUGHT_MODELS
 
 REGIONS: dict[str, str] = {
@@ -157,6 +158,14 @@ def check_recordings_name(name: str) -> str:
         )
         raise ConfigError(message.format(name=name))
     return name
+
+
+def cassette_root() -> tuple[Path, str]:
+    """Where recordings are read and written (MINIMAX_CASSETTES, else data/cassettes), and how the banner names it:
+    relative to the repository when inside it."""
+    raw = os.environ.get("MINIMAX_CASSETTES", "").strip()
+    root, repository = (Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT), DEFAULT_ROOT.parent.parent
+    return root, str(root.relative_to(repository) if root.is_relative_to(repository) else root)
 
 
 _RESERVED_KWARGS = ("api_key", "auth_token", "base_url", "http_client")

@@ -1,7 +1,8 @@
 """Tools behind `run_tools` (notebook 03): definitions paired with their functions (`anthropic.beta_tool` makes a
-definition from a typed, documented function), the input-schema check done before any request, and one tool call
-run into its tool_result (never raising: the model reads what went wrong). Tool results are sent to the model, so
-their text is never translated (and a recording's request stays the same in every language).
+definition from a typed, documented function), the checks done before any request (the run's arguments, each input
+schema), one tool call run into its tool_result (never raising: the model reads what went wrong), and the run so far
+given to an error after a paid model call. Tool results are sent to the model, so their text is never translated
+(and a recording's request stays the same in every language).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import anthropic
 
 from ._html import as_plain
 from ._i18n import gettext as _
+from ._i18n import ngettext
+from .streaming import SAMPLING_PARAMS
+
+CONTINUE = "run_tools(client, messages=error.history, ...)"
+"""How a run that stopped is continued: the errors that keep the run say it."""
 
 
 @dataclass
@@ -45,6 +51,27 @@ def _from_dict(item: Mapping[str, Any], functions: dict[str, Callable[..., Any]]
         )
         raise ValueError(message.format(name=name))
     return Tool(definition, functions.pop(name))
+
+
+def check_run_arguments(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
+    """Refuse, before any request, arguments that would fail or mislead (see run_tools): a clear error, nothing sent."""
+    if not isinstance(messages, list) or not messages:
+        raise ValueError(
+            _("messages= must be a non-empty list of messages, e.g. [{'role': 'user', 'content': '...'}].")
+        )
+    if not isinstance(max_turns, int) or max_turns < 1:
+        message = _("max_turns must be a whole number of model calls, 1 or more; got {value!r}.")
+        raise ValueError(message.format(value=max_turns))
+    sampling = [p for p in SAMPLING_PARAMS if p in params]
+    if sampling:
+        message = _(
+            "{names} is not a keyword of messages.create in anthropic 1.0 and later: "
+            "pass extra_body={{{first!r}: ...}} instead (it works on every version)."
+        )
+        raise TypeError(message.format(names=", ".join(sampling), first=sampling[0]))
+    for name in ("model", "max_tokens"):
+        if name not in params:
+            raise TypeError(_("run_tools needs {name}=..., as messages.create does.").format(name=name))
 
 
 def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., Any]] | None = None) -> list[Tool]:
@@ -185,3 +212,21 @@ def broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, An
         f"The arguments of this call were {why}, so {call['name']} was not run: got {shown[:300]}. Call "
         f"{call['name']} again with its arguments as one JSON object that fits its input schema.",
     )
+
+
+def keep_paid_work(error: BaseException, history: list[dict[str, Any]], responses: list[Any]) -> None:
+    """Give an error raised after a paid model call the run so far (`error.history`, `error.responses`), keeping
+    its own type so `except anthropic.APIStatusError:` still catches it."""
+    try:
+        error.history = list(history)  # type: ignore[attr-defined]
+        error.responses = list(responses)  # type: ignore[attr-defined]
+    except AttributeError:  # an exception type that takes no attributes: nothing to keep it in
+        return
+    note = ngettext(
+        "{count} model call of this run were already paid for: the history so far is in error.history (it ends "
+        "with the last tool results), so {again} continues without paying for them or running the tools again.",
+        "{count} model calls of this run were already paid for: the history so far is in error.history (it ends "
+        "with the last tool results), so {again} continues without paying for them or running the tools again.",
+        len(responses),
+    )
+    error.add_note(note.format(count=len(responses), again=CONTINUE))

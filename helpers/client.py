@@ -8,42 +8,67 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import anthropic
 
+from . import _settings as settings
 from . import _setup_hint, compat
 from ._i18n import gettext as _
 from ._replay import browser
-from ._replay.cassettes import DEFAULT_ROOT, CassetteLibrary
+from ._replay.cassettes import CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
-from ._sdk import CheckedAnthropic
-from ._settings import (
-    REGIONS,
-    SUPPORTED_MODELS,
-    ConfigError,
-    Endpoint,
-    FoundKey,
-    NoKey,
-    check_base_url,
-    check_client_kwargs,
-    check_recordings_name,
-    checked_key,
-    custom_base_url,
-    final_mode_for,
-    find_key,
-    hide_key,
-    region_of_url,
-    resolve_mode,
-    resolve_region,
-    resolve_replay_speed,
-    set_default_region,  # noqa: F401  (re-exported: every setup cell calls helpers.client.set_default_region)
-)
+from ._sdk import CheckedAnthropic, Precheck
+from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError, Endpoint, set_default_region  # noqa: F401
 from .billing import UsageLog, attach
 
 REPLAY_PLACEHOLDER_KEY = "replay-mode-no-key"
 """What the SDK is given as a key in replay mode: it insists on one, and nothing is ever sent."""
+
+
+def get_client(
+    *,
+    region: str | None = None,
+    mode: str | None = None,
+    api_key: str | None = None,
+    recordings: str | None = None,
+    quiet: bool = False,
+    replay_speed: float | None = None,
+    check: bool = True,
+    **client_kwargs: Any,
+) -> anthropic.Anthropic:
+    """An `anthropic.Anthropic` client for MiniMax, live when a key is found and on recordings when not.
+
+    region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global', or what set_default_region chose).
+    mode: 'live', 'replay', 'record' or 'auto' (default: MINIMAX_MODE, else 'auto').
+    recordings: the folder under data/cassettes that record mode writes to and replay looks in first.
+    replay_speed: pace of replayed streams (1 = recorded pace, 0 = instant); default MINIMAX_REPLAY_SPEED.
+    check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
+    Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
+    """
+    api_key = settings.hide_key(api_key)  # from here on, no local of this chain shows the key
+    wanted_region, wanted_mode = settings.resolve_region(region), settings.resolve_mode(mode)
+    recordings = recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch"
+    recordings = settings.check_recordings_name(recordings)
+    settings.check_client_kwargs(client_kwargs)
+    speed = settings.resolve_replay_speed(replay_speed)
+    found = browser.keyless(settings.find_key(api_key), wanted_mode)  # a page cannot call MiniMax live (CORS)
+    final_mode = settings.final_mode_for(wanted_mode, found)
+    endpoint = _endpoint(region, wanted_region, final_mode, found)
+    live = isinstance(found, settings.FoundKey) and final_mode != "replay"
+    key = found.value if isinstance(found, settings.FoundKey) and live else REPLAY_PLACEHOLDER_KEY
+    client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
+    if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
+        _setup_hint.watch()
+    notes = found.notes if isinstance(found, settings.NoKey) else ()
+    shown = settings.cassette_root()[1]
+    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
+    global _last_setup
+    _last_setup = setup
+    if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
+        _banners_shown.add(setup)
+        print("\n".join([setup.line(), *(_("  note: {note}").format(note=note) for note in notes)]))
+    return client
 
 
 @dataclass(frozen=True)
@@ -88,45 +113,6 @@ def replaying() -> bool:
     return _last_setup is not None and _last_setup.mode == "replay"
 
 
-def _cassette_root() -> Path:
-    raw = os.environ.get("MINIMAX_CASSETTES", "").strip()
-    return Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT
-
-
-def _precheck(transport: Any, method: str, path: str, body: dict[str, Any]) -> None:
-    """Before the SDK serializes a request: refuse NaN or an infinity by name, then run the transport's checks,
-    so a refused request is never retried or half-sent."""
-    findings = compat.check_numbers(body)
-    if findings:
-        raise compat.RequestNotSupportedError(findings)
-    if transport.check is not None:
-        transport.check(method, path, body)
-
-
-def _probe(key: str, region: str, transport: Any) -> str:
-    """One-token request to `region` with `key`: 'yes' (answered, or a 4xx past authentication), 'no' (401) or
-    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key)."""
-    url = REGIONS[region]
-    probe = anthropic.Anthropic(
-        api_key=key,
-        base_url=url,
-        max_retries=0,
-        timeout=20,
-        http_client=make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url)),
-    )
-    try:
-        probe.messages.create(model=SUPPORTED_MODELS[0], max_tokens=1, messages=[{"role": "user", "content": "ping"}])
-    except anthropic.AuthenticationError:
-        return "no"
-    except anthropic.APIStatusError as error:  # past the key check, unless busy, limited or failing
-        return "unknown" if error.status_code in (408, 409, 429) or error.status_code >= 500 else "yes"
-    except anthropic.APIError:
-        return "unknown"
-    finally:
-        probe.close()  # its connection pool: a probe client is never used again
-    return "yes"
-
-
 def detect_region(key: str, *, transport: Any = None) -> str:
     """The region `key` belongs to (the other region answers 401), by a one-token request to each in turn. Only an
     answer or a 401 decides, and is remembered for the process (by a one-way hash, in memory only)."""
@@ -149,22 +135,39 @@ def detect_region(key: str, *, transport: Any = None) -> str:
     raise ConfigError(message.format(regions=", ".join(answers)))
 
 
-def _endpoint(region: str | None, wanted_region: str, mode: str, found: FoundKey | NoKey) -> Endpoint:
+def _probe(key: str, region: str, transport: Any) -> str:
+    """One-token request to `region` with `key`: 'yes' (answered, or a 4xx past authentication), 'no' (401) or
+    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key)."""
+    url = REGIONS[region]
+    http_client = make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url))
+    probe = anthropic.Anthropic(api_key=key, base_url=url, max_retries=0, timeout=20, http_client=http_client)
+    try:
+        probe.messages.create(model=SUPPORTED_MODELS[0], max_tokens=1, messages=[{"role": "user", "content": "ping"}])
+    except anthropic.AuthenticationError:
+        return "no"
+    except anthropic.APIStatusError as error:  # past the key check, unless busy, limited or failing
+        return "unknown" if error.status_code in (408, 409, 429) or error.status_code >= 500 else "yes"
+    except anthropic.APIError:
+        return "unknown"
+    finally:
+        probe.close()  # its connection pool: a probe client is never used again
+    return "yes"
+
+
+def _endpoint(region: str | None, wanted: str, mode: str, found: settings.FoundKey | settings.NoKey) -> Endpoint:
     """Where requests go: MINIMAX_BASE_URL, else the region (found by probing for 'auto' with a live key,
     else taken from ANTHROPIC_BASE_URL when it names a MiniMax region and no region was asked for)."""
-    custom = custom_base_url()
+    custom = settings.custom_base_url()
     if custom:
         return Endpoint("custom", custom)
     anthropic_base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
-    if wanted_region == "auto":
-        if isinstance(found, FoundKey) and mode != "replay":
-            name = detect_region(found.value)
-        else:
-            name = region_of_url(anthropic_base) or "global"
-        return Endpoint(name, REGIONS[name])
-    if region is None and "MINIMAX_REGION" not in os.environ and region_of_url(anthropic_base):
-        wanted_region = region_of_url(anthropic_base) or wanted_region
-    return Endpoint(wanted_region, REGIONS[wanted_region])
+    if wanted == "auto" and isinstance(found, settings.FoundKey) and mode != "replay":
+        wanted = detect_region(found.value)
+    elif wanted == "auto":
+        wanted = settings.region_of_url(anthropic_base) or "global"
+    elif region is None and "MINIMAX_REGION" not in os.environ and settings.region_of_url(anthropic_base):
+        wanted = settings.region_of_url(anthropic_base) or wanted
+    return Endpoint(wanted, REGIONS[wanted])
 
 
 def _build(
@@ -172,23 +175,34 @@ def _build(
 ) -> anthropic.Anthropic:
     """The SDK client on our transport (replay, record or live), with its usage log attached. `key` is a HiddenKey
     (or the replay placeholder): no frame of this chain shows the key in its locals."""
-    library = CassetteLibrary(_cassette_root(), prefer=recordings) if mode == "replay" else None
-    log = UsageLog()
+    root, log = settings.cassette_root()[0], UsageLog()
+    library = CassetteLibrary(root, prefer=recordings) if mode == "replay" else None
+    hook = compat.check_hook if check else None
     transport = make_transport(
         observer=log.observe,
         mode=mode,
         library=library,
-        record_dir=_cassette_root() / recordings,
+        record_dir=root / recordings,
         speed=speed,
         endpoint_label=endpoint.base_url,
-        check=compat.check_hook if check else None,
+        check=hook,
     )
     client = CheckedAnthropic(
         api_key=key, base_url=endpoint.base_url, http_client=make_http_client(transport), **client_kwargs
     )
-    client.precheck = functools.partial(_precheck, transport)
+    client.precheck = functools.partial(_precheck, hook)
     attach(client, log)  # every call this client makes is logged: helpers.usage()
     return client
+
+
+def _precheck(hook: Precheck | None, method: str, path: str, body: dict[str, Any]) -> None:
+    """Before the SDK serializes a request: refuse NaN or an infinity by name, then run compat's checks, so a
+    refused request is never retried or half-sent."""
+    findings = compat.check_numbers(body)
+    if findings:
+        raise compat.RequestNotSupportedError(findings)
+    if hook is not None:
+        hook(method, path, body)
 
 
 def live_client(
@@ -196,54 +210,8 @@ def live_client(
 ) -> anthropic.Anthropic:
     """A live client on `base_url` built as `get_client` builds one, for `python -m devtools doctor`: the URL and
     the key checked as get_client checks them, and a redirect off the endpoint's host refused, not followed."""
-    check_client_kwargs(client_kwargs)
-    url = check_base_url(base_url, source=source)
-    endpoint = Endpoint(region_of_url(url) or "custom", url)
-    key = hide_key(key)
-    return _build(endpoint, "live", checked_key(key, "the api_key argument"), "scratch", 1.0, check, client_kwargs)
-
-
-def get_client(
-    *,
-    region: str | None = None,
-    mode: str | None = None,
-    api_key: str | None = None,
-    recordings: str | None = None,
-    quiet: bool = False,
-    replay_speed: float | None = None,
-    check: bool = True,
-    **client_kwargs: Any,
-) -> anthropic.Anthropic:
-    """An `anthropic.Anthropic` client for MiniMax, live when a key is found and on recordings when not.
-
-    region: 'global', 'cn' or 'auto' (default: MINIMAX_REGION, else 'global', or what set_default_region chose).
-    mode: 'live', 'replay', 'record' or 'auto' (default: MINIMAX_MODE, else 'auto').
-    recordings: the folder under data/cassettes that record mode writes to and replay looks in first.
-    replay_speed: pace of replayed streams (1 = recorded pace, 0 = instant); default MINIMAX_REPLAY_SPEED.
-    check: run helpers.compat's checks on every request before it is sent (errors raise, the rest warn once).
-    Other keyword arguments go to `anthropic.Anthropic` (max_retries, timeout, default_headers, ...).
-    """
-    api_key = hide_key(api_key)  # from here on, no local of this chain shows the key
-    wanted_region = resolve_region(region)
-    wanted_mode = resolve_mode(mode)
-    recordings = check_recordings_name(recordings or os.environ.get("MINIMAX_RECORDINGS", "").strip() or "scratch")
-    check_client_kwargs(client_kwargs)
-    speed = resolve_replay_speed(replay_speed)
-    found = browser.keyless(find_key(api_key), wanted_mode)  # a page cannot call MiniMax live (CORS)
-    final_mode = final_mode_for(wanted_mode, found)
-    endpoint = _endpoint(region, wanted_region, final_mode, found)
-    live = isinstance(found, FoundKey) and final_mode != "replay"
-    key = found.value if isinstance(found, FoundKey) and live else REPLAY_PLACEHOLDER_KEY
-    client = _build(endpoint, final_mode, key, recordings, speed, check, client_kwargs)
-    if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
-        _setup_hint.watch()
-    root, repository = _cassette_root(), DEFAULT_ROOT.parent.parent  # shown relative to the repository when inside
-    shown = str(root.relative_to(repository) if root.is_relative_to(repository) else root)
-    notes = found.notes if isinstance(found, NoKey) else ()
-    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
-    global _last_setup
-    _last_setup = setup
-    if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
-        _banners_shown.add(setup)
-        print("\n".join([setup.line(), *(_("  note: {note}").format(note=note) for note in notes)]))
-    return client
+    settings.check_client_kwargs(client_kwargs)
+    url = settings.check_base_url(base_url, source=source)
+    endpoint = Endpoint(settings.region_of_url(url) or "custom", url)
+    key = settings.checked_key(settings.hide_key(key), "the api_key argument")
+    return _build(endpoint, "live", key, "scratch", 1.0, check, client_kwargs)

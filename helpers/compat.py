@@ -76,11 +76,6 @@ STATUS_WORDS: dict[str, str] = {
 """Each status as a learner reads it in the tables (translated when shown); code compares `Support.status`."""
 
 
-def support_of(name: str, table: tuple[Support, ...] = PARAMETERS) -> Support | None:
-    """The row for `name` in `table`, or None when the spec does not mention it."""
-    return next((row for row in table if row.name == name), None)
-
-
 def table_rows(kind: Literal["parameters", "content"] = "parameters") -> list[dict[str, str]]:
     """One table as plain rows (name, status, note), for pandas or printing: status and note in the language the
     helpers speak (helpers.set_language), names as the API spells them."""

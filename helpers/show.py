@@ -1,30 +1,27 @@
 """Every static view: a message or a conversation (`show`, `conversation`, notebooks 01 and 03) and a tool run's
 `timeline` (04), thinking apart from the answer, with stop reason and tokens. HTML in a notebook (what saved outputs
-and exported pages show), plain text in a terminal; nothing in it depends on time or randomness."""
+and exported pages show; one block's HTML is in `_html.py`), plain text in a terminal; nothing in it depends on time
+or randomness."""
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anthropic
 
 from ._html import (
-    ERROR_STYLE,
-    LABEL_STYLE,
     META_STYLE,
-    PRE_STYLE,
-    RESULT_STYLE,
-    TEXT_STYLE,
-    THINKING_STYLE,
-    TOOL_STYLE,
     Displayable,
+    as_json,
     as_plain,
+    block_html,
+    block_kind,
+    blocks,
     in_ipython,
-    markdown_html,
-    paragraphs_html,
+    result_text,
+    step_html,
     terminal_safe,
 )
 from ._i18n import N_
@@ -38,27 +35,42 @@ MessageLike = anthropic.types.Message | Mapping[str, Any]  # a response, or a me
 SYNTHESIZED = N_("synthesized recording (not an answer MiniMax gave)")  # the footer of a synthesized answer
 
 
-def _blocks(content: Any) -> list[dict[str, Any]]:
-    if isinstance(content, str):
-        return [{"type": "text", "text": content}]
-    return [b for b in as_plain(list(content or [])) if isinstance(b, dict)]
+def show(value: MessageLike | Sequence[MessageLike]) -> None:
+    """Display a `Message`, a message dict or a history: HTML in a notebook, plain text elsewhere."""
+    view = MessageView(value)
+    if in_ipython():
+        from IPython.display import display
+
+        display(view)
+    else:
+        print(view.text())
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def conversation(messages: Iterable[MessageLike]) -> MessageView:
+    """A view of a whole history (user turns, assistant turns, tool results), for display or printing."""
+    return MessageView(list(messages))
 
 
-def _result_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "\n".join(
-        b.get("text", "") if b.get("type") == "text" else _block_kind(b.get("type")) for b in _blocks(content)
-    )
-
-
-def _block_kind(kind: Any) -> str:
-    """`[image block]`: a block no view draws, by its type."""
-    return _("[{kind} block]").format(kind=kind)
+def block_text(block: Mapping[str, Any]) -> str:
+    """Plain-text rendering of one content block, control characters shown as escapes (`terminal_safe`)."""
+    kind = block.get("type")
+    if kind == "thinking":
+        thinking = block.get("thinking") or ""
+        sig = "" if block.get("signature") else _(", no signature")
+        body = "\n".join("  " + line for line in thinking.strip("\n").splitlines()) or "  " + _("(empty)")
+        out = _("[thinking · {count} chars{signature}]").format(count=len(thinking), signature=sig) + f"\n{body}"
+    elif kind == "text":
+        out = (block.get("text") or "").lstrip("\n") or _("(empty text)")
+    elif kind == "tool_use":
+        head = _("[tool call · {name} · {id}]").format(name=block.get("name"), id=block.get("id"))
+        out = f"{head}\n  {as_json(block.get('input', {}))}"
+    elif kind == "tool_result":
+        label = _("tool error") if block.get("is_error") else _("tool result")
+        body = "\n".join("  " + line for line in result_text(block.get("content")).splitlines())
+        out = f"[{label} · {block.get('tool_use_id')}]\n{body}"
+    else:
+        out = block_kind(kind)
+    return terminal_safe(out)
 
 
 def known_tokens(message: Any, name: str) -> int | None:
@@ -95,81 +107,6 @@ def usage_line(message: Mapping[str, Any]) -> str:
     return " · ".join(str(b) for b in bits)
 
 
-# -- one block ------------------------------------------------------------------------------------
-
-
-def block_text(block: Mapping[str, Any]) -> str:
-    """Plain-text rendering of one content block, control characters shown as escapes (`terminal_safe`)."""
-    kind = block.get("type")
-    if kind == "thinking":
-        thinking = block.get("thinking") or ""
-        sig = "" if block.get("signature") else _(", no signature")
-        body = "\n".join("  " + line for line in thinking.strip("\n").splitlines()) or "  " + _("(empty)")
-        out = _("[thinking · {count} chars{signature}]").format(count=len(thinking), signature=sig) + f"\n{body}"
-    elif kind == "text":
-        out = (block.get("text") or "").lstrip("\n") or _("(empty text)")
-    elif kind == "tool_use":
-        head = _("[tool call · {name} · {id}]").format(name=block.get("name"), id=block.get("id"))
-        out = f"{head}\n  {_json(block.get('input', {}))}"
-    elif kind == "tool_result":
-        label = _("tool error") if block.get("is_error") else _("tool result")
-        body = "\n".join("  " + line for line in _result_text(block.get("content")).splitlines())
-        out = f"[{label} · {block.get('tool_use_id')}]\n{body}"
-    else:
-        out = _block_kind(kind)
-    return terminal_safe(out)
-
-
-def block_html(block: Mapping[str, Any], *, answer: bool = True) -> str:
-    """One block as HTML labelled in words, the answer's Markdown rendered (`answer=False`: a user's, unlabelled)."""
-    kind, esc = block.get("type"), html.escape
-    if kind == "thinking":
-        thinking = block.get("thinking") or ""
-        sig = "" if block.get("signature") else _(", no signature")
-        chars = _("{count} chars").format(count=len(thinking))
-        return (
-            f'<div style="{LABEL_STYLE}">💭 <b>{_("Thinking")}</b> · {chars}{sig}</div>'
-            f'<div style="{THINKING_STYLE}">{paragraphs_html(thinking) or "<i>" + _("(empty)") + "</i>"}</div>'
-        )
-    if kind == "text":
-        text = (block.get("text") or "").lstrip("\n")
-        label = f'<div style="{LABEL_STYLE}">💬 <b>{_("Answer")}</b></div>' if answer else ""
-        body = markdown_html(text) if text.strip() else f"<i>{_('(empty text)')}</i>"
-        return f'{label}<div style="{TEXT_STYLE}">{body}</div>'
-    if kind == "tool_use":
-        return (
-            f'<div style="{TOOL_STYLE}"><div>🔧 <b>{_("Tool call")}</b> · <b>{esc(str(block.get("name")))}</b> '
-            f"<code>{esc(_json(block.get('input', {})))}</code></div>"
-            f'<div style="{META_STYLE}">id {esc(str(block.get("id")))}</div></div>'
-        )
-    if kind == "tool_result":
-        error = bool(block.get("is_error"))
-        label = f"⚠️ <b>{_('Tool error')}</b>" if error else f"↩️ <b>{_('Tool result')}</b>"
-        result_for = _("for {id}").format(id=esc(str(block.get("tool_use_id"))))
-        return (
-            f'<div style="{ERROR_STYLE if error else RESULT_STYLE}"><div>{label} '
-            f'<span style="{META_STYLE}">{result_for}</span></div>'
-            f'<pre style="{PRE_STYLE}">{esc(_result_text(block.get("content")))}</pre></div>'
-        )
-    return f"<div><i>{_block_kind(esc(str(kind)))}</i></div>"
-
-
-def _check_block(block: Any, where: str) -> None:
-    """A clear TypeError, before anything is drawn, for a block no view can show."""
-    if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
-        raise TypeError(
-            f"show(): {where} is {block!r:.60}, not a content block: each block is a dict with a 'type', "
-            "e.g. {'type': 'text', 'text': '...'} (or what the SDK returned, unchanged)."
-        )
-    name = block["type"] if block["type"] in ("text", "thinking") else None
-    if name is not None and not isinstance(block.get(name) or "", str):
-        raise TypeError(f"show(): {where} is a {name} block whose {name!r} is not a string: give it as text.")
-    try:
-        _json(block.get("input", {}) if block["type"] == "tool_use" else None)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"show(): {where} is a tool call whose input is not JSON ({error}): use a dict.") from None
-
-
 # -- a message, a conversation --------------------------------------------------------------------
 
 
@@ -203,7 +140,7 @@ class MessageView(Displayable):
         for message in self.messages:
             if not self.single:
                 out.append(f"── {message.get('role', '?')} " + "─" * 40)
-            out.extend(block_text(b) for b in _blocks(message.get("content")))
+            out.extend(block_text(b) for b in blocks(message.get("content")))
             if message.get("type") == "message" or "stop_reason" in message:
                 out.append(f"({usage_line(message)})")
         return "\n".join(out + ([f"({_(self.note)})"] if self.note else []))
@@ -214,7 +151,7 @@ class MessageView(Displayable):
             if not self.single:
                 parts.append(f'<div style="{META_STYLE}"><b>{html.escape(str(message.get("role", "?")))}</b></div>')
             answer = message.get("role") != "user"
-            parts.extend(block_html(b, answer=answer) for b in _blocks(message.get("content")))
+            parts.extend(block_html(b, answer=answer) for b in blocks(message.get("content")))
             if message.get("type") == "message" or "stop_reason" in message:
                 parts.append(f'<div style="{META_STYLE}">{html.escape(usage_line(message))}</div>')
         if self.note:
@@ -222,40 +159,34 @@ class MessageView(Displayable):
         return "".join(parts) + "</div>"
 
 
-def show(value: MessageLike | Sequence[MessageLike]) -> None:
-    """Display a `Message`, a message dict or a history: HTML in a notebook, plain text elsewhere."""
-    view = MessageView(value)
-    if in_ipython():
-        from IPython.display import display
-
-        display(view)
-    else:
-        print(view.text())
-
-
-def conversation(messages: Iterable[MessageLike]) -> MessageView:
-    """A view of a whole history (user turns, assistant turns, tool results), for display or printing."""
-    return MessageView(list(messages))
+def _check_block(block: Any, where: str) -> None:
+    """A clear TypeError, before anything is drawn, for a block no view can show."""
+    if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
+        raise TypeError(
+            f"show(): {where} is {block!r:.60}, not a content block: each block is a dict with a 'type', "
+            "e.g. {'type': 'text', 'text': '...'} (or what the SDK returned, unchanged)."
+        )
+    name = block["type"] if block["type"] in ("text", "thinking") else None
+    if name is not None and not isinstance(block.get(name) or "", str):
+        raise TypeError(f"show(): {where} is a {name} block whose {name!r} is not a string: give it as text.")
+    try:
+        as_json(block.get("input", {}) if block["type"] == "tool_use" else None)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"show(): {where} is a tool call whose input is not JSON ({error}): use a dict.") from None
 
 
 # -- the timeline of a tool conversation ---------------------------------------------------------------------
 
-STEP_STYLE = "display:flex;gap:8px;align-items:flex-start"
-NUMBER_STYLE = "min-width:2.2em;opacity:.8;font-family:monospace;padding-top:6px;color:inherit"
 
-
-def _usage(response: MessageLike) -> str:
-    """A model call's stop reason and tokens, for its heading."""
-    plain = as_plain(response)
-    return _("stop: {reason}").format(reason=plain.get("stop_reason")) + f" · {tokens_text(plain)}"
-
-
-def step_html(number: str, block: Mapping[str, Any], *, answer: bool = True) -> str:
-    """One numbered step: the same in the static timeline and the live one."""
-    return (
-        f'<div style="{STEP_STYLE}"><div style="{NUMBER_STYLE}">{number}</div>'
-        f'<div style="flex:1">{block_html(block, answer=answer)}</div></div>'
-    )
+def timeline(value: ToolRun | MaxTurnsError | Sequence[MessageLike]) -> Timeline:
+    """The timeline of a `ToolRun` (from run_tools), a `MaxTurnsError` error, or a plain history list."""
+    history = getattr(value, "history", value)
+    if not isinstance(history, list):
+        raise TypeError(
+            "timeline() takes what run_tools returns (or the MaxTurnsError it raised), or a list of messages, "
+            f"not {type(value).__name__}."
+        )
+    return Timeline(history, getattr(value, "responses", None))
 
 
 class Timeline(Displayable):
@@ -270,24 +201,24 @@ class Timeline(Displayable):
         out: list[tuple[str, list[dict[str, Any]]]] = []
         first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
         if first_answer:
-            out.append((N_("question"), _blocks(self.history[first_answer - 1].get("content"))))
+            out.append((N_("question"), blocks(self.history[first_answer - 1].get("content"))))
         turn = 0
         # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
-        answered = [r for r in self.responses if _blocks(as_plain(r).get("content"))]
+        answered = [r for r in self.responses if blocks(as_plain(r).get("content"))]
         # responses belong to the last model calls: a history that was continued holds earlier ones too
         skipped = sum(m.get("role") == "assistant" for m in self.history) - len(answered)
         for message in self.history[first_answer:]:
-            blocks = _blocks(message.get("content"))
+            content = blocks(message.get("content"))
             if message.get("role") == "assistant":
                 heading = _("model call {number}").format(number=turn + 1)
                 if 0 <= turn - skipped < len(answered):
                     heading += " · " + _usage(answered[turn - skipped])
-                out.append((heading, blocks))
+                out.append((heading, content))
                 turn += 1
-            elif out and all(b.get("type") == "tool_result" for b in blocks):
-                out[-1] = (out[-1][0], out[-1][1] + blocks)
+            elif out and all(b.get("type") == "tool_result" for b in content):
+                out[-1] = (out[-1][0], out[-1][1] + content)
             else:
-                out.append((N_("user"), blocks))
+                out.append((N_("user"), content))
         if self.responses and self.responses[-1] not in answered:
             heading = _("model call {number}").format(number=turn + 1)
             out.append((f"{heading} · {_usage(self.responses[-1])} · {_('no content')}", []))
@@ -296,9 +227,9 @@ class Timeline(Displayable):
     def steps(self) -> Iterable[tuple[str, list[tuple[int, dict[str, Any]]]]]:
         """Each turn's heading and its blocks, numbered from 1 across the run (the question: 0)."""
         step = 0
-        for heading, blocks in self.turns():
+        for heading, content in self.turns():
             numbered = []
-            for block in blocks:
+            for block in content:
                 step += heading != "question"
                 numbered.append((step if heading != "question" else 0, block))
             yield heading, numbered
@@ -332,12 +263,7 @@ class Timeline(Displayable):
         return "".join(parts) + "</div>"
 
 
-def timeline(value: ToolRun | MaxTurnsError | Sequence[MessageLike]) -> Timeline:
-    """The timeline of a `ToolRun` (from run_tools), a `MaxTurnsError` error, or a plain history list."""
-    history = getattr(value, "history", value)
-    if not isinstance(history, list):
-        raise TypeError(
-            "timeline() takes what run_tools returns (or the MaxTurnsError it raised), or a list of messages, "
-            f"not {type(value).__name__}."
-        )
-    return Timeline(history, getattr(value, "responses", None))
+def _usage(response: MessageLike) -> str:
+    """A model call's stop reason and tokens, for its heading."""
+    plain = as_plain(response)
+    return _("stop: {reason}").format(reason=plain.get("stop_reason")) + f" · {tokens_text(plain)}"

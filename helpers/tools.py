@@ -13,16 +13,86 @@ from typing import Any
 import anthropic
 
 from ._html import as_plain
-from ._i18n import N_, ngettext
+from ._i18n import N_
 from ._i18n import gettext as _
-from ._toolbox import Tool, broken_input_result, collect_tools, error_result, run_tool_call
+from ._toolbox import (
+    CONTINUE,
+    Tool,
+    broken_input_result,
+    check_run_arguments,
+    collect_tools,
+    error_result,
+    keep_paid_work,
+    run_tool_call,
+)
 from .show import MessageLike, known_tokens, show, timeline
-from .streaming import SAMPLING_PARAMS, LiveView
+from .streaming import LiveView
 from .streaming import stream as stream_turn
 
 TEXT_TOOL_CALL = "<minimax:tool_call>"
 """The marker of a tool call written as text: MiniMax's own tool-call format, seen in text blocks (docs/sources.md)."""
-CONTINUE = "run_tools(client, messages=error.history, ...)"
+
+
+def run_tools(
+    client: anthropic.Anthropic,
+    *,
+    messages: Sequence[MessageLike],
+    tools: Iterable[Any],
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+    max_turns: int = 10,
+    stream: bool = False,
+    on_step: Callable[[dict[str, Any]], None] | None = None,
+    **params: Any,
+) -> ToolRun:
+    """Call the model, run every tool call of its turn, send all results back in one user message, and repeat
+    until it stops asking for tools. Returns a `ToolRun` (final message, full history, every response).
+
+    tools: definition dicts (with their functions in functions=), beta_tool objects, or plain typed functions.
+    max_turns: the most model calls; when reached with tools still wanted, `MaxTurnsError` carries the history.
+    stream: stream every turn live (helpers.stream's widgets), each followed by its tool results.
+    on_step: called with each block as it completes (assistant blocks, then tool results), e.g. LiveTimeline.add.
+    A call whose arguments are not a JSON object is answered with an is_error result, not run, and goes back with
+    input {}; a call written as text raises `ToolCallAsTextError`, one cut by max_tokens `TruncatedToolCallError`.
+    Other keyword arguments (model, max_tokens, system, tool_choice, extra_body, ...) go to messages.create.
+    """
+    check_run_arguments(messages, max_turns, params)
+    registry = {tool.name: tool for tool in collect_tools(tools, functions)}
+    definitions = [tool.definition for tool in registry.values()]
+    history: list[dict[str, Any]] = [as_plain(m) for m in messages]
+    responses: list[anthropic.types.Message] = []
+    step = on_step or (lambda block: None)
+    for turn in range(1, max_turns + 1):
+        try:
+            response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
+        except BaseException as error:  # a 529, a timeout, a dropped connection, Ctrl-C: keep what was paid for
+            if responses:
+                keep_paid_work(error, history, responses)
+            raise
+        responses.append(response)
+        content: list[dict[str, Any]] = as_plain(list(response.content or []))  # exactly as received; null is none
+        if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
+            history.append({"role": "assistant", "content": content})
+        calls = [block for block in content if block["type"] == "tool_use"]
+        # arguments that are not a JSON object are never run, and go back as {} (MiniMax refuses them: 2013)
+        broken = {call["id"]: call.get("input") for call in calls if not isinstance(call.get("input"), dict)}
+        for block in content:
+            if block.get("id") in broken:
+                block["input"] = {}
+            step(block)
+        if calls and response.stop_reason == "max_tokens":
+            names = ", ".join(call["name"] for call in calls)
+            raise TruncatedToolCallError(history[:-1], responses, turn=turn, names=names)
+        text = "".join(block.get("text", "") for block in content if block["type"] == "text")
+        if not calls and TEXT_TOOL_CALL in text:
+            names = ", ".join(dict.fromkeys(re.findall(r'<invoke name="([^"]+)"', text))) or _("no tool name found")
+            raise ToolCallAsTextError(history[:-1], responses, turn=turn, text=text, names=names)
+        if response.stop_reason != "tool_use" or not calls:
+            return ToolRun(response, history, responses)
+        results = _answer_calls(calls, broken, registry, step, history, responses)
+        history.append({"role": "user", "content": results})
+        if stream:
+            show({"role": "user", "content": results})
+    raise MaxTurnsError(history, responses, max_turns=max_turns)
 
 
 class _KeepsRun(BaseException):
@@ -118,25 +188,7 @@ class ToolRun:
         printer.text(repr(self))
 
 
-# -- the loop ---------------------------------------------------------------------------------------
-
-
-def keep_paid_work(error: BaseException, history: list[dict[str, Any]], responses: list[Any]) -> None:
-    """Give an error raised after a paid model call the run so far (`error.history`, `error.responses`), keeping
-    its own type so `except anthropic.APIStatusError:` still catches it."""
-    try:
-        error.history = list(history)  # type: ignore[attr-defined]
-        error.responses = list(responses)  # type: ignore[attr-defined]
-    except AttributeError:  # an exception type that takes no attributes: nothing to keep it in
-        return
-    note = ngettext(
-        "{count} model call of this run were already paid for: the history so far is in error.history (it ends "
-        "with the last tool results), so {again} continues without paying for them or running the tools again.",
-        "{count} model calls of this run were already paid for: the history so far is in error.history (it ends "
-        "with the last tool results), so {again} continues without paying for them or running the tools again.",
-        len(responses),
-    )
-    error.add_note(note.format(count=len(responses), again=CONTINUE))
+# -- one turn's tool calls, one model call ----------------------------------------------------------------------------
 
 
 def _answer_calls(
@@ -153,36 +205,14 @@ def _answer_calls(
     try:
         for call in calls:
             is_broken = call["id"] in broken
-            results.append(
-                broken_input_result(call, broken[call["id"]]) if is_broken else run_tool_call(call, registry)
-            )
-            step(results[-1])
+            result = broken_input_result(call, broken[call["id"]]) if is_broken else run_tool_call(call, registry)
+            results.append(result)
+            step(result)
     except KeyboardInterrupt:
         stopped = [error_result(c, "Stopped by the user.") for c in calls[len(results) :]]
         history.append({"role": "user", "content": results + stopped})
         raise ToolsInterrupted(history, responses) from None
     return results
-
-
-def _check_params(messages: Any, max_turns: int, params: Mapping[str, Any]) -> None:
-    """Refuse, before any request, arguments that would fail or mislead (see run_tools)."""
-    if not isinstance(messages, list) or not messages:
-        raise ValueError(
-            _("messages= must be a non-empty list of messages, e.g. [{'role': 'user', 'content': '...'}].")
-        )
-    if not isinstance(max_turns, int) or max_turns < 1:
-        message = _("max_turns must be a whole number of model calls, 1 or more; got {value!r}.")
-        raise ValueError(message.format(value=max_turns))
-    sampling = [p for p in SAMPLING_PARAMS if p in params]
-    if sampling:
-        message = _(
-            "{names} is not a keyword of messages.create in anthropic 1.0 and later: "
-            "pass extra_body={{{first!r}: ...}} instead (it works on every version)."
-        )
-        raise TypeError(message.format(names=", ".join(sampling), first=sampling[0]))
-    for name in ("model", "max_tokens"):
-        if name not in params:
-            raise TypeError(_("run_tools needs {name}=..., as messages.create does.").format(name=name))
 
 
 def _create(client: anthropic.Anthropic, stream: bool, params: dict[str, Any], turn: int) -> anthropic.types.Message:
@@ -191,65 +221,3 @@ def _create(client: anthropic.Anthropic, stream: bool, params: dict[str, Any], t
         message: anthropic.types.Message = client.messages.create(**params)
         return message
     return stream_turn(client, view=LiveView(label=f"{params['model']} · model call {turn}"), **params)
-
-
-def run_tools(
-    client: anthropic.Anthropic,
-    *,
-    messages: Sequence[MessageLike],
-    tools: Iterable[Any],
-    functions: Mapping[str, Callable[..., Any]] | None = None,
-    max_turns: int = 10,
-    stream: bool = False,
-    on_step: Callable[[dict[str, Any]], None] | None = None,
-    **params: Any,
-) -> ToolRun:
-    """Call the model, run every tool call of its turn, send all results back in one user message, and repeat
-    until it stops asking for tools. Returns a `ToolRun` (final message, full history, every response).
-
-    tools: definition dicts (with their functions in functions=), beta_tool objects, or plain typed functions.
-    max_turns: the most model calls; when reached with tools still wanted, `MaxTurnsError` carries the history.
-    stream: stream every turn live (helpers.stream's widgets), each followed by its tool results.
-    on_step: called with each block as it completes (assistant blocks, then tool results), e.g. LiveTimeline.add.
-    A call whose arguments are not a JSON object is answered with an is_error result, not run, and goes back with
-    input {}; a call written as text raises `ToolCallAsTextError`, one cut by max_tokens `TruncatedToolCallError`.
-    Other keyword arguments (model, max_tokens, system, tool_choice, extra_body, ...) go to messages.create.
-    """
-    _check_params(messages, max_turns, params)
-    registry = {tool.name: tool for tool in collect_tools(tools, functions)}
-    definitions = [tool.definition for tool in registry.values()]
-    history: list[dict[str, Any]] = [as_plain(m) for m in messages]
-    responses: list[anthropic.types.Message] = []
-    step = on_step or (lambda block: None)
-    for turn in range(1, max_turns + 1):
-        try:
-            response = _create(client, stream, {**params, "messages": history, "tools": definitions}, turn)
-        except BaseException as error:  # a 529, a timeout, a dropped connection, Ctrl-C: keep what was paid for
-            if responses:
-                keep_paid_work(error, history, responses)
-            raise
-        responses.append(response)
-        content: list[dict[str, Any]] = as_plain(list(response.content or []))  # exactly as received; null is none
-        if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
-            history.append({"role": "assistant", "content": content})
-        calls = [block for block in content if block["type"] == "tool_use"]
-        # arguments that are not a JSON object are never run, and go back as {} (MiniMax refuses them: 2013)
-        broken = {call["id"]: call.get("input") for call in calls if not isinstance(call.get("input"), dict)}
-        for block in content:
-            if block.get("id") in broken:
-                block["input"] = {}
-            step(block)
-        if calls and response.stop_reason == "max_tokens":
-            names = ", ".join(call["name"] for call in calls)
-            raise TruncatedToolCallError(history[:-1], responses, turn=turn, names=names)
-        text = "".join(block.get("text", "") for block in content if block["type"] == "text")
-        if not calls and TEXT_TOOL_CALL in text:
-            names = ", ".join(dict.fromkeys(re.findall(r'<invoke name="([^"]+)"', text))) or _("no tool name found")
-            raise ToolCallAsTextError(history[:-1], responses, turn=turn, text=text, names=names)
-        if response.stop_reason != "tool_use" or not calls:
-            return ToolRun(response, history, responses)
-        results = _answer_calls(calls, broken, registry, step, history, responses)
-        history.append({"role": "user", "content": results})
-        if stream:
-            show({"role": "user", "content": results})
-    raise MaxTurnsError(history, responses, max_turns=max_turns)

@@ -19,7 +19,8 @@ from support import replay_client_for, sdk_client
 
 import helpers
 from helpers._replay.transport import RecordTransport
-from helpers.client import ConfigError, check_base_url, detect_region
+from helpers._settings import check_base_url
+from helpers.client import ConfigError, detect_region
 from tests.safety_support import HELLO, OK_BODY
 
 KEY = "sk-canary-safety-key-5d1e7a"
