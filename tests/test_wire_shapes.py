@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -329,6 +330,25 @@ ERRORS_TABLE = [
         "overloaded",
         "high load",
     ),
+    # -- issue 17's audit: the sheet's rows no test had (each message as the sheet prints it) --
+    (500, "server_error", "unknown error, 520 (1000)", "unknown", "as received"),
+    (400, "invalid_request_error", "invalid tool type: (2013)", "invalid-params", "refused the request's parameters"),
+    (400, "invalid_request_error", "invalid params", "invalid-params", "refused the request's parameters"),
+    # the sheet elides these two messages ("..."): the parts it gives, with its ellipses, and its codes
+    (
+        529,
+        "overloaded_error",
+        "... peak-hour surge ... recovers within 1-5 minutes (2064) (529)",
+        "overloaded",
+        "retry",
+    ),
+    (529, "overloaded_error", "High traffic detected ... (2064) (529)", "overloaded", "retry"),
+    # The sheet says 2064, 2056 and 2062 also come in Chinese (2062's: "peak hours, retry later", with http_code) but
+    # does not print the Chinese text: these three are stand-ins written here, NOT captures. They check that the card
+    # rests on the status and the code, never on English words.
+    (529, "overloaded_error", "服务集群当前负载较高，请稍后重试 (2064)", "overloaded", "retry"),
+    (429, "rate_limit_error", "Token Plan 用量已达上限，请升级套餐或购买额度 (2056)", "quota", "stop retrying"),
+    (429, "rate_limit_error", "当前为高峰时段，请稍后重试 (2062)", "rate-limit", "token plan"),
 ]
 
 
@@ -347,6 +367,70 @@ def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
     text = from_exception.meaning + " ".join(from_exception.details) + from_exception.next_step
     assert words.lower() in text.lower() or words.lower() in from_exception.title.lower()
     assert from_exception.status == status and from_body.status == (status if http_code else None)
+
+
+# -- issue 17's audit: explain(err) and explain(err.body) agree on everything the body alone can know ------------
+
+_BODY_CANNOT_TELL_5XX = pytest.mark.xfail(
+    strict=True,
+    reason="helpers/errors.py: a 5xx error the guide does not know (api_error/server_error 'unknown error (1000)') "
+    "read from its body without http_code gets status None, so _unknown() says 'retrying will not help' while "
+    "explain(err) says it can succeed later; the body's error type (api_error, server_error) already says 5xx",
+)
+
+
+def _slug(message: str) -> str:
+    """A row's id from its message: its first Latin words and its code, "zh" when it is in Chinese."""
+    words = re.findall(r"[A-Za-z0-9]+", message.split("(")[0])[:4]
+    chinese = ["zh"] if re.search(r"[\u4e00-\u9fff]", message) else []
+    return "-".join([*chinese, *words, str(minimax_code(message) or "no-code")])
+
+
+def _agreement_cases() -> list:
+    cases = []
+    for status, kind, message, expected, _words in ERRORS_TABLE:
+        for http_code in (False, True):
+            marks = [_BODY_CANNOT_TELL_5XX] if (expected == "unknown" and status >= 500 and not http_code) else []
+            ident = f"{status}-{_slug(message)}-{'http_code' if http_code else 'no-http_code'}"
+            cases.append(pytest.param(status, kind, message, http_code, marks=marks, id=ident))
+    return cases
+
+
+@pytest.mark.parametrize(("status", "kind", "message", "http_code"), _agreement_cases())
+def test_the_body_alone_gives_the_same_card_as_the_exception(status, kind, message, http_code) -> None:
+    inner = {"type": kind, "message": message, **({"http_code": str(status)} if http_code else {})}
+    body = {"type": "error", "error": inner}
+    error = _fail_with(body, status)
+    found, from_body = helpers.explain(error), helpers.explain(error.body)
+    assert (from_body.kind, from_body.title, from_body.code, from_body.retryable, from_body.message) == (
+        found.kind,
+        found.title,
+        found.code,
+        found.retryable,
+        found.message,
+    )
+    assert from_body.next_step == found.next_step or found.kind in ("auth", "overloaded")  # these name the request's
+    assert found.message == message, "MiniMax's message is shown as it came, Chinese included"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="helpers/errors.py: 'invalid tool type: (2013)' (M3) matches none of _INVALID_CAUSES, so the card lists "
+    "the common causes (temperature, tool_result ids, thinking, images), none of which is a tool's type",
+)
+def test_invalid_tool_type_points_at_the_tool_definitions() -> None:
+    body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid tool type: (2013)"}}
+    found = helpers.explain(_fail_with(body, 400))
+    assert found.kind == "invalid-params" and found.code == 2013
+    assert len(found.details) == 1, "one cause, the one MiniMax's message names"
+    assert "tools=" in found.details[0] and "type" in found.details[0]
+
+
+def test_a_bare_invalid_params_without_code_or_request_id_lists_the_common_causes() -> None:
+    body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid params"}}
+    found = helpers.explain(_fail_with(body, 400))
+    assert (found.kind, found.code, found.status, found.retryable) == ("invalid-params", None, 400, False)
+    assert len(found.details) > 1 and "MiniMax code" not in found.text(), "no code is invented"
 
 
 # -- the sheet's bodies that are not what the Messages API promises, and its later errors, on every path ---------
@@ -433,6 +517,11 @@ SHEET_ERRORS = [  # (fixture, kind, status, MiniMax code, retryable, words the e
     ("400-messages-empty-2013", "invalid-params", 400, 2013, False, "is empty"),
     ("400-invalid-chat-setting-2013", "invalid-params", 400, 2013, False, "one system= string"),
     ("400-context-window-2013", "context-window", 400, 2013, False, "204,800 tokens"),
+    # -- issue 17's audit: the sheet's other shapes with a fixture, now on both paths too --
+    ("400-invalid-request-on-stream", "invalid-params", 400, 2013, False, "input_schema"),
+    ("401-invalid-api-key", "auth", 401, None, False, "other region"),
+    ("401-no-key", "auth-missing", 401, None, False, "MINIMAX_API_KEY"),
+    ("529-overloaded-no-http-code", "overloaded", 529, 2064, True, "high load"),
 ]
 
 
