@@ -4,6 +4,7 @@ helpers.explain and the usage log: 401s without a code, errors inside a 200 stre
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
@@ -783,3 +784,160 @@ def test_every_row_is_reachable() -> None:
     rows = (*explanations.API_ERRORS, explanations.UNKNOWN, *explanations.OTHER_ERRORS)
     dead = [f"{row.kind}: {row.title}" for row in rows if id(row) not in chosen]
     assert not dead, f"rows no fixture reaches: {dead}"
+
+
+# -- issue 17's audit: each error shape on the other paths (run_tools, the stream's print and widget views, the
+# playground), and the bodies not what the Messages API promises where no test took them yet -------------------
+
+HI = {"model": "MiniMax-M2.1", "max_tokens": 1000, "messages": [{"role": "user", "content": "Hi"}]}
+_WITH_TOOLS = {**HI, "tools": [GLOB_TOOL]}
+_PLAYGROUND = {"model": "MiniMax-M2.1", "max_tokens": playground.MAX_TOKENS, "system": playground.SYSTEM}
+PATH_BODIES = (  # every request the paths below send: each gets the fixture's answer
+    _WITH_TOOLS,
+    {**_WITH_TOOLS, "stream": True},
+    {**HI, "stream": True},
+    {**_PLAYGROUND, "messages": HI["messages"]},
+    {**_PLAYGROUND, "messages": HI["messages"], "tools": playground.TOOLS},
+)
+_ERROR_SHAPES = [pytest.param(*row[:3], id=row[0]) for row in SHEET_ERRORS]
+
+
+def _widget_notes(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Stand in for IPython's display: the views a widget-mode live view leaves behind, in order."""
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    displayed: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: displayed.append(obj) or _Handle())
+    return displayed
+
+
+def _same_card(error: anthropic.APIStatusError, kind: str, status: int) -> helpers.Explanation:
+    found = helpers.explain(error)
+    assert error.status_code == status and found.kind == helpers.explain(error.body).kind == kind
+    return found
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+def test_each_error_shape_through_run_tools_plain_and_streamed(
+    answering: Answering, name: str, kind: str, status: int, capsys
+) -> None:
+    client = answering(name, *PATH_BODIES)
+    glob = {"glob": lambda: "a.py"}
+    for stream in (False, True):
+        with pytest.raises(anthropic.APIStatusError) as caught:
+            helpers.run_tools(client, tools=[GLOB_TOOL], functions=glob, stream=stream, **HI)
+        _same_card(caught.value, kind, status)
+        assert not hasattr(caught.value, "history"), "nothing was paid for: no history to continue from"
+    printed = capsys.readouterr().out
+    assert f"HTTP {status}" in printed and "before the stream started" in printed and "<html" not in printed.lower()
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+def test_each_error_shape_in_the_streams_print_and_widget_views(
+    answering: Answering, name: str, kind: str, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = answering(name, *PATH_BODIES)
+    printed = io.StringIO()
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        helpers.stream(client, view=helpers.LiveView(mode="print", out=printed), **HI)
+    _same_card(caught.value, kind, status)
+    line = printed.getvalue().strip()
+    assert line.startswith("── ⚠️ No answer:") and f"HTTP {status}" in line and "<" not in line
+    page = not _fixture(name).response["headers"]["content-type"].startswith("application/json")
+    assert ("MiniMax answered" in line) != page, "a front end's page is not called MiniMax's answer"
+    displayed = _widget_notes(monkeypatch)
+    with pytest.raises(anthropic.APIStatusError):
+        helpers.stream(client, view=helpers.LiveView(mode="widgets"), **HI)
+    (note,) = [v for v in displayed if type(v).__name__ == "Note"]
+    assert f"HTTP {status}" in note.text() and "<html" not in note.html().lower()
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+@pytest.mark.parametrize("tools", [False, True], ids=["tools-off", "tools-on"])
+def test_each_error_shape_in_the_playground(
+    answering: Answering, name: str, kind: str, status: int, tools: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = helpers.Playground(answering(name, *PATH_BODIES), tools=tools)
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        app.send("Hi")
+    found = _same_card(caught.value, kind, status)
+    assert app.history == [] and app.paid == [] and app.notice == "", "a failed turn leaves no half turn behind"
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
+    monkeypatch.setattr(_html, "in_ipython", lambda: True)
+    app.show()
+    app._widgets["text"].value = "Hi"
+    app._widgets["send"].click()
+    status_line = app._widgets["status"].value
+    assert html.escape(found.title) in status_line and html.escape(found.next_step) in status_line
+    assert "&lt;" not in status_line and "Error code" not in status_line, "explained, not the raw body"
+    assert app._widgets["text"].value == "Hi" and app.history == [], "the question stays, to send again"
+    app.close()
+
+
+IN_STREAM_ERRORS = [
+    "error-event-after-content-stream",
+    "error-data-line-first-stream",
+    "server-error-500-inside-stream",
+]
+
+
+@pytest.mark.parametrize("name", IN_STREAM_ERRORS)
+def test_an_error_inside_a_200_stream_through_run_tools_and_the_widget_view(
+    answering: Answering, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = answering(name, {**_WITH_TOOLS, "stream": True}, {**HI, "stream": True})
+    displayed = _widget_notes(monkeypatch)
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client, view=helpers.LiveView(mode="widgets"), **HI)
+    (note,) = [v for v in displayed if type(v).__name__ == "Note"]
+    assert "inside the stream" in note.text() and "HTTP 200" not in note.text()
+    monkeypatch.setattr(_html, "in_ipython", lambda: False)  # run_tools' own live views print
+    with pytest.raises(StreamInterrupted) as in_run:
+        helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, stream=True, **HI)
+    for error in (caught.value, in_run.value):
+        assert (error.kind, helpers.explain(error).kind, helpers.explain(error).retryable) == (
+            "server",
+            "overloaded",
+            True,
+        )
+
+
+def test_usage_and_the_bill_take_content_null_at_max_tokens(answering: Answering, capsys) -> None:
+    import pandas
+
+    name = "200-content-null-max-tokens"
+    body = _fixture(name).request["body"]
+    client = answering(name, body)
+    message = client.messages.create(**body)
+    assert message.content is None
+    frame = helpers.usage(client)
+    assert len(frame) == 1, "one row for the one call"
+    row = frame.iloc[0]
+    assert (row["model"], row["status"], row["input_tokens"], row["output_tokens"]) == ("MiniMax-M2.5", 200, 41, 2)
+    assert pandas.isna(row["cost_usd"]), "M2.5's price was not collected: unknown, never 0"
+    summary = helpers.cost_summary(client)
+    assert "MiniMax-M2.5" in summary.text() and "unknown" in summary.text()
+    helpers.show(message)  # the static view of a null content, printed outside a notebook
+    shown = capsys.readouterr().out
+    assert "stop: max_tokens" in shown and "41 in, 2 out" in shown
+
+
+def test_a_stream_without_message_delta_in_every_remaining_view(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    body = _fixture("no-message-delta-stream").request["body"]
+    params = {k: v for k, v in body.items() if k != "stream"}
+    tools_body = {**body, "tools": [GLOB_TOOL]}
+    client = answering("no-message-delta-stream", body, tools_body)
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, stream=True, **params)
+    printed = capsys.readouterr().out
+    assert "output unknown" in printed and "0 out" not in printed, "run_tools' own print view"
+    assert "output unknown" in timeline(run).html() and "0 out" not in timeline(run).html()
+    helpers.show(run.final)
+    assert "output unknown" in capsys.readouterr().out
+    summary = helpers.cost_summary(client)
+    assert "unknown" in summary.html() and "0 out" not in summary.html()
