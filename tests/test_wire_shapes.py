@@ -941,3 +941,35 @@ def test_a_stream_without_message_delta_in_every_remaining_view(
     assert "output unknown" in capsys.readouterr().out
     summary = helpers.cost_summary(client)
     assert "unknown" in summary.html() and "0 out" not in summary.html()
+
+
+def test_m3_text_in_deltas_of_1_to_3_characters_arrives_whole_in_every_view(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheet: MiniMax-M3 sent text deltas of 1 and 3 characters ("#", " My") where M2.x sends 5 to 102."""
+    fixture = _fixture("m3-short-text-deltas-stream")
+    events = fixture.response["events"]
+    pieces = [e["data"]["delta"]["text"] for e in events if e.get("event") == "content_block_delta"]
+    assert pieces[:2] == ["#", " My"] and {len(p) for p in pieces} == {1, 2, 3}
+    whole, body = "".join(pieces), fixture.request["body"]
+    params = {k: v for k, v in body.items() if k != "stream"}
+    client = answering("m3-short-text-deltas-stream", body)
+    printed = io.StringIO()
+    view = helpers.LiveView(mode="print", out=printed)
+    message = helpers.stream(client, view=view, **params)
+    assert message.content[0].text == whole and message.model == "MiniMax-M3"
+    assert (message.usage.input_tokens, message.usage.output_tokens) == (38, 24)
+    assert whole in printed.getvalue() and "38 in, 24 out" in printed.getvalue()
+    assert view.events == len(pieces) + 4, "each delta drawn: message_start, block start and stop, message_delta"
+    row = helpers.usage(client).iloc[-1]
+    assert (row["model"], row["input_tokens"], row["output_tokens"]) == ("MiniMax-M3", 38, 24)
+
+    displayed = _widget_notes(monkeypatch)
+    widgets = helpers.LiveView(mode="widgets", clock=lambda: 0.0)  # a frozen clock: the throttle holds every delta
+    again = helpers.stream(client, view=widgets, **params)
+    assert again.content[0].text == whole
+    assert widgets.updates <= 3 < len(pieces), "tiny deltas do not mean one widget update each"
+    assert html.escape("First, a short walk.") in widgets.sink.widget.value, "the pending deltas were sent at the end"
+    (final,) = [v for v in displayed if isinstance(v, MessageView)]
+    assert "First, a short walk. Then two hours on the report, and a call at four." in final.text()
+    assert "38 in, 24 out" in final.text()
