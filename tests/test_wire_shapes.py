@@ -973,3 +973,20 @@ def test_m3_text_in_deltas_of_1_to_3_characters_arrives_whole_in_every_view(
     (final,) = [v for v in displayed if isinstance(v, MessageView)]
     assert "First, a short walk. Then two hours on the report, and a call at four." in final.text()
     assert "38 in, 24 out" in final.text()
+
+
+def test_a_body_without_base_resp_goes_through_the_views_the_log_and_run_tools(answering: Answering, capsys) -> None:
+    import pandas
+
+    name = "body-without-base-resp"
+    body = _fixture(name).request["body"]
+    assert "base_resp" not in _fixture(name).response["body"]
+    client = answering(name, body, {**body, "tools": [GLOB_TOOL]})
+    message = client.messages.create(**body)
+    assert message.content[0].text == "Hi there!"
+    helpers.show(message)
+    assert "Hi there!" in capsys.readouterr().out
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, **body)
+    assert run.text == "Hi there!" and run.usage() == {"calls": 1, "input_tokens": 39, "output_tokens": 4}
+    row = helpers.usage(client).iloc[-1]
+    assert row["output_tokens"] == 4 and pandas.isna(row["cost_usd"]), "a model without a collected price: unknown"
