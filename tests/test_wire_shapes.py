@@ -374,9 +374,10 @@ def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
 
 _BODY_CANNOT_TELL_5XX = pytest.mark.xfail(
     strict=True,
-    reason="helpers/errors.py: a 5xx error the guide does not know (api_error/server_error 'unknown error (1000)') "
-    "read from its body without http_code gets status None, so _unknown() says 'retrying will not help' while "
-    "explain(err) says it can succeed later; the body's error type (api_error, server_error) already says 5xx",
+    reason="helpers/explanations.py: a 5xx error the guide does not know (api_error/server_error 'unknown error "
+    "(1000)') read from its body without http_code has status None, so UNKNOWN's retryable=server_side says "
+    "'retrying will not help' while explain(err) says it can succeed later; the body's error type (api_error, "
+    "server_error) already says 5xx",
 )
 
 
@@ -416,8 +417,8 @@ def test_the_body_alone_gives_the_same_card_as_the_exception(status, kind, messa
 
 @pytest.mark.xfail(
     strict=True,
-    reason="helpers/errors.py: 'invalid tool type: (2013)' (M3) matches none of _INVALID_CAUSES, so the card lists "
-    "the common causes (temperature, tool_result ids, thinking, images), none of which is a tool's type",
+    reason="helpers/explanations.py: 'invalid tool type: (2013)' (M3) matches none of INVALID_CAUSES, so the card "
+    "lists COMMON_INVALID (temperature, tool_result ids, thinking, images), none of which is a tool's type",
 )
 def test_invalid_tool_type_points_at_the_tool_definitions() -> None:
     body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid tool type: (2013)"}}
