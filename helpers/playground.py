@@ -456,11 +456,17 @@ def _checked_region(region: str) -> str:
 
 
 def _error_html(error: Exception) -> str:
-    """An error as the app's status line shows it (a replay miss says how to chat live)."""
+    """An error as the app's status line shows it: an API error as `explain` reads it (its title, status and code,
+    then the next step; never a raw body or a front end's HTML page), a replay miss with how to chat live."""
     from ._replay.transport import NotRecordedError
+    from .errors import explain
 
+    step = ""
     if isinstance(error, NotRecordedError):
         first = _("Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live.")
+    elif isinstance(error, anthropic.APIError):
+        found = explain(error)
+        first, step = found.text().splitlines()[0], f"<br>{html.escape(found.next_step)}"
     else:
         first = f"{type(error).__name__}: {error}"
-    return f'<span style="color:inherit">⚠️ <b>{html.escape(first)}</b></span>'
+    return f'<span style="color:inherit">⚠️ <b>{html.escape(first)}</b>{step}</span>'

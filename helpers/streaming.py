@@ -93,7 +93,12 @@ def _why(error: BaseException, before: bool) -> tuple[str, str]:
     if status == 200:  # an error event inside the stream: the HTTP answer itself was 200
         return _("MiniMax sent an error inside the stream: {error}").format(error=_error_text(error)), "server"
     if before and status:
-        return _("MiniMax answered HTTP {status} before the stream started").format(status=status), ""
+        why = _("MiniMax answered HTTP {status} before the stream started")
+        if isinstance(getattr(error, "body", None), str):  # a front end's page, not MiniMax's JSON
+            why = _(
+                "a front end answered HTTP {status} with its own page, not MiniMax's JSON, before the stream started"
+            )
+        return why.format(status=status), ""
     if status:
         return _("the server sent an error: {error}").format(error=_error_text(error)), "server"
     if before:

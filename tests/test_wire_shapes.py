@@ -4,8 +4,10 @@ helpers.explain and the usage log: 401s without a code, errors inside a 200 stre
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -329,6 +331,25 @@ ERRORS_TABLE = [
         "overloaded",
         "high load",
     ),
+    # -- issue 17's audit: the sheet's rows no test had (each message as the sheet prints it) --
+    (500, "server_error", "unknown error, 520 (1000)", "unknown", "as received"),
+    (400, "invalid_request_error", "invalid tool type: (2013)", "invalid-params", "refused the request's parameters"),
+    (400, "invalid_request_error", "invalid params", "invalid-params", "refused the request's parameters"),
+    # the sheet elides these two messages ("..."): the parts it gives, with its ellipses, and its codes
+    (
+        529,
+        "overloaded_error",
+        "... peak-hour surge ... recovers within 1-5 minutes (2064) (529)",
+        "overloaded",
+        "retry",
+    ),
+    (529, "overloaded_error", "High traffic detected ... (2064) (529)", "overloaded", "retry"),
+    # The sheet says 2064, 2056 and 2062 also come in Chinese (2062's: "peak hours, retry later", with http_code) but
+    # does not print the Chinese text: these three are stand-ins written here, NOT captures. They check that the card
+    # rests on the status and the code, never on English words.
+    (529, "overloaded_error", "服务集群当前负载较高，请稍后重试 (2064)", "overloaded", "retry"),
+    (429, "rate_limit_error", "Token Plan 用量已达上限，请升级套餐或购买额度 (2056)", "quota", "stop retrying"),
+    (429, "rate_limit_error", "当前为高峰时段，请稍后重试 (2062)", "rate-limit", "token plan"),
 ]
 
 
@@ -347,6 +368,71 @@ def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
     text = from_exception.meaning + " ".join(from_exception.details) + from_exception.next_step
     assert words.lower() in text.lower() or words.lower() in from_exception.title.lower()
     assert from_exception.status == status and from_body.status == (status if http_code else None)
+
+
+# -- issue 17's audit: explain(err) and explain(err.body) agree on everything the body alone can know ------------
+
+_BODY_CANNOT_TELL_5XX = pytest.mark.xfail(
+    strict=True,
+    reason="helpers/explanations.py: a 5xx error the guide does not know (api_error/server_error 'unknown error "
+    "(1000)') read from its body without http_code has status None, so UNKNOWN's retryable=server_side says "
+    "'retrying will not help' while explain(err) says it can succeed later; the body's error type (api_error, "
+    "server_error) already says 5xx",
+)
+
+
+def _slug(message: str) -> str:
+    """A row's id from its message: its first Latin words and its code, "zh" when it is in Chinese."""
+    words = re.findall(r"[A-Za-z0-9]+", message.split("(")[0])[:4]
+    chinese = ["zh"] if re.search(r"[\u4e00-\u9fff]", message) else []
+    return "-".join([*chinese, *words, str(minimax_code(message) or "no-code")])
+
+
+def _agreement_cases() -> list:
+    cases = []
+    for status, kind, message, expected, _words in ERRORS_TABLE:
+        for http_code in (False, True):
+            marks = [_BODY_CANNOT_TELL_5XX] if (expected == "unknown" and status >= 500 and not http_code) else []
+            ident = f"{status}-{_slug(message)}-{'http_code' if http_code else 'no-http_code'}"
+            cases.append(pytest.param(status, kind, message, http_code, marks=marks, id=ident))
+    return cases
+
+
+@pytest.mark.parametrize(("status", "kind", "message", "http_code"), _agreement_cases())
+def test_the_body_alone_gives_the_same_card_as_the_exception(status, kind, message, http_code) -> None:
+    inner = {"type": kind, "message": message, **({"http_code": str(status)} if http_code else {})}
+    body = {"type": "error", "error": inner}
+    error = _fail_with(body, status)
+    found, from_body = helpers.explain(error), helpers.explain(error.body)
+    assert (from_body.kind, from_body.title, from_body.code, from_body.retryable, from_body.message) == (
+        found.kind,
+        found.title,
+        found.code,
+        found.retryable,
+        found.message,
+    )
+    assert from_body.next_step == found.next_step or found.kind in ("auth", "overloaded")  # these name the request's
+    assert found.message == message, "MiniMax's message is shown as it came, Chinese included"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="helpers/explanations.py: 'invalid tool type: (2013)' (M3) matches none of INVALID_CAUSES, so the card "
+    "lists COMMON_INVALID (temperature, tool_result ids, thinking, images), none of which is a tool's type",
+)
+def test_invalid_tool_type_points_at_the_tool_definitions() -> None:
+    body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid tool type: (2013)"}}
+    found = helpers.explain(_fail_with(body, 400))
+    assert found.kind == "invalid-params" and found.code == 2013
+    assert len(found.details) == 1, "one cause, the one MiniMax's message names"
+    assert "tools=" in found.details[0] and "type" in found.details[0]
+
+
+def test_a_bare_invalid_params_without_code_or_request_id_lists_the_common_causes() -> None:
+    body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid params"}}
+    found = helpers.explain(_fail_with(body, 400))
+    assert (found.kind, found.code, found.status, found.retryable) == ("invalid-params", None, 400, False)
+    assert len(found.details) > 1 and "MiniMax code" not in found.text(), "no code is invented"
 
 
 # -- the sheet's bodies that are not what the Messages API promises, and its later errors, on every path ---------
@@ -433,6 +519,11 @@ SHEET_ERRORS = [  # (fixture, kind, status, MiniMax code, retryable, words the e
     ("400-messages-empty-2013", "invalid-params", 400, 2013, False, "is empty"),
     ("400-invalid-chat-setting-2013", "invalid-params", 400, 2013, False, "one system= string"),
     ("400-context-window-2013", "context-window", 400, 2013, False, "204,800 tokens"),
+    # -- issue 17's audit: the sheet's other shapes with a fixture, now on both paths too --
+    ("400-invalid-request-on-stream", "invalid-params", 400, 2013, False, "input_schema"),
+    ("401-invalid-api-key", "auth", 401, None, False, "other region"),
+    ("401-no-key", "auth-missing", 401, None, False, "MINIMAX_API_KEY"),
+    ("529-overloaded-no-http-code", "overloaded", 529, 2064, True, "high load"),
 ]
 
 
@@ -694,3 +785,209 @@ def test_every_row_is_reachable() -> None:
     rows = (*explanations.API_ERRORS, explanations.UNKNOWN, *explanations.OTHER_ERRORS)
     dead = [f"{row.kind}: {row.title}" for row in rows if id(row) not in chosen]
     assert not dead, f"rows no fixture reaches: {dead}"
+
+
+# -- issue 17's audit: each error shape on the other paths (run_tools, the stream's print and widget views, the
+# playground), and the bodies not what the Messages API promises where no test took them yet -------------------
+
+HI = {"model": "MiniMax-M2.1", "max_tokens": 1000, "messages": [{"role": "user", "content": "Hi"}]}
+_WITH_TOOLS = {**HI, "tools": [GLOB_TOOL]}
+_PLAYGROUND = {"model": "MiniMax-M2.1", "max_tokens": playground.MAX_TOKENS, "system": playground.SYSTEM}
+PATH_BODIES = (  # every request the paths below send: each gets the fixture's answer
+    _WITH_TOOLS,
+    {**_WITH_TOOLS, "stream": True},
+    {**HI, "stream": True},
+    {**_PLAYGROUND, "messages": HI["messages"]},
+    {**_PLAYGROUND, "messages": HI["messages"], "tools": playground.TOOLS},
+)
+_ERROR_SHAPES = [pytest.param(*row[:3], id=row[0]) for row in SHEET_ERRORS]
+
+
+def _widget_notes(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Stand in for IPython's display: the views a widget-mode live view leaves behind, in order."""
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    displayed: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: displayed.append(obj) or _Handle())
+    return displayed
+
+
+def _same_card(error: anthropic.APIStatusError, kind: str, status: int) -> helpers.Explanation:
+    found = helpers.explain(error)
+    assert error.status_code == status and found.kind == helpers.explain(error.body).kind == kind
+    return found
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+def test_each_error_shape_through_run_tools_plain_and_streamed(
+    answering: Answering, name: str, kind: str, status: int, capsys
+) -> None:
+    client = answering(name, *PATH_BODIES)
+    glob = {"glob": lambda: "a.py"}
+    for stream in (False, True):
+        with pytest.raises(anthropic.APIStatusError) as caught:
+            helpers.run_tools(client, tools=[GLOB_TOOL], functions=glob, stream=stream, **HI)
+        _same_card(caught.value, kind, status)
+        assert not hasattr(caught.value, "history"), "nothing was paid for: no history to continue from"
+    printed = capsys.readouterr().out
+    assert f"HTTP {status}" in printed and "before the stream started" in printed and "<html" not in printed.lower()
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+def test_each_error_shape_in_the_streams_print_and_widget_views(
+    answering: Answering, name: str, kind: str, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = answering(name, *PATH_BODIES)
+    printed = io.StringIO()
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        helpers.stream(client, view=helpers.LiveView(mode="print", out=printed), **HI)
+    _same_card(caught.value, kind, status)
+    line = printed.getvalue().strip()
+    assert line.startswith("── ⚠️ No answer:") and f"HTTP {status}" in line and "<" not in line
+    page = not _fixture(name).response["headers"]["content-type"].startswith("application/json")
+    assert ("MiniMax answered" in line) != page, "a front end's page is not called MiniMax's answer"
+    displayed = _widget_notes(monkeypatch)
+    with pytest.raises(anthropic.APIStatusError):
+        helpers.stream(client, view=helpers.LiveView(mode="widgets"), **HI)
+    (note,) = [v for v in displayed if type(v).__name__ == "Note"]
+    assert f"HTTP {status}" in note.text() and "<html" not in note.html().lower()
+
+
+@pytest.mark.parametrize(("name", "kind", "status"), _ERROR_SHAPES)
+@pytest.mark.parametrize("tools", [False, True], ids=["tools-off", "tools-on"])
+def test_each_error_shape_in_the_playground(
+    answering: Answering, name: str, kind: str, status: int, tools: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = helpers.Playground(answering(name, *PATH_BODIES), tools=tools)
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        app.send("Hi")
+    found = _same_card(caught.value, kind, status)
+    assert app.history == [] and app.paid == [] and app.notice == "", "a failed turn leaves no half turn behind"
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: _Handle())
+    monkeypatch.setattr(_html, "in_ipython", lambda: True)
+    app.show()
+    app._widgets["text"].value = "Hi"
+    app._widgets["send"].click()
+    status_line = app._widgets["status"].value
+    assert html.escape(found.title) in status_line and html.escape(found.next_step) in status_line
+    assert "&lt;" not in status_line and "Error code" not in status_line, "explained, not the raw body"
+    assert app._widgets["text"].value == "Hi" and app.history == [], "the question stays, to send again"
+    app.close()
+
+
+IN_STREAM_ERRORS = [
+    "error-event-after-content-stream",
+    "error-data-line-first-stream",
+    "server-error-500-inside-stream",
+]
+
+
+@pytest.mark.parametrize("name", IN_STREAM_ERRORS)
+def test_an_error_inside_a_200_stream_through_run_tools_and_the_widget_view(
+    answering: Answering, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = answering(name, {**_WITH_TOOLS, "stream": True}, {**HI, "stream": True})
+    displayed = _widget_notes(monkeypatch)
+    with pytest.raises(StreamInterrupted) as caught:
+        helpers.stream(client, view=helpers.LiveView(mode="widgets"), **HI)
+    (note,) = [v for v in displayed if type(v).__name__ == "Note"]
+    assert "inside the stream" in note.text() and "HTTP 200" not in note.text()
+    monkeypatch.setattr(_html, "in_ipython", lambda: False)  # run_tools' own live views print
+    with pytest.raises(StreamInterrupted) as in_run:
+        helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, stream=True, **HI)
+    for error in (caught.value, in_run.value):
+        assert (error.kind, helpers.explain(error).kind, helpers.explain(error).retryable) == (
+            "server",
+            "overloaded",
+            True,
+        )
+
+
+def test_usage_and_the_bill_take_content_null_at_max_tokens(answering: Answering, capsys) -> None:
+    import pandas
+
+    name = "200-content-null-max-tokens"
+    body = _fixture(name).request["body"]
+    client = answering(name, body)
+    message = client.messages.create(**body)
+    assert message.content is None
+    frame = helpers.usage(client)
+    assert len(frame) == 1, "one row for the one call"
+    row = frame.iloc[0]
+    assert (row["model"], row["status"], row["input_tokens"], row["output_tokens"]) == ("MiniMax-M2.5", 200, 41, 2)
+    assert pandas.isna(row["cost_usd"]), "M2.5's price was not collected: unknown, never 0"
+    summary = helpers.cost_summary(client)
+    assert "MiniMax-M2.5" in summary.text() and "unknown" in summary.text()
+    helpers.show(message)  # the static view of a null content, printed outside a notebook
+    shown = capsys.readouterr().out
+    assert "stop: max_tokens" in shown and "41 in, 2 out" in shown
+
+
+def test_a_stream_without_message_delta_in_every_remaining_view(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    body = _fixture("no-message-delta-stream").request["body"]
+    params = {k: v for k, v in body.items() if k != "stream"}
+    tools_body = {**body, "tools": [GLOB_TOOL]}
+    client = answering("no-message-delta-stream", body, tools_body)
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, stream=True, **params)
+    printed = capsys.readouterr().out
+    assert "output unknown" in printed and "0 out" not in printed, "run_tools' own print view"
+    assert "output unknown" in timeline(run).html() and "0 out" not in timeline(run).html()
+    helpers.show(run.final)
+    assert "output unknown" in capsys.readouterr().out
+    summary = helpers.cost_summary(client)
+    assert "unknown" in summary.html() and "0 out" not in summary.html()
+
+
+def test_m3_text_in_deltas_of_1_to_3_characters_arrives_whole_in_every_view(
+    answering: Answering, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheet: MiniMax-M3 sent text deltas of 1 and 3 characters ("#", " My") where M2.x sends 5 to 102."""
+    fixture = _fixture("m3-short-text-deltas-stream")
+    events = fixture.response["events"]
+    pieces = [e["data"]["delta"]["text"] for e in events if e.get("event") == "content_block_delta"]
+    assert pieces[:2] == ["#", " My"] and {len(p) for p in pieces} == {1, 2, 3}
+    whole, body = "".join(pieces), fixture.request["body"]
+    params = {k: v for k, v in body.items() if k != "stream"}
+    client = answering("m3-short-text-deltas-stream", body)
+    printed = io.StringIO()
+    view = helpers.LiveView(mode="print", out=printed)
+    message = helpers.stream(client, view=view, **params)
+    assert message.content[0].text == whole and message.model == "MiniMax-M3"
+    assert (message.usage.input_tokens, message.usage.output_tokens) == (38, 24)
+    assert whole in printed.getvalue() and "38 in, 24 out" in printed.getvalue()
+    assert view.events == len(pieces) + 4, "each delta drawn: message_start, block start and stop, message_delta"
+    row = helpers.usage(client).iloc[-1]
+    assert (row["model"], row["input_tokens"], row["output_tokens"]) == ("MiniMax-M3", 38, 24)
+
+    displayed = _widget_notes(monkeypatch)
+    widgets = helpers.LiveView(mode="widgets", clock=lambda: 0.0)  # a frozen clock: the throttle holds every delta
+    again = helpers.stream(client, view=widgets, **params)
+    assert again.content[0].text == whole
+    assert widgets.updates <= 3 < len(pieces), "tiny deltas do not mean one widget update each"
+    assert html.escape("First, a short walk.") in widgets.sink.widget.value, "the pending deltas were sent at the end"
+    (final,) = [v for v in displayed if isinstance(v, MessageView)]
+    assert "First, a short walk. Then two hours on the report, and a call at four." in final.text()
+    assert "38 in, 24 out" in final.text()
+
+
+def test_a_body_without_base_resp_goes_through_the_views_the_log_and_run_tools(answering: Answering, capsys) -> None:
+    import pandas
+
+    name = "body-without-base-resp"
+    body = _fixture(name).request["body"]
+    assert "base_resp" not in _fixture(name).response["body"]
+    client = answering(name, body, {**body, "tools": [GLOB_TOOL]})
+    message = client.messages.create(**body)
+    assert message.content[0].text == "Hi there!"
+    helpers.show(message)
+    assert "Hi there!" in capsys.readouterr().out
+    run = helpers.run_tools(client, tools=[GLOB_TOOL], functions={"glob": lambda: "a.py"}, **body)
+    assert run.text == "Hi there!" and run.usage() == {"calls": 1, "input_tokens": 39, "output_tokens": 4}
+    row = helpers.usage(client).iloc[-1]
+    assert row["output_tokens"] == 4 and pandas.isna(row["cost_usd"]), "a model without a collected price: unknown"
