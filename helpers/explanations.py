@@ -143,8 +143,12 @@ def stream_cut(r: Reading) -> bool:
     return isinstance(r.error, (StreamInterrupted, IncompleteStreamError, httpx2.RemoteProtocolError, httpx2.ReadError))
 
 
+SERVER_TYPES = ("api_error", "server_error", "overloaded_error")
+"""Error types that say 5xx on their own, for a body read without its status (no `http_code`)."""
+
+
 def server_side(r: Reading) -> bool:
-    return r.status is not None and r.status >= 500
+    return r.status >= 500 if r.status is not None else r.kind in SERVER_TYPES
 
 
 def always(r: Reading) -> bool:
@@ -237,6 +241,10 @@ INVALID_CAUSES = {
         "A tool_use block's input is not valid JSON (a JSON object): send back what you received unchanged, unless "
         "the model itself wrote arguments that are not an object; then send input {} and answer the call with an "
         "is_error tool_result (helpers.run_tools does)."
+    ),
+    "tool type": N_(
+        "A tool in tools= has a type MiniMax does not take here: give plain tools (name, description and "
+        "input_schema, no type field)."
     ),
     "function name or parameters": N_("A tool definition has an empty name or no input_schema: give every tool both."),
     "role": N_("A message has a role MiniMax refuses here: put the system prompt in system=, not in messages."),

@@ -372,14 +372,6 @@ def test_every_error_of_the_sheet_is_explained_from_the_exception_and_the_body(
 
 # -- issue 17's audit: explain(err) and explain(err.body) agree on everything the body alone can know ------------
 
-_BODY_CANNOT_TELL_5XX = pytest.mark.xfail(
-    strict=True,
-    reason="helpers/explanations.py: a 5xx error the guide does not know (api_error/server_error 'unknown error "
-    "(1000)') read from its body without http_code has status None, so UNKNOWN's retryable=server_side says "
-    "'retrying will not help' while explain(err) says it can succeed later; the body's error type (api_error, "
-    "server_error) already says 5xx",
-)
-
 
 def _slug(message: str) -> str:
     """A row's id from its message: its first Latin words and its code, "zh" when it is in Chinese."""
@@ -390,11 +382,10 @@ def _slug(message: str) -> str:
 
 def _agreement_cases() -> list:
     cases = []
-    for status, kind, message, expected, _words in ERRORS_TABLE:
+    for status, kind, message, _expected, _words in ERRORS_TABLE:
         for http_code in (False, True):
-            marks = [_BODY_CANNOT_TELL_5XX] if (expected == "unknown" and status >= 500 and not http_code) else []
             ident = f"{status}-{_slug(message)}-{'http_code' if http_code else 'no-http_code'}"
-            cases.append(pytest.param(status, kind, message, http_code, marks=marks, id=ident))
+            cases.append(pytest.param(status, kind, message, http_code, id=ident))
     return cases
 
 
@@ -415,11 +406,6 @@ def test_the_body_alone_gives_the_same_card_as_the_exception(status, kind, messa
     assert found.message == message, "MiniMax's message is shown as it came, Chinese included"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="helpers/explanations.py: 'invalid tool type: (2013)' (M3) matches none of INVALID_CAUSES, so the card "
-    "lists COMMON_INVALID (temperature, tool_result ids, thinking, images), none of which is a tool's type",
-)
 def test_invalid_tool_type_points_at_the_tool_definitions() -> None:
     body = {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid tool type: (2013)"}}
     found = helpers.explain(_fail_with(body, 400))
