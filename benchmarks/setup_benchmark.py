@@ -4,8 +4,10 @@
 
 In one run, on this machine, five rounds of both, each into its own temporary folder with its own empty caches (a
 learner's first run); the figure is the median of the rounds' ratios (the machine's load moves them):
-  1. command 1's set-up: `setup()` of a copy of scripts/start.py next to a copy of requirements.lock (makes .venv,
-     gets uv with pip, installs the lock with uv), as on a fresh machine: no pip configuration file is read;
+  1. command 1's set-up: `setup()` of a copy of scripts/ next to a copy of requirements.lock (makes .venv, gets the
+     locked uv wheel from PyPI and checks its hashes, installs the lock with uv), as on a fresh machine: no pip
+     configuration file is read (so PyPI is the index), and no `uv` on PATH is used (PATH without any folder that
+     holds one);
   2. a bare `uv venv` + `uv pip install --require-hashes -r requirements.lock`, with the uv that step 1 installed.
 Prints both times and their ratio (goal: at most 1.3x), and checks that both made the same set of packages.
 Exits 1 when either install fails or the two sets differ. In each round step 2 runs second, so a cache of the package
@@ -30,8 +32,11 @@ ROUNDS = 5  # alternating, each with empty caches; the median of the rounds' rat
 
 
 def fresh_environment(folder: Path) -> dict[str, str]:
-    """This process's environment with empty caches under `folder` and no pip configuration (a fresh machine)."""
+    """This process's environment with empty caches under `folder`, no pip configuration and no uv on PATH (a
+    fresh machine)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "UV_", "VIRTUAL_ENV"))}
+    no_uv = [d for d in env.get("PATH", "").split(os.pathsep) if d and not shutil.which("uv", path=d)]
+    env["PATH"] = os.pathsep.join(no_uv)  # a learner's own uv would spare command 1 its download
     cert = os.environ.get("PIP_CERT")  # a machine's own CA bundle (a mirror between it and PyPI) still counts
     return {
         **env,
@@ -61,7 +66,8 @@ def one_round(tmp: Path, quiet: bool) -> tuple[float, float, bool]:
     packages installed)."""
     command1, bare = tmp / "command1", tmp / "bare"
     (command1 / "scripts").mkdir(parents=True)
-    shutil.copy(ROOT / "scripts" / "start.py", command1 / "scripts" / "start.py")
+    for script in ("start.py", "uv_wheel.py"):
+        shutil.copy(ROOT / "scripts" / script, command1 / "scripts" / script)
     shutil.copy(ROOT / LOCK, command1 / LOCK)
     bare.mkdir()
     out = subprocess.DEVNULL if quiet else None
