@@ -191,6 +191,13 @@ def fetch(pin: str, environ: dict[str, str]) -> tuple[str, bytes]:
 def install(wheel: bytes, venv: Path) -> None:
     """Install a checked wheel into the virtual environment `venv` as pip would (its programs into bin/ or
     Scripts/, the rest into site-packages, a RECORD of what went where), so uv later sees it installed."""
+    try:
+        _install(wheel, venv)
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
+        raise NoUvError(f"could not install the uv wheel: {error!r}") from None
+
+
+def _install(wheel: bytes, venv: Path) -> None:
     paths = sysconfig.get_paths("venv", vars={"base": str(venv), "platbase": str(venv)})
     with zipfile.ZipFile(io.BytesIO(wheel)) as zipped:
         names = zipped.namelist()
