@@ -7,6 +7,7 @@ The index is a local HTTP server here (PEP 691 JSON and PEP 503 HTML pages); the
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.server
 import io
@@ -58,7 +59,8 @@ def pin_for(*wheels: bytes) -> str:
 
 
 class Index:
-    """A package index on 127.0.0.1 serving `pages` (path: (body, content type)); `requests` lists the paths asked."""
+    """A package index on 127.0.0.1 serving `pages` (path: (body, content type)), its listings gzipped when asked
+    (as PyPI does); `requests` lists the paths asked."""
 
     def __init__(self, pages: dict[str, tuple[bytes, str]]) -> None:
         self.pages, self.requests = pages, []
@@ -69,6 +71,9 @@ class Index:
                 index.requests.append(self.path)
                 body, kind = index.pages.get(self.path, (b"not found", "text/plain"))
                 self.send_response(200 if self.path in index.pages else 404)
+                if self.path.startswith("/simple/") and "gzip" in self.headers.get("Accept-Encoding", ""):
+                    body = gzip.compress(body)
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
