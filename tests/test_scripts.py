@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -305,6 +306,10 @@ def test_start_here_in_the_bundle_names_only_files_it_holds_and_start_py_runs_fr
         unpacked.ROOT / unpacked.FIRST_NOTEBOOK,
     ):
         assert needed.exists(), f"scripts/start.py from the zip needs {needed}"
+    ran = subprocess.run(  # in a fresh Python: what start.py imports from scripts/ is in the zip too
+        [sys.executable, top / "scripts" / "start.py", "--lang", "xx"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert ran.returncode == 1 and ran.stderr.strip() == "--lang xx: choose one of en, zh-CN.", ran.stderr
     first = re.search(r"```\w*\n(.+?)\n", (top / "README.md").read_text()).group(1)
     assert first.startswith("python3 scripts/start.py"), "the README's first command works from the unpacked zip"
 
