@@ -80,6 +80,13 @@ def pip_setting(key: str, environ: dict[str, str], files: list[Path]) -> str | N
     return None
 
 
+def package_index(environ: dict[str, str], files: list[Path]) -> str:
+    """pip's index (PIP_INDEX_URL, pip.conf); else uv's (UV_DEFAULT_INDEX, UV_INDEX_URL), which the README's mirror
+    line sets too; else PyPI."""
+    uv_index = environ.get("UV_DEFAULT_INDEX") or environ.get("UV_INDEX_URL")
+    return pip_setting("index-url", environ, files) or uv_index or PYPI
+
+
 def platform_fits(tag: str, system: str, machine: str, version: tuple[int, ...]) -> bool:
     """Whether a wheel's platform tag runs here: `system` and `machine` as `platform` names them; `version` is
     glibc's on Linux (() on musl), macOS's on macOS."""
@@ -166,7 +173,9 @@ def fetch(pin: str, environ: dict[str, str]) -> tuple[str, bytes]:
     (file name, its bytes). Raises NoUvError with the reason otherwise."""
     version, hashes = pinned(pin)
     files = pip_config_files(environ)
-    index = pip_setting("index-url", environ, files) or PYPI
+    if (pip_setting("no-index", environ, files) or "").lower() in ("1", "true", "yes", "on"):
+        raise NoUvError("pip is set to use no index")
+    index = package_index(environ, files)
     system, machine, platform_version = this_platform()
     try:
         context = ssl.create_default_context(cafile=pip_setting("cert", environ, files))

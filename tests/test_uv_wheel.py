@@ -243,7 +243,8 @@ def test_the_wheel_chosen_runs_on_this_platform(
 
 
 def test_the_index_is_pip_s_own(tmp_path: Path) -> None:
-    """PIP_INDEX_URL, else the last pip.conf's [install] or [global] index-url; none read under os.devnull."""
+    """PIP_INDEX_URL, else the last pip.conf's [install] or [global] index-url (none read under os.devnull), else
+    uv's own variable, else PyPI; pip's --no-index is obeyed."""
     conf = tmp_path / "pip.conf"
     conf.write_text("[global]\nindex-url = https://mirror.example/simple\ncert = /etc/ca.pem\n")
     files = uv_wheel.pip_config_files({"PIP_CONFIG_FILE": str(conf)})
@@ -254,6 +255,11 @@ def test_the_index_is_pip_s_own(tmp_path: Path) -> None:
         "https://env"
     )
     assert uv_wheel.pip_config_files({"PIP_CONFIG_FILE": os.devnull}) == []
+    assert uv_wheel.package_index({"UV_DEFAULT_INDEX": "https://uv.example/simple"}, files).startswith("https://mirror")
+    assert uv_wheel.package_index({"UV_DEFAULT_INDEX": "https://uv.example/simple"}, []) == "https://uv.example/simple"
+    assert uv_wheel.package_index({}, []) == "https://pypi.org/simple/"
+    with pytest.raises(uv_wheel.NoUvError, match="no index"):
+        uv_wheel.fetch(pin_for(b"x"), {"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull})
     assert uv_wheel.pip_setting("index-url", {}, [tmp_path / "absent.conf"]) is None
     assert uv_wheel.pinned(pin_for(b"x"))[0] == VERSION
     with pytest.raises(uv_wheel.NoUvError, match="pins no uv"):
