@@ -2,7 +2,7 @@
 
     python3 benchmarks/setup_benchmark.py
 
-In one run, on this machine, five rounds of both, each into its own temporary folder with its own empty caches (a
+In one run, on this machine, seven rounds of both, each into its own temporary folder with its own empty caches (a
 learner's first run); the figure is the median of the rounds' ratios (the machine's load moves them):
   1. command 1's set-up: `setup()` of a copy of scripts/ next to a copy of requirements.lock (makes .venv, gets the
      locked uv wheel from PyPI and checks its hashes, installs the lock with uv), as on a fresh machine: no pip
@@ -12,8 +12,9 @@ learner's first run); the figure is the median of the rounds' ratios (the machin
 Prints both times and their ratio (goal: at most 1.3x), and how long command 1 took before its uv began installing
 the lock (making .venv and getting uv: what the bare install does not do), and checks that both made the same
 set of packages.
-Exits 1 when either install fails or the two sets differ. In each round step 2 runs second, so a cache of the package
-index between this machine and PyPI helps it, not command 1.
+Exits 1 when either install fails or the two sets differ. Step 1 runs first in rounds 1, 3, 5, 7 and second in the
+others (a cache of the package index between this machine and PyPI, or a lull in the machine's load, helps whichever
+runs second); the bare install uses the uv that round 1's command 1 installed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = "requirements.lock"
 GOAL = 1.3
-ROUNDS = 5  # alternating, each with empty caches; the median of the rounds' ratios is the figure
+ROUNDS = 7  # each with empty caches, which runs first alternating; the median of the rounds' ratios is the figure
 
 
 def fresh_environment(folder: Path) -> dict[str, str]:
@@ -81,9 +82,10 @@ def freeze(uv: Path, python: Path, env: dict[str, str]) -> list[str]:
     return sorted(out.stdout.split())
 
 
-def one_round(tmp: Path, quiet: bool) -> tuple[float, float, bool, float]:
-    """Command 1's set-up and the bare install, each in a fresh folder with empty caches: (seconds, seconds, same
-    packages installed, command 1's seconds before its uv began)."""
+def one_round(tmp: Path, quiet: bool, uv: Path, bare_first: bool) -> tuple[float, float, bool, float]:
+    """Command 1's set-up and the bare install (with `uv`, kept from the first round's command 1), each in a fresh
+    folder with empty caches, in the order asked: (seconds, seconds, same packages installed, command 1's seconds
+    before its uv began)."""
     command1, bare = tmp / "command1", tmp / "bare"
     (command1 / "scripts").mkdir(parents=True)
     for script in ("start.py", "uv_wheel.py"):
@@ -91,13 +93,19 @@ def one_round(tmp: Path, quiet: bool) -> tuple[float, float, bool, float]:
     shutil.copy(ROOT / LOCK, command1 / LOCK)
     bare.mkdir()
     out = subprocess.DEVNULL if quiet else None
+    env, python = fresh_environment(bare), bare / ".venv" / "bin" / "python"
+
+    def bare_install() -> float:
+        seconds = timed([str(uv), "venv", "--quiet", "--python", sys.executable, ".venv"], env, bare, out)
+        install = [str(uv), "pip", "install", "--python", str(python), "--require-hashes", "-r", str(ROOT / LOCK)]
+        return seconds + timed(install, env, bare, out)
+
+    second = bare_install() if bare_first else 0.0
     code = "import sys; sys.path.insert(0, 'scripts'); import start; start.setup()"
     first, ready = timed_command1([sys.executable, "-c", code], fresh_environment(command1), command1, quiet)
-    uv = command1 / ".venv" / "bin" / "uv"  # the uv command 1 installed, at the lock's version
-    env, python = fresh_environment(bare), bare / ".venv" / "bin" / "python"
-    second = timed([str(uv), "venv", "--quiet", "--python", sys.executable, ".venv"], env, bare, out)
-    install = [str(uv), "pip", "install", "--python", str(python), "--require-hashes", "-r", str(ROOT / LOCK)]
-    second += timed(install, env, bare, out)
+    if not uv.exists():  # the first round: the uv command 1 installed, at the lock's version
+        shutil.copy2(command1 / ".venv" / "bin" / "uv", uv)
+    second = second or bare_install()
     same = freeze(uv, command1 / ".venv" / "bin" / "python", env) == freeze(uv, python, env)
     return first, second, same, ready
 
@@ -107,15 +115,18 @@ def main() -> int:
         f"command 1's set-up (scripts/start.py's setup(), {sys.executable}) vs bare uv venv + uv pip install -r {LOCK}"
     )
     rounds = []
-    for n in range(ROUNDS):
-        with tempfile.TemporaryDirectory(prefix="setup-benchmark-") as tmp:
-            rounds.append(one_round(Path(tmp), quiet=n > 0))  # the first round shows command 1's progress lines
-        first, second, _, ready = rounds[-1]
-        print(
-            f"round {n + 1}: command 1 {first:.1f} s ({ready:.1f} s of it before uv began: .venv and uv), "
-            f"bare uv {second:.1f} s, ratio {first / second:.2f}x",
-            flush=True,
-        )
+    with tempfile.TemporaryDirectory(prefix="setup-benchmark-uv-") as keep:
+        for n in range(ROUNDS):
+            with tempfile.TemporaryDirectory(prefix="setup-benchmark-") as tmp:
+                # the first round shows command 1's progress lines; every other round runs the bare install first
+                rounds.append(one_round(Path(tmp), n > 0, Path(keep) / "uv", bare_first=n % 2 == 1))
+            first, second, _, ready = rounds[-1]
+            print(
+                f"round {n + 1}{' (bare first)' if n % 2 else ''}: command 1 {first:.1f} s "
+                f"({ready:.1f} s of it before uv began: .venv and uv), "
+                f"bare uv {second:.1f} s, ratio {first / second:.2f}x",
+                flush=True,
+            )
     ratio = statistics.median(r[0] / r[1] for r in rounds)
     first, second = statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
     same = all(r[2] for r in rounds)
