@@ -11,6 +11,7 @@ import configparser
 import gzip
 import hashlib
 import html.parser
+import importlib.util
 import io
 import json
 import os
@@ -123,6 +124,25 @@ def this_platform() -> tuple[str, str, tuple[int, ...]]:
     return system, machine, tuple(int(part) for part in re.findall(r"\d+", text)[:2])
 
 
+def tls_context(cafile: str | None) -> ssl.SSLContext:
+    """Certificates checked as pip checks them: pip's `cert` setting, else the system's; on a macOS Python that
+    finds none (python.org's before its Install Certificates step), the bundle inside this Python's own pip."""
+    context = ssl.create_default_context(cafile=cafile)
+    if not cafile and sys.platform == "darwin" and not context.cert_store_stats()["x509_ca"]:
+        bundle = pip_certificates()
+        if bundle:
+            context.load_verify_locations(cafile=bundle)
+    return context
+
+
+def pip_certificates() -> str | None:
+    """The certifi bundle pip carries (pip/_vendor/certifi/cacert.pem), found without importing pip."""
+    spec = importlib.util.find_spec("pip")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    found = [Path(f) / "_vendor" / "certifi" / "cacert.pem" for f in folders]
+    return next((str(f) for f in found if f.is_file()), None)
+
+
 class _Links(html.parser.HTMLParser):
     """The <a href> links of a PEP 503 simple page: (file name, URL)."""
 
@@ -178,7 +198,7 @@ def fetch(pin: str, environ: dict[str, str]) -> tuple[str, bytes]:
     index = package_index(environ, files)
     system, machine, platform_version = this_platform()
     try:
-        context = ssl.create_default_context(cafile=pip_setting("cert", environ, files))
+        context = tls_context(pip_setting("cert", environ, files))
         listed = index_files(index, context)
     except (OSError, ValueError, KeyError) as error:
         raise NoUvError(f"{index} did not list uv: {error}") from None

@@ -264,3 +264,26 @@ def test_the_index_is_pip_s_own(tmp_path: Path) -> None:
     assert uv_wheel.pinned(pin_for(b"x"))[0] == VERSION
     with pytest.raises(uv_wheel.NoUvError, match="pins no uv"):
         uv_wheel.pinned("pandas==3.0\n")
+
+
+def test_a_macos_python_without_certificates_uses_the_bundle_in_its_pip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """python.org's macOS Python finds no certificates until its Install Certificates step; pip has its own."""
+    bundle = uv_wheel.pip_certificates()
+    assert bundle and Path(bundle).name == "cacert.pem", "this Python's pip carries certifi's bundle"
+    loaded: list[str] = []
+
+    class Bare:
+        def cert_store_stats(self) -> dict[str, int]:
+            return {"x509_ca": 0}
+
+        def load_verify_locations(self, cafile: str) -> None:
+            loaded.append(cafile)
+
+    monkeypatch.setattr(uv_wheel.ssl, "create_default_context", lambda cafile=None: Bare())
+    monkeypatch.setattr(uv_wheel.sys, "platform", "darwin")
+    uv_wheel.tls_context(None)
+    assert loaded == [bundle]
+    uv_wheel.tls_context("/etc/ca.pem")  # pip's own cert setting wins
+    monkeypatch.setattr(uv_wheel.sys, "platform", "linux")  # OpenSSL loads a folder of certificates lazily there
+    uv_wheel.tls_context(None)
+    assert loaded == [bundle]
