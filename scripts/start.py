@@ -115,14 +115,16 @@ def get_uv(lock: Path) -> str | None:
     if not pin:
         say(f"{lock.name} pins no uv: installing with pip, which is slower.")
         return None
-    on_path = shutil.which("uv")
-    if on_path and uv_version(on_path) == pin.split("==", 1)[1].split()[0]:
+    version, on_path = pin.split("==", 1)[1].split()[0], shutil.which("uv")
+    if on_path and uv_version(on_path) == version:
+        say(f"Using {on_path}: uv {version}, the version {lock.name} pins.")
         return on_path
     say("Getting the fast installer uv from the package index ...")
     try:
         uv_wheel.install(uv_wheel.fetch(pin, dict(os.environ))[1], VENV)
-        if uv.exists():
-            return str(uv)
+        if not uv.exists():
+            raise uv_wheel.NoUvError(f"its wheel put no {uv.name} into .venv")
+        return str(uv)
     except (uv_wheel.NoUvError, OSError) as why:
         say(f"Could not fetch uv directly ({why}): getting it with pip instead.")
     return pip_install_uv(pin, uv)

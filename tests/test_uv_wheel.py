@@ -196,7 +196,7 @@ def _program(folder: Path, version: str) -> str:
 
 
 def test_a_uv_on_path_is_used_only_at_exactly_the_locked_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_env: None
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], index_env: None
 ) -> None:
     lock = tmp_path / "requirements.lock"
     lock.write_text(pin_for(stand_in_wheel()))
@@ -214,7 +214,9 @@ def test_a_uv_on_path_is_used_only_at_exactly_the_locked_version(
     assert start.get_uv(lock) is None and len(fetched) == 1, "uv 0.13.8 on PATH is not the locked 0.13.9"
     right = _program(tmp_path / "new", VERSION)
     monkeypatch.setattr(start.shutil, "which", lambda name: right)
+    capsys.readouterr()
     assert start.get_uv(lock) == right and len(fetched) == 1, "the locked version on PATH: nothing fetched"
+    assert capsys.readouterr().out == f"Using {right}: uv {VERSION}, the version requirements.lock pins.\n"
     assert start.uv_version(str(tmp_path / "old" / "uv")) == "0.13.8"
 
 
