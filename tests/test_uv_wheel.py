@@ -105,7 +105,8 @@ def index_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No pip configuration file read, no uv on PATH: only what each test serves."""
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.delenv("PIP_INDEX_URL", raising=False)
-    monkeypatch.delenv("PIP_CERT", raising=False)
+    for name in ("PIP_CERT", "PIP_NO_INDEX", "UV_DEFAULT_INDEX", "UV_INDEX_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(start.shutil, "which", lambda name: None)
     yield
 
