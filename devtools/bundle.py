@@ -20,7 +20,15 @@ from pathlib import Path
 from . import project
 
 FOLDERS = ("helpers", "data", "notebooks", "docs", "jupyter-config")
-FILES = ("README.md", "README.zh-CN.md", "requirements.txt", "requirements.lock", "runtime.txt", "scripts/start.py")
+FILES = (
+    "README.md",
+    "README.zh-CN.md",
+    "requirements.txt",
+    "requirements.lock",
+    "runtime.txt",
+    "scripts/start.py",
+    "scripts/uv_wheel.py",
+)
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "scratch"}
 SKIP_NAMES = ("docs/img/diagram_*.png", "docs/img/diagrams.json")
 """The diagrams' images: each notebook already holds its own as a cell attachment (devtools/diagrams.py)."""

@@ -1,8 +1,10 @@
 """Command 1 of the README: make `.venv` in this checkout, install requirements.lock into it, open JupyterLab.
 
 requirements.lock is requirements.txt resolved to exact versions with hashes (`python -m devtools lock`), so a fresh
-machine gets exactly what CI tested. It installs with uv (fetched into .venv with pip, at the version and hashes the
-lock pins): seconds instead of a minute or more with pip, which it falls back to, saying so, when uv cannot be had.
+machine gets exactly what CI tested. It installs with uv, at the version and hashes the lock pins (a `uv` of that
+version on PATH, else its wheel fetched from the package index and checked against the lock's hashes, else
+installed with pip): seconds instead of a minute or more with pip, which it falls back to, saying so, when uv
+cannot be had.
 
 JupyterLab serves the whole repository (so notebooks' links to docs/ and data/ work) with the quick start open.
 Standard library only, for any Python 3.11+: Debian's and Ubuntu's system Python refuse a plain `pip install`
@@ -23,6 +25,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent))  # uv_wheel.py beside it, also when tests load this file
+import uv_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
@@ -100,8 +105,9 @@ def install(lock: str) -> None:
 
 
 def get_uv(lock: Path) -> str | None:
-    """The fast installer uv in .venv, installed there from the package index with pip (this Python's own pip when
-    it has one, else .venv's) at the version and hashes `lock` pins; None, after one line saying so, when it fails."""
+    """The fast installer uv at the version `lock` pins: .venv's; else a `uv` on PATH at exactly that version; else
+    the locked wheel for this platform, fetched from the package index, hash-checked and installed into .venv
+    (uv_wheel.py); else installed there with pip. None, after one line saying so, when none of these works."""
     uv = VENV / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
     if uv.exists() and subprocess.run([uv, "--version"], capture_output=True).returncode == 0:
         return str(uv)
@@ -109,7 +115,30 @@ def get_uv(lock: Path) -> str | None:
     if not pin:
         say(f"{lock.name} pins no uv: installing with pip, which is slower.")
         return None
+    version, on_path = pin.split("==", 1)[1].split()[0], shutil.which("uv")
+    if on_path and uv_version(on_path) == version:
+        say(f"Using {on_path}: uv {version}, the version {lock.name} pins.")
+        return on_path
     say("Getting the fast installer uv from the package index ...")
+    try:
+        uv_wheel.install(uv_wheel.fetch(pin, dict(os.environ))[1], VENV)
+        if not uv.exists():
+            raise uv_wheel.NoUvError(f"its wheel put no {uv.name} into .venv")
+        return str(uv)
+    except (uv_wheel.NoUvError, OSError) as why:
+        say(f"Could not fetch uv directly ({why}): getting it with pip instead.")
+    return pip_install_uv(pin, uv)
+
+
+def uv_version(program: str) -> str:
+    """The version a uv program reports (`uv 0.13.9 (...)`), '' when it does not run."""
+    done = subprocess.run([program, "--version"], capture_output=True, text=True)
+    words = done.stdout.split()
+    return words[1] if done.returncode == 0 and len(words) > 1 and words[0] == "uv" else ""
+
+
+def pip_install_uv(pin: str, uv: Path) -> str | None:
+    """uv installed into .venv with pip (this Python's own pip when it has one, else .venv's), hash-checked."""
     with tempfile.TemporaryDirectory() as folder:
         only_uv = Path(folder) / "uv.txt"
         only_uv.write_text(pin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -90,8 +91,19 @@ class FakeInstallers:
         return subprocess.CompletedProcess(command, 0 if ok else 1, "", "" if ok else "network unreachable")
 
 
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No uv on PATH and no uv wheel from the index (tests/test_uv_wheel.py covers those): pip gets uv."""
+    monkeypatch.setattr(start.shutil, "which", lambda name: None)
+
+    def fetch(pin: str, environ: dict[str, str]) -> tuple[str, bytes]:
+        raise start.uv_wheel.NoUvError("the index is not reachable")
+
+    monkeypatch.setattr(start.uv_wheel, "fetch", fetch)
+
+
 def test_command_1_installs_the_hash_checked_lock_with_uv_once(monkeypatch, tmp_path: Path, capsys) -> None:
     monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    offline(monkeypatch)
     fake = FakeInstallers(tmp_path / ".venv")
     monkeypatch.setattr(start.subprocess, "run", fake)
     start.install("requirements.lock")
@@ -110,13 +122,40 @@ def test_command_1_installs_the_hash_checked_lock_with_uv_once(monkeypatch, tmp_
     ]
     out = capsys.readouterr().out
     assert "with uv" in out and "Installed requirements.lock in" in out
+    assert "Could not fetch uv directly (the index is not reachable): getting it with pip instead." in out
     fake.commands.clear()
     start.install("requirements.lock")
     assert fake.commands == [], "an unchanged lock is not installed again (the stamp in .venv)"
 
 
+def test_with_the_locked_wheel_fetched_no_pip_runs(monkeypatch, tmp_path: Path, capsys) -> None:
+    """The wheel from the index (hash-checked in uv_wheel.fetch) goes into .venv; uv installs the lock; pip never
+    starts (it took 1.5 s or more to fetch uv)."""
+    monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(start.shutil, "which", lambda name: None)
+    fake = FakeInstallers(tmp_path / ".venv")
+    monkeypatch.setattr(start.subprocess, "run", fake)
+    monkeypatch.setattr(start.uv_wheel, "fetch", lambda pin, environ: ("uv-x.whl", b"checked wheel"))
+
+    def install(wheel: bytes, venv: Path) -> None:
+        assert wheel == b"checked wheel" and venv == start.VENV
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "uv").write_text("")
+
+    monkeypatch.setattr(start.uv_wheel, "install", install)
+    start.install("requirements.lock")
+    assert not [c for c in fake.commands if c[1:3] == ["-m", "pip"]], "no pip process"
+    assert fake.commands[-1][0] == str(tmp_path / ".venv" / "bin" / "uv") and fake.commands[-1][1:3] == [
+        "pip",
+        "install",
+    ]
+    out = capsys.readouterr().out
+    assert "Getting the fast installer uv from the package index ..." in out and "Could not" not in out
+
+
 def test_without_uv_it_says_so_in_one_line_and_installs_the_lock_with_pip(monkeypatch, tmp_path: Path, capsys) -> None:
     monkeypatch.setattr(start, "VENV", tmp_path / ".venv")
+    offline(monkeypatch)
     fake = FakeInstallers(tmp_path / ".venv", uv_works=False)
     monkeypatch.setattr(start.subprocess, "run", fake)
     start.install("requirements-dev.lock")
@@ -267,6 +306,10 @@ def test_start_here_in_the_bundle_names_only_files_it_holds_and_start_py_runs_fr
         unpacked.ROOT / unpacked.FIRST_NOTEBOOK,
     ):
         assert needed.exists(), f"scripts/start.py from the zip needs {needed}"
+    ran = subprocess.run(  # in a fresh Python: what start.py imports from scripts/ is in the zip too
+        [sys.executable, top / "scripts" / "start.py", "--lang", "xx"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert ran.returncode == 1 and ran.stderr.strip() == "--lang xx: choose one of en, zh-CN.", ran.stderr
     first = re.search(r"```\w*\n(.+?)\n", (top / "README.md").read_text()).group(1)
     assert first.startswith("python3 scripts/start.py"), "the README's first command works from the unpacked zip"
 
