@@ -4,9 +4,10 @@ NEEDS_RELEASE, which need pandas (no WebAssembly wheel on the package registries
 folder, `--pyodide-release`) and must fail for that reason only. Nothing is fetched from outside the site but the
 badge images the notebooks' own Markdown shows.
 
-It builds the site and runs about five minutes, so it is its own CI step, not part of the whole suite:
-    REQUIRE=lite python -m pytest tests/test_browser_lite.py -n 0
-(LITE_SITE=DIR runs it on a site already built; without either it skips.)"""
+It builds the site and runs for minutes, so it is its own CI step, not part of the whole suite:
+    REQUIRE=lite python -m pytest tests/test_browser_lite.py -n auto --dist worksteal
+(LITE_SITE=DIR runs it on a site already built; without either it skips.) The notebooks are independent: each
+pytest-xdist worker has its own chromium and its own server on a free port, each notebook a new page."""
 
 from __future__ import annotations
 
@@ -80,13 +81,29 @@ if not _required() and not os.environ.get("LITE_SITE"):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site: LITE_SITE, else built now with `python -m devtools lite` (its cache kept in dist/lite-cache)."""
+    """The site: LITE_SITE, else built now with `python -m devtools lite` (its cache kept in dist/lite-cache) once
+    for the whole run: pytest-xdist workers share the base temporary folder, and the first to take the lock builds."""
     if os.environ.get("LITE_SITE"):
         return Path(os.environ["LITE_SITE"])
-    out = tmp_path_factory.mktemp("lite") / "site"
-    command = [sys.executable, "-m", "devtools", "lite", "--out", str(out), "--cache", str(ROOT / "dist/lite-cache")]
-    built = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    import fcntl  # POSIX only, like the Debian chromium this test needs; imported here so the module still collects
+
+    shared = tmp_path_factory.getbasetemp().parent  # one folder per run, every worker's own temp folder inside
+    out = shared / "lite-site"
+    with (shared / "lite-site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "jupyter-lite.json").is_file():
+            command = [
+                sys.executable,
+                "-m",
+                "devtools",
+                "lite",
+                "--out",
+                str(out),
+                "--cache",
+                str(ROOT / "dist/lite-cache"),
+            ]
+            built = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+            assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return out
 
 
