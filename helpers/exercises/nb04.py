@@ -66,24 +66,16 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
         found, error = call_answer(function, history)
         if error:
             kind, _colon, message = error.partition(": ")
-            raised = _("On {label} your function raised {kind}: {error}.")
-            feedback.missing.append(raised.format(label=label, kind=kind, error=message))
+            feedback.miss(_("On {label} your function raised {kind}: {error}."), label=label, kind=kind, error=message)
             if good:
                 return feedback
         elif good:
-            feedback.ok(
-                isinstance(found, list) and not found,
-                _("{label} has no problems").format(label=label),
-                _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
-                    label=label[0].upper() + label[1:], good=found
-                ),
-            )
+            wrong = _("{label} is correct and should give an empty list; yours gave {good!r}.")
+            wrong = wrong.format(label=label[0].upper() + label[1:], good=found)
+            feedback.ok(isinstance(found, list) and not found, _("{label} has no problems").format(label=label), wrong)
         else:
-            feedback.ok(
-                isinstance(found, list) and len(found) > 0,
-                _("it finds {label}").format(label=label),
-                _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
-            )
+            wrong = _("It should report {label}; it returned {found!r}.")
+            feedback.ok(isinstance(found, list) and bool(found), _("it finds {label}"), wrong, label=label, found=found)
     return feedback
 
 
@@ -122,7 +114,8 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     feedback.ok(
         asked.get("role") == "user" and text.strip() in FOLLOW_UPS,
         _("the follow-up question comes right after it"),
-        _("Append {{'role': 'user', 'content': {question!r}}} after run.history.").format(question=FOLLOW_UP),
+        _("Append {{'role': 'user', 'content': {question!r}}} after run.history."),
+        question=FOLLOW_UP,
     )
     final = getattr(followup, "final", None)
     feedback.ok(
@@ -154,10 +147,8 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
     if not isinstance(result, tuple) or len(result) != 2:
-        feedback.missing.append(
-            _("With {label}, return a pair (tools, system); yours gave {result!r:.80}.").format(
-                label=label, result=result
-            )
+        feedback.miss(
+            _("With {label}, return a pair (tools, system); yours gave {result!r:.80}."), label=label, result=result
         )
         return
     marked_tools, blocks = result
@@ -166,21 +157,24 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
         isinstance(marked_tools, list)
         and _unmarked(marked_tools) == tools
         and [_marked(t) for t in marked_tools] == [False, False, True],
-        _("with {label}: the last tool is marked, the others unchanged").format(label=label),
+        _("with {label}: the last tool is marked, the others unchanged"),
         _(
             "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
             "and change nothing else in the definitions."
-        ).format(label=label, mark=_MARK),
+        ),
+        label=label,
+        mark=_MARK,
     )
     feedback.ok(
         isinstance(blocks, list)
         and _unmarked(b for b in blocks if isinstance(b, dict)) == expected_system
         and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
-        _("with {label}: the system prompt's last block is marked").format(label=label),
+        _("with {label}: the system prompt's last block is marked"),
         _(
             "With {label}: return the system prompt as a list of text blocks (a string becomes "
             "[{{'type': 'text', 'text': ...}}]) with cache_control on the last block."
-        ).format(label=label),
+        ),
+        label=label,
     )
 
 
@@ -198,7 +192,7 @@ def check_cache_marks(function: Callable[..., Any]) -> Feedback:
         tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
         result, error = call_answer(function, tools, given)
         if error:
-            feedback.missing.append(_("With {label} your function raised {error}.").format(label=label, error=error))
+            feedback.miss(_("With {label} your function raised {error}."), label=label, error=error)
             continue
         unchanged = unchanged and tools == _TOOLS and given == system
         _check_marks(feedback, label, system, result)
