@@ -87,18 +87,15 @@ FOLLOW_UPS = (FOLLOW_UP, "用三个简短的要点总结这个计划。")
 def check_follow_up(followup: Any, run: Any) -> Feedback:
     """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
     feedback = Feedback("04.2", _("continue the conversation with its thinking intact"))
-    history = getattr(followup, "history", None)
-    if (
-        not feedback.ok(
-            isinstance(history, list),
-            _("you passed what run_tools returned"),
-            _("Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message])."),
-        )
-        or not isinstance(history, list)  # (never true here: tells the type checker what ok() checked)
+    history: Any = getattr(followup, "history", None)
+    if not feedback.ok(
+        isinstance(history, list),
+        _("you passed what run_tools returned"),
+        _("Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message])."),
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
-        feedback.missing.append(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
+        feedback.miss(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
@@ -109,10 +106,8 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     )
     asked = as_plain(history[n]) if len(history) > n else {}
     asked = asked if isinstance(asked, dict) else {}
-    content = asked.get("content")
-    text = text_of(content, " ")
     feedback.ok(
-        asked.get("role") == "user" and text.strip() in FOLLOW_UPS,
+        asked.get("role") == "user" and text_of(asked.get("content"), " ").strip() in FOLLOW_UPS,
         _("the follow-up question comes right after it"),
         _("Append {{'role': 'user', 'content': {question!r}}} after run.history."),
         question=FOLLOW_UP,
