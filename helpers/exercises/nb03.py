@@ -100,14 +100,10 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         return feedback
     blocks = [b if isinstance(b, dict) else {} for b in message["content"]]  # a block that is not a dict fits nothing
     ids = [b.get("tool_use_id") for b in blocks]
+    right = _("one tool_result per call, with the call's id, in order")
     wrong = _("Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.")
-    feedback.ok(
-        ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
-        and all(b.get("type") == "tool_result" for b in blocks),
-        _("one tool_result per call, with the call's id, in order"),
-        wrong,
-        ids=ids,
-    )
+    answered = ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
+    feedback.ok(answered and all(b.get("type") == "tool_result" for b in blocks), right, wrong, ids=ids)
     if len(blocks) == 4:
         _check_four_results(feedback, blocks, added)
     return feedback
@@ -178,14 +174,10 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
         error is None, _("a conversation that ends returns"), _("one tool round then an answer: {error}"), error=error
     ):
         got = roles(history)
+        right = _("the history is question, tool call, tool result, answer (2 model calls)")
         wrong = _("expected roles user, assistant, user, assistant after 2 calls; got {roles} after {count} calls")
-        feedback.ok(
-            got == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
-            _("the history is question, tool call, tool result, answer (2 model calls)"),
-            wrong,
-            roles=got,
-            count=len(calls),
-        )
+        ended = got == ["user", "assistant", "user", "assistant"] and calls == [1, 3]
+        feedback.ok(ended, right, wrong, roles=got, count=len(calls))
         if len(got) == 4:
             results = as_plain(history[2]["content"])
             feedback.ok(
@@ -197,11 +189,10 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
             )
     send, calls = scripted(100)
     _unused, error = call_answer(function, send, functions, [question], 3)
-    feedback.ok(
-        error is not None and error.startswith("RuntimeError") and len(calls) == 3,
-        _("a model that never stops is cut off after max_calls calls with a RuntimeError"),
-        _("a model that always asks for a tool: expected RuntimeError after 3 calls, got {error} after {count} calls"),
-        error=error or _("no error"),
-        count=len(calls),
+    right = _("a model that never stops is cut off after max_calls calls with a RuntimeError")
+    wrong = _(
+        "a model that always asks for a tool: expected RuntimeError after 3 calls, got {error} after {count} calls"
     )
+    cut = error is not None and error.startswith("RuntimeError") and len(calls) == 3
+    feedback.ok(cut, right, wrong, error=error or _("no error"), count=len(calls))
     return feedback

@@ -148,18 +148,13 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
         return
     marked_tools, blocks = result
     expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
-    feedback.ok(
-        isinstance(marked_tools, list)
-        and _unmarked(marked_tools) == tools
-        and [_marked(t) for t in marked_tools] == [False, False, True],
-        _("with {label}: the last tool is marked, the others unchanged"),
-        _(
-            "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
-            "and change nothing else in the definitions."
-        ),
-        label=label,
-        mark=_MARK,
+    right = _("with {label}: the last tool is marked, the others unchanged")
+    wrong = _(
+        "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
+        "and change nothing else in the definitions."
     )
+    last = isinstance(marked_tools, list) and [_marked(t) for t in marked_tools] == [False, False, True]
+    feedback.ok(last and _unmarked(marked_tools) == tools, right, wrong, label=label, mark=_MARK)
     feedback.ok(
         isinstance(blocks, list)
         and _unmarked(b for b in blocks if isinstance(b, dict)) == expected_system
