@@ -47,15 +47,13 @@ class Feedback(Displayable):
         missing = _("pass your function itself: check('{exercise}', f)")
         return self.ok(callable(function), _("you passed a function"), missing, exercise=self.exercise)
 
-    def ran(self, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
-        """Run a learner's function and record whether it ran: (its result, True), or (None, False) when it raised."""
+    def ran(self, function: Callable[..., Any], *args: Any, label: str = "") -> tuple[Any, bool]:
+        """Run a learner's function: (its result, True), or (None, False) when it raised. Records whether it ran; on a
+        `label`led case only a failure ("{label}: your function raised ...")."""
         result, error = call_answer(function, *args)
-        return result, self.ok(error is None, _("your function ran"), _("your function raised {error}"), error=error)
-
-    def ran_on(self, label: str, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
-        """`ran` on one labelled case: only a failure is recorded ("{label}: your function raised ...")."""
-        result, error = call_answer(function, *args)
-        if error:
+        if not label:
+            self.ok(error is None, _("your function ran"), _("your function raised {error}"), error=error)
+        elif error:
             self.miss(_("{label}: your function raised {error}"), label=label, error=error)
         return result, error is None
 

@@ -32,7 +32,7 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
         return feedback
     for english, sample, expected in _SAMPLES:
         label = _(english)
-        result, ran = feedback.ran_on(label, function, sdk_message(sample))
+        result, ran = feedback.ran(function, sdk_message(sample), label=label)
         if not ran:
             continue
         if not isinstance(result, str):

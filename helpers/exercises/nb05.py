@@ -85,7 +85,7 @@ def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
         return feedback
     for english, status, kind, message, expected in _ERRORS:
         label = _(english)
-        result, ran = feedback.ran_on(label, function, error_body(status, message, kind=kind))
+        result, ran = feedback.ran(function, error_body(status, message, kind=kind), label=label)
         if not ran:
             continue
         right, wrong = _("{label}: {verdict}"), _("{label}: expected {expected}, got {result!r}")
