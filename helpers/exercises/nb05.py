@@ -26,18 +26,13 @@ _REQUEST: dict[str, Any] = {
 }
 
 _OVERLOAD = "The server cluster is currently under high load. Please retry after a short wait. (2064) (529)"
+_INVALID = "invalid params, tool result's tool id(x) not found (2013)"
 _ERRORS: list[tuple[str, int, str, str, bool]] = [
     (N_("wrong key (401, no code)"), 401, "authentication_error", "invalid api key", False),
     (N_("quota wall (429, 2056)"), 429, "rate_limit_error", "Token Plan usage limit reached (2056)", False),
     (N_("rate limit (429, 1002)"), 429, "rate_limit_error", "rate limit, please retry later (1002)", True),
     (N_("overloaded (529, 2064)"), 529, "overloaded_error", _OVERLOAD, True),
-    (
-        N_("invalid params (400, 2013)"),
-        400,
-        "bad_request_error",
-        "invalid params, tool result's tool id(x) not found (2013)",
-        False,
-    ),
+    (N_("invalid params (400, 2013)"), 400, "bad_request_error", _INVALID, False),
     (N_("insufficient balance (500, 1008)"), 500, "api_error", "insufficient balance (1008)", False),
 ]
 
