@@ -49,10 +49,10 @@ PARAMETERS: tuple[Support, ...] = (
     Support("thinking", "no effect", N_("M2.x models always think; the parameter changes nothing")),
     Support("top_k", "ignored", N_("accepted and ignored")),
     Support("stop_sequences", "ignored", N_("accepted and ignored: generation does not stop at them")),
-    Support("service_tier", "ignored", N_("accepted and ignored")),
-    Support("mcp_servers", "ignored", N_("accepted and ignored")),
-    Support("context_management", "ignored", N_("accepted and ignored")),
-    Support("container", "ignored", N_("accepted and ignored")),
+    *(
+        Support(name, "ignored", N_("accepted and ignored"))
+        for name in ("service_tier", "mcp_servers", "context_management", "container")
+    ),
 )
 """Request parameters (spec: Supported Parameters; `thinking` per its Important Notes and later doc pages)."""
 
@@ -67,11 +67,7 @@ CONTENT_TYPES: tuple[Support, ...] = (
 """Content-block types inside `messages` (spec: Messages Field Support)."""
 
 STATUS_WORDS: dict[str, str] = {
-    "supported": N_("supported"),
-    "partial": N_("partial"),
-    "no effect": N_("no effect"),
-    "ignored": N_("ignored"),
-    "not supported": N_("not supported"),
+    word: word for word in (N_("supported"), N_("partial"), N_("no effect"), N_("ignored"), N_("not supported"))
 }
 """Each status as a learner reads it in the tables (translated when shown); code compares `Support.status`."""
 
@@ -126,9 +122,8 @@ def _check_sampling(name: str, value: Any, model: Model | None = None) -> Findin
         low=low, high=high
     )
     fix = _("1.0 (MiniMax's recommended temperature)") if name == "temperature" else _("a value such as 0.95")
-    if model is None:
-        text = _("{name}={value!r} is outside the range MiniMax accepts, {span} ({words}). Use {fix}.")
-    else:
+    text = _("{name}={value!r} is outside the range MiniMax accepts, {span} ({words}). Use {fix}.")
+    if model is not None:
         text = _("{name}={value!r} is outside the range MiniMax accepts for {model}, {span} ({words}). Use {fix}.")
     message = text.format(name=name, value=value, model=model.name if model else "", span=span, words=words, fix=fix)
     return Finding("error", f"{name}-range", name, message)
@@ -223,28 +218,26 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
 
 def _role_text(role: Any) -> str:
     """Why a message's role was refused, and (for 'system') where a system prompt goes instead."""
+    text = _("role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.")
     if role == "system":
         text = _(
             "role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'. "
             "Put a system prompt in system=... instead."
         )
-    else:
-        text = _("role {role!r} is not one MiniMax accepts: use 'user' or 'assistant'.")
     return text.format(role=role)
 
 
 def _refused_text(kind: str, name: Any) -> str:
     """Why an image or document block was refused, for the model the request names, and what to send instead."""
+    text = _(
+        "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
+        "tool results only ({why}). Describe the {kind} in text, or extract its text first."
+    )
     if kind == "image":
         text = _(
             "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
             "tool results only ({why}). Describe the {kind} in text, or extract its text first. Of the models "
             "in helpers.models, only {image_models} take images."
-        )
-    else:
-        text = _(
-            "an {kind!r} block: {model} on MiniMax's Anthropic-compatible endpoint accepts text, tool calls and "
-            "tool results only ({why}). Describe the {kind} in text, or extract its text first."
         )
     return text.format(kind=kind, model=name or _("this model"), why=_(_REFUSED[kind]), image_models=_IMAGE_MODELS)
 

@@ -71,15 +71,8 @@ TOOLS: list[dict[str, Any]] = [
 ]
 """The playground's two tools: both deterministic, so a recorded conversation replays exactly."""
 
-_OPERATORS: dict[type, Callable[..., Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-}
+_OPERATORS: dict[type, Callable[..., Any]] = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+_OPERATORS |= {ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
 _LARGEST = 10**300
 """Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
 
@@ -329,11 +322,8 @@ class Playground:
 
         self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
-        w["chat"], w["status"], w["total"] = (
-            widgets.HTML(self.html()),
-            widgets.HTML(""),
-            widgets.HTML(self._total_html()),
-        )
+        w["chat"], w["total"] = widgets.HTML(self.html()), widgets.HTML(self._total_html())
+        w["status"] = widgets.HTML("")
         w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description=_("model"))
         w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description=_("region"))
         w["tools"] = widgets.Checkbox(value=self.tools, description=_("tools"))
@@ -408,9 +398,9 @@ class Playground:
         if handle is not None:
             text = f"{self.transcript().text()}\n{self.total_line()}"
             handle.update({"text/plain": text, "text/html": self._static_html()}, raw=True)
-            self._close_widgets()
-            return
         self._close_widgets()
+        if handle is not None:
+            return
         if in_ipython():
             from IPython.display import display
 

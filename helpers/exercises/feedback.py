@@ -26,55 +26,49 @@ class Feedback(Displayable):
         """True when nothing is missing."""
         return not self.missing
 
-    def ok(self, condition: bool, right: str, missing: str) -> bool:
-        """Record one point: `right` when `condition` holds, else `missing` (what to do about it)."""
-        (self.right if condition else self.missing).append(right if condition else missing)
+    def ok(self, condition: bool, right: str, missing: str, /, **values: Any) -> bool:
+        """Record one point: `right` when `condition` holds, else `missing` (what to do), formatted with `values`."""
+        text = right if condition else missing
+        (self.right if condition else self.missing).append(text.format(**values) if values else text)
         return condition
+
+    def miss(self, text: str, /, **values: Any) -> None:
+        """Record a point missing: `text` formatted with `values`."""
+        self.missing.append(text.format(**values) if values else text)
 
     def needs_function(self, function: object) -> bool:
         """True when `function` is callable; else record how to pass it, so the check can stop early."""
-        if callable(function):
-            return True
-        self.missing.append(
-            _("Pass your function itself: helpers.check('{exercise}', f).").format(exercise=self.exercise)
-        )
-        return False
+        if not callable(function):
+            self.miss(_("Pass your function itself: helpers.check('{exercise}', f)."), exercise=self.exercise)
+        return callable(function)
 
     def callable_given(self, function: object) -> bool:
         """Record whether `function` is callable, as a point met or a point missing (01.1, 01.2, 05.1, 05.2)."""
-        missing = _("pass your function itself: check('{exercise}', f)").format(exercise=self.exercise)
-        return self.ok(callable(function), _("you passed a function"), missing)
+        missing = _("pass your function itself: check('{exercise}', f)")
+        return self.ok(callable(function), _("you passed a function"), missing, exercise=self.exercise)
 
-    def ran(self, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
-        """Run a learner's function and record whether it ran: (its result, True), or (None, False) when it raised."""
+    def ran(self, function: Callable[..., Any], *args: Any, label: str = "") -> tuple[Any, bool]:
+        """Run a learner's function: (its result, True), or (None, False) when it raised. Records whether it ran; on a
+        `label`led case only a failure ("{label}: your function raised ...")."""
         result, error = call_answer(function, *args)
-        return result, self.ok(
-            error is None, _("your function ran"), _("your function raised {error}").format(error=error)
-        )
-
-    def ran_on(self, label: str, function: Callable[..., Any], *args: Any) -> tuple[Any, bool]:
-        """`ran` on one labelled case: only a failure is recorded ("{label}: your function raised ...")."""
-        result, error = call_answer(function, *args)
-        if error:
-            self.missing.append(_("{label}: your function raised {error}").format(label=label, error=error))
+        if not label:
+            self.ok(error is None, _("your function ran"), _("your function raised {error}"), error=error)
+        elif error:
+            self.miss(_("{label}: your function raised {error}"), label=label, error=error)
         return result, error is None
 
     def text(self) -> str:
-        head = _("Exercise {exercise} · {title}: {verdict}").format(
-            exercise=self.exercise, title=self.title, verdict=self._verdict()
-        )
-        lines = [head, *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)]
-        return "\n".join(lines)
+        return "\n".join([self._head(), *(f"  ✓ {r}" for r in self.right), *(f"  ✗ {m}" for m in self.missing)])
 
-    def _verdict(self) -> str:
-        return _("all done ✅") if self.passed else _("not yet ❌")
+    def _head(self) -> str:
+        verdict = _("all done ✅") if self.passed else _("not yet ❌")
+        return _("Exercise {exercise} · {title}: {verdict}").format(
+            exercise=self.exercise, title=self.title, verdict=verdict
+        )
 
     def html(self) -> str:
         # the page's own text colour on a translucent tint: dark red text is faint on a dark theme
-        tint = "34,197,94" if self.passed else "239,68,68"
-        title = _("Exercise {exercise} · {title}: {verdict}").format(
-            exercise=html.escape(self.exercise), title=html.escape(self.title), verdict=self._verdict()
-        )
+        tint, title = ("34,197,94" if self.passed else "239,68,68"), html.escape(self._head())
         items = [f"<li>✓ {html.escape(r)}</li>" for r in self.right]
         items += [f"<li>✗ <b>{html.escape(m)}</b></li>" for m in self.missing]
         return (

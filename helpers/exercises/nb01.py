@@ -32,19 +32,16 @@ def answer_text(function: Callable[[Any], str]) -> Feedback:
         return feedback
     for english, sample, expected in _SAMPLES:
         label = _(english)
-        result, ran = feedback.ran_on(label, function, sdk_message(sample))
+        result, ran = feedback.ran(function, sdk_message(sample), label=label)
         if not ran:
             continue
         if not isinstance(result, str):
-            feedback.missing.append(
-                _("{label}: return a str, not {kind}").format(label=label, kind=type(result).__name__)
-            )
+            feedback.miss(_("{label}: return a str, not {kind}"), label=label, kind=type(result).__name__)
             continue
+        hint = _(" (the thinking is not part of the answer)") if "think" in result.lower() else ""
+        wrong = _("{label}: expected {expected!r}, got {result!r}") + hint
         feedback.ok(
-            result.strip() == expected,
-            _("{label}: {expected!r}").format(label=label, expected=expected),
-            _("{label}: expected {expected!r}, got {result!r}").format(label=label, expected=expected, result=result)
-            + (_(" (the thinking is not part of the answer)") if "think" in result.lower() else ""),
+            result.strip() == expected, _("{label}: {expected!r}"), wrong, label=label, expected=expected, result=result
         )
     return feedback
 
@@ -64,10 +61,12 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     feedback.ok(
         history == original, _("the history you were given is unchanged"), _("copy the history; do not change it")
     )
+    wrong = _("expected roles ['user', 'assistant', 'user'], got {roles}")
     feedback.ok(
         roles(result) == ["user", "assistant", "user"],
         _("roles alternate: user, assistant, user"),
-        _("expected roles ['user', 'assistant', 'user'], got {roles}").format(roles=roles(result)),
+        wrong,
+        roles=roles(result),
     )
     if len(result) != 3 or not all(isinstance(m, dict) for m in result):
         return feedback
@@ -108,11 +107,8 @@ def enough_budget(response: Any) -> Feedback:
         return feedback
     kinds = [b.get("type") for b in message.get("content") or []]
     stop = message.get("stop_reason")
-    feedback.ok(
-        stop == "end_turn",
-        _("the model finished on its own (stop_reason 'end_turn')"),
-        _("stop_reason is {stop!r}: the budget ran out; raise max_tokens").format(stop=stop),
-    )
+    wrong = _("stop_reason is {stop!r}: the budget ran out; raise max_tokens")
+    feedback.ok(stop == "end_turn", _("the model finished on its own (stop_reason 'end_turn')"), wrong, stop=stop)
     feedback.ok("thinking" in kinds, _("it thought first"), _("no thinking block: is this a MiniMax M2.x response?"))
     feedback.ok(
         "text" in kinds, _("it wrote an answer (a text block)"), _("no text block yet: the thinking used it all")
@@ -134,27 +130,20 @@ def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
     for key, region in _CODING_CASES:
         env, error = call_answer(function, key, region)
         if error or not isinstance(env, dict):
-            feedback.missing.append(
-                _("For region {region!r} return a dict of variables; yours gave {value!r}.").format(
-                    region=region, value=error or env
-                )
+            feedback.miss(
+                _("For region {region!r} return a dict of variables; yours gave {value!r}."),
+                region=region,
+                value=error or env,
             )
             continue
-        feedback.ok(
-            env.get("ANTHROPIC_BASE_URL") == REGIONS[region],
-            _("{region}: ANTHROPIC_BASE_URL is {url}").format(region=region, url=REGIONS[region]),
-            _("{region}: set ANTHROPIC_BASE_URL to helpers.REGIONS[{region!r}] ({url}).").format(
-                region=region, url=REGIONS[region]
-            ),
-        )
-        feedback.ok(
-            env.get("ANTHROPIC_AUTH_TOKEN") == key
-            and [k for k, v in env.items() if v == key] == ["ANTHROPIC_AUTH_TOKEN"],
-            _("{region}: the key goes in ANTHROPIC_AUTH_TOKEN, and only there").format(region=region),
-            _("{region}: put the key in ANTHROPIC_AUTH_TOKEN (what Claude Code reads), under no other name.").format(
-                region=region
-            ),
-        )
+        url = REGIONS[region]
+        right = _("{region}: ANTHROPIC_BASE_URL is {url}")
+        wrong = _("{region}: set ANTHROPIC_BASE_URL to helpers.REGIONS[{region!r}] ({url}).")
+        feedback.ok(env.get("ANTHROPIC_BASE_URL") == url, right, wrong, region=region, url=url)
+        right = _("{region}: the key goes in ANTHROPIC_AUTH_TOKEN, and only there")
+        wrong = _("{region}: put the key in ANTHROPIC_AUTH_TOKEN (what Claude Code reads), under no other name.")
+        only = [k for k, v in env.items() if v == key] == ["ANTHROPIC_AUTH_TOKEN"]
+        feedback.ok(env.get("ANTHROPIC_AUTH_TOKEN") == key and only, right, wrong, region=region)
     _unused, error = call_answer(function, "sk-test-key", "eu")
     feedback.ok(
         error is not None and error.split(":")[0] in ("ValueError", "KeyError"),

@@ -18,9 +18,7 @@ def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
     """02.1: count the events (and the delta types) of a raw `stream=True` response, and collect the answer."""
     fb = Feedback("02.1", _("count a raw stream"))
     if not isinstance(counts, Mapping):
-        fb.missing.append(
-            _("counts should be a dict of event type -> number, not {kind}").format(kind=type(counts).__name__)
-        )
+        fb.miss(_("counts should be a dict of event type -> number, not {kind}"), kind=type(counts).__name__)
         return fb
     fb.ok(
         counts.get("message_start") == 1, _("one message_start"), _("count message_start events (there is exactly one)")
@@ -29,11 +27,8 @@ def count_the_stream(counts: Mapping[str, int], answer: str) -> Feedback:
         counts.get("message_stop") == 1, _("one message_stop"), _("count message_stop too: it ends every full stream")
     )
     starts, stops = counts.get("content_block_start", 0), counts.get("content_block_stop", 0)
-    fb.ok(
-        starts >= 2 and starts == stops,
-        _("{starts} blocks opened and closed").format(starts=starts),
-        _("count content_block_start and content_block_stop: every block opens and closes (thinking, then text)"),
-    )
+    wrong = _("count content_block_start and content_block_stop: every block opens and closes (thinking, then text)")
+    fb.ok(starts >= 2 and starts == stops, _("{starts} blocks opened and closed"), wrong, starts=starts)
     deltas = counts.get("content_block_delta", 0)
     kinds = {kind: counts.get(kind, 0) for kind in (*DELTA_TYPES, "signature_delta")}
     fb.ok(
@@ -108,27 +103,15 @@ def first_token_timer(function: Any) -> Feedback:
             wrong.append(_("stream {number}: your function raised {error}").format(number=number, error=error))
             continue
         if not isinstance(result, Mapping) or set(result) != set(expected):
-            wrong.append(
-                _("stream {number}: return a dict with the keys 'first_token' and 'first_answer_token'").format(
-                    number=number
-                )
-            )
+            keys = _("stream {number}: return a dict with the keys 'first_token' and 'first_answer_token'")
+            wrong.append(keys.format(number=number))
             continue
         for key, value in expected.items():
             got = result[key]
-            same = got is None if value is None else isinstance(got, (int, float)) and abs(got - value) < 1e-6
-            if not same:
+            if not (got is None if value is None else isinstance(got, (int, float)) and abs(got - value) < 1e-6):
                 hint = _("None: this stream has no such delta") if value is None else _("the time of that first delta")
-                wrong.append(
-                    _("stream {number}: {key} is {got!r}; it should be {hint}").format(
-                        number=number, key=key, got=got, hint=hint
-                    )
-                )
-    fb.ok(
-        not wrong,
-        _("right on all {count} recorded streams (thinking first, a tool call with no answer text, ...)").format(
-            count=len(streams)
-        ),
-        "; ".join(wrong[:3]),
-    )
+                text = _("stream {number}: {key} is {got!r}; it should be {hint}")
+                wrong.append(text.format(number=number, key=key, got=got, hint=hint))
+    right = _("right on all {count} recorded streams (thinking first, a tool call with no answer text, ...)")
+    fb.ok(not wrong, right.format(count=len(streams)), "; ".join(wrong[:3]))
     return fb

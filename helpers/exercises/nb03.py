@@ -43,21 +43,12 @@ def check_definition(definition: Any) -> Feedback:
     for name, types in expected.items():
         spec = properties.get(name)
         kind = spec.get("type") if isinstance(spec, Mapping) else None
-        feedback.ok(
-            kind in types,
-            _("property {name!r} is a {types}").format(name=name, types=types[0]),
-            _("Add property {name!r} with 'type': {types!r} under input_schema.properties.").format(
-                name=name, types=types[0]
-            ),
-        )
+        wrong = _("Add property {name!r} with 'type': {types!r} under input_schema.properties.")
+        feedback.ok(kind in types, _("property {name!r} is a {types}"), wrong, name=name, types=types[0])
     required = set(schema.get("required") or [])
-    feedback.ok(
-        set(expected) <= required,
-        _("all three properties are required"),
-        _("List {names} in input_schema.required (missing: {missing}).").format(
-            names=sorted(expected), missing=sorted(set(expected) - required)
-        ),
-    )
+    wrong = _("List {names} in input_schema.required (missing: {missing}).")
+    lacking = sorted(set(expected) - required)
+    feedback.ok(not lacking, _("all three properties are required"), wrong, names=sorted(expected), missing=lacking)
     return feedback
 
 
@@ -98,9 +89,7 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
     result, error = call_answer(function, _response(), functions)
     if error:
         kind, _colon, message = error.partition(": ")
-        feedback.missing.append(
-            _("Your function raised {kind}: {error}. Catch errors per call.").format(kind=kind, error=message)
-        )
+        feedback.miss(_("Your function raised {kind}: {error}. Catch errors per call."), kind=kind, error=message)
         return feedback
     message = as_plain(result)
     if not feedback.ok(
@@ -111,14 +100,10 @@ def check_safe_results(function: Callable[..., Any]) -> Feedback:
         return feedback
     blocks = [b if isinstance(b, dict) else {} for b in message["content"]]  # a block that is not a dict fits nothing
     ids = [b.get("tool_use_id") for b in blocks]
-    feedback.ok(
-        ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
-        and all(b.get("type") == "tool_result" for b in blocks),
-        _("one tool_result per call, with the call's id, in order"),
-        _("Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.").format(
-            ids=ids
-        ),
-    )
+    right = _("one tool_result per call, with the call's id, in order")
+    wrong = _("Give one {{'type': 'tool_result', 'tool_use_id': block.id, ...}} per tool_use block; got ids {ids}.")
+    answered = ids == [f"call_function_1111111111_{n}" for n in (1, 2, 3, 4)]
+    feedback.ok(answered and all(b.get("type") == "tool_result" for b in blocks), right, wrong, ids=ids)
     if len(blocks) == 4:
         _check_four_results(feedback, blocks, added)
     return feedback
@@ -149,7 +134,8 @@ def _check_four_results(feedback: Feedback, blocks: list[dict[str, Any]], added:
         _(
             "The fourth call's input is the string {arguments!r}, not a dict: do not call the function; send "
             "is_error: True and a content saying its arguments must be a JSON object."
-        ).format(arguments=BROKEN_ARGUMENTS),
+        ),
+        arguments=BROKEN_ARGUMENTS,
     )
 
 
@@ -185,18 +171,13 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
     question = {"role": "user", "content": "Weather in Oslo?"}
     history, error = call_answer(function, send, functions, [question], 3)
     if feedback.ok(
-        error is None,
-        _("a conversation that ends returns"),
-        _("one tool round then an answer: {error}").format(error=error),
+        error is None, _("a conversation that ends returns"), _("one tool round then an answer: {error}"), error=error
     ):
         got = roles(history)
-        feedback.ok(
-            got == ["user", "assistant", "user", "assistant"] and calls == [1, 3],
-            _("the history is question, tool call, tool result, answer (2 model calls)"),
-            _("expected roles user, assistant, user, assistant after 2 calls; got {roles} after {count} calls").format(
-                roles=got, count=len(calls)
-            ),
-        )
+        right = _("the history is question, tool call, tool result, answer (2 model calls)")
+        wrong = _("expected roles user, assistant, user, assistant after 2 calls; got {roles} after {count} calls")
+        ended = got == ["user", "assistant", "user", "assistant"] and calls == [1, 3]
+        feedback.ok(ended, right, wrong, roles=got, count=len(calls))
         if len(got) == 4:
             results = as_plain(history[2]["content"])
             feedback.ok(
@@ -208,11 +189,10 @@ def bounded_loop(function: Callable[..., Any]) -> Feedback:
             )
     send, calls = scripted(100)
     _unused, error = call_answer(function, send, functions, [question], 3)
-    feedback.ok(
-        error is not None and error.startswith("RuntimeError") and len(calls) == 3,
-        _("a model that never stops is cut off after max_calls calls with a RuntimeError"),
-        _(
-            "a model that always asks for a tool: expected RuntimeError after 3 calls, got {error} after {count} calls"
-        ).format(error=error or _("no error"), count=len(calls)),
+    right = _("a model that never stops is cut off after max_calls calls with a RuntimeError")
+    wrong = _(
+        "a model that always asks for a tool: expected RuntimeError after 3 calls, got {error} after {count} calls"
     )
+    cut = error is not None and error.startswith("RuntimeError") and len(calls) == 3
+    feedback.ok(cut, right, wrong, error=error or _("no error"), count=len(calls))
     return feedback

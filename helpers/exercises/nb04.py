@@ -66,24 +66,16 @@ def check_history_problems(function: Callable[..., Any]) -> Feedback:
         found, error = call_answer(function, history)
         if error:
             kind, _colon, message = error.partition(": ")
-            raised = _("On {label} your function raised {kind}: {error}.")
-            feedback.missing.append(raised.format(label=label, kind=kind, error=message))
+            feedback.miss(_("On {label} your function raised {kind}: {error}."), label=label, kind=kind, error=message)
             if good:
                 return feedback
         elif good:
-            feedback.ok(
-                isinstance(found, list) and not found,
-                _("{label} has no problems").format(label=label),
-                _("{label} is correct and should give an empty list; yours gave {good!r}.").format(
-                    label=label[0].upper() + label[1:], good=found
-                ),
-            )
+            wrong = _("{label} is correct and should give an empty list; yours gave {good!r}.")
+            wrong = wrong.format(label=label[0].upper() + label[1:], good=found)
+            feedback.ok(isinstance(found, list) and not found, _("{label} has no problems").format(label=label), wrong)
         else:
-            feedback.ok(
-                isinstance(found, list) and len(found) > 0,
-                _("it finds {label}").format(label=label),
-                _("It should report {label}; it returned {found!r}.").format(label=label, found=found),
-            )
+            wrong = _("It should report {label}; it returned {found!r}.")
+            feedback.ok(isinstance(found, list) and bool(found), _("it finds {label}"), wrong, label=label, found=found)
     return feedback
 
 
@@ -95,18 +87,15 @@ FOLLOW_UPS = (FOLLOW_UP, "用三个简短的要点总结这个计划。")
 def check_follow_up(followup: Any, run: Any) -> Feedback:
     """The new run starts with the whole earlier history, unchanged, plus the follow-up, and ends in an answer."""
     feedback = Feedback("04.2", _("continue the conversation with its thinking intact"))
-    history = getattr(followup, "history", None)
-    if (
-        not feedback.ok(
-            isinstance(history, list),
-            _("you passed what run_tools returned"),
-            _("Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message])."),
-        )
-        or not isinstance(history, list)  # (never true here: tells the type checker what ok() checked)
+    history: Any = getattr(followup, "history", None)
+    if not feedback.ok(
+        isinstance(history, list),
+        _("you passed what run_tools returned"),
+        _("Set followup = helpers.run_tools(client, ..., messages=run.history + [follow-up message])."),
     ):
         return feedback
     if not isinstance(getattr(run, "history", None), list):
-        feedback.missing.append(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
+        feedback.miss(_("Pass the earlier run second: helpers.check('04.2', followup, run)."))
         return feedback
     earlier = as_plain(run.history)
     n = len(earlier)
@@ -117,12 +106,11 @@ def check_follow_up(followup: Any, run: Any) -> Feedback:
     )
     asked = as_plain(history[n]) if len(history) > n else {}
     asked = asked if isinstance(asked, dict) else {}
-    content = asked.get("content")
-    text = text_of(content, " ")
     feedback.ok(
-        asked.get("role") == "user" and text.strip() in FOLLOW_UPS,
+        asked.get("role") == "user" and text_of(asked.get("content"), " ").strip() in FOLLOW_UPS,
         _("the follow-up question comes right after it"),
-        _("Append {{'role': 'user', 'content': {question!r}}} after run.history.").format(question=FOLLOW_UP),
+        _("Append {{'role': 'user', 'content': {question!r}}} after run.history."),
+        question=FOLLOW_UP,
     )
     final = getattr(followup, "final", None)
     feedback.ok(
@@ -154,33 +142,29 @@ def _check_marks(feedback: Feedback, label: str, system: Any, result: Any) -> No
     """One case of 04.3: the last tool and the last system block marked, nothing else changed."""
     tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
     if not isinstance(result, tuple) or len(result) != 2:
-        feedback.missing.append(
-            _("With {label}, return a pair (tools, system); yours gave {result!r:.80}.").format(
-                label=label, result=result
-            )
+        feedback.miss(
+            _("With {label}, return a pair (tools, system); yours gave {result!r:.80}."), label=label, result=result
         )
         return
     marked_tools, blocks = result
     expected_system = [{"type": "text", "text": given}] if isinstance(given, str) else given
-    feedback.ok(
-        isinstance(marked_tools, list)
-        and _unmarked(marked_tools) == tools
-        and [_marked(t) for t in marked_tools] == [False, False, True],
-        _("with {label}: the last tool is marked, the others unchanged").format(label=label),
-        _(
-            "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
-            "and change nothing else in the definitions."
-        ).format(label=label, mark=_MARK),
+    right = _("with {label}: the last tool is marked, the others unchanged")
+    wrong = _(
+        "With {label}: put cache_control={mark} on the last tool only (one marker caches every tool before it) "
+        "and change nothing else in the definitions."
     )
+    last = isinstance(marked_tools, list) and [_marked(t) for t in marked_tools] == [False, False, True]
+    feedback.ok(last and _unmarked(marked_tools) == tools, right, wrong, label=label, mark=_MARK)
     feedback.ok(
         isinstance(blocks, list)
         and _unmarked(b for b in blocks if isinstance(b, dict)) == expected_system
         and [_marked(b) for b in blocks] == [False] * (len(expected_system) - 1) + [True],
-        _("with {label}: the system prompt's last block is marked").format(label=label),
+        _("with {label}: the system prompt's last block is marked"),
         _(
             "With {label}: return the system prompt as a list of text blocks (a string becomes "
             "[{{'type': 'text', 'text': ...}}]) with cache_control on the last block."
-        ).format(label=label),
+        ),
+        label=label,
     )
 
 
@@ -198,7 +182,7 @@ def check_cache_marks(function: Callable[..., Any]) -> Feedback:
         tools, given = copy.deepcopy(_TOOLS), copy.deepcopy(system)
         result, error = call_answer(function, tools, given)
         if error:
-            feedback.missing.append(_("With {label} your function raised {error}.").format(label=label, error=error))
+            feedback.miss(_("With {label} your function raised {error}."), label=label, error=error)
             continue
         unchanged = unchanged and tools == _TOOLS and given == system
         _check_marks(feedback, label, system, result)

@@ -26,18 +26,13 @@ _REQUEST: dict[str, Any] = {
 }
 
 _OVERLOAD = "The server cluster is currently under high load. Please retry after a short wait. (2064) (529)"
+_INVALID = "invalid params, tool result's tool id(x) not found (2013)"
 _ERRORS: list[tuple[str, int, str, str, bool]] = [
     (N_("wrong key (401, no code)"), 401, "authentication_error", "invalid api key", False),
     (N_("quota wall (429, 2056)"), 429, "rate_limit_error", "Token Plan usage limit reached (2056)", False),
     (N_("rate limit (429, 1002)"), 429, "rate_limit_error", "rate limit, please retry later (1002)", True),
     (N_("overloaded (529, 2064)"), 529, "overloaded_error", _OVERLOAD, True),
-    (
-        N_("invalid params (400, 2013)"),
-        400,
-        "bad_request_error",
-        "invalid params, tool result's tool id(x) not found (2013)",
-        False,
-    ),
+    (N_("invalid params (400, 2013)"), 400, "bad_request_error", _INVALID, False),
     (N_("insufficient balance (500, 1008)"), 500, "api_error", "insufficient balance (1008)", False),
 ]
 
@@ -68,13 +63,9 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
         _("temperature and top_p travel in extra_body (works on every SDK version)"),
         _("move temperature and top_p into extra_body={...}, keeping their values"),
     )
-    findings = check_request(**result)
-    left = sorted({f.where for f in findings})
-    feedback.ok(
-        not findings,
-        _("nothing MiniMax ignores is left"),
-        _("still in the request, and ignored by MiniMax: {left}").format(left=left),
-    )
+    left = sorted({f.where for f in check_request(**result)})
+    wrong = _("still in the request, and ignored by MiniMax: {left}")
+    feedback.ok(not left, _("nothing MiniMax ignores is left"), wrong, left=left)
     kept = all(result.get(k) == _REQUEST[k] for k in ("model", "max_tokens", "messages"))
     feedback.ok(
         kept, _("model, max_tokens and messages are kept"), _("keep model, max_tokens and messages as they were")
@@ -89,15 +80,12 @@ def worth_retrying(function: Callable[[dict[str, Any]], bool]) -> Feedback:
         return feedback
     for english, status, kind, message, expected in _ERRORS:
         label = _(english)
-        result, ran = feedback.ran_on(label, function, error_body(status, message, kind=kind))
+        result, ran = feedback.ran(function, error_body(status, message, kind=kind), label=label)
         if not ran:
             continue
+        right, wrong = _("{label}: {verdict}"), _("{label}: expected {expected}, got {result!r}")
         verdict = _("retry") if expected else _("do not retry")
-        feedback.ok(
-            result is expected,
-            _("{label}: {verdict}").format(label=label, verdict=verdict),
-            _("{label}: expected {expected}, got {result!r}").format(label=label, expected=expected, result=result),
-        )
+        feedback.ok(result is expected, right, wrong, label=label, verdict=verdict, expected=expected, result=result)
     return feedback
 
 
@@ -157,11 +145,8 @@ def trim_tool_results(function: Callable[..., Any]) -> Feedback:
     result, ran = feedback.ran(function, history, 2)
     if not ran:
         return feedback
-    if not feedback.ok(
-        isinstance(result, list),
-        _("it returns a list"),
-        _("return a list of messages, not {result!r:.60}").format(result=result),
-    ):
+    wrong = _("return a list of messages, not {result!r:.60}")
+    if not feedback.ok(isinstance(result, list), _("it returns a list"), wrong, result=result):
         return feedback
     feedback.ok(
         history == before, _("the history you were given is unchanged"), _("build a new list; leave messages as is")
