@@ -59,11 +59,11 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         with client.messages.stream(**params) as manager:
             seen: set[str] = set()
             for event in manager:
-                kind = event.type
-                if kind in LIVE_EVENTS:  # not the SDK's derived events (text, thinking, ...): half the calls
+                event_type = event.type
+                if event_type in LIVE_EVENTS:  # not the SDK's derived events (text, thinking, ...): half the calls
                     view.feed(event, manager)
-                if kind in ENDINGS:
-                    seen.add(kind)
+                if event_type in ENDINGS:
+                    seen.add(event_type)
             if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")
             message = manager.get_final_message()
