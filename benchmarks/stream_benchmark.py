@@ -34,11 +34,12 @@ RECORDED_TPS = 4000.0
 """Tokens per second of the fine-grained stream: far above any model so 20,000+ deltas play in about 15 s."""
 
 SHAPES = {
-    "fine-grained": {"words": 26_000, "tps": RECORDED_TPS, "goal": 1.15},
+    "fine-grained": {"words": 26_000, "tps": RECORDED_TPS, "goal": 1.07},
     "real-shaped": {"words": 900, "tps": 60.0, "goal": 1.3},
 }
 """The two benchmark streams: words per block, recorded tokens per second, and the goal for the CPU ratio (issue 18:
-at most 1.3 for the real-shaped stream, whose short length makes the view's fixed cost per turn show)."""
+hold 1.07, an earlier run's figure, on the fine-grained stream; at most 1.3 for the real-shaped stream, whose short
+length makes the view's fixed cost per turn show)."""
 
 
 def fine_chunks(text: str, rng: random.Random) -> list[str]:

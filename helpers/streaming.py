@@ -59,8 +59,11 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         with client.messages.stream(**params) as manager:
             seen: set[str] = set()
             for event in manager:
-                view.feed(event, manager)
-                seen.add(event.type)
+                event_type = event.type
+                if event_type in LIVE_EVENTS:  # not the SDK's derived events (text, thinking, ...): half the calls
+                    view.feed(event, manager)
+                if event_type in ENDINGS:
+                    seen.add(event_type)
             if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")
             message = manager.get_final_message()
@@ -203,6 +206,8 @@ MAX_UPDATES_PER_SECOND = 20.0
 LIVE_EVENTS: dict[str, bool | None] = {"content_block_start": False, "content_block_delta": False}
 LIVE_EVENTS.update(content_block_stop=True, message_start=None, message_delta=None)
 """The raw events the view counts, and whether the block they change is then done (None: they change none)."""
+ENDINGS = ("message_delta", "message_stop")
+"""The events `stream` must have seen: without them the usage or the message is incomplete."""
 DELTA_FIELDS = {"thinking_delta": "thinking", "text_delta": "text", "input_json_delta": "partial_json"}
 """Which field of a block each kind of delta adds to (`apply_event`; a signature_delta replaces the signature)."""
 
@@ -247,7 +252,10 @@ class LiveView:
 
     def feed(self, event: StreamEvent, stream: MessageStream | None = None) -> None:
         """Draw the block `event` changed, from `stream`'s snapshot, else from one folded from events fed by hand."""
-        kind = getattr(event, "type", None) or event["type"]  # type: ignore[index]
+        kind = getattr(event, "type", None)  # an SDK event; a dict fed by hand is read by key
+        sdk_event = kind is not None
+        if not sdk_event:
+            kind = event["type"]  # type: ignore[index]
         if kind not in LIVE_EVENTS:
             return  # message_stop, ping, and the SDK's derived events (text, thinking, ...) add nothing
         if not self.started:
@@ -256,7 +264,7 @@ class LiveView:
         self.message = stream.current_message_snapshot if stream is not None else apply_event(self.message, event)
         done = LIVE_EVENTS[kind]
         if self.sink is not None and done is not None:
-            index = event["index"] if isinstance(event, Mapping) else event.index  # type: ignore[union-attr]
+            index = event.index if sdk_event else event["index"]  # type: ignore[index,union-attr]
             content = self.message["content"] if isinstance(self.message, dict) else self.message.content
             if index < len(content):
                 self.sink.draw(index, content[index], done)
