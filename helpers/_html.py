@@ -323,7 +323,7 @@ def pane_html(block: Any, done: bool = False) -> str:
             f'<div style="{TOOL_STYLE};line-height:1.45"><div>🔧 <b>{_("Tool call")}</b> · <b>{name}</b>{state} '
             f'<code>{more}{esc(shown)}</code></div><div style="{META_STYLE}">id {call_id}</div></div>'
         )
-    return f"<div><i>{_('[{kind} block]').format(kind=esc(kind))}</i></div>"
+    return f"<div><i>{block_kind(esc(kind))}</i></div>"
 
 
 class WidgetSink:

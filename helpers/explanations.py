@@ -94,7 +94,7 @@ def gateway_page(r: Reading) -> bool:
 
 
 def too_big_for_the_window(r: Reading) -> bool:
-    return (r.code == 2013 or (r.code is None and r.kind in BAD_REQUEST_TYPES)) and "context window" in r.low
+    return invalid_params(r) and "context window" in r.low
 
 
 def no_key_sent(r: Reading) -> bool:  # this route's 401s carry no code; the OpenAI-compatible route's carry 1004/2049

@@ -71,8 +71,15 @@ TOOLS: list[dict[str, Any]] = [
 ]
 """The playground's two tools: both deterministic, so a recorded conversation replays exactly."""
 
-_OPERATORS: dict[type, Callable[..., Any]] = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
-_OPERATORS |= {ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_OPERATORS: dict[type, Callable[..., Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
 _LARGEST = 10**300
 """Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
 
@@ -398,9 +405,9 @@ class Playground:
         if handle is not None:
             text = f"{self.transcript().text()}\n{self.total_line()}"
             handle.update({"text/plain": text, "text/html": self._static_html()}, raw=True)
-        self._close_widgets()
-        if handle is not None:
+            self._close_widgets()
             return
+        self._close_widgets()
         if in_ipython():
             from IPython.display import display
 

@@ -24,6 +24,7 @@ from ._html import (
     WidgetSink,
     as_plain,
     block_body,
+    block_kind,
     display_widget,
     end_widget,
     field,
@@ -336,7 +337,7 @@ class PrintSink:
             if kind == "tool_use":
                 call = {"name": field(block, "name"), "id": field(block, "id")}
                 head = "🔧 " + _("tool call {name} ({id})").format(**call)
-            pieces.append(("\n" if self.seen else "") + f"── {head or _('[{kind} block]').format(kind=kind)} ──\n")
+            pieces.append(("\n" if self.seen else "") + f"── {head or block_kind(kind)} ──\n")
             self.seen[index] = 0
         body = block_body(block) if kind == "tool_use" else str(field(block, kind) or "")
         if kind != "tool_use" or done:  # a call's arguments are written whole: a partial snapshot is no prefix
