@@ -64,18 +64,23 @@ def _doctor(args: argparse.Namespace) -> int:
     return run(region=args.region, base_url=base, out=Path(args.out), show_plan_only=args.plan, source=source)
 
 
+def _only_notebooks(command: argparse.ArgumentParser) -> None:
+    """The optional notebook filter that regenerate, record, badges and drift share."""
+    command.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m devtools", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("regenerate", help="re-run notebooks on recordings and store their outputs")
-    p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+    _only_notebooks(p)
     p = commands.add_parser("record", help="run notebooks live with a key and write new recordings")
-    p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+    _only_notebooks(p)
     p = commands.add_parser("synth", help="rebuild synthesized recordings from data/exchanges/*.json")
     p.add_argument("names", nargs="*", help="only these description files (stem, e.g. 01_quick_start)")
     p = commands.add_parser("badges", help="rewrite every notebook's Colab badge and setup cell from project.py")
-    p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+    _only_notebooks(p)
     p.add_argument("--check", action="store_true", help="only list what disagrees (exit 1 if anything does)")
     commands.add_parser(
         "diagrams", help="draw the notebooks' diagrams (devtools/diagrams.py) into docs/img, attach them"
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="where to write the zip (default dist/<name>.zip)")
     _add_doctor(commands)
     p = commands.add_parser("drift", help="with a key: doctor, every notebook recorded live, strict nbval on it")
-    p.add_argument("notebooks", nargs="*", help="only notebooks whose name contains one of these")
+    _only_notebooks(p)
     p.add_argument("--out", default="drift", help="the scratch folder for the report and recordings (default drift)")
     p = commands.add_parser("translations", help="which translated notebooks are missing or out of step with English")
     p.add_argument("--stamp", nargs="+", default=[], metavar="NAME", help="record these translations as up to date")
