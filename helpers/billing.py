@@ -10,7 +10,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import anthropic
@@ -29,7 +29,6 @@ PRICES: dict[str, dict[str, float]] = {
     name: {k: v for k, v in asdict(m.price).items() if k != "assumed"} for name, m in MODELS.items() if m.price
 }
 """US dollars per million tokens, from the catalogue (helpers.models), for the models whose prices are known."""
-_RATES = {name: tuple(zip(TOKENS, p.values(), strict=True)) for name, p in PRICES.items()}
 
 ASSUMED_PRICES = tuple(
     f"{name}: {'all' if len(m.price.assumed) == 4 else ', '.join(m.price.assumed)}"
@@ -40,22 +39,18 @@ ASSUMED_PRICES = tuple(
 
 
 def price_note() -> str:
-    """When and where the prices come from: every table that shows a cost ends with it. In Chinese it also says
-    that the China platform bills in CNY, whose prices are unknown (never converted from USD)."""
+    """When and where the prices come from, for the end of every cost table (in Chinese: CNY prices are unknown)."""
     note = _("Prices as of {date}, per million tokens, from {source}. Estimates only.")
     return note.format(date=PRICES_AS_OF, source=_(PRICE_SOURCE))
-
-
-COLUMNS = ("call", "client", "model", "stream", "status", *TOKENS, "ttft_s", "duration_s", "cost_usd", "source")
 
 
 def cost_usd(model: str, usage: Mapping[str, Any]) -> float | None:
     """One call's estimated price in US dollars; None (unknown, never 0) for an unknown price or input or output
     tokens given as None. As Anthropic counts, `input_tokens` excludes cache reads and writes (absent ones add 0)."""
-    rates = _RATES.get(model)
-    if rates is None or usage.get("input_tokens", 0) is None or usage.get("output_tokens", 0) is None:
+    prices = PRICES.get(model)
+    if prices is None or usage.get("input_tokens", 0) is None or usage.get("output_tokens", 0) is None:
         return None
-    return sum(rate * int(usage.get(name) or 0) for name, rate in rates) / 1_000_000
+    return sum(rate * int(usage.get(name) or 0) for name, rate in zip(TOKENS, prices.values(), strict=True)) / 1e6
 
 
 @dataclass(frozen=True)
@@ -128,8 +123,7 @@ _LOCK = threading.Lock()
 _COUNTER = itertools.count(1)
 _CLIENT_COUNTER = itertools.count(1)
 _LOGS: weakref.WeakKeyDictionary[anthropic.Anthropic, UsageLog] = weakref.WeakKeyDictionary()
-_SOURCES: dict[str, str] = {}
-"""Message id -> where its answer came from ("synthesized", "recorded", "live"), for the views' footers."""
+_SOURCES: dict[str, str] = {}  # message id -> where its answer came from ("synthesized", ...), for views' footers
 
 
 class UsageLog:
@@ -183,7 +177,7 @@ def usage(client: anthropic.Anthropic | None = None) -> pandas.DataFrame:
     """Every call made so far (or only `client`'s) as a pandas DataFrame, one row per call, with its cost."""
     import pandas as pd
 
-    return pd.DataFrame(records(client), columns=list(COLUMNS))
+    return pd.DataFrame(records(client), columns=[f.name for f in fields(Call) if f.repr])  # message_id is not one
 
 
 def reset() -> None:
@@ -225,8 +219,7 @@ _HEADS = {
     "output_tokens": (N_("output tok"), N_("output tokens")),
     "cache_read_input_tokens": (N_("cache read"), N_("cache read")),
     "cache_creation_input_tokens": (N_("cache write"), N_("cache write")),
-}
-"""Each token column's head: short in the text table, long in the HTML one."""
+}  # each token column's head: short in the text table, long in the HTML one
 
 
 def _pad(cell: str, width: int, *, left: bool) -> str:
