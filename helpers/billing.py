@@ -204,14 +204,12 @@ def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Totals per model: calls, tokens (cache reads and writes too) and cost, plus a last 'total' row."""
     by_model: dict[str, dict[str, Any]] = {}
     for row in rows:
-        _add(
-            by_model.setdefault(row["model"], {"model": row["model"], **dict.fromkeys(_TOTALS, 0)}), {**row, "calls": 1}
-        )
-    result = [by_model[m] for m in sorted(by_model)]
-    total = {"model": "total", **dict.fromkeys(_TOTALS, 0)}
+        _add(by_model.setdefault(row["model"], dict.fromkeys(_TOTALS, 0)), {**row, "calls": 1})
+    result = [{"model": name, **by_model[name]} for name in sorted(by_model)]
+    total = dict.fromkeys(_TOTALS, 0)
     for entry in result:
         _add(total, entry)
-    return [*result, total]
+    return [*result, {"model": "total", **total}]
 
 
 _HEADS = {
@@ -247,17 +245,13 @@ class CostSummary(Displayable):
 
     def _table(self, long: bool) -> list[list[str]]:
         """The head and one row per model, in the language in use: "unknown" for None, never 0."""
-        keys = TOKENS if self.shows_cache else TOKENS[:2]
-        head = [_("model"), _("calls"), *(_(_HEADS[k][long]) for k in keys), _("cost (USD)")]
-        rows = [
-            [_("total") if r is self.rows[-1] else r["model"], str(r["calls"])]
-            + [
-                _("unknown") if r[k] is None else format(r[k], ".6f" if k == "cost_usd" else "")
-                for k in (*keys, "cost_usd")
-            ]
-            for r in self.rows
-        ]
-        return [head, *rows]
+        keys = (*(TOKENS if self.shows_cache else TOKENS[:2]), "cost_usd")
+        table = [[_("model"), _("calls"), *(_(_HEADS[k][long]) for k in keys[:-1]), _("cost (USD)")]]
+        for r in self.rows:
+            name = _("total") if r is self.rows[-1] else r["model"]
+            cells = [_("unknown") if r[k] is None else format(r[k], ".6f" if k == "cost_usd" else "") for k in keys]
+            table.append([name, str(r["calls"]), *cells])
+        return table
 
     def text(self) -> str:
         widths = [24, 5, 10, 10, *([11, 11] if self.shows_cache else []), 11]

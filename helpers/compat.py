@@ -259,8 +259,7 @@ def check_hook(method: str, path: str, body: Any) -> None:
     if method.upper() != "POST" or path not in ("/v1/messages", "/v1/messages/count_tokens"):
         return
     findings = check_body(body) if isinstance(body, Mapping) else []
-    errors = [f for f in findings if f.level == "error"]
-    if errors:
+    if errors := [f for f in findings if f.level == "error"]:
         raise RequestNotSupportedError(errors)
     for f in findings:
         if (f.code, f.where) not in _shown:
