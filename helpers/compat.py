@@ -231,7 +231,8 @@ def _refused_text(kind: str, name: Any) -> str:
 
 
 def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
-    """The `thinking` parameter under the model's own rule: a note on M2.x (no effect), an error for M3's others."""
+    """The `thinking` parameter under the model's own rule: no effect on M2.x (they always think); on M3 only
+    'adaptive' or 'disabled' (MiniMax refuses 'enabled' with a 2013 error)."""
     kind = thinking.get("type") if isinstance(thinking, Mapping) else None
     if model is None or model.thinking != "adaptive":
         text = _("M2.x models always think; the thinking parameter has no effect on MiniMax. Leave it out.")
