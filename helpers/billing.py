@@ -10,7 +10,7 @@ import threading
 import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import anthropic
@@ -29,7 +29,6 @@ PRICES: dict[str, dict[str, float]] = {
     name: {k: v for k, v in asdict(m.price).items() if k != "assumed"} for name, m in MODELS.items() if m.price
 }
 """US dollars per million tokens, from the catalogue (helpers.models), for the models whose prices are known."""
-_RATES = {name: tuple(zip(TOKENS, p.values(), strict=True)) for name, p in PRICES.items()}
 
 ASSUMED_PRICES = tuple(
     f"{name}: {'all' if len(m.price.assumed) == 4 else ', '.join(m.price.assumed)}"
@@ -40,22 +39,18 @@ ASSUMED_PRICES = tuple(
 
 
 def price_note() -> str:
-    """When and where the prices come from: every table that shows a cost ends with it. In Chinese it also says
-    that the China platform bills in CNY, whose prices are unknown (never converted from USD)."""
+    """When and where the prices come from, for the end of every cost table (in Chinese: CNY prices are unknown)."""
     note = _("Prices as of {date}, per million tokens, from {source}. Estimates only.")
     return note.format(date=PRICES_AS_OF, source=_(PRICE_SOURCE))
-
-
-COLUMNS = ("call", "client", "model", "stream", "status", *TOKENS, "ttft_s", "duration_s", "cost_usd", "source")
 
 
 def cost_usd(model: str, usage: Mapping[str, Any]) -> float | None:
     """One call's estimated price in US dollars; None (unknown, never 0) for an unknown price or input or output
     tokens given as None. As Anthropic counts, `input_tokens` excludes cache reads and writes (absent ones add 0)."""
-    rates = _RATES.get(model)
-    if rates is None or usage.get("input_tokens", 0) is None or usage.get("output_tokens", 0) is None:
+    prices = PRICES.get(model)
+    if prices is None or usage.get("input_tokens", 0) is None or usage.get("output_tokens", 0) is None:
         return None
-    return sum(rate * int(usage.get(name) or 0) for name, rate in rates) / 1_000_000
+    return sum(rate * int(usage.get(name) or 0) for name, rate in zip(TOKENS, prices.values(), strict=True)) / 1e6
 
 
 @dataclass(frozen=True)
@@ -128,8 +123,7 @@ _LOCK = threading.Lock()
 _COUNTER = itertools.count(1)
 _CLIENT_COUNTER = itertools.count(1)
 _LOGS: weakref.WeakKeyDictionary[anthropic.Anthropic, UsageLog] = weakref.WeakKeyDictionary()
-_SOURCES: dict[str, str] = {}
-"""Message id -> where its answer came from ("synthesized", "recorded", "live"), for the views' footers."""
+_SOURCES: dict[str, str] = {}  # message id -> where its answer came from ("synthesized", ...), for views' footers
 
 
 class UsageLog:
@@ -183,7 +177,7 @@ def usage(client: anthropic.Anthropic | None = None) -> pandas.DataFrame:
     """Every call made so far (or only `client`'s) as a pandas DataFrame, one row per call, with its cost."""
     import pandas as pd
 
-    return pd.DataFrame(records(client), columns=list(COLUMNS))
+    return pd.DataFrame(records(client), columns=[f.name for f in fields(Call) if f.repr])  # message_id is not one
 
 
 def reset() -> None:
@@ -210,14 +204,12 @@ def summarize(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Totals per model: calls, tokens (cache reads and writes too) and cost, plus a last 'total' row."""
     by_model: dict[str, dict[str, Any]] = {}
     for row in rows:
-        _add(
-            by_model.setdefault(row["model"], {"model": row["model"], **dict.fromkeys(_TOTALS, 0)}), {**row, "calls": 1}
-        )
-    result = [by_model[m] for m in sorted(by_model)]
-    total = {"model": "total", **dict.fromkeys(_TOTALS, 0)}
+        _add(by_model.setdefault(row["model"], dict.fromkeys(_TOTALS, 0)), {**row, "calls": 1})
+    result = [{"model": name, **by_model[name]} for name in sorted(by_model)]
+    total = dict.fromkeys(_TOTALS, 0)
     for entry in result:
         _add(total, entry)
-    return [*result, total]
+    return [*result, {"model": "total", **total}]
 
 
 _HEADS = {
@@ -225,8 +217,7 @@ _HEADS = {
     "output_tokens": (N_("output tok"), N_("output tokens")),
     "cache_read_input_tokens": (N_("cache read"), N_("cache read")),
     "cache_creation_input_tokens": (N_("cache write"), N_("cache write")),
-}
-"""Each token column's head: short in the text table, long in the HTML one."""
+}  # each token column's head: short in the text table, long in the HTML one
 
 
 def _pad(cell: str, width: int, *, left: bool) -> str:
@@ -254,17 +245,13 @@ class CostSummary(Displayable):
 
     def _table(self, long: bool) -> list[list[str]]:
         """The head and one row per model, in the language in use: "unknown" for None, never 0."""
-        keys = TOKENS if self.shows_cache else TOKENS[:2]
-        head = [_("model"), _("calls"), *(_(_HEADS[k][long]) for k in keys), _("cost (USD)")]
-        rows = [
-            [_("total") if r is self.rows[-1] else r["model"], str(r["calls"])]
-            + [
-                _("unknown") if r[k] is None else format(r[k], ".6f" if k == "cost_usd" else "")
-                for k in (*keys, "cost_usd")
-            ]
-            for r in self.rows
-        ]
-        return [head, *rows]
+        keys = (*(TOKENS if self.shows_cache else TOKENS[:2]), "cost_usd")
+        table = [[_("model"), _("calls"), *(_(_HEADS[k][long]) for k in keys[:-1]), _("cost (USD)")]]
+        for r in self.rows:
+            name = _("total") if r is self.rows[-1] else r["model"]
+            cells = [_("unknown") if r[k] is None else format(r[k], ".6f" if k == "cost_usd" else "") for k in keys]
+            table.append([name, str(r["calls"]), *cells])
+        return table
 
     def text(self) -> str:
         widths = [24, 5, 10, 10, *([11, 11] if self.shows_cache else []), 11]

@@ -17,16 +17,13 @@ from ._i18n import N_
 from ._i18n import gettext as _
 from .models import MODELS, TAUGHT_MODELS, Model
 
-Status = Literal["supported", "partial", "no effect", "ignored", "not supported"]
-Level = Literal["error", "warning", "note"]
-
 
 @dataclass(frozen=True)
 class Support:
     """One row of the compatibility tables: a request parameter or a content-block type."""
 
     name: str
-    status: Status
+    status: Literal["supported", "partial", "no effect", "ignored", "not supported"]
     note: str
     """In English, marked with `N_()`: `table_rows` shows it in the learner's language."""
 
@@ -66,24 +63,22 @@ CONTENT_TYPES: tuple[Support, ...] = (
 )
 """Content-block types inside `messages` (spec: Messages Field Support)."""
 
-STATUS_WORDS: dict[str, str] = {
-    word: word for word in (N_("supported"), N_("partial"), N_("no effect"), N_("ignored"), N_("not supported"))
-}
-"""Each status as a learner reads it in the tables (translated when shown); code compares `Support.status`."""
+STATUS_WORDS = (N_("supported"), N_("partial"), N_("no effect"), N_("ignored"), N_("not supported"))
+"""The statuses marked for translation: `table_rows` shows each in the learner's language; code compares them."""
 
 
 def table_rows(kind: Literal["parameters", "content"] = "parameters") -> list[dict[str, str]]:
     """One table as plain rows (name, status, note), for pandas or printing: status and note in the language the
     helpers speak (helpers.set_language), names as the API spells them."""
     table = PARAMETERS if kind == "parameters" else CONTENT_TYPES
-    return [asdict(row) | {"status": _(STATUS_WORDS[row.status]), "note": _(row.note)} for row in table]
+    return [asdict(row) | {"status": _(row.status), "note": _(row.note)} for row in table]
 
 
 @dataclass(frozen=True)
 class Finding:
     """One thing the check found: its level, a stable code, where in the request, and what to do."""
 
-    level: Level
+    level: Literal["error", "warning", "note"]
     code: str
     where: str
     message: str
@@ -111,16 +106,14 @@ class MiniMaxNote(UserWarning):
 
 
 def _check_sampling(name: str, value: Any, model: Model | None = None) -> Finding | None:
-    """An error when `temperature` or `top_p` is outside the model's range: (0.0, 1.0] for M2.x (and a model outside
-    the catalogue), [0, 2] for M3's temperature (helpers.models). None when it fits."""
+    """An error when `temperature` or `top_p` is outside the model's range (helpers.models), None when it fits."""
     low, high, low_included = model.temperature_range if model and name == "temperature" else (0.0, 1.0, False)
     number = None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
     if number is not None and low <= number <= high and (low_included or number > low):  # NaN fails every test
         return None
     span = f"{'[' if low_included else '('}{low}, {high}]"  # as the docs write a range
-    words = (_("at least {low:g}, at most {high:g}") if low_included else _("above {low:g}, at most {high:g}")).format(
-        low=low, high=high
-    )
+    words = _("at least {low:g}, at most {high:g}") if low_included else _("above {low:g}, at most {high:g}")
+    words = words.format(low=low, high=high)
     fix = _("1.0 (MiniMax's recommended temperature)") if name == "temperature" else _("a value such as 0.95")
     text = _("{name}={value!r} is outside the range MiniMax accepts, {span} ({words}). Use {fix}.")
     if model is not None:
@@ -129,8 +122,7 @@ def _check_sampling(name: str, value: Any, model: Model | None = None) -> Findin
     return Finding("error", f"{name}-range", name, message)
 
 
-_UNSET = (anthropic.NotGiven, anthropic.Omit)
-"""The SDK's markers for an argument left unset (`anthropic.NOT_GIVEN`, `anthropic.omit`): never sent."""
+_UNSET = (anthropic.NotGiven, anthropic.Omit)  # the SDK's markers for an argument left unset: never sent
 
 
 def check_request(**params: Any) -> list[Finding]:
@@ -141,13 +133,9 @@ def check_request(**params: Any) -> list[Finding]:
     return check_body(as_plain(body))
 
 
-ROLES = ("user", "assistant")
-"""The roles a message may have; the system prompt goes in `system=` (MiniMax answers 2013 for role 'system')."""
-
-
 def check_numbers(body: Mapping[str, Any]) -> list[Finding]:
-    """Errors for NaN or infinite numbers anywhere in a request body (JSON has neither, so the SDK could not send
-    it); `temperature` and `top_p` say their range. One walk with a stack: it runs before every request."""
+    """Errors for NaN or infinite numbers anywhere in a request body (JSON has neither); `temperature` and `top_p`
+    say their range. One walk with a stack: it runs before every request."""
     found: list[Finding] = []
     todo: list[tuple[str, Any]] = [("", body)]
     while todo:
@@ -181,7 +169,7 @@ def check_body(body: Mapping[str, Any]) -> list[Finding]:
     refused: list[tuple[str, str]] = []  # (where, type) of each block MiniMax cannot take, nested ones included
     for i, message in enumerate(messages if isinstance(messages, (list, tuple)) else ()):
         role = message.get("role") if isinstance(message, Mapping) else None
-        if role not in ROLES:
+        if role not in ("user", "assistant"):  # MiniMax answers 2013 for 'system': the system prompt goes in system=
             found.append(Finding("error", "message-role", f"messages[{i}].role", _role_text(role)))
         content = message.get("content") if isinstance(message, Mapping) else None
         for j, block in enumerate(content if isinstance(content, (list, tuple)) else ()):
@@ -258,8 +246,7 @@ def _thinking_finding(thinking: Any, model: Model | None) -> Finding | None:
     return Finding("error", "thinking-type", "thinking", text)
 
 
-_shown: set[tuple[str, str]] = set()
-"""(code, where) of the warnings and notes already shown in this process: each is shown once."""
+_shown: set[tuple[str, str]] = set()  # (code, where) of each warning and note shown in this process: once each
 
 
 def reset_shown() -> None:
@@ -273,8 +260,7 @@ def check_hook(method: str, path: str, body: Any) -> None:
     if method.upper() != "POST" or path not in ("/v1/messages", "/v1/messages/count_tokens"):
         return
     findings = check_body(body) if isinstance(body, Mapping) else []
-    errors = [f for f in findings if f.level == "error"]
-    if errors:
+    if errors := [f for f in findings if f.level == "error"]:
         raise RequestNotSupportedError(errors)
     for f in findings:
         if (f.code, f.where) not in _shown:

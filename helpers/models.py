@@ -5,12 +5,14 @@ notebooks' tables all read `MODELS`; each fact names its source (listed in docs/
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TypedDict
 
 from ._i18n import N_
 
 PRICES_AS_OF = "2026-11-25"
 PRICE_SOURCE = N_("a provider's price list that cites MiniMax's pricing page (docs/sources.md, 'Prices')")
+MEASURED_SOURCE = (
+    "Vercel AI Gateway medians, late 2026, not this route specifically (docs/sources.md, 'Measured speeds')"
+)
 
 
 @dataclass(frozen=True)
@@ -30,33 +32,29 @@ class Measured:
 
     tokens_per_second: tuple[float, float] | None
     first_token_seconds: tuple[float, float] | None
-    source: str
-
-
-MEASURED_SOURCE = (
-    "Vercel AI Gateway medians, late 2026, not this route specifically (docs/sources.md, 'Measured speeds')"
-)
+    source: str = MEASURED_SOURCE
 
 
 @dataclass(frozen=True)
 class Model:
-    """One model as this collection knows it. `None` means unknown: never shown as 0."""
+    """One model as this collection knows it. `None` means unknown: never shown as 0. The defaults are those of a
+    later model MiniMax documents that the same endpoint answers (not taught; speed, window and prices not collected;
+    M2.x's rules)."""
 
     name: str
-    taught: bool
-    """True for the three models MiniMax's Anthropic-compatible page lists (the notebooks teach them), False for a
-    later model MiniMax documents that the same endpoint answers."""
     description: str
     """What the model is for, in MiniMax's own words where its page gives them."""
-    tokens_per_second: float | None
-    tokens_per_second_source: str
-    context_window: int | None
-    price: Price | None
-    temperature_range: tuple[float, float, bool]
+    taught: bool = False
+    """True for the three models MiniMax's Anthropic-compatible page lists (the notebooks teach them)."""
+    tokens_per_second: float | None = None
+    tokens_per_second_source: str = "not collected"
+    context_window: int | None = None
+    price: Price | None = None
+    temperature_range: tuple[float, float, bool] = (0.0, 1.0, False)
     """(low, high, low_included): M2.x takes (0, 1], M3 takes [0, 2]."""
-    images: bool
+    images: bool = False
     """Whether image (and video) content blocks are accepted."""
-    thinking: str
+    thinking: str = "always"
     """'always' (M2.x: the parameter has no effect) or 'adaptive' (M3: off unless asked; "enabled" is refused)."""
     renamed_to: str | None = None
     """A later name MiniMax's docs give this model (M2.1-lightning became M2.1-highspeed)."""
@@ -68,77 +66,47 @@ class Model:
 
 _M21_PRICE = Price(input=0.30, output=1.20, cache_read=0.03, cache_write=0.375)
 
-
-class _Rules(TypedDict):
-    """The per-model rules several models share (the fields of `Model` of the same names)."""
-
-    temperature_range: tuple[float, float, bool]
-    images: bool
-    thinking: str
-
-
-_M2X: _Rules = {"temperature_range": (0.0, 1.0, False), "images": False, "thinking": "always"}
-
-
-def _later(name: str, description: str, rules: _Rules = _M2X, *, service_tier: bool = False) -> Model:
-    """A later model MiniMax documents (not taught here): its speed, context window and prices not collected."""
-    return Model(
-        name=name,
-        taught=False,
-        description=description,
-        tokens_per_second=None,
-        tokens_per_second_source="not collected",
-        context_window=None,
-        price=None,
-        service_tier=service_tier,
-        **rules,
-    )
-
-
 MODELS: dict[str, Model] = {
     m.name: m
     for m in (
         Model(
-            name="MiniMax-M2.1",
+            "MiniMax-M2.1",
+            "Powerful Multi-Language Programming Capabilities with Comprehensively Enhanced Programming Experience",
             taught=True,
-            description="Powerful Multi-Language Programming Capabilities with Comprehensively Enhanced "
-            "Programming Experience",
             tokens_per_second=60,
             tokens_per_second_source="MiniMax's model table: 'approximately 60 tps'",
             context_window=204_800,
             price=_M21_PRICE,
-            measured=Measured(tokens_per_second=None, first_token_seconds=(2.0, 2.2), source=MEASURED_SOURCE),
-            **_M2X,
+            measured=Measured(tokens_per_second=None, first_token_seconds=(2.0, 2.2)),
         ),
         Model(
-            name="MiniMax-M2.1-lightning",
+            "MiniMax-M2.1-lightning",
+            "Faster and More Agile",
             taught=True,
-            description="Faster and More Agile",
             tokens_per_second=100,
             tokens_per_second_source="MiniMax's model table: 'approximately 100 tps'",
             context_window=204_800,
             price=replace(_M21_PRICE, output=2.40, assumed=("input", "cache_read", "cache_write")),
             renamed_to="MiniMax-M2.1-highspeed",
-            measured=Measured(tokens_per_second=(46, 56), first_token_seconds=(0.9, 1.0), source=MEASURED_SOURCE),
-            **_M2X,
+            measured=Measured(tokens_per_second=(46, 56), first_token_seconds=(0.9, 1.0)),
         ),
         Model(
-            name="MiniMax-M2",
+            "MiniMax-M2",
+            "Agentic capabilities, Advanced reasoning",
             taught=True,
-            description="Agentic capabilities, Advanced reasoning",
-            tokens_per_second=None,
             tokens_per_second_source="not published",
             context_window=204_800,
             price=replace(_M21_PRICE, assumed=("input", "output", "cache_read", "cache_write")),
-            **_M2X,
         ),
-        _later("MiniMax-M2.5", "A later M2.x model (MiniMax's M2.5-era docs); answered by the same endpoint"),
-        _later("MiniMax-M2.7", "A later M2.x model (MiniMax's M2.7-era API reference); answered by the same endpoint"),
-        _later("MiniMax-M2.7-highspeed", "The faster variant of MiniMax-M2.7 (MiniMax's M2.7-era API reference)"),
-        _later(
+        Model("MiniMax-M2.5", "A later M2.x model (MiniMax's M2.5-era docs); answered by the same endpoint"),
+        Model("MiniMax-M2.7", "A later M2.x model (MiniMax's M2.7-era API reference); answered by the same endpoint"),
+        Model("MiniMax-M2.7-highspeed", "The faster variant of MiniMax-M2.7 (MiniMax's M2.7-era API reference)"),
+        Model(
             "MiniMax-M3",
             "A later model (MiniMax's M3-era page, mid-2026): images and video, adaptive thinking",
-            {"temperature_range": (0.0, 2.0, True), "images": True, "thinking": "adaptive"},
+            temperature_range=(0.0, 2.0, True),
+            images=True,
+            thinking="adaptive",
             service_tier=True,
         ),
     )
