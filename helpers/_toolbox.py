@@ -1,9 +1,6 @@
-"""Tools behind `run_tools` (notebook 03): definitions paired with their functions (`anthropic.beta_tool` makes a
-definition from a typed, documented function), the checks done before any request (the run's arguments, each input
-schema), one tool call run into its tool_result (never raising: the model reads what went wrong), and the run so far
-given to an error after a paid model call. Tool results are sent to the model, so their text is never translated
-(and a recording's request stays the same in every language).
-"""
+"""Tools behind `run_tools` (notebook 03): definitions paired with their functions, the checks made before any
+request, one tool call run into its tool_result (never raising: the model reads what went wrong), and the run so far
+given to an error after a paid model call. Tool results go to the model, so their text is never translated."""
 
 from __future__ import annotations
 
@@ -13,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anthropic
+import jsonschema
 
 from ._html import as_plain
 from ._i18n import gettext as _
@@ -116,16 +114,12 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
 
 
 def _validator(schema: Any) -> Any:
-    """The `jsonschema` validator class of the draft the schema names (default 2020-12); imported when first used."""
-    import jsonschema
-
+    """The `jsonschema` validator class of the draft the schema names (default 2020-12)."""
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
 
 
 def check_input_schema(name: str, schema: Any) -> None:
     """Refuse, before any request, an `input_schema` that is not a valid JSON Schema for an object."""
-    import jsonschema
-
     if not isinstance(schema, Mapping) or schema.get("type") != "object":
         message = _(
             'Tool {name!r}: input_schema must be a JSON Schema object with "type": "object", e.g. '
@@ -175,18 +169,18 @@ def error_result(call: Mapping[str, Any], text: str) -> dict[str, Any]:
 
 
 def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, Tool]) -> dict[str, Any]:
-    """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, input that does not
-    fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
-    tool = tools.get(call["name"])
+    """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, arguments that are
+    not a JSON object or do not fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
+    tool, arguments = tools.get(call["name"]), call.get("input")
+    if not isinstance(arguments, dict):
+        return _broken_input_result(call, arguments)
     if tool is None:
         return error_result(call, f"Unknown tool {call['name']!r}. Available tools: {', '.join(tools) or 'none'}.")
-    arguments = call.get("input")
     problems = schema_problems(tool.definition["input_schema"], arguments)
     if problems:
         return error_result(call, f"Invalid input for {tool.name}: " + "; ".join(problems))
     try:
-        keywords = arguments if isinstance(arguments, Mapping) else {}
-        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**keywords)
+        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**arguments)
     except Exception as exc:
         cause = exc.__cause__
         errors = getattr(cause, "errors", None)
@@ -198,7 +192,7 @@ def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, Tool]) -> dict[st
     return {"type": "tool_result", "tool_use_id": call["id"], "content": text}
 
 
-def broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, Any]:
+def _broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, Any]:
     """The is_error tool_result for a call whose arguments were not a JSON object: what came, and what to send."""
     why = "not a JSON object"
     if isinstance(arguments, str):
