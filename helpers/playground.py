@@ -179,16 +179,7 @@ class Playground:
 
     def settings(self, *, model: str | None = None, region: str | None = None, tools: bool | None = None) -> None:
         """Change the model, region or tools for the next turns (what the pickers do)."""
-        if model is not None and model not in SUPPORTED_MODELS:
-            known = ", ".join(SUPPORTED_MODELS)
-            raise ConfigError(
-                _("model={model!r} is not served here. Use one of {known}.").format(model=model, known=known)
-            )
-        if region is not None and region not in REGIONS:
-            message = _(
-                "region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
-            )
-            raise ConfigError(message.format(region=region))
+        _check_settings(model, region)
         self.model, self.region = model or self.model, region or self.region
         self.tools = self.tools if tools is None else bool(tools)
         self._refresh()
@@ -262,20 +253,8 @@ class Playground:
         return len(added)
 
     def play(self, turns: Iterable[Mapping[str, Any]]) -> None:
-        """Send a scripted conversation, each turn with its own settings (e.g. a recorded one, in replay); every
-        turn is checked before anything is sent."""
-        if isinstance(turns, (str, bytes, Mapping)) or not isinstance(turns, Iterable):
-            message = _("play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {kind}.")
-            raise TypeError(message.format(kind=type(turns).__name__))
-        turns = list(turns)
-        for number, turn in enumerate(turns, 1):
-            if not isinstance(turn, Mapping) or not isinstance(turn.get("text"), str):
-                message = _(
-                    "Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
-                    "e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
-                )
-                raise ValueError(message.format(number=number, turn=turn))
-        for turn in turns:
+        """Send a scripted conversation, each turn with its own settings (e.g. a recorded one, in replay)."""
+        for turn in _checked_turns(turns):
             self.settings(model=turn.get("model"), region=turn.get("region"), tools=turn.get("tools"))
             self.send(turn["text"])
             print(self.last.line())
@@ -414,6 +393,34 @@ class Playground:
         else:
             print(view.text())
         print(self.total_line())
+
+
+def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:
+    """The scripted turns of `play`, each checked before anything is sent."""
+    if isinstance(turns, (str, bytes, Mapping)) or not isinstance(turns, Iterable):
+        message = _("play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {kind}.")
+        raise TypeError(message.format(kind=type(turns).__name__))
+    checked = list(turns)
+    for number, turn in enumerate(checked, 1):
+        if not isinstance(turn, Mapping) or not isinstance(turn.get("text"), str):
+            message = _(
+                "Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
+                "e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
+            )
+            raise ValueError(message.format(number=number, turn=turn))
+    return checked
+
+
+def _check_settings(model: str | None, region: str | None) -> None:
+    """Refuse a model that is not served or a region that does not exist (None: not changed)."""
+    if model is not None and model not in SUPPORTED_MODELS:
+        known = ", ".join(SUPPORTED_MODELS)
+        raise ConfigError(_("model={model!r} is not served here. Use one of {known}.").format(model=model, known=known))
+    if region is not None and region not in REGIONS:
+        message = _(
+            "region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
+        )
+        raise ConfigError(message.format(region=region))
 
 
 def _error_html(error: Exception) -> str:
