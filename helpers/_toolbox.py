@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anthropic
-import jsonschema
+import pydantic
 
 from ._html import as_plain
 from ._i18n import gettext as _
@@ -114,12 +114,16 @@ def collect_tools(tools: Iterable[Any], functions: Mapping[str, Callable[..., An
 
 
 def _validator(schema: Any) -> Any:
-    """The `jsonschema` validator class of the draft the schema names (default 2020-12)."""
+    """The `jsonschema` validator class of the draft the schema names (default 2020-12); imported when first used."""
+    import jsonschema
+
     return jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
 
 
 def check_input_schema(name: str, schema: Any) -> None:
     """Refuse, before any request, an `input_schema` that is not a valid JSON Schema for an object."""
+    import jsonschema
+
     if not isinstance(schema, Mapping) or schema.get("type") != "object":
         message = _(
             'Tool {name!r}: input_schema must be a JSON Schema object with "type": "object", e.g. '
@@ -171,41 +175,34 @@ def error_result(call: Mapping[str, Any], text: str) -> dict[str, Any]:
 def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, Tool]) -> dict[str, Any]:
     """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, arguments that are
     not a JSON object or do not fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
-    tool, arguments = tools.get(call["name"]), call.get("input")
-    if not isinstance(arguments, dict):
-        return _broken_input_result(call, arguments)
+    tool, arguments, name = tools.get(call["name"]), call.get("input"), call["name"]
+    if not isinstance(arguments, dict):  # not run: say what came, and what to send
+        why = "not a JSON object"
+        if isinstance(arguments, str):
+            try:
+                json.loads(arguments)
+            except ValueError as error:
+                why = f"not valid JSON ({error})"
+        shown = json.dumps(arguments, ensure_ascii=False, default=str)[:300]
+        return error_result(
+            call,
+            f"The arguments of this call were {why}, so {name} was not run: got {shown}. Call {name} again with its "
+            "arguments as one JSON object that fits its input schema.",
+        )
     if tool is None:
-        return error_result(call, f"Unknown tool {call['name']!r}. Available tools: {', '.join(tools) or 'none'}.")
+        return error_result(call, f"Unknown tool {name!r}. Available tools: {', '.join(tools) or 'none'}.")
     problems = schema_problems(tool.definition["input_schema"], arguments)
     if problems:
         return error_result(call, f"Invalid input for {tool.name}: " + "; ".join(problems))
     try:
         value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**arguments)
     except Exception as exc:
-        cause = exc.__cause__
-        errors = getattr(cause, "errors", None)
-        if type(cause).__name__ == "ValidationError" and callable(errors):
-            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+        if isinstance(exc.__cause__, pydantic.ValidationError):  # beta_tool's own check of the arguments
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.__cause__.errors())
             return error_result(call, f"Invalid input for {tool.name}: {details}")
         return error_result(call, f"{type(exc).__name__}: {exc}")
     text = value if isinstance(value, str) else json.dumps(as_plain(value), ensure_ascii=False, default=str)
     return {"type": "tool_result", "tool_use_id": call["id"], "content": text}
-
-
-def _broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, Any]:
-    """The is_error tool_result for a call whose arguments were not a JSON object: what came, and what to send."""
-    why = "not a JSON object"
-    if isinstance(arguments, str):
-        try:
-            json.loads(arguments)
-        except ValueError as error:
-            why = f"not valid JSON ({error})"
-    shown = json.dumps(arguments, ensure_ascii=False, default=str)
-    return error_result(
-        call,
-        f"The arguments of this call were {why}, so {call['name']} was not run: got {shown[:300]}. Call "
-        f"{call['name']} again with its arguments as one JSON object that fits its input schema.",
-    )
 
 
 def keep_paid_work(error: BaseException, history: list[dict[str, Any]], responses: list[Any]) -> None:

@@ -285,8 +285,7 @@ class Playground:
         ).format(count=t["calls"], input=tokens["input_tokens"], output=tokens["output_tokens"], cost=cost)
 
     def transcript(self) -> MessageView:
-        """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
-        recording" footer when any of its calls was answered from one."""
+        """The conversation as the static view shows it, with a footer when a synthesized recording answered."""
         synthesized = any(row.get("source") == "synthesized" for row in self._calls())
         return MessageView(self.history, note=SYNTHESIZED if synthesized else "")
 
@@ -335,9 +334,8 @@ class Playground:
         self._refresh()
 
     def _refresh(self) -> None:
-        """Bring the widgets up to date; when the conversation or the bill changed, give the app's output, beside
-        its widget view, the conversation as static HTML under its line: what nbconvert, GitHub and a reopened
-        notebook show once the view (kept only while the kernel runs) is dropped."""
+        """Bring the widgets up to date; when the conversation or bill changed, give the app's output the conversation
+        as static HTML under its line, for when the widget view (kept only while the kernel runs) is gone."""
         w = self._widgets
         if "chat" not in w:
             return
@@ -347,14 +345,11 @@ class Playground:
         state = (len(self.history), self.total_line())
         if self._handle is None or state == self._published:
             return
-        line = f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>'
+        page = f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>{self.transcript().html()}'
         view = {"version_major": 2, "version_minor": 0, "model_id": w["box"].model_id}
-        bundle = {
-            "text/plain": _(PLACEHOLDER),
-            "text/html": line + self.transcript().html() + self._total_html(),
-            WIDGET_VIEW: view,
-        }
-        self._handle.update(bundle, raw=True)
+        self._handle.update(
+            {"text/plain": _(PLACEHOLDER), "text/html": page + self._total_html(), WIDGET_VIEW: view}, raw=True
+        )
         self._published = state
 
     def _clicked(self, _button: Any = None) -> None:
@@ -379,13 +374,13 @@ class Playground:
         self._widgets = {}
 
     def close(self) -> None:
-        """Close the app (its Close button does the same): where it was shown, the transcript and the usage total
-        replace it in place, which is what a saved notebook then keeps; elsewhere they are displayed (or printed)."""
-        view, shown = self.transcript(), self._handle is not None
-        text = f"{view.text()}\n{self.total_line()}"
-        self._close_widgets({"text/plain": text, "text/html": view.html() + self._total_html()})
-        if shown:
-            return
+        """Close the app (as its button does): the transcript and bill replace it in place (what a saved notebook
+        keeps); if it was not shown, they are displayed (or printed)."""
+        view = self.transcript()
+        if self._handle is not None:
+            text = f"{view.text()}\n{self.total_line()}"
+            return self._close_widgets({"text/plain": text, "text/html": view.html() + self._total_html()})
+        self._close_widgets()
         if in_ipython():
             from IPython.display import display
 

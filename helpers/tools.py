@@ -1,7 +1,6 @@
 """`run_tools()`: the tool loop done right for reasoning models (notebook 03): each turn's whole assistant message
 goes back exactly as received, every tool call of the turn is run, and all results go back in one user message.
-(`client.beta.messages.tool_runner` is not used: in anthropic 2.x it adds a body field MiniMax does not document.)
-"""
+(Not `client.beta.messages.tool_runner`: in anthropic 2.x it adds a body field MiniMax does not document.)"""
 
 from __future__ import annotations
 
