@@ -188,7 +188,7 @@ class Playground:
         """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError(_("Type a message first: send() needs some text."))
-        sent = self._asked({"role": "user", "content": text.strip()})
+        sent = self._asked(text.strip())
         base = len(sent) - 1  # the history before the new (or joined) user turn
         params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": SYSTEM}
         if self.tools:
@@ -214,16 +214,13 @@ class Playground:
         self._refresh()
         return final
 
-    def _asked(self, user: dict[str, Any]) -> list[dict[str, Any]]:
+    def _asked(self, text: str) -> list[dict[str, Any]]:
         """The history plus the new question; after `keep_paid()` the history ends with tool results, and the
         question joins that user turn (tool results first), so roles still alternate."""
         last = self.history[-1] if self.history else {}
-        if last.get("role") != "user" or not isinstance(last["content"], list):
-            return [*self.history, user]
-        return [
-            *self.history[:-1],
-            {"role": "user", "content": [*last["content"], {"type": "text", "text": user["content"]}]},
-        ]
+        if last.get("role") == "user" and isinstance(last["content"], list):
+            return [*self.history[:-1], {"role": "user", "content": [*last["content"], {"type": "text", "text": text}]}]
+        return [*self.history, {"role": "user", "content": text}]
 
     def _offer_paid(self, error: BaseException, base: int) -> None:
         """Keep the paid model calls of a failed tools turn in `self.paid`, for `keep_paid()` to add."""

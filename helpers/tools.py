@@ -159,11 +159,10 @@ class ToolRun:
 
     def usage(self) -> dict[str, int | None]:
         """Input and output tokens summed over every model call; None (unknown, never 0) when a call did not say."""
-        totals: dict[str, int | None] = {"calls": len(self.responses), "input_tokens": 0, "output_tokens": 0}
-        for response in self.responses:
-            for name in ("input_tokens", "output_tokens"):
-                count, total = known_tokens(response, name), totals[name]
-                totals[name] = None if count is None or total is None else total + count
+        totals: dict[str, int | None] = {"calls": len(self.responses)}
+        for name in ("input_tokens", "output_tokens"):
+            counts = [known_tokens(response, name) for response in self.responses]
+            totals[name] = None if None in counts else sum(count or 0 for count in counts)
         return totals
 
     def _repr_html_(self) -> str:
