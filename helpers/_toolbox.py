@@ -158,12 +158,12 @@ def _problem(error: Any, here: str) -> list[str]:
     return [f"{here}: fits none of the allowed forms" if kind in ("anyOf", "oneOf") else f"{here}: {error.message}"]
 
 
-def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input") -> list[str]:
+def schema_problems(schema: Mapping[str, Any], value: Any) -> list[str]:
     """Why `value` does not fit a tool's JSON schema, one readable line per problem; empty when it fits."""
     problems: list[str] = []
     for error in _validator(schema)(schema).iter_errors(value):
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
-        problems.extend(_problem(error, where + path))
+        problems.extend(_problem(error, "input" + path))
     return problems
 
 
