@@ -152,6 +152,7 @@ class Playground:
         model: str = SUPPORTED_MODELS[0],
         region: str = "global",
         tools: bool = False,
+        recordings: str = "06_chat_playground",
         max_tokens: int = MAX_TOKENS,
         client_factory: Callable[[str], anthropic.Anthropic] | None = None,
     ) -> None:
@@ -161,7 +162,7 @@ class Playground:
         self.settings(model=model, region=region, tools=tools)
         self._clients: dict[str, anthropic.Anthropic] = {self.region: client}
         self._already = {id(client): len(log_of(client).calls)}  # calls before it opened (only get_client logs)
-        self._factory = client_factory or (lambda r: get_client(region=r, recordings="06_chat_playground", quiet=True))
+        self._factory = client_factory or (lambda r: get_client(region=r, recordings=recordings, quiet=True))
         self._turns, self._paid_from, self._handle = 0, 0, None
         self._published: tuple[int, str] | None = None  # (messages, total) the app's saved fallback shows
         self.notice = ""
