@@ -1,9 +1,6 @@
-"""Tools behind `run_tools` (notebook 03): definitions paired with their functions (`anthropic.beta_tool` makes a
-definition from a typed, documented function), the checks done before any request (the run's arguments, each input
-schema), one tool call run into its tool_result (never raising: the model reads what went wrong), and the run so far
-given to an error after a paid model call. Tool results are sent to the model, so their text is never translated
-(and a recording's request stays the same in every language).
-"""
+"""Tools behind `run_tools` (notebook 03): definitions paired with their functions, the checks made before any
+request, one tool call run into its tool_result (never raising: the model reads what went wrong), and the run so far
+given to an error after a paid model call. Tool results go to the model, so their text is never translated."""
 
 from __future__ import annotations
 
@@ -13,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import anthropic
+import pydantic
 
 from ._html import as_plain
 from ._i18n import gettext as _
@@ -160,12 +158,12 @@ def _problem(error: Any, here: str) -> list[str]:
     return [f"{here}: fits none of the allowed forms" if kind in ("anyOf", "oneOf") else f"{here}: {error.message}"]
 
 
-def schema_problems(schema: Mapping[str, Any], value: Any, where: str = "input") -> list[str]:
+def schema_problems(schema: Mapping[str, Any], value: Any) -> list[str]:
     """Why `value` does not fit a tool's JSON schema, one readable line per problem; empty when it fits."""
     problems: list[str] = []
     for error in _validator(schema)(schema).iter_errors(value):
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
-        problems.extend(_problem(error, where + path))
+        problems.extend(_problem(error, "input" + path))
     return problems
 
 
@@ -175,43 +173,36 @@ def error_result(call: Mapping[str, Any], text: str) -> dict[str, Any]:
 
 
 def run_tool_call(call: Mapping[str, Any], tools: Mapping[str, Tool]) -> dict[str, Any]:
-    """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, input that does not
-    fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
-    tool = tools.get(call["name"])
+    """Run one tool_use block and return its tool_result block. Never raises: an unknown tool, arguments that are
+    not a JSON object or do not fit the schema, or an exception in the tool becomes a result with `is_error: true`."""
+    tool, arguments, name = tools.get(call["name"]), call.get("input"), call["name"]
+    if not isinstance(arguments, dict):  # not run: say what came, and what to send
+        why = "not a JSON object"
+        if isinstance(arguments, str):
+            try:
+                json.loads(arguments)
+            except ValueError as error:
+                why = f"not valid JSON ({error})"
+        shown = json.dumps(arguments, ensure_ascii=False, default=str)[:300]
+        return error_result(
+            call,
+            f"The arguments of this call were {why}, so {name} was not run: got {shown}. Call {name} again with its "
+            "arguments as one JSON object that fits its input schema.",
+        )
     if tool is None:
-        return error_result(call, f"Unknown tool {call['name']!r}. Available tools: {', '.join(tools) or 'none'}.")
-    arguments = call.get("input")
+        return error_result(call, f"Unknown tool {name!r}. Available tools: {', '.join(tools) or 'none'}.")
     problems = schema_problems(tool.definition["input_schema"], arguments)
     if problems:
         return error_result(call, f"Invalid input for {tool.name}: " + "; ".join(problems))
     try:
-        keywords = arguments if isinstance(arguments, Mapping) else {}
-        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**keywords)
+        value = tool.runner.call(arguments) if tool.runner is not None else tool.function(**arguments)
     except Exception as exc:
-        cause = exc.__cause__
-        errors = getattr(cause, "errors", None)
-        if type(cause).__name__ == "ValidationError" and callable(errors):
-            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+        if isinstance(exc.__cause__, pydantic.ValidationError):  # beta_tool's own check of the arguments
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.__cause__.errors())
             return error_result(call, f"Invalid input for {tool.name}: {details}")
         return error_result(call, f"{type(exc).__name__}: {exc}")
     text = value if isinstance(value, str) else json.dumps(as_plain(value), ensure_ascii=False, default=str)
     return {"type": "tool_result", "tool_use_id": call["id"], "content": text}
-
-
-def broken_input_result(call: Mapping[str, Any], arguments: Any) -> dict[str, Any]:
-    """The is_error tool_result for a call whose arguments were not a JSON object: what came, and what to send."""
-    why = "not a JSON object"
-    if isinstance(arguments, str):
-        try:
-            json.loads(arguments)
-        except ValueError as error:
-            why = f"not valid JSON ({error})"
-    shown = json.dumps(arguments, ensure_ascii=False, default=str)
-    return error_result(
-        call,
-        f"The arguments of this call were {why}, so {call['name']} was not run: got {shown[:300]}. Call "
-        f"{call['name']} again with its arguments as one JSON object that fits its input schema.",
-    )
 
 
 def keep_paid_work(error: BaseException, history: list[dict[str, Any]], responses: list[Any]) -> None:

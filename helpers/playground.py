@@ -1,27 +1,30 @@
 """Notebook 06's chat app: a text box, model and region pickers, tools on or off, the conversation (thinking above
 each answer) and a running bill. `Playground.send` is plain code; the widgets (ipywidgets 7.7.1 as on Colab, or 8.x)
-only call it. Its Close button (or `close()`) replaces the app in place by the transcript and the bill, so a saved
-notebook holds no widget."""
+only call it. Close (or `close()`) leaves the transcript and the bill in its place: a saved notebook holds no widget."""
 
 from __future__ import annotations
 
 import ast
 import html
 import math
-import operator
+import operator as op
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import anthropic
 
-from ._html import META_STYLE, as_plain, display_widget, end_widget, in_ipython, widgets_available
+from ._html import META_STYLE, as_plain, display_widget, in_ipython, widgets_available
 from ._i18n import N_, ngettext
 from ._i18n import gettext as _
+from ._replay.cassettes import NotRecordedError
 from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError
 from .billing import log_of, summarize
+from .client import get_client
+from .errors import explain
 from .models import MODELS
 from .show import SYNTHESIZED, MessageView, block_html
+from .tools import run_tools
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -71,35 +74,28 @@ TOOLS: list[dict[str, Any]] = [
 ]
 """The playground's two tools: both deterministic, so a recorded conversation replays exactly."""
 
-_OPERATORS: dict[type, Callable[..., Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-}
+_BINARY = {ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: op.truediv, ast.Pow: op.pow}
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: op.neg, ast.UAdd: op.pos}
 _LARGEST = 10**300
 """Bigger intermediate results are refused: nested powers like ((10**100)**100)**100 would take minutes."""
 
 
 def calculate(expression: str) -> str:
-    """Arithmetic only (no names, no calls, bounded sizes), so a model cannot run code or stall the kernel. (Its
-    errors go to the model as tool results, in English, as recorded.)"""
+    """Arithmetic only (no names, no calls, bounded sizes): a model cannot run code or stall the kernel. Its errors go
+    to the model as tool results, in English, as recorded."""
 
     def value(node: ast.AST) -> float:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and type(node.value) is not bool:
             if isinstance(node.value, float) and not math.isfinite(node.value):
                 raise ValueError(f"{ast.unparse(node)} is too large to be a number here")
             return node.value
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = value(node.left), value(node.right)
             if isinstance(node.op, ast.Pow) and abs(right) > 100:
                 raise ValueError("exponent too large")
-            result: float = _OPERATORS[type(node.op)](left, right)
-        elif isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
-            result = _OPERATORS[type(node.op)](value(node.operand))
+            result: float = _BINARY[type(node.op)](left, right)
+        elif isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            result = _UNARY[type(node.op)](value(node.operand))
         else:
             raise ValueError(f"only numbers and + - * / ** ( ) are allowed, not {ast.unparse(node)!r}")
         if isinstance(result, complex) or abs(result) > _LARGEST or not math.isfinite(result):
@@ -157,19 +153,17 @@ class Playground:
         region: str = "global",
         tools: bool = False,
         recordings: str = "06_chat_playground",
-        system: str = SYSTEM,
         max_tokens: int = MAX_TOKENS,
         client_factory: Callable[[str], anthropic.Anthropic] | None = None,
     ) -> None:
         self.history: list[dict[str, Any]] = []
-        self.system, self.max_tokens, self.recordings = system, max_tokens, recordings
-        self.model, self.region, self.tools = _checked_model(model), _checked_region(region), bool(tools)
+        self.max_tokens, self.model, self.region, self.tools = max_tokens, SUPPORTED_MODELS[0], "global", False
+        self._widgets: dict[str, Any] = {}
+        self.settings(model=model, region=region, tools=tools)
         self._clients: dict[str, anthropic.Anthropic] = {self.region: client}
         self._already = {id(client): len(log_of(client).calls)}  # calls before it opened (only get_client logs)
-        self._factory = client_factory or self._default_factory
-        self._turns, self._paid_from = 0, 0
-        self._widgets: dict[str, Any] = {}
-        self._handle: Any = None
+        self._factory = client_factory or (lambda r: get_client(region=r, recordings=recordings, quiet=True))
+        self._turns, self._paid_from, self._handle = 0, 0, None
         self._published: tuple[int, str] | None = None  # (messages, total) the app's saved fallback shows
         self.notice = ""
         """Why the last turn added nothing to the conversation (an answer with no content), else empty."""
@@ -177,11 +171,6 @@ class Playground:
         """The paid messages of a tools turn that failed later (a 529, a timeout, Ctrl-C): `keep_paid()` adds them."""
 
     # -- the chat itself ---------------------------------------------------------------------------
-    def _default_factory(self, region: str) -> anthropic.Anthropic:
-        from .client import get_client
-
-        return get_client(region=region, recordings=self.recordings, quiet=True)
-
     @property
     def client(self) -> anthropic.Anthropic:
         """The client of the current region (built on first use: keys are bound to a region)."""
@@ -191,8 +180,8 @@ class Playground:
 
     def settings(self, *, model: str | None = None, region: str | None = None, tools: bool | None = None) -> None:
         """Change the model, region or tools for the next turns (what the pickers do)."""
-        self.model = self.model if model is None else _checked_model(model)
-        self.region = self.region if region is None else _checked_region(region)
+        _check_settings(model, region)
+        self.model, self.region = model or self.model, region or self.region
         self.tools = self.tools if tools is None else bool(tools)
         self._refresh()
 
@@ -200,12 +189,10 @@ class Playground:
         """Add a user turn and get the answer (running tools until the model is done, when tools are on)."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError(_("Type a message first: send() needs some text."))
-        sent = self._asked({"role": "user", "content": text.strip()})
+        sent = self._asked(text.strip())
         base = len(sent) - 1  # the history before the new (or joined) user turn
-        params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": self.system}
+        params: dict[str, Any] = {"model": self.model, "max_tokens": self.max_tokens, "system": SYSTEM}
         if self.tools:
-            from .tools import run_tools
-
             try:
                 run = run_tools(self.client, messages=sent, tools=TOOLS, functions=FUNCTIONS, **params)
             except BaseException as error:  # a later call failed: offer the paid calls instead of dropping them
@@ -228,14 +215,13 @@ class Playground:
         self._refresh()
         return final
 
-    def _asked(self, user: dict[str, Any]) -> list[dict[str, Any]]:
+    def _asked(self, text: str) -> list[dict[str, Any]]:
         """The history plus the new question; after `keep_paid()` the history ends with tool results, and the
         question joins that user turn (tool results first), so roles still alternate."""
-        last = self.history[-1] if self.history else None
-        if last is None or last["role"] != "user" or not isinstance(last["content"], list):
-            return [*self.history, user]
-        joined = {"role": "user", "content": [*last["content"], {"type": "text", "text": user["content"]}]}
-        return [*self.history[:-1], joined]
+        last = self.history[-1] if self.history else {}
+        if last.get("role") == "user" and isinstance(last["content"], list):
+            return [*self.history[:-1], {"role": "user", "content": [*last["content"], {"type": "text", "text": text}]}]
+        return [*self.history, {"role": "user", "content": text}]
 
     def _offer_paid(self, error: BaseException, base: int) -> None:
         """Keep the paid model calls of a failed tools turn in `self.paid`, for `keep_paid()` to add."""
@@ -297,8 +283,7 @@ class Playground:
         ).format(count=t["calls"], input=tokens["input_tokens"], output=tokens["output_tokens"], cost=cost)
 
     def transcript(self) -> MessageView:
-        """The conversation as the static view shows it (each answer under its thinking), with a "synthesized
-        recording" footer when any of its calls was answered from one."""
+        """The conversation as the static view shows it, with a footer when a synthesized recording answered."""
         synthesized = any(row.get("source") == "synthesized" for row in self._calls())
         return MessageView(self.history, note=SYNTHESIZED if synthesized else "")
 
@@ -329,8 +314,7 @@ class Playground:
 
         self._close_widgets()  # shown again: the old app must not stay in the notebook as a widget
         w = self._widgets
-        w["chat"], w["total"] = widgets.HTML(self.html()), widgets.HTML(self._total_html())
-        w["status"] = widgets.HTML("")
+        w["chat"], w["total"], w["status"] = widgets.HTML(), widgets.HTML(), widgets.HTML("")
         w["model"] = widgets.Dropdown(options=list(SUPPORTED_MODELS), value=self.model, description=_("model"))
         w["region"] = widgets.Dropdown(options=list(REGIONS), value=self.region, description=_("region"))
         w["tools"] = widgets.Checkbox(value=self.tools, description=_("tools"))
@@ -344,26 +328,27 @@ class Playground:
         w["close"].on_click(lambda _button: self.close())
         pickers, buttons = widgets.HBox([w["model"], w["region"], w["tools"]]), [w["send"], w["close"], w["status"]]
         w["box"] = widgets.VBox([w["chat"], pickers, w["text"], widgets.HBox(buttons), w["total"]])
-        self._handle = display_widget(w["box"], _(PLACEHOLDER))
-        self._published = None
-        self._publish()
+        self._handle, self._published = display_widget(w["box"], _(PLACEHOLDER)), None
+        self._refresh()
 
-    def _publish(self) -> None:
-        """Give the app's output, beside its widget view, the conversation so far as static HTML under the app's
-        line: what nbconvert, GitHub and a reopened notebook show once the view (kept only while the kernel runs)
-        is dropped. Sent only when the conversation or bill changed (each update redraws the app)."""
-        state = (len(self.history), self.total_line())
-        if self._handle is None or "box" not in self._widgets or state == self._published:
+    def _refresh(self) -> None:
+        """Bring the widgets up to date; when the conversation or bill changed, give the app's output the conversation
+        as static HTML under its line, for when the widget view (kept only while the kernel runs) is gone."""
+        w = self._widgets
+        if "chat" not in w:
             return
-        line = f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>'
-        view = {"version_major": 2, "version_minor": 0, "model_id": self._widgets["box"].model_id}
-        bundle = {"text/plain": _(PLACEHOLDER), "text/html": line + self._static_html(), WIDGET_VIEW: view}
-        self._handle.update(bundle, raw=True)
+        w["chat"].value, w["total"].value = self.html(), self._total_html()
+        for name in ("model", "region", "tools"):
+            w[name].value = getattr(self, name)
+        state = (len(self.history), self.total_line())
+        if self._handle is None or state == self._published:
+            return
+        page = f'<div style="{META_STYLE}">{html.escape(_(PLACEHOLDER))}</div>{self.transcript().html()}'
+        view = {"version_major": 2, "version_minor": 0, "model_id": w["box"].model_id}
+        self._handle.update(
+            {"text/plain": _(PLACEHOLDER), "text/html": page + self._total_html(), WIDGET_VIEW: view}, raw=True
+        )
         self._published = state
-
-    def _static_html(self) -> str:
-        """The transcript (each answer under its thinking) and the running total, as static HTML."""
-        return self.transcript().html() + self._total_html()
 
     def _clicked(self, _button: Any = None) -> None:
         w = self._widgets
@@ -373,91 +358,67 @@ class Playground:
         except Exception as error:  # shown in the app: a click handler's exception would vanish
             w["status"].value = _error_html(error) + (f"<br>{html.escape(self.notice)}" if self.paid else "")
             return
-        if self.notice:  # keep the question in the box, to send again
-            w["status"].value = f'<span style="color:inherit">⚠️ {html.escape(self.notice)}</span>'
-            return
-        w["text"].value = w["status"].value = ""
+        if not self.notice:  # else the question stays in the box, to send again
+            w["text"].value = ""
+        w["status"].value = self.notice and f'<span style="color:inherit">⚠️ {html.escape(self.notice)}</span>'
 
-    def _refresh(self) -> None:
-        w = self._widgets
-        if "chat" not in w:
-            return
-        w["chat"].value, w["total"].value = self.html(), self._total_html()
-        self._publish()
-        for name in ("model", "region", "tools"):
-            if w[name].value != getattr(self, name):
-                w[name].value = getattr(self, name)
-
-    def _close_widgets(self) -> None:
-        """Replace the app's output by its plain line and close its widgets (nothing to do if not shown)."""
+    def _close_widgets(self, bundle: dict[str, str] | None = None) -> None:
+        """Replace the app's output by `bundle` (its plain line by default) and close its widgets."""
         if self._handle is not None:
-            end_widget(self._handle, _(PLACEHOLDER))
+            self._handle.update(bundle or {"text/plain": _(PLACEHOLDER)}, raw=True)
             self._handle = None
         for widget in self._widgets.values():
             widget.close()
         self._widgets = {}
 
     def close(self) -> None:
-        """Close the app (its Close button does the same): where it was shown, the widgets are replaced in place
-        by the transcript and the usage total, which is what a saved notebook then keeps; elsewhere the
-        transcript and total are displayed (or printed)."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            text = f"{self.transcript().text()}\n{self.total_line()}"
-            handle.update({"text/plain": text, "text/html": self._static_html()}, raw=True)
-            self._close_widgets()
-            return
+        """Close the app (as its button does): the transcript and bill replace it in place (what a saved notebook
+        keeps); if it was not shown, they are displayed (or printed)."""
+        view = self.transcript()
+        if self._handle is not None:
+            text = f"{view.text()}\n{self.total_line()}"
+            return self._close_widgets({"text/plain": text, "text/html": view.html() + self._total_html()})
         self._close_widgets()
         if in_ipython():
             from IPython.display import display
 
-            display(self.transcript())
+            display(view)
         else:
-            print(self.transcript().text())
+            print(view.text())
         print(self.total_line())
 
 
 def _checked_turns(turns: Any) -> list[Mapping[str, Any]]:
     """The scripted turns of `play`, each checked before anything is sent."""
     if isinstance(turns, (str, bytes, Mapping)) or not isinstance(turns, Iterable):
-        raise TypeError(
-            _("play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {kind}.").format(kind=type(turns).__name__)
-        )
+        message = _("play() takes a list of turns, e.g. [{{'text': 'Hello'}}], not {kind}.")
+        raise TypeError(message.format(kind=type(turns).__name__))
     checked = list(turns)
     for number, turn in enumerate(checked, 1):
         if not isinstance(turn, Mapping) or not isinstance(turn.get("text"), str):
-            raise ValueError(
-                _(
-                    "Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
-                    "e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
-                ).format(number=number, turn=turn)
+            message = _(
+                "Turn {number} of play() needs a 'text' (and may set 'model', 'region', 'tools'), "
+                "e.g. {{'text': 'Hello', 'tools': True}}; got {turn!r:.80}. Nothing was sent."
             )
+            raise ValueError(message.format(number=number, turn=turn))
     return checked
 
 
-def _checked_model(model: str) -> str:
-    if model not in SUPPORTED_MODELS:
+def _check_settings(model: str | None, region: str | None) -> None:
+    """Refuse a model that is not served or a region that does not exist (None: not changed)."""
+    if model is not None and model not in SUPPORTED_MODELS:
         known = ", ".join(SUPPORTED_MODELS)
         raise ConfigError(_("model={model!r} is not served here. Use one of {known}.").format(model=model, known=known))
-    return model
-
-
-def _checked_region(region: str) -> str:
-    if region not in REGIONS:
-        raise ConfigError(
-            _(
-                "region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
-            ).format(region=region)
+    if region is not None and region not in REGIONS:
+        message = _(
+            "region={region!r} is not a region. Use 'global' or 'cn' (your key belongs to the console's region)."
         )
-    return region
+        raise ConfigError(message.format(region=region))
 
 
 def _error_html(error: Exception) -> str:
     """An error as the app's status line shows it: an API error as `explain` reads it (its title, status and code,
     then the next step; never a raw body or a front end's HTML page), a replay miss with how to chat live."""
-    from ._replay.transport import NotRecordedError
-    from .errors import explain
-
     step = ""
     if isinstance(error, NotRecordedError):
         first = _("Not recorded: replay answers only the recorded conversation. Set MINIMAX_API_KEY to chat live.")

@@ -1,7 +1,6 @@
 """`run_tools()`: the tool loop done right for reasoning models (notebook 03): each turn's whole assistant message
 goes back exactly as received, every tool call of the turn is run, and all results go back in one user message.
-(`client.beta.messages.tool_runner` is not used: in anthropic 2.x it adds a body field MiniMax does not document.)
-"""
+(Not `client.beta.messages.tool_runner`: in anthropic 2.x it adds a body field MiniMax does not document.)"""
 
 from __future__ import annotations
 
@@ -15,16 +14,7 @@ import anthropic
 from ._html import as_plain
 from ._i18n import N_
 from ._i18n import gettext as _
-from ._toolbox import (
-    CONTINUE,
-    Tool,
-    broken_input_result,
-    check_run_arguments,
-    collect_tools,
-    error_result,
-    keep_paid_work,
-    run_tool_call,
-)
+from ._toolbox import CONTINUE, Tool, check_run_arguments, collect_tools, error_result, keep_paid_work, run_tool_call
 from .show import MessageLike, known_tokens, show, timeline
 from .streaming import LiveView
 from .streaming import stream as stream_turn
@@ -72,12 +62,10 @@ def run_tools(
         content: list[dict[str, Any]] = as_plain(list(response.content or []))  # exactly as received; null is none
         if content:  # the Messages API refuses an empty assistant turn before the last: keep the history sendable
             history.append({"role": "assistant", "content": content})
-        calls = [block for block in content if block["type"] == "tool_use"]
-        # arguments that are not a JSON object are never run, and go back as {} (MiniMax refuses them: 2013)
-        broken = {call["id"]: call.get("input") for call in calls if not isinstance(call.get("input"), dict)}
+        calls = [dict(block) for block in content if block["type"] == "tool_use"]  # as asked, for run_tool_call
         for block in content:
-            if block.get("id") in broken:
-                block["input"] = {}
+            if block["type"] == "tool_use" and not isinstance(block.get("input"), dict):
+                block["input"] = {}  # arguments that are not a JSON object go back as {} (MiniMax refuses them: 2013)
             step(block)
         if calls and response.stop_reason == "max_tokens":
             names = ", ".join(call["name"] for call in calls)
@@ -88,7 +76,7 @@ def run_tools(
             raise ToolCallAsTextError(history[:-1], responses, turn=turn, text=text, names=names)
         if response.stop_reason != "tool_use" or not calls:
             return ToolRun(response, history, responses)
-        results = _answer_calls(calls, broken, registry, step, history, responses)
+        results = _answer_calls(calls, registry, step, history, responses)
         history.append({"role": "user", "content": results})
         if stream:
             show({"role": "user", "content": results})
@@ -171,11 +159,10 @@ class ToolRun:
 
     def usage(self) -> dict[str, int | None]:
         """Input and output tokens summed over every model call; None (unknown, never 0) when a call did not say."""
-        totals: dict[str, int | None] = {"calls": len(self.responses), "input_tokens": 0, "output_tokens": 0}
-        for response in self.responses:
-            for name in ("input_tokens", "output_tokens"):
-                count, total = known_tokens(response, name), totals[name]
-                totals[name] = None if count is None or total is None else total + count
+        totals: dict[str, int | None] = {"calls": len(self.responses)}
+        for name in ("input_tokens", "output_tokens"):
+            counts = [known_tokens(response, name) for response in self.responses]
+            totals[name] = None if None in counts else sum(count or 0 for count in counts)
         return totals
 
     def _repr_html_(self) -> str:
@@ -193,21 +180,18 @@ class ToolRun:
 
 def _answer_calls(
     calls: list[dict[str, Any]],
-    broken: Mapping[str, Any],
     registry: Mapping[str, Tool],
     step: Callable[[dict[str, Any]], None],
     history: list[dict[str, Any]],
     responses: list[Any],
 ) -> list[dict[str, Any]]:
-    """The tool_result of every call of a turn, in order (a call with broken arguments is answered, not run). On
-    Ctrl-C the calls not finished get an error result and `ToolsInterrupted` carries the history."""
+    """The tool_result of every call of a turn, in order. On Ctrl-C the calls not finished get an error result and
+    `ToolsInterrupted` carries the history."""
     results: list[dict[str, Any]] = []
     try:
         for call in calls:
-            is_broken = call["id"] in broken
-            result = broken_input_result(call, broken[call["id"]]) if is_broken else run_tool_call(call, registry)
-            results.append(result)
-            step(result)
+            results.append(run_tool_call(call, registry))
+            step(results[-1])
     except KeyboardInterrupt:
         stopped = [error_result(c, "Stopped by the user.") for c in calls[len(results) :]]
         history.append({"role": "user", "content": results + stopped})
