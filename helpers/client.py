@@ -118,8 +118,7 @@ def detect_region(key: str, *, transport: Any = None) -> str:
         if answers[region] == "yes":
             _auto_regions[tag] = region
             return region
-    undecided = [region for region, answer in answers.items() if answer == "unknown"]
-    if undecided:
+    if undecided := [region for region, answer in answers.items() if answer == "unknown"]:
         return undecided[0]  # not remembered: the next get_client asks again
     message = _(
         "region='auto': the key was refused (401) by every region ({regions}). "
@@ -149,8 +148,7 @@ def _probe(key: str, region: str, transport: Any) -> str:
 def _endpoint(region: str | None, wanted: str, mode: str, found: settings.FoundKey | settings.NoKey) -> Endpoint:
     """Where requests go: MINIMAX_BASE_URL, else the region (probed for 'auto' with a live key; else one that
     ANTHROPIC_BASE_URL names when no region was asked for, or 'global')."""
-    custom = settings.custom_base_url()
-    if custom:
+    if custom := settings.custom_base_url():
         return Endpoint("custom", custom)
     named = settings.region_of_url(os.environ.get("ANTHROPIC_BASE_URL", ""))
     if wanted == "auto" and isinstance(found, settings.FoundKey) and mode != "replay":

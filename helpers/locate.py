@@ -46,16 +46,14 @@ def _has_helpers(folder: Path) -> bool:
 def _clone_refusal(url: str, commit: str) -> str | None:
     """Why `git clone` is not tried: a placeholder (RFC 2606 .invalid) or non-https URL, or no pinned commit."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https" or not host or host.rsplit(".", 1)[-1] == PLACEHOLDER_HOST:
+    if parts.scheme != "https" or (parts.hostname or PLACEHOLDER_HOST).rsplit(".", 1)[-1] == PLACEHOLDER_HOST:
         return "not tried: the collection is not published yet (its URL is a placeholder)"
     return None if re.fullmatch("[0-9a-f]{40}", commit) else "not tried: no pinned commit to check out"
 
 
 def _clone(url: str, commit: str, target: Path) -> str | None:
     """`git clone` at the pinned commit into target; None when it worked, else why not (git's last line)."""
-    refusal = _clone_refusal(url, commit)
-    if refusal:
+    if refusal := _clone_refusal(url, commit):
         return refusal
     for command in (
         ["clone", "-q", "--no-checkout", url, str(target)],
