@@ -1,9 +1,7 @@
-"""Helpers for the MiniMax + Anthropic SDK notebooks: this file is their index.
-
-Each name below is grouped by the notebook that teaches it, with the module that holds it, so a learner can
-open that file and read how it works. `helpers._replay` (recordings) is machinery no notebook needs opened.
-Importing this package is cheap: widgets, pandas and IPython load only when a function needs them.
-"""
+"""Helpers for the MiniMax + Anthropic SDK notebooks: this file is their index, each name grouped by the notebook that
+teaches it, with the module that holds it, so a learner can open that file and read how it works (`helpers._replay`,
+the recordings, is machinery no notebook needs opened). Importing it is cheap: widgets, pandas and IPython load only
+when a function needs them."""
 
 from __future__ import annotations
 

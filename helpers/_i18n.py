@@ -1,13 +1,11 @@
 """The language the helpers speak to a learner: English by default, Simplified Chinese on request (every notebook).
-
 Standard `gettext`: each learner-facing sentence is English in the code, wrapped in `_()`, and looked up in
-`locale/zh_CN/LC_MESSAGES/helpers.mo` (compiled from `helpers.po`; `python -m devtools messages`). The language follows
-the notebook (`helpers.set_language("zh-CN")` at its top, or HELPERS_LANG), never the system's LANGUAGE: a notebook's
-saved outputs must not depend on the machine that ran it. The catalog is read at the first translated sentence.
-"""
+`locale/zh_CN/LC_MESSAGES/helpers.mo` (`python -m devtools messages`). The language follows the notebook
+(`helpers.set_language("zh-CN")` or HELPERS_LANG), never the system's LANGUAGE: saved outputs must not depend on it."""
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 import os
 import warnings
@@ -19,10 +17,7 @@ ENVIRONMENT = "HELPERS_LANG"
 LANGUAGES = {"en": "", "zh-CN": "zh_CN"}
 """Each language a learner can choose, with its catalog's folder under locale/ ("" for English: no catalog)."""
 _ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "zh": "zh-CN", "zh-cn": "zh-CN", "zh-hans": "zh-CN"}
-
-_chosen: str | None = None
-"""The language `set_language` chose, or None to follow HELPERS_LANG."""
-_catalogs: dict[str, _gettext.NullTranslations] = {}
+_chosen: str | None = None  # the language set_language chose, or None to follow HELPERS_LANG
 _warned: set[str] = set()
 
 
@@ -36,11 +31,8 @@ def set_language(language: str | None) -> None:
     None goes back to HELPERS_LANG (English when unset). Everything they print or display from then on follows;
     code, model output and API field names are never translated."""
     global _chosen
-    if language is None:
-        _chosen = None
-        return
     found = normalize(language) if isinstance(language, str) else None
-    if found is None:
+    if found is None and language is not None:
         raise ValueError(
             f"set_language({language!r}): the helpers speak {' and '.join(map(repr, LANGUAGES))} "
             '(e.g. set_language("zh-CN")); pass None to follow HELPERS_LANG.'
@@ -51,46 +43,37 @@ def set_language(language: str | None) -> None:
 def language() -> str:
     """The language in use: set_language's choice, else HELPERS_LANG, else "en". An unknown HELPERS_LANG warns
     once and reads as English (a typo in a variable must not stop a notebook)."""
-    if _chosen is not None:
-        return _chosen
     raw = os.environ.get(ENVIRONMENT, "").strip()
-    if not raw:
-        return "en"
-    found = normalize(raw)
-    if found is None:
-        if raw not in _warned:
-            _warned.add(raw)
-            known = ", ".join(LANGUAGES)
-            warnings.warn(
-                f"{ENVIRONMENT}={raw!r} is not a language the helpers speak ({known}): using English.", stacklevel=3
-            )
-        return "en"
-    return found
+    found = _chosen or (normalize(raw) if raw else "en")
+    if found is None and raw not in _warned:
+        _warned.add(raw)
+        known = ", ".join(LANGUAGES)
+        warnings.warn(
+            f"{ENVIRONMENT}={raw!r} is not a language the helpers speak ({known}): using English.", stacklevel=3
+        )
+    return found or "en"
 
 
-def catalog(language_name: str | None = None) -> _gettext.NullTranslations:
-    """The translations of one language (default: the one in use), read from its .mo once per process."""
-    name = language_name or language()
-    if name not in _catalogs:  # English has no folder: fallback=True gives it NullTranslations
-        _catalogs[name] = _gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[name] or "C"], fallback=True)
-    return _catalogs[name]
+@functools.cache
+def catalog(name: str) -> _gettext.NullTranslations:
+    """The translations of one language, read from its .mo once per process (English has none: NullTranslations)."""
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[name] or "C"], fallback=True)
 
 
 def gettext(message: str) -> str:
     """`message` in the language in use (imported as `_`): English is the message itself."""
     if _chosen is None and not os.environ.get(ENVIRONMENT):
         return message  # the default: no catalog read at all
-    return catalog().gettext(message)
+    return catalog(language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural sentence for `count`, in the language in use (Chinese has one form for both)."""
     if _chosen is None and not os.environ.get(ENVIRONMENT):
         return singular if count == 1 else plural
-    return catalog().ngettext(singular, plural, count)
+    return catalog(language()).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
-    """Marks a sentence for extraction without translating it: for tables built at import time, translated later
-    with `_()` when shown."""
+    """Marks a sentence for extraction without translating it: translated later with `_()` when shown."""
     return message

@@ -1,8 +1,7 @@
 """What this kernel lacks of requirements.txt, and pip installing only that: the setup cell's step on a hosted
 JupyterLab that is neither Colab nor a checkout (PAI-DSW, ModelScope, a hub). helpers/locate.py runs this file by its
 path (`import helpers` needs what it installs), so it uses the standard library only, not even `packaging`.
-The server's own JupyterLab is never installed into the kernel; a mirror is used only when the learner names one.
-"""
+The server's own JupyterLab is never installed into the kernel; a mirror is used only when the learner names one."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,23 +32,19 @@ class InstallError(Exception):
 
 
 def _release(version: str) -> tuple[int, ...]:
-    """The release numbers of a version ("4.5.post3" -> (4, 5)): a suffix such as `.post3` or `rc1` is not compared
-    (pip decides those)."""
+    """The release numbers of a version, trailing zeros dropped so that 2.0 equals 2 ("4.5.post3" -> (4, 5)): a
+    suffix such as `.post3` or `rc1` is not compared (pip decides those)."""
     match = re.match(r"\d+(?:\.\d+)*", version)
-    return tuple(map(int, match.group().split("."))) if match else (0,)
+    return tuple(map(int, re.sub(r"(\.0+)+$", "", match.group()).split("."))) if match else (0,)
 
 
 def satisfies(version: str, spec: str) -> bool:
     """Whether an installed version is inside a range such as ">=2.0,<3" (release numbers compared)."""
-    have = _release(version)
     for clause in filter(None, (part.strip() for part in spec.split(","))):
         match = _CLAUSE.fullmatch(clause)
         if not match:
             raise ValueError(f"cannot read the version range {clause!r} (write >=, >, <=, <, == or !=)")
-        bound = _release(match.group(2))
-        width = max(len(have), len(bound))
-        padded = [numbers + (0,) * (width - len(numbers)) for numbers in (have, bound)]  # so 2.0 equals 2
-        if not _COMPARE.get(match.group(1), operator.ne)(*padded):
+        if not _COMPARE.get(match.group(1), operator.ne)(_release(version), _release(match.group(2))):
             return False
     return True
 
@@ -90,7 +84,7 @@ def pip_command(packages: list[str], mirror: str = "") -> list[str]:
     return [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", *index, *packages]
 
 
-def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] = print) -> list[str]:
+def install_missing(path: Path, mirror: str = "") -> list[str]:
     """Install what this kernel lacks of requirements.txt at `path` (one line per step); returns what was installed.
     Nothing runs when everything is present or there is no requirements.txt (the browser edition has none)."""
     if not path.is_file() or sys.platform == "emscripten":
@@ -102,7 +96,7 @@ def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] 
     index = os.environ.get("PIP_INDEX_URL")
     source = f"from the mirror {mirror}" if mirror else f"from PIP_INDEX_URL ({index})" if index else None
     source = source or "from pip's own index setting (PyPI unless pip.conf names a mirror)"
-    say(f"Installing what this kernel lacks ({', '.join(lacking)}) with pip {source}")
+    print(f"Installing what this kernel lacks ({', '.join(lacking)}) with pip {source}")
     started = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
@@ -117,28 +111,19 @@ def install_missing(path: Path, mirror: str = "", *, say: Callable[[str], None] 
             "lines (README.zh-CN.md names two), then run this cell again; on your own computer, run "
             "python3 scripts/start.py instead."
         )
-    say(f"Installed {len(lacking)} package(s) in {time.monotonic() - started:.0f} s.")
+    print(f"Installed {len(lacking)} package(s) in {time.monotonic() - started:.0f} s.")
     replaced = [installed for installed in lacking.values() if installed]
     if replaced:
-        say(f"Replaced {', '.join(replaced)}: restart the kernel (Kernel, Restart Kernel), then run this cell again.")
+        print(f"Replaced {', '.join(replaced)}: restart the kernel (Kernel, Restart Kernel), then run this cell again.")
     return list(lacking)
 
 
-def prepare(
-    root: Path,
-    sdk: str,
-    *,
-    shell: Any,
-    colab: bool,
-    checkout: bool,
-    mirror: str = "",
-    say: Callable[[str], None] = print,
-) -> list[str]:
+def prepare(root: Path, sdk: str, *, shell: Any, colab: bool, checkout: bool, mirror: str = "") -> list[str]:
     """The setup cell's install step: in Colab only the SDK (its own ipywidgets 7.7.1, pandas and matplotlib stay);
     in a git checkout nothing (`python3 scripts/start.py` installs there); elsewhere what the kernel lacks."""
     mirror = mirror.strip()
     if not colab:
-        return [] if checkout else install_missing(root / "requirements.txt", mirror, say=say)
+        return [] if checkout else install_missing(root / "requirements.txt", mirror)
     command = pip_command([sdk], mirror)  # refuses a MIRROR that is not an address
     if shell is None:
         subprocess.run(command, check=True)

@@ -4,8 +4,8 @@ need anthropic 2.x (key as `Authorization: Bearer`, transport errors passed thro
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 import anthropic
@@ -42,12 +42,8 @@ STREAM_READER_MODULE = "anthropic._streaming"
 def raised_while_reading_body(error: BaseException) -> bool:
     """True when `error` was raised by the SDK while it read a response body that had already started (a stream cut
     after its first bytes), not while it connected or waited for the headers (which the SDK retries)."""
-    tb: TracebackType | None = error.__traceback__
-    innermost = None
-    while tb is not None:
-        innermost = tb.tb_frame
-        tb = tb.tb_next
-    return innermost is not None and innermost.f_globals.get("__name__") == STREAM_READER_MODULE
+    frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
+    return bool(frames) and frames[-1].f_globals.get("__name__") == STREAM_READER_MODULE
 
 
 # -- 2. checks before the SDK serializes a request (Anthropic._prepare_options) ---------------------------------

@@ -1,8 +1,5 @@
-"""Settings and the key search behind `get_client` (notebook 01 teaches them). Each bad setting names what is
-accepted; the key is looked for in the documented order (argument, MINIMAX_API_KEY, a `.env` file read by
-python-dotenv, a Colab secret, then ANTHROPIC_API_KEY only when ANTHROPIC_BASE_URL names MiniMax) and held as a
-string whose `repr` hides it.
-"""
+"""Settings and the key search behind `get_client` (notebook 01 teaches them). A bad setting is refused with what is
+accepted; the key is looked for in the documented order (find_key) and held as a string whose `repr` hides it."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import anthropic
@@ -22,14 +19,9 @@ from ._i18n import gettext as _
 from ._replay.cassettes import DEFAULT_ROOT
 from .models import TAUGHT_MODELS
 
-REGIONS: dict[str, str] = {
-    "global": "https://api.minimax.io/anthropic",
-    "cn": "https://api.minimaxi.com/anthropic",
-}
+REGIONS: dict[str, str] = {"global": "https://api.minimax.io/anthropic", "cn": "https://api.minimaxi.com/anthropic"}
 """The two regions MiniMax serves its Anthropic-compatible endpoint from. Keys are bound to one of them."""
-
-SUPPORTED_MODELS: tuple[str, ...] = TAUGHT_MODELS
-"""The three models MiniMax's Anthropic-compatible page lists, which the notebooks teach (later: helpers.models)."""
+SUPPORTED_MODELS: tuple[str, ...] = TAUGHT_MODELS  # the three models MiniMax's page lists (helpers.models)
 
 
 class ConfigError(ValueError):
@@ -53,8 +45,7 @@ _default_region = "global"
 
 
 def set_default_region(region: str) -> None:
-    """The region `get_client` uses when nothing names one: 'global' for the English notebooks, 'cn' for the
-    Simplified Chinese ones (their learners' keys come from the China console). What a learner sets still wins."""
+    """The region used when nothing names one: 'cn' in the Simplified Chinese notebooks. A learner's setting wins."""
     global _default_region
     _default_region = _choice(region, name="region", env="", choices=tuple(REGIONS), default="global")
 
@@ -70,19 +61,13 @@ def resolve_mode(mode: str | None = None) -> str:
 
 
 def region_of_url(url: str) -> str | None:
-    """The region whose host `url` names, or None for any other host."""
+    """The region whose host `url` names, or None for any other host (or no URL)."""
     hosts = {urlparse(region_url).hostname: name for name, region_url in REGIONS.items()}
     return hosts.get(urlparse(url.strip()).hostname)
 
 
-def is_minimax_url(url: str | None) -> bool:
-    """True when `url` points at one of MiniMax's own hosts (either region)."""
-    return bool(url) and region_of_url(url or "") is not None
-
-
 def check_base_url(url: str, *, source: str) -> str:
-    """A custom base URL (a gateway or a local server), checked, without a trailing slash. One carrying credentials
-    (`user:password@`, a query, a fragment) is refused by a message that shows it without them."""
+    """A custom base URL, checked, without a trailing slash; one carrying credentials is refused without them."""
     example = _("Give a full base URL such as 'https://api.minimax.io/anthropic' or 'http://127.0.0.1:8765'.")
     try:
         parsed = urlparse(url.strip())
@@ -99,22 +84,19 @@ def check_base_url(url: str, *, source: str) -> str:
             "{source} carries credentials (a user or password before '@', a query or a fragment); nothing was "
             "sent. Give the bare endpoint, {shown!r}, and put the key in MINIMAX_API_KEY (or pass api_key=...)."
         )
-        raise ConfigError(message.format(source=source, shown=shown))
-    if parsed.scheme not in ("http", "https") or not parsed.hostname or not port_ok:
+    elif parsed.scheme not in ("http", "https") or not parsed.hostname or not port_ok:
         message = _("{source}={shown!r} is not a usable URL. {example}")
-        raise ConfigError(message.format(source=source, shown=shown, example=example))
-    host = parsed.hostname.lower().rstrip(".")
-    if host == "anthropic.com" or host.endswith(".anthropic.com"):
+    elif re.fullmatch(r"(.*\.)?anthropic\.com\.*", str(parsed.hostname)):
         message = _(
             "{source}={shown!r} points at Anthropic's own API. A MiniMax key must never be sent there; "
             "leave it unset to use MiniMax's endpoint for your region."
         )
-        raise ConfigError(message.format(source=source, shown=shown))
-    return url.strip().rstrip("/")
+    else:
+        return url.strip().rstrip("/")
+    raise ConfigError(message.format(source=source, shown=shown, example=example))
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """Where requests go: the region's name (or 'custom') and its base URL."""
 
     region: str
@@ -129,14 +111,10 @@ def custom_base_url() -> str | None:
 
 
 def resolve_replay_speed(value: float | None = None) -> float:
-    """The pace of replayed streams, as a factor on recorded timing (1 = recorded pace, 0 = as fast as possible):
-    the argument, else MINIMAX_REPLAY_SPEED, else 1."""
+    """The pace of replayed streams (1 = recorded, 0 = instant): argument, else MINIMAX_REPLAY_SPEED, else 1."""
     raw = os.environ.get("MINIMAX_REPLAY_SPEED", "").strip()
-    if value is None and not raw:
-        return 1.0
-    source = f"replay_speed={value!r}" if value is not None else f"MINIMAX_REPLAY_SPEED={raw!r}"
     try:
-        speed: Any = value if value is not None else float(raw)
+        speed: Any = value if value is not None else float(raw or 1)
     except ValueError:
         speed = -1.0
     if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0 <= speed < float("inf"):
@@ -144,6 +122,7 @@ def resolve_replay_speed(value: float | None = None) -> float:
             "{source} is not a pace we can use. Give a number >= 0: "
             "1 replays at the recorded pace, 2 twice as fast, 0 as fast as possible."
         )
+        source = f"replay_speed={value!r}" if value is not None else f"MINIMAX_REPLAY_SPEED={raw!r}"
         raise ConfigError(message.format(source=source))
     return float(speed)
 
@@ -161,8 +140,7 @@ def check_recordings_name(name: str) -> str:
 
 
 def cassette_root() -> tuple[Path, str]:
-    """Where recordings are read and written (MINIMAX_CASSETTES, else data/cassettes), and how the banner names it:
-    relative to the repository when inside it."""
+    """Where recordings live (MINIMAX_CASSETTES, else data/cassettes), and the banner's name for it."""
     raw = os.environ.get("MINIMAX_CASSETTES", "").strip()
     root, repository = (Path(raw).expanduser().resolve() if raw else DEFAULT_ROOT), DEFAULT_ROOT.parent.parent
     return root, str(root.relative_to(repository) if root.is_relative_to(repository) else root)
@@ -199,7 +177,8 @@ def check_client_kwargs(client_kwargs: dict[str, Any]) -> None:
         raise ConfigError(message.format(value=timeout))
 
 
-# -- the key ------------------------------------------------------------------------------------------------
+# -- the key: argument, MINIMAX_API_KEY, a `.env` file (python-dotenv), a Colab secret, then ANTHROPIC_API_KEY only
+# when ANTHROPIC_BASE_URL names MiniMax ------------------------------------------------------------------------
 
 KEY_NAME = "MINIMAX_API_KEY"
 COLAB_HOWTO = N_(
@@ -211,8 +190,7 @@ _PLACEHOLDER = re.compile(r"(your[-_ ]?(api[-_ ]?)?key([-_ ]?here)?|changeme|xxx
 
 
 class HiddenKey(str):
-    """A key as a `str` (the SDK takes it as one) whose `repr` never shows it: a traceback printed with every frame's
-    locals (IPython's verbose mode, a debugger) shows `<key, not shown>`."""
+    """A key as a `str` whose `repr` never shows it, not even in a traceback printed with every frame's locals."""
 
     __slots__ = ()
 
@@ -220,12 +198,9 @@ class HiddenKey(str):
         return "<key, not shown>"
 
 
-_T = TypeVar("_T")
-
-
-def hide_key(value: _T) -> _T:
+def hide_key(value: Any) -> Any:
     """`value` as a HiddenKey when it is a string, else unchanged (a wrong type is refused later, by name)."""
-    return HiddenKey(value) if isinstance(value, str) and not isinstance(value, HiddenKey) else value  # type: ignore[return-value]
+    return HiddenKey(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -269,8 +244,8 @@ def checked_key(value: object, source: str) -> str:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """The `KEY=value` pairs of a `.env` file as python-dotenv reads them (the reader anthropics/courses teaches),
-    never touching os.environ. A file that is not UTF-8 raises UnicodeDecodeError (find_key makes it a note)."""
+    """The `KEY=value` pairs of a `.env` file as python-dotenv reads them (as anthropics/courses teaches), never
+    touching os.environ. A file that is not UTF-8 raises UnicodeDecodeError (find_key makes it a note)."""
     from dotenv import dotenv_values  # imported when a .env file is there: `import helpers` stays fast
 
     return {name: value for name, value in dotenv_values(path, encoding="utf-8-sig").items() if value is not None}
@@ -283,7 +258,7 @@ def colab_secret(name: str = KEY_NAME) -> tuple[str | None, str | None]:
     except Exception:
         return None, None
     try:
-        value = userdata.get(name)
+        value = hide_key(userdata.get(name))
     except Exception as error:  # SecretNotFoundError, NotebookAccessError, a timeout outside the UI, ValueError
         kind = type(error).__name__
         if "NotFound" in kind:
@@ -302,11 +277,13 @@ def colab_secret(name: str = KEY_NAME) -> tuple[str | None, str | None]:
     return value, None
 
 
-def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
-    """The key in a `.env` file, or (None, a note saying what is wrong with the file). A `.env` file may sit in any
-    parent folder and belong to another project: replay never needs a key, so its problems are notes, not errors."""
+def _dotenv_key() -> tuple[FoundKey | None, str | None]:
+    """The key in the nearest `.env` file at or above the working folder, or (None, what is wrong with the file): it
+    may belong to another project, and replay never needs a key, so its problems are notes, not errors."""
+    folder = Path.cwd().resolve()
+    path = next((f / ".env" for f in (folder, *folder.parents) if (f / ".env").is_file()), None)
     try:
-        value = read_dotenv(path).get(KEY_NAME)
+        value = read_dotenv(path).get(KEY_NAME) if path is not None else None
     except ImportError:
         note = _("{path} was not read: reading a .env file needs python-dotenv (pip install python-dotenv)")
         return None, note.format(path=path)
@@ -315,37 +292,32 @@ def _dotenv_key(path: Path) -> tuple[FoundKey | None, str | None]:
         return None, note.format(path=path, kind=type(error).__name__)
     if not value:
         return None, None
-    try:  # only files named .env are read
+    try:
         return FoundKey(checked_key(value, f"{KEY_NAME} in {path}"), N_(".env file (.env)")), None
     except ConfigError as error:
         return None, _("{error} It was not used.").format(error=error)
 
 
-def find_key(api_key: str | None = None, *, dotenv_start: Path | None = None) -> FoundKey | NoKey:
+def find_key(api_key: str | None = None) -> FoundKey | NoKey:
     """Look for the MiniMax key in the documented order and return it with its source, or NoKey with notes."""
     if api_key is not None:
         return FoundKey(checked_key(api_key, _("the api_key argument")), N_("the api_key argument"))
-    env_value = hide_key(os.environ.get(KEY_NAME))
-    if isinstance(env_value, str) and env_value.strip():
+    env_value = HiddenKey(os.environ.get(KEY_NAME, ""))
+    if env_value.strip():
         source = _("the environment variable {name}").format(name=KEY_NAME)
         return FoundKey(checked_key(env_value, source), N_("environment (MINIMAX_API_KEY)"))
-    folder = (dotenv_start or Path.cwd()).resolve()
-    dotenv = next((f / ".env" for f in (folder, *folder.parents) if (f / ".env").is_file()), None)
-    found, note = _dotenv_key(dotenv) if dotenv is not None else (None, None)
+    found, note = _dotenv_key()
     if found is not None:
         return found
     value, why_not = colab_secret()
-    value = hide_key(value)
     if value:
         source = _("the Colab secret {name}").format(name=KEY_NAME)
         return FoundKey(checked_key(value, source), N_("Colab secret (MINIMAX_API_KEY)"))
     notes = [text for text in (note, why_not) if text]
     anthropic_key = HiddenKey(os.environ.get("ANTHROPIC_API_KEY", "").strip())
-    if anthropic_key and is_minimax_url(os.environ.get("ANTHROPIC_BASE_URL", "").strip()):
-        return FoundKey(
-            checked_key(anthropic_key, "ANTHROPIC_API_KEY"),
-            N_("environment (ANTHROPIC_API_KEY, as ANTHROPIC_BASE_URL names MiniMax)"),
-        )
+    if anthropic_key and region_of_url(os.environ.get("ANTHROPIC_BASE_URL", "")):
+        source = N_("environment (ANTHROPIC_API_KEY, as ANTHROPIC_BASE_URL names MiniMax)")
+        return FoundKey(checked_key(anthropic_key, "ANTHROPIC_API_KEY"), source)
     if anthropic_key:
         notes.append(
             _(

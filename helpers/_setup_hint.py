@@ -1,7 +1,6 @@
 """A live call that fails because of the set-up (no network, a wrong base URL, a refused key) shown in a notebook
 as a few lines from `helpers.explain` (notebook 05) instead of the SDK's 240-line traceback. `get_client` installs it
-for a live client only, as IPython's handler for exactly those errors; `%tb` still shows the full traceback.
-"""
+for a live client only, as IPython's handler for exactly those errors; `%tb` still shows the full traceback."""
 
 from __future__ import annotations
 
@@ -41,8 +40,7 @@ def short_message(error: BaseException) -> list[str]:
 def _handler(
     shell: Any, kind: type[BaseException], error: BaseException, tb: TracebackType | None, tb_offset: Any = None
 ) -> list[str]:
-    """IPython's custom exception handler: the short message as the cell's error output, shown through
-    `_showtraceback` (IPython ignores what a handler returns; every front end implements that method)."""
+    """IPython's custom exception handler: shows the short message through `_showtraceback`."""
     lines = short_message(error)
     show = getattr(shell, "_showtraceback", None)
     if show is None:

@@ -1,14 +1,11 @@
-"""`get_client()`: an ordinary `anthropic.Anthropic` client pointed at MiniMax, live or on recordings (notebook 01).
-It reads the settings, finds the key (both in `_settings.py` behind it) and builds the client on the replay transport.
-"""
+"""`get_client()`: an ordinary `anthropic.Anthropic` client pointed at MiniMax, live or on recordings (notebook 01),
+from the settings and the key that `_settings.py` finds, built on the replay transport."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import anthropic
 
@@ -18,7 +15,7 @@ from ._i18n import gettext as _
 from ._replay import browser
 from ._replay.cassettes import CassetteLibrary
 from ._replay.transport import make_http_client, make_transport
-from ._sdk import CheckedAnthropic, Precheck
+from ._sdk import CheckedAnthropic
 from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError, Endpoint, set_default_region  # noqa: F401
 from .billing import UsageLog, attach
 
@@ -61,8 +58,7 @@ def get_client(
     if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
         _setup_hint.watch()
     notes = found.notes if isinstance(found, settings.NoKey) else ()
-    shown = settings.cassette_root()[1]
-    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
+    setup = Setup(*endpoint, final_mode, found.source, recordings, settings.cassette_root()[1], notes)
     global _last_setup
     _last_setup = setup
     if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
@@ -71,8 +67,7 @@ def get_client(
     return client
 
 
-@dataclass(frozen=True)
-class Setup:
+class Setup(NamedTuple):
     """What `get_client` decided, for `describe()` and the banner. Holds no key."""
 
     region: str
@@ -103,9 +98,7 @@ _auto_regions: dict[str, str] = {}
 
 def describe() -> str:
     """One line on the client `get_client` built last: region, endpoint, mode and where the key came from."""
-    if _last_setup is None:
-        return _("No client yet: call helpers.get_client() first.")
-    return _last_setup.line()
+    return _last_setup.line() if _last_setup else _("No client yet: call helpers.get_client() first.")
 
 
 def replaying() -> bool:
@@ -125,8 +118,7 @@ def detect_region(key: str, *, transport: Any = None) -> str:
         if answers[region] == "yes":
             _auto_regions[tag] = region
             return region
-    undecided = [region for region, answer in answers.items() if answer == "unknown"]
-    if undecided:
+    if undecided := [region for region, answer in answers.items() if answer == "unknown"]:
         return undecided[0]  # not remembered: the next get_client asks again
     message = _(
         "region='auto': the key was refused (401) by every region ({regions}). "
@@ -136,8 +128,7 @@ def detect_region(key: str, *, transport: Any = None) -> str:
 
 
 def _probe(key: str, region: str, transport: Any) -> str:
-    """One-token request to `region` with `key`: 'yes' (answered, or a 4xx past authentication), 'no' (401) or
-    'unknown' (busy, rate-limited, failing, unreachable: says nothing about the key)."""
+    """One-token request: 'yes' (a 4xx past authentication too), 'no' (401), or 'unknown' (says nothing of the key)."""
     url = REGIONS[region]
     http_client = make_http_client(make_transport(mode="live", upstream=transport, endpoint_label=url))
     probe = anthropic.Anthropic(api_key=key, base_url=url, max_retries=0, timeout=20, http_client=http_client)
@@ -155,26 +146,22 @@ def _probe(key: str, region: str, transport: Any) -> str:
 
 
 def _endpoint(region: str | None, wanted: str, mode: str, found: settings.FoundKey | settings.NoKey) -> Endpoint:
-    """Where requests go: MINIMAX_BASE_URL, else the region (found by probing for 'auto' with a live key,
-    else taken from ANTHROPIC_BASE_URL when it names a MiniMax region and no region was asked for)."""
-    custom = settings.custom_base_url()
-    if custom:
+    """Where requests go: MINIMAX_BASE_URL, else the region (probed for 'auto' with a live key; else one that
+    ANTHROPIC_BASE_URL names when no region was asked for, or 'global')."""
+    if custom := settings.custom_base_url():
         return Endpoint("custom", custom)
-    anthropic_base = os.environ.get("ANTHROPIC_BASE_URL", "").strip()
+    named = settings.region_of_url(os.environ.get("ANTHROPIC_BASE_URL", ""))
     if wanted == "auto" and isinstance(found, settings.FoundKey) and mode != "replay":
         wanted = detect_region(found.value)
-    elif wanted == "auto":
-        wanted = settings.region_of_url(anthropic_base) or "global"
-    elif region is None and "MINIMAX_REGION" not in os.environ and settings.region_of_url(anthropic_base):
-        wanted = settings.region_of_url(anthropic_base) or wanted
+    elif wanted == "auto" or (region is None and "MINIMAX_REGION" not in os.environ and named):
+        wanted = named or "global"
     return Endpoint(wanted, REGIONS[wanted])
 
 
 def _build(
     endpoint: Endpoint, mode: str, key: str, recordings: str, speed: float, check: bool, client_kwargs: dict[str, Any]
 ) -> anthropic.Anthropic:
-    """The SDK client on our transport (replay, record or live), with its usage log attached. `key` is a HiddenKey
-    (or the replay placeholder): no frame of this chain shows the key in its locals."""
+    """The SDK client on our transport, its usage log attached; `key` is a HiddenKey, shown in no frame's locals."""
     root, log = settings.cassette_root()[0], UsageLog()
     library = CassetteLibrary(root, prefer=recordings) if mode == "replay" else None
     hook = compat.check_hook if check else None
@@ -190,28 +177,24 @@ def _build(
     client = CheckedAnthropic(
         api_key=key, base_url=endpoint.base_url, http_client=make_http_client(transport), **client_kwargs
     )
-    client.precheck = functools.partial(_precheck, hook)
+
+    def precheck(method: str, path: str, body: dict[str, Any]) -> None:
+        """Before the SDK serializes a request: NaN or an infinity refused by name, then compat's checks."""
+        findings = compat.check_numbers(body)
+        if findings:
+            raise compat.RequestNotSupportedError(findings)
+        if hook is not None:
+            hook(method, path, body)
+
+    client.precheck = precheck  # a refused request is never retried or half-sent
     attach(client, log)  # every call this client makes is logged: helpers.usage()
     return client
 
 
-def _precheck(hook: Precheck | None, method: str, path: str, body: dict[str, Any]) -> None:
-    """Before the SDK serializes a request: refuse NaN or an infinity by name, then run compat's checks, so a
-    refused request is never retried or half-sent."""
-    findings = compat.check_numbers(body)
-    if findings:
-        raise compat.RequestNotSupportedError(findings)
-    if hook is not None:
-        hook(method, path, body)
-
-
-def live_client(
-    base_url: str, key: str, *, source: str = "base_url", check: bool = True, **client_kwargs: Any
-) -> anthropic.Anthropic:
-    """A live client on `base_url` built as `get_client` builds one, for `python -m devtools doctor`: the URL and
-    the key checked as get_client checks them, and a redirect off the endpoint's host refused, not followed."""
+def live_client(base_url: str, key: str, *, check: bool = True, **client_kwargs: Any) -> anthropic.Anthropic:
+    """A live client on `base_url`, checked and built as `get_client` builds one, for `python -m devtools doctor`."""
     settings.check_client_kwargs(client_kwargs)
-    url = settings.check_base_url(base_url, source=source)
+    url = settings.check_base_url(base_url, source="base_url")
     endpoint = Endpoint(settings.region_of_url(url) or "custom", url)
     key = settings.checked_key(settings.hide_key(key), "the api_key argument")
     return _build(endpoint, "live", key, "scratch", 1.0, check, client_kwargs)

@@ -1,14 +1,12 @@
-"""Find this collection for a notebook's setup cell (every notebook's first cell), also when the notebook was opened
-on its own, as Colab does. `locate()` takes the first of: this checkout (the notebook's folder or one above it); a
-copy in the current folder or the one above; the collection's zip there (`python -m devtools bundle`, which a teacher
-hands out), unpacked beside itself; the folder of its name in Google Drive (Colab only, mounted only after a yes);
-once published, `git clone` at the pinned commit. Then it puts the collection on `sys.path` and installs what is
-needed (helpers/_packages.py). A folder counts only if its helpers/locate.py holds the COLLECTION line, so another
-project's `helpers` is never imported. Standard library only: this file may be on disk before anything else.
-"""
+"""Find this collection for a notebook's setup cell, also when the notebook was opened on its own, as Colab does.
+`find()` takes the first of: this checkout or a copy beside it; the teacher's zip (`python -m devtools bundle`),
+unpacked beside itself; the folder in Google Drive (Colab only, mounted after a yes); once published, `git clone` at
+the pinned commit. A folder counts only if its helpers/locate.py holds the COLLECTION line, so another project's
+`helpers` is never imported. Standard library only: this file may be on disk before anything else."""
 
 from __future__ import annotations
 
+import re
 import runpy
 import subprocess
 import sys
@@ -32,6 +30,7 @@ class SetupError(Exception):
 
 
 def in_colab() -> bool:
+    """True inside Google Colab."""
     return "google.colab" in sys.modules
 
 
@@ -44,40 +43,30 @@ def _has_helpers(folder: Path) -> bool:
         return False
 
 
-def _git(*arguments: str) -> str | None:
-    """Run git; None when it worked, else git's last line."""
-    try:
-        done = subprocess.run(["git", *arguments], capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.SubprocessError) as error:
-        return f"git could not run ({error})"
-    if done.returncode == 0:
-        return None
-    lines = [line for line in (done.stderr or "").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else f"git exited with {done.returncode}"
-
-
 def _clone_refusal(url: str, commit: str) -> str | None:
     """Why `git clone` is not tried: a placeholder (RFC 2606 .invalid) or non-https URL, or no pinned commit."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https" or not host or host.rsplit(".", 1)[-1] == PLACEHOLDER_HOST:
+    if parts.scheme != "https" or (parts.hostname or PLACEHOLDER_HOST).rsplit(".", 1)[-1] == PLACEHOLDER_HOST:
         return "not tried: the collection is not published yet (its URL is a placeholder)"
-    if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
-        return "not tried: no pinned commit to check out"
-    return None
+    return None if re.fullmatch("[0-9a-f]{40}", commit) else "not tried: no pinned commit to check out"
 
 
 def _clone(url: str, commit: str, target: Path) -> str | None:
-    """`git clone` at the pinned commit into target (nothing unpinned, never a placeholder URL); None when it worked,
-    else why not."""
-    refusal = _clone_refusal(url, commit)
-    if refusal:
+    """`git clone` at the pinned commit into target; None when it worked, else why not (git's last line)."""
+    if refusal := _clone_refusal(url, commit):
         return refusal
-    failure = _git("clone", "-q", "--no-checkout", url, str(target))
-    failure = failure or _git("-C", str(target), "checkout", "-q", "--detach", commit)
-    if failure is None and not _has_helpers(target):
-        return f"commit {commit} does not hold this collection's helpers"
-    return failure
+    for command in (
+        ["clone", "-q", "--no-checkout", url, str(target)],
+        ["-C", str(target), "checkout", "-q", "--detach", commit],
+    ):
+        try:
+            done = subprocess.run(["git", *command], capture_output=True, text=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as error:
+            return f"git could not run ({error})"
+        lines = [line.strip() for line in (done.stderr or "").splitlines() if line.strip()]
+        if done.returncode != 0:
+            return lines[-1] if lines else f"git exited with {done.returncode}"
+    return None if _has_helpers(target) else f"commit {commit} does not hold this collection's helpers"
 
 
 def _drive_folder(name: str, mount: Path, ask: Callable[[str], str]) -> tuple[Path | None, str]:
@@ -116,41 +105,33 @@ def find(
         if _has_helpers(folder):
             return folder
     colab = in_colab()
-    tried = ["this folder and those above it"]
     found, seen = _unzip(name, list(dict.fromkeys((work, work.parent))))
-    if found:
-        return found
-    tried.append(seen)
-    if colab:
+    tried = ["this folder and those above it", seen]
+    if found is None and colab:
         found, seen = _drive_folder(name, work / "drive", ask)
-        if found:
-            return found
         tried.append(seen)
+    if found is not None:
+        return found
     failure = _clone(repository, commit, work / name)
     if failure is None:
         return work / name
     tried.append(f"git clone {repository}: {failure}")
-    drive = f"put the folder {name} in your Google Drive (My Drive) and answer y when asked" if colab else ""
+    steps = [f"upload {name}.zip (your teacher has it; `python -m devtools bundle` makes it) to {work}"]
+    if colab:
+        steps[0] += " with the Files pane"
+        steps.append(f"put the folder {name} in your Google Drive (My Drive) and answer y when asked")
+    if _clone_refusal(repository, "0" * 40) is None:
+        steps.append(f"clone the repository yourself and open the notebook from there: git clone {repository}")
     raise SetupError(
         f"Could not find this notebook's collection {name} (tried: {'; '.join(tried)}).\n"
-        "Do one of these, then run this cell again:\n"
-        f"- upload {name}.zip (your teacher has it; `python -m devtools bundle` makes it) to {work}"
-        + (" with the Files pane" if colab else "")
-        + (f";\n- or {drive}" if drive else "")
-        + (
-            f";\n- or clone the repository yourself and open the notebook from there: git clone {repository}"
-            if _clone_refusal(repository, "0" * 40) is None
-            else ""
-        )
+        "Do one of these, then run this cell again:\n- " + ";\n- or ".join(steps)
     )
 
 
-def locate(
-    url: str, name: str, shell: Any = None, *, ask: Callable[[str], str] = input, commit: str = "", mirror: str = ""
-) -> Path:
+def locate(url: str, name: str, shell: Any = None, *, commit: str = "", mirror: str = "") -> Path:
     """Find the collection, put it first on sys.path and install what is needed (helpers/_packages.py: `mirror`, the
     cell's MIRROR, is pip's index only when named). Returns the collection's folder."""
-    root = find(url, name, ask=ask, commit=commit)
+    root = find(url, name, commit=commit)
     if sys.path[:1] != [str(root)]:
         sys.path.insert(0, str(root))
     steps = root / "helpers" / "_packages.py"  # run by its path: `import helpers` needs what it installs

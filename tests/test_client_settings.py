@@ -55,7 +55,6 @@ def test_mode_defaults_to_auto_and_rejects_unknown(clean_env, monkeypatch) -> No
 )
 def test_region_of_url(url, expected) -> None:
     assert config.region_of_url(url) == expected
-    assert config.is_minimax_url(url) is (expected is not None)
 
 
 def test_custom_base_url_is_checked(clean_env, monkeypatch) -> None:

@@ -139,7 +139,7 @@ def test_english_is_the_default_and_reads_no_catalog() -> None:
     code = (
         "import helpers, helpers._i18n as i; "
         "helpers.explain({'type': 'error', 'error': {'type': 'overloaded_error', 'message': 'x (2064)'}}); "
-        "print(i.language(), len(i._catalogs))"
+        "print(i.language(), i.catalog.cache_info().currsize)"
     )
     env = {k: v for k, v in os.environ.items() if k != _i18n.ENVIRONMENT}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
