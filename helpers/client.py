@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from typing import Any, NamedTuple
 
 import anthropic
@@ -60,7 +61,7 @@ def get_client(
     notes = found.notes if isinstance(found, settings.NoKey) else ()
     setup = Setup(*endpoint, final_mode, found.source, recordings, settings.cassette_root()[1], notes)
     global _last_setup
-    _last_setup = setup
+    _last_setup = _setups[client] = setup
     if not quiet and setup not in _banners_shown:  # the banner once per distinct setup
         _banners_shown.add(setup)
         print("\n".join([setup.line(), *(_("  note: {note}").format(note=note) for note in notes)]))
@@ -92,6 +93,7 @@ class Setup(NamedTuple):
 
 
 _last_setup: Setup | None = None
+_setups: weakref.WeakKeyDictionary[anthropic.Anthropic, Setup] = weakref.WeakKeyDictionary()
 _banners_shown: set[Setup] = set()
 _auto_regions: dict[str, str] = {}
 
@@ -99,6 +101,12 @@ _auto_regions: dict[str, str] = {}
 def describe() -> str:
     """One line on the client `get_client` built last: region, endpoint, mode and where the key came from."""
     return _last_setup.line() if _last_setup else _("No client yet: call helpers.get_client() first.")
+
+
+def recordings_of(client: anthropic.Anthropic) -> str | None:
+    """The recordings folder `client` was built with by `get_client`; None for any other client."""
+    setup = _setups.get(client)
+    return setup.recordings if setup else None
 
 
 def replaying() -> bool:

@@ -20,7 +20,7 @@ from ._i18n import gettext as _
 from ._replay.cassettes import NotRecordedError
 from ._settings import REGIONS, SUPPORTED_MODELS, ConfigError
 from .billing import log_of, summarize
-from .client import get_client
+from .client import get_client, recordings_of
 from .errors import explain
 from .models import MODELS
 from .show import SYNTHESIZED, MessageView, block_html
@@ -152,7 +152,7 @@ class Playground:
         model: str = SUPPORTED_MODELS[0],
         region: str = "global",
         tools: bool = False,
-        recordings: str = "06_chat_playground",
+        recordings: str | None = None,
         max_tokens: int = MAX_TOKENS,
         client_factory: Callable[[str], anthropic.Anthropic] | None = None,
     ) -> None:
@@ -162,6 +162,7 @@ class Playground:
         self.settings(model=model, region=region, tools=tools)
         self._clients: dict[str, anthropic.Anthropic] = {self.region: client}
         self._already = {id(client): len(log_of(client).calls)}  # calls before it opened (only get_client logs)
+        recordings = recordings or recordings_of(client) or "06_chat_playground"  # the notebook's, in its language
         self._factory = client_factory or (lambda r: get_client(region=r, recordings=recordings, quiet=True))
         self._turns, self._paid_from, self._handle = 0, 0, None
         self._published: tuple[int, str] | None = None  # (messages, total) the app's saved fallback shows

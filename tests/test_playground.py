@@ -6,6 +6,7 @@ import html
 import json
 from pathlib import Path
 
+import anthropic
 import pytest
 
 import helpers
@@ -94,6 +95,17 @@ def test_a_region_switch_uses_that_regions_client(clean_env: Path) -> None:
     app.settings(region="cn")
     assert str(app.client.base_url).startswith(config.REGIONS["cn"])
     assert made == ["global", "cn"]
+
+
+def test_a_region_switch_keeps_the_notebooks_recordings_folder(clean_env: Path) -> None:
+    """The Chinese notebook's playground, switched to the other region, still records into and replays first from
+    its own folder (zh-CN_06_chat_playground), not the English one."""
+    client = helpers.get_client(mode="replay", recordings="zh-CN_06_chat_playground", quiet=True)
+    app = helpers.Playground(client)
+    app.settings(region="cn")
+    assert app.client is not client
+    assert helpers.client.recordings_of(app.client) == "zh-CN_06_chat_playground"
+    assert helpers.client.recordings_of(anthropic.Anthropic(api_key="sk-not-from-get-client")) is None
 
 
 def test_a_factory_that_reuses_the_client_is_counted_once(clean_env: Path) -> None:
