@@ -134,9 +134,6 @@ def _sent(error: Any) -> dict[str, Any]:
 
 # -- the card -------------------------------------------------------------------------------------------------
 
-STYLE = ERROR_STYLE + ";padding:6px 10px;line-height:1.45"
-"""The card: a translucent red tint and the page's own text colour, readable in light and dark themes."""
-
 
 @dataclass(frozen=True, repr=False)
 class Explanation(Displayable):
@@ -183,4 +180,4 @@ class Explanation(Displayable):
             parts.append("<ul style='margin:2px 0'>" + "".join(f"<li>{esc(d)}</li>" for d in self.details) + "</ul>")
         parts.append(f"<div><b>{_('Retry?')}</b> {self._retry()}</div>")
         parts.append(f"<div><b>{_('Next step:')}</b> {esc(self.next_step)}</div>")
-        return f'<div style="{STYLE}">{"".join(parts)}</div>'
+        return f'<div style="{ERROR_STYLE};padding:6px 10px;line-height:1.45">{"".join(parts)}</div>'

@@ -74,8 +74,12 @@ def raised(*types: type) -> Callable[[Reading], bool]:
     return lambda r: isinstance(r.error, types)
 
 
+BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
+AUTH_TYPES = ("authentication_error", "authorized_error")
+
+
 def invalid_params(r: Reading) -> bool:  # only 2013, or a bad request with no code: any other code is unknown
-    return r.code == 2013 or (r.kind in ("bad_request_error", "invalid_request_error") and r.code is None)
+    return r.code == 2013 or (r.kind in BAD_REQUEST_TYPES and r.code is None)
 
 
 def stream_cut(r: Reading) -> bool:
@@ -142,9 +146,8 @@ def overload(r: Reading) -> str:
             "The SDK already retried {count} times with backoff before giving up.",
             r.retries,
         ).format(count=r.retries)
-    return _("The service is under high load and turned the request away before starting it. {tried}").format(
-        tried=tried
-    )
+    away = _("The service is under high load and turned the request away before starting it. {tried}")
+    return away.format(tried=tried)
 
 
 def tried(r: Reading) -> str:
@@ -358,12 +361,7 @@ API_ERRORS = (
     ),
     Row(
         kind="auth",
-        when=lambda r: (
-            r.status == 401
-            or r.kind in ("authentication_error", "authorized_error")
-            or r.code == 2049
-            or "invalid api key" in r.low
-        ),
+        when=lambda r: r.status == 401 or r.kind in AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low,
         title=N_("The API key was refused"),
         meaning=N_(
             "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are bound to "
@@ -427,10 +425,7 @@ API_ERRORS = (
     ),
     Row(
         kind="unknown-model",
-        when=lambda r: (
-            (r.code == 2013 or r.kind in ("bad_request_error", "invalid_request_error"))
-            and renamed_model(r) is not None
-        ),
+        when=lambda r: (r.code == 2013 or r.kind in BAD_REQUEST_TYPES) and renamed_model(r) is not None,
         title=N_("MiniMax does not know this model name"),
         meaning=N_("MiniMax refused the model {old}: its later docs call it {new}."),
         next_step=N_(
