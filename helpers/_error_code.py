@@ -12,9 +12,7 @@ _HTTP_STATUSES = (400, 401, 402, 403, 404, 429, 500, 502, 503, 529)
 
 
 def minimax_code(message: str) -> int | None:
-    """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated.
-
-    The code ends the message; an earlier number in parentheses (a limit, an id) is part of the text. A message
-    with only a status, as `overloaded_error (529)`, has no code: 529 is HTTP's, not MiniMax's."""
+    """The MiniMax error code in a message: the last `(NNNN)` that is not the HTTP status repeated (an earlier number
+    in parentheses is part of the text; `overloaded_error (529)` has no code: 529 is HTTP's)."""
     codes = [int(c) for c in _CODE.findall(message or "") if int(c) not in _HTTP_STATUSES]
     return codes[-1] if codes else None

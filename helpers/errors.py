@@ -1,8 +1,7 @@
 """`helpers.explain(error)` (notebook 05): what an error from MiniMax, or from the way to it, means and what to do.
 
-What it knows is one table in explanations.py. This file reads an error once (`read`: who said what; for an API
-error its status, type and MiniMax's code, as in `"... usage limit reached (2056)"`), picks the first row of that
-table that applies (`row_for`) and shows it as a card (`Explanation`). Unknown errors are shown as received."""
+It reads an error once (`read`), picks the first row of explanations.py's table that applies (`row_for`) and shows
+it as a card (`Explanation`). Unknown errors are shown as received."""
 
 from __future__ import annotations
 
@@ -27,11 +26,8 @@ from .streaming import IncompleteStreamError, StreamInterrupted
 
 
 def explain(error: BaseException | Mapping[str, Any] | str) -> Explanation:
-    """Explain an exception from a MiniMax call (or its error body: a dict, or the text of a page that was not
-    JSON): meaning, retry, next step.
-
-    Notebook 05 teaches it; `explain(err)` and `explain(err.body)` agree, and so do a cut stream's
-    `explain(err)` and `explain(err.__cause__)`."""
+    """Explain an exception from a MiniMax call (or its error body: a dict, or a page's text): meaning, retry, next
+    step. Notebook 05 teaches it; `explain(err)` and `explain(err.body)` agree."""
     if isinstance(error, StreamInterrupted) and error.kind == "server" and error.__cause__ is not None:
         found = explain(error.__cause__)  # a server error that stopped a stream: explained as that error
         return replace(found, details=(*found.details, _("What arrived before it is in the error's .partial.")))
@@ -40,8 +36,7 @@ def explain(error: BaseException | Mapping[str, Any] | str) -> Explanation:
 
 
 def row_for(reading: Reading) -> Row:
-    """The first row of the table that applies: `API_ERRORS` for an API error or a body, `OTHER_ERRORS` for any
-    other exception (its last row takes anything); an API error no row applies to is `UNKNOWN`."""
+    """The first row that applies: of `API_ERRORS` for an API error or a body (else `UNKNOWN`), or `OTHER_ERRORS`."""
     rows = API_ERRORS if reading.api else OTHER_ERRORS
     return next((row for row in rows if row.when(reading)), UNKNOWN)
 
@@ -64,9 +59,7 @@ def card(row: Row, r: Reading) -> Explanation:
 def read(error: Any) -> Reading:
     """An API error, or its body alone (`err.body`: MiniMax's envelope as a dict, a front end's page as a string),
     read as MiniMax's answer; any other exception as its message and who said it."""
-    request = _request(error)
-    url, retries = str(getattr(request, "url", "") or ""), _retries_taken(request)
-    sent: dict[str, Any] = {"model": _requested_model(request), "url": url, "retries": retries}
+    sent = _sent(error)
     if isinstance(error, (anthropic.APIStatusError, Mapping, str)):
         body = error.body if isinstance(error, anthropic.APIStatusError) else error
         status, kind, message = _envelope(body)
@@ -118,37 +111,28 @@ def page_text(body: str) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _request(error: Any) -> Any:
-    """The HTTP request behind an error, if it carries one (httpx2's errors raise on `.request` when it has none)."""
+def _sent(error: Any) -> dict[str, Any]:
+    """What the request behind an error asked: its model, URL and the SDK's retries so far (its retry-count header),
+    when the error carries it (httpx2's errors raise on `.request` when they have none)."""
+    request: Any = None
     for holder in (getattr(error, "response", None), error):
         try:
-            found = getattr(holder, "request", None)
+            request = getattr(holder, "request", None) if request is None else request
         except RuntimeError:
             continue
-        if found is not None:
-            return found
-    return None
-
-
-def _retries_taken(request: Any) -> int | None:
-    """How many times the SDK had already retried when this error was raised (its retry-count header)."""
-    value = request.headers.get("x-stainless-retry-count") if request is not None else None
-    return int(value) if value and str(value).isdigit() else None
-
-
-def _requested_model(request: Any) -> str | None:
-    """The model the failed request asked for, when the error carries its request body."""
+    retries = request.headers.get("x-stainless-retry-count") if request is not None else None
     try:
         body = json.loads(request.content)
     except (ValueError, TypeError, AttributeError, RuntimeError):
-        return None
-    return body.get("model") if isinstance(body, dict) else None
+        body = None
+    return {
+        "model": body.get("model") if isinstance(body, dict) else None,
+        "url": str(getattr(request, "url", "") or ""),
+        "retries": int(retries) if retries and str(retries).isdigit() else None,
+    }
 
 
 # -- the card -------------------------------------------------------------------------------------------------
-
-STYLE = ERROR_STYLE + ";padding:6px 10px;line-height:1.45"
-"""The card: a translucent red tint and the page's own text colour, readable in light and dark themes."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -183,9 +167,6 @@ class Explanation(Displayable):
         lines.append("  " + _("Next step: {step}").format(step=self.next_step))
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.text()
-
     def html(self) -> str:
         esc = html.escape
         parts = [f"<div>⚠️ <b>{esc(self.title)}</b>{self._facts()}</div>"]
@@ -199,4 +180,4 @@ class Explanation(Displayable):
             parts.append("<ul style='margin:2px 0'>" + "".join(f"<li>{esc(d)}</li>" for d in self.details) + "</ul>")
         parts.append(f"<div><b>{_('Retry?')}</b> {self._retry()}</div>")
         parts.append(f"<div><b>{_('Next step:')}</b> {esc(self.next_step)}</div>")
-        return f'<div style="{STYLE}">{"".join(parts)}</div>'
+        return f'<div style="{ERROR_STYLE};padding:6px 10px;line-height:1.45">{"".join(parts)}</div>'

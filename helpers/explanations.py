@@ -1,11 +1,9 @@
-"""What `helpers.explain` knows, as one table to read: each `Row` says when it applies (`when`), what the error
-means, whether retrying can help, and the next step.
+"""What `helpers.explain` knows, as one table: each `Row` says when it applies (`when`), what the error means,
+whether retrying can help, and the next step.
 
-`explain` (errors.py) reads an error once into a `Reading` and shows the first row whose `when` holds: from
-`API_ERRORS` for an HTTP error (or its body alone), from `OTHER_ERRORS` for any other exception; an API error no row
-knows is `UNKNOWN`, shown as received. Most specific rows come first. A `{name}` in a row's words is filled from
-`FILLS` (the model's context window, the region the request went to, ...). The table ends the file, after the
-questions and facts it uses. Codes and shapes: docs/sources.md."""
+`explain` (errors.py) shows the first row that applies: from `API_ERRORS` for an HTTP error (or its body alone),
+else from `OTHER_ERRORS`; an API error no row knows is `UNKNOWN`. A `{name}` in a row's words is filled from
+`FILLS`. Codes and shapes: docs/sources.md."""
 
 from __future__ import annotations
 
@@ -29,9 +27,8 @@ from .streaming import IncompleteStreamError, StreamInterrupted
 
 @dataclass(frozen=True)
 class Reading:
-    """What an error says, read once by `explain`: who said what; for an API error (`api`) its HTTP status, error
-    type and MiniMax's code, whether it came inside an HTTP 200 stream and whether its body was a front end's page
-    (not MiniMax's JSON); and what the request behind it asked (model, URL, the SDK's retries so far)."""
+    """What an error says, read once by `explain`: who said what, for an API error its status, type, MiniMax's code,
+    whether it came in a 200 stream or as a front end's page, and what the request asked (model, URL, retries)."""
 
     error: Any
     message: str
@@ -51,10 +48,6 @@ class Reading:
         return self.message.lower()
 
 
-def _no_details(r: Reading) -> tuple[str, ...]:
-    return ()
-
-
 @dataclass(frozen=True)
 class Row:
     """One rule: when it applies, and what `explain` says then (words marked with N_, translated when shown)."""
@@ -64,11 +57,11 @@ class Row:
     title: str
     meaning: str
     next_step: str
-    retryable: bool | Callable[[Reading], bool]
-    details: Callable[[Reading], tuple[str, ...]] = _no_details
+    retryable: bool | Callable[[Reading], bool] = False
+    details: Callable[[Reading], tuple[str, ...]] = lambda r: ()
 
 
-# -- when a row applies ---------------------------------------------------------------------------------------
+# -- when a row applies (most rows say it in place) -----------------------------------------------------------
 
 
 def code(*codes: int) -> Callable[[Reading], bool]:
@@ -85,54 +78,8 @@ BAD_REQUEST_TYPES = ("bad_request_error", "invalid_request_error")
 AUTH_TYPES = ("authentication_error", "authorized_error")
 
 
-def nothing_at_this_address(r: Reading) -> bool:
-    return r.status == 404 and (r.page or "404 page not found" in r.low)
-
-
-def gateway_page(r: Reading) -> bool:
-    return r.page and r.status in (502, 503, 504)
-
-
-def too_big_for_the_window(r: Reading) -> bool:
-    return invalid_params(r) and "context window" in r.low
-
-
-def no_key_sent(r: Reading) -> bool:  # this route's 401s carry no code; the OpenAI-compatible route's carry 1004/2049
-    return r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low
-
-
-def key_refused(r: Reading) -> bool:
-    return r.status == 401 or r.kind in AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low
-
-
-def no_balance(r: Reading) -> bool:
-    return (
-        "insufficient balance" in r.low or r.code == 1008 or r.status == 402 or r.kind == "insufficient_balance_error"
-    )
-
-
-def rate_limited(r: Reading) -> bool:
-    return r.status == 429 or r.kind == "rate_limit_error" or r.code == 1002
-
-
-def quota_wall(r: Reading) -> bool:
-    return (r.status == 429 or r.kind == "rate_limit_error") and (r.code == 2056 or "usage limit" in r.low)
-
-
-def overloaded(r: Reading) -> bool:
-    return r.status == 529 or r.kind == "overloaded_error" or r.code == 2064 or r.low.strip() == "overload"
-
-
-def renamed_model_refused(r: Reading) -> bool:
-    return (r.code == 2013 or r.kind in BAD_REQUEST_TYPES) and renamed_model(r) is not None
-
-
 def invalid_params(r: Reading) -> bool:  # only 2013, or a bad request with no code: any other code is unknown
     return r.code == 2013 or (r.kind in BAD_REQUEST_TYPES and r.code is None)
-
-
-def stopped_on_purpose(r: Reading) -> bool:
-    return isinstance(r.error, StreamInterrupted) and r.error.kind == "interrupt"
 
 
 def stream_cut(r: Reading) -> bool:
@@ -143,16 +90,9 @@ def stream_cut(r: Reading) -> bool:
     return isinstance(r.error, (StreamInterrupted, IncompleteStreamError, httpx2.RemoteProtocolError, httpx2.ReadError))
 
 
-SERVER_TYPES = ("api_error", "server_error", "overloaded_error")
-"""Error types that say 5xx on their own, for a body read without its status (no `http_code`)."""
-
-
 def server_side(r: Reading) -> bool:
-    return r.status >= 500 if r.status is not None else r.kind in SERVER_TYPES
-
-
-def always(r: Reading) -> bool:
-    return True
+    """5xx, or for a body read without its status (no `http_code`) an error type that says 5xx on its own."""
+    return r.status >= 500 if r.status is not None else r.kind in ("api_error", "server_error", "overloaded_error")
 
 
 # -- the facts a row's words and details can hold ------------------------------------------------------------
@@ -206,9 +146,8 @@ def overload(r: Reading) -> str:
             "The SDK already retried {count} times with backoff before giving up.",
             r.retries,
         ).format(count=r.retries)
-    return _("The service is under high load and turned the request away before starting it. {tried}").format(
-        tried=tried
-    )
+    away = _("The service is under high load and turned the request away before starting it. {tried}")
+    return away.format(tried=tried)
 
 
 def tried(r: Reading) -> str:
@@ -282,14 +221,6 @@ def causes(r: Reading) -> tuple[str, ...]:
     return tuple(_(cause) for cause in found)
 
 
-def token_plan_rate(r: Reading) -> tuple[str, ...]:
-    return (_(TOKEN_PLAN_RATE),) if r.code == 2062 else ()
-
-
-def findings(r: Reading) -> tuple[str, ...]:
-    return tuple(f"{f.where}: {f.message}" for f in r.error.findings)
-
-
 FILLS: dict[str, Callable[[Reading], str]] = {
     "{window}": window,
     "{where}": lambda r: other_region(r)[0],
@@ -310,7 +241,7 @@ FILLS: dict[str, Callable[[Reading], str]] = {
 API_ERRORS = (
     Row(
         kind="wrong-address",
-        when=nothing_at_this_address,
+        when=lambda r: r.status == 404 and (r.page or "404 page not found" in r.low),
         title=N_("Nothing answers at this address (a 404 page)"),
         meaning=N_(
             "A web server or relay in front of the service answered with its own 404 page, not MiniMax's JSON error: "
@@ -322,11 +253,10 @@ API_ERRORS = (
             "Check the base URL: helpers.describe() shows the one in use; set it with MINIMAX_BASE_URL or base_url=, "
             "ending in /anthropic, without /v1/messages. Retrying the same address will not help."
         ),
-        retryable=False,
     ),
     Row(
         kind="gateway",
-        when=gateway_page,
+        when=lambda r: r.page and r.status in (502, 503, 504),
         title=N_("A gateway in front of MiniMax failed (an error page)"),
         meaning=N_(
             "A load balancer or proxy between you and the service answered with its own error page instead of "
@@ -350,7 +280,6 @@ API_ERRORS = (
             "Rephrase or remove the flagged part and send again. The same request gets the same refusal: do not "
             "retry it unchanged (build clients with max_retries=0 in batch jobs, and log which input was refused)."
         ),
-        retryable=False,
     ),
     Row(
         kind="content-filter-output",
@@ -361,7 +290,6 @@ API_ERRORS = (
             "Change the request so the answer stays clear of the flagged topic (rephrase the question, narrow it, or "
             "add a system instruction). Resending the same request is most likely refused again."
         ),
-        retryable=False,
     ),
     Row(
         kind="model-not-in-plan",
@@ -375,7 +303,6 @@ API_ERRORS = (
             "Pick a model your plan includes (the plan's page in the MiniMax console lists them), upgrade the plan, "
             "or use a pay-as-you-go key for this model. Retrying will not help."
         ),
-        retryable=False,
     ),
     Row(
         kind="server-timeout",
@@ -407,7 +334,7 @@ API_ERRORS = (
     ),
     Row(
         kind="context-window",
-        when=too_big_for_the_window,
+        when=lambda r: invalid_params(r) and "context window" in r.low,
         title=N_("The request does not fit the model's context window"),
         meaning=N_(
             "The input (system prompt, tools, every message) plus max_tokens is more than the model can hold: "
@@ -417,11 +344,11 @@ API_ERRORS = (
             "Lower max_tokens, or shorten the input: drop or summarize old turns and large tool results. Retrying "
             "unchanged gets the same answer."
         ),
-        retryable=False,
     ),
     Row(
         kind="auth-missing",
-        when=no_key_sent,
+        # this route's 401s carry no code; the OpenAI-compatible route's carry 1004/2049
+        when=lambda r: r.code == 1004 or "login fail" in r.low or "carry the api secret key" in r.low,
         title=N_("No API key was sent"),
         meaning=N_(
             "The request carried no key MiniMax could read (MiniMax says 'login fail: Please carry the API secret "
@@ -431,22 +358,25 @@ API_ERRORS = (
             "Set MINIMAX_API_KEY (environment, .env file or Colab secret) and build the client with "
             "helpers.get_client(), or pass api_key=... to anthropic.Anthropic."
         ),
-        retryable=False,
     ),
     Row(
         kind="auth",
-        when=key_refused,
+        when=lambda r: r.status == 401 or r.kind in AUTH_TYPES or r.code == 2049 or "invalid api key" in r.low,
         title=N_("The API key was refused"),
         meaning=N_(
             "MiniMax did not accept the key: it is wrong, revoked, or belongs to the other region (keys are bound to "
             "the region whose console created them). {where}"
         ),
         next_step="{region_step}",
-        retryable=False,
     ),
     Row(
         kind="balance",
-        when=no_balance,
+        when=lambda r: (
+            "insufficient balance" in r.low
+            or r.code == 1008
+            or r.status == 402
+            or r.kind == "insufficient_balance_error"
+        ),
         title=N_("Insufficient balance"),
         meaning=N_(
             "The account has no credit left for this model. (MiniMax sent this as HTTP 500 at first, later as 402.)"
@@ -455,11 +385,10 @@ API_ERRORS = (
             "Top up the account in the MiniMax console. Retrying will not help, although the SDK retries a 500 on "
             "its own: use max_retries=0 to fail fast."
         ),
-        retryable=False,
     ),
     Row(
         kind="quota",
-        when=quota_wall,
+        when=lambda r: (r.status == 429 or r.kind == "rate_limit_error") and (r.code == 2056 or "usage limit" in r.low),
         title=N_("Usage quota reached"),
         meaning=N_(
             "Your plan's usage limit is used up. This is a wall, not a burst: every retry gets the same answer until "
@@ -469,11 +398,10 @@ API_ERRORS = (
             "Stop retrying. Upgrade the plan or buy credits in the MiniMax console, or wait for the quota window to "
             "reset. Build clients with max_retries=0 in batch jobs so a quota wall fails fast."
         ),
-        retryable=False,
     ),
     Row(
         kind="rate-limit",
-        when=rate_limited,
+        when=lambda r: r.status == 429 or r.kind == "rate_limit_error" or r.code == 1002,
         title=N_("Rate limited (transient)"),
         meaning=N_("Too many requests or tokens per minute. The limit frees up within seconds to a minute."),
         next_step=N_(
@@ -481,11 +409,11 @@ API_ERRORS = (
             "or raise max_retries for batch jobs."
         ),
         retryable=True,
-        details=token_plan_rate,
+        details=lambda r: (_(TOKEN_PLAN_RATE),) if r.code == 2062 else (),
     ),
     Row(
         kind="overloaded",
-        when=overloaded,
+        when=lambda r: r.status == 529 or r.kind == "overloaded_error" or r.code == 2064 or r.low.strip() == "overload",
         title=N_("MiniMax is overloaded"),
         meaning="{overload}",
         next_step=N_(
@@ -497,13 +425,12 @@ API_ERRORS = (
     ),
     Row(
         kind="unknown-model",
-        when=renamed_model_refused,
+        when=lambda r: (r.code == 2013 or r.kind in BAD_REQUEST_TYPES) and renamed_model(r) is not None,
         title=N_("MiniMax does not know this model name"),
         meaning=N_("MiniMax refused the model {old}: its later docs call it {new}."),
         next_step=N_(
             "Use model={new} (same model, new name). helpers.models.MODELS lists every model this collection knows."
         ),
-        retryable=False,
     ),
     Row(
         kind="invalid-params",
@@ -514,7 +441,6 @@ API_ERRORS = (
             "Fix the request and send it again: retrying it unchanged gets the same answer. "
             "helpers.check_request(**params) catches several of these before sending."
         ),
-        retryable=False,
         details=causes,
     ),
 )
@@ -522,7 +448,7 @@ API_ERRORS = (
 
 UNKNOWN = Row(
     kind="unknown",
-    when=always,
+    when=lambda r: True,
     title=N_("An error this guide does not know"),
     meaning=N_("Shown as received: read MiniMax's message below."),
     next_step=N_(
@@ -539,8 +465,7 @@ OTHER_ERRORS = (
         title=N_("Stopped before sending"),
         meaning=N_("helpers' checks found something MiniMax cannot serve, so nothing was sent."),
         next_step=N_("Fix each point listed and call again."),
-        retryable=False,
-        details=findings,
+        details=lambda r: tuple(f"{f.where}: {f.message}" for f in r.error.findings),
     ),
     Row(
         kind="timeout",
@@ -558,7 +483,7 @@ OTHER_ERRORS = (
     ),
     Row(
         kind="interrupt",
-        when=stopped_on_purpose,
+        when=lambda r: isinstance(r.error, StreamInterrupted) and r.error.kind == "interrupt",
         title=N_("You stopped the stream"),
         meaning=N_("The stream was interrupted on purpose (Ctrl-C or the stop button). What arrived is in .partial."),
         next_step=N_("Send the request again if you need the whole answer."),
@@ -605,15 +530,13 @@ OTHER_ERRORS = (
         title=N_("{name} from the SDK"),
         meaning=N_("Shown as it is: read the message below."),
         next_step=N_("Read the message; helpers.describe() shows the endpoint and mode in use."),
-        retryable=False,
     ),
     Row(
         kind="unknown",
-        when=always,
+        when=lambda r: True,
         title=N_("Not a MiniMax error: {name}"),
         meaning=N_("This error was raised in Python, not by MiniMax; it is shown as it is."),
         next_step=N_("Read the message and the traceback."),
-        retryable=False,
     ),
 )
 """Every other failure, by the exception's type: the last row takes any exception at all."""

@@ -1,8 +1,5 @@
-"""Self-checks for the exercises at the end of notebooks 01 to 05: `helpers.check("01.2", answer)`.
-
-A learner calls `check` with an exercise's id and their answer and gets a `Feedback` (feedback.py): what is right,
-what is missing. `CHECKS` below is the whole list, id by id; each notebook's checks live in `nb01.py` ... `nb05.py`.
-"""
+"""Self-checks for the exercises at the end of notebooks 01 to 05: `helpers.check("01.2", answer)` gives a
+`Feedback` (feedback.py), what is right and what is missing. `CHECKS` lists them; their code is in `nb01.py` ..."""
 
 from __future__ import annotations
 

@@ -61,13 +61,8 @@ def next_turn(function: Callable[[list[Any], Any, str], list[Any]]) -> Feedback:
     feedback.ok(
         history == original, _("the history you were given is unchanged"), _("copy the history; do not change it")
     )
-    wrong = _("expected roles ['user', 'assistant', 'user'], got {roles}")
-    feedback.ok(
-        roles(result) == ["user", "assistant", "user"],
-        _("roles alternate: user, assistant, user"),
-        wrong,
-        roles=roles(result),
-    )
+    got, wrong = roles(result), _("expected roles ['user', 'assistant', 'user'], got {roles}")
+    feedback.ok(got == ["user", "assistant", "user"], _("roles alternate: user, assistant, user"), wrong, roles=got)
     if len(result) != 3 or not all(isinstance(m, dict) for m in result):
         return feedback
     content = as_plain(result[1].get("content"))
@@ -130,11 +125,8 @@ def coding_tool_env(function: Callable[[str, str], Any]) -> Feedback:
     for key, region in _CODING_CASES:
         env, error = call_answer(function, key, region)
         if error or not isinstance(env, dict):
-            feedback.miss(
-                _("For region {region!r} return a dict of variables; yours gave {value!r}."),
-                region=region,
-                value=error or env,
-            )
+            wrong = _("For region {region!r} return a dict of variables; yours gave {value!r}.")
+            feedback.miss(wrong, region=region, value=error or env)
             continue
         url = REGIONS[region]
         right = _("{region}: ANTHROPIC_BASE_URL is {url}")

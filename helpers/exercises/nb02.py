@@ -93,7 +93,6 @@ def first_token_timer(function: Any) -> Feedback:
     fb = Feedback("02.2", _("a first-token timer"))
     if not fb.needs_function(function):
         return fb
-
     streams = _recorded_streams()
     wrong: list[str] = []
     for number, pairs in enumerate(streams, start=1):

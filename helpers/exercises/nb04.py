@@ -12,26 +12,13 @@ from .._i18n import gettext as _
 from .feedback import Feedback, call_answer, text_of
 
 _SIG = "c0ffee12" * 8
+_CALL = {"type": "tool_use", "id": "call_function_1234567890_1", "name": "get_weather", "input": {"city": "Oslo"}}
+_ANSWER = [{"type": "thinking", "thinking": "Answer.", "signature": _SIG}, {"type": "text", "text": "\n\nIt is 3 °C."}]
 _GOOD: list[dict[str, Any]] = [
     {"role": "user", "content": "Weather in Oslo?"},
-    {
-        "role": "assistant",
-        "content": [
-            {"type": "thinking", "thinking": "Call the tool.", "signature": _SIG},
-            {"type": "tool_use", "id": "call_function_1234567890_1", "name": "get_weather", "input": {"city": "Oslo"}},
-        ],
-    },
-    {
-        "role": "user",
-        "content": [{"type": "tool_result", "tool_use_id": "call_function_1234567890_1", "content": "3 °C"}],
-    },
-    {
-        "role": "assistant",
-        "content": [
-            {"type": "thinking", "thinking": "Answer.", "signature": _SIG},
-            {"type": "text", "text": "\n\nIt is 3 °C."},
-        ],
-    },
+    {"role": "assistant", "content": [{"type": "thinking", "thinking": "Call the tool.", "signature": _SIG}, _CALL]},
+    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": _CALL["id"], "content": "3 °C"}]},
+    {"role": "assistant", "content": _ANSWER},
 ]
 
 

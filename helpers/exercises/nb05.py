@@ -54,12 +54,9 @@ def minimax_params(function: Callable[[dict[str, Any]], dict[str, Any]]) -> Feed
         given == _REQUEST, _("the request you were given is unchanged"), _("build a new dict; do not change params")
     )
     extra = result.get("extra_body")
-    extra = extra if isinstance(extra, dict) else {}
+    moved = isinstance(extra, dict) and extra.get("temperature") == 0.7 and extra.get("top_p") == 0.9
     feedback.ok(
-        "temperature" not in result
-        and "top_p" not in result
-        and extra.get("temperature") == 0.7
-        and extra.get("top_p") == 0.9,
+        moved and "temperature" not in result and "top_p" not in result,
         _("temperature and top_p travel in extra_body (works on every SDK version)"),
         _("move temperature and top_p into extra_body={...}, keeping their values"),
     )
