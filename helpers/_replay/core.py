@@ -52,32 +52,34 @@ class Fault:
 
 FAULT_LIMITS = {"times": (1, 100), "after": (0, 100_000), "seconds": (0.0, 60.0)}
 """The range of each fault option: a fault header comes from any client, and must not stall or flood the server."""
+FAULT_OPTIONS: dict[str, tuple[str, Callable[[str], float], float]] = {
+    "overloaded": ("times", int, 1),
+    "cut": ("after", int, 3),
+    "malformed": ("after", int, 3),
+    "slow": ("seconds", float, 2.0),
+}
 
 
-def _bounded(value: str, kind: type, limit: str, default: float) -> float:
-    """`value` as a number of `kind` inside FAULT_LIMITS[limit] (ValueError outside it, NaN included)."""
-    number = kind(value) if value.strip() else default
-    low, high = FAULT_LIMITS[limit]
-    if not low <= number <= high:  # also false for NaN
-        raise ValueError(f"{limit} must be from {low} to {high}")
-    return number
+def _faults(kind: str, times: float = 1, **options: Any) -> list[Fault]:
+    """`times` faults of one kind with its options (`_faults("overloaded", times=2)`, `_faults("cut", after=5)`)."""
+    return [Fault(kind, **options)] * int(times)
 
 
 def parse_fault(spec: str) -> list[Fault]:
     """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`,
     each option inside FAULT_LIMITS."""
     kind, _, arg = spec.strip().partition(":")
-    kind = kind.strip().lower()
-    why = ""
-    try:
-        if kind == "overloaded":
-            return [Fault("overloaded")] * int(_bounded(arg, int, "times", 1))
-        if kind in ("cut", "malformed"):
-            return [Fault(kind, after=int(_bounded(arg, int, "after", 3)))]
-        if kind == "slow":
-            return [Fault("slow", seconds=_bounded(arg, float, "seconds", 2.0))]
-    except ValueError as error:
-        why = f" ({error})" if "must be" in str(error) else ""
+    kind, why = kind.strip().lower(), ""
+    if kind in FAULT_OPTIONS:
+        option, number, default = FAULT_OPTIONS[kind]
+        low, high = FAULT_LIMITS[option]
+        try:
+            value = number(arg) if arg.strip() else default
+        except ValueError:
+            value = None
+        if value is not None and low <= value <= high:  # also false for NaN
+            return _faults(kind, **{option: value})
+        why = f" ({option} must be from {low} to {high})" if value is not None else ""
     raise ValueError(
         f"Cannot read the fault {spec[:60]!r}{why}. Use overloaded[:times 1-100], cut[:after_events], "
         "slow[:seconds 0-60] or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
@@ -279,23 +281,9 @@ class ReplayCore:
     def inject(self, fault: Fault | str, **options: Any) -> None:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
         (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
-        if isinstance(fault, Fault):
-            new = [fault]
-        elif options:
-            times = int(options.pop("times", 1))
-            new = [Fault(fault, **options)] * times
-        else:
-            new = parse_fault(fault)
+        new = [fault] if isinstance(fault, Fault) else _faults(fault, **options) if options else parse_fault(fault)
         with self._lock:
             self.faults.extend(new)
-
-    def _next_fault(self, headers: Mapping[str, str]) -> Fault | None:
-        """The fault the request's header asks for, else the next queued one, else None."""
-        asked = headers.get(FAULT_HEADER)
-        if asked:
-            return parse_fault(asked)[0]
-        with self._lock:
-            return self.faults.pop(0) if self.faults else None
 
     def serve(
         self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any, *, size: int | None = None
@@ -313,10 +301,12 @@ class ReplayCore:
         if self.api_keys is not None and key not in self.api_keys:
             # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
             return json_answer(401, auth_error_body(key_sent=bool(key)))
-        try:
-            fault = self._next_fault(lower)
+        try:  # the fault the request's header asks for, else the next queued one
+            fault = parse_fault(lower[FAULT_HEADER])[0] if lower.get(FAULT_HEADER) else None
         except ValueError as error:
             return error_answer(400, "bad_request_error", str(error))
+        with self._lock:
+            fault = fault or (self.faults.pop(0) if self.faults else None)
         if fault is not None and fault.kind == "overloaded":
             return error_answer(529, "overloaded_error", OVERLOADED_MESSAGE)
         answer = self.answer(method, path, body, lower)

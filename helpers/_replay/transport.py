@@ -267,7 +267,7 @@ class RecordTransport(_CheckedTransport):
         raw = upstream.read()
         upstream.close()
         response["body"] = parse_body(raw)
-        self._done(*exchange)
+        self._done(exchange)
         return httpx2.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
 
     def _relay(self, upstream: Any, exchange: tuple[Any, ...]) -> IteratorStream:
@@ -303,7 +303,7 @@ class RecordTransport(_CheckedTransport):
             if ended and not stopped:  # really cut while recording: labelled so, never as a guess
                 source["cut"] = "the connection closed before message_stop while recording"
             # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
-            self._done(*exchange, complete=bool(ended))
+            self._done(exchange, complete=bool(ended))
 
         return IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
 
@@ -324,18 +324,10 @@ class RecordTransport(_CheckedTransport):
             "sdk": f"anthropic {anthropic.__version__}",
         }
 
-    def _done(
-        self,
-        request: Any,
-        body: Any,
-        response: dict[str, Any],
-        source: dict[str, Any],
-        secrets: Secrets,
-        started: float,
-        complete: bool = True,
-    ) -> None:
+    def _done(self, exchange: tuple[Any, ...], complete: bool = True) -> None:
         """Report the exchange (with its live wall-clock seconds, request sent to response done) and, when
         recording and complete, write it; a failed write keeps the answer and says why, once."""
+        request, body, response, source, secrets, started = exchange
         self._report(
             {"request": body, "response": response, "source": source, "elapsed": time.perf_counter() - started}
         )
