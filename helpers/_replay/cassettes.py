@@ -449,7 +449,7 @@ class CassetteLibrary:
         """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
         exact = _exact_key(method, path, body)
         key = self._exact.get(exact) or request_key(method, path, body)
-        group = self._by_key.get(key)
+        group = (self._index if self._index is not None else self._by_key).get(key)  # warm: no property call
         if not group:
             return None
         self._exact[exact] = key  # only requests found: a miss never grows it

@@ -20,7 +20,6 @@ import httpx2
 from . import sse
 from .cassettes import Cassette, CassetteLibrary, api_path
 from .error_body import auth_error_body, error_body
-from .mend import PASS_THROUGH, mend_event
 
 SOURCE_HEADER = "x-cassette-source"
 """On the stand-in's answers: where the recording came from, so one recorded against it stays `synthesized`."""
@@ -31,6 +30,10 @@ FAULT_KINDS = ("overloaded", "cut", "slow", "malformed")
 OVERLOADED_MESSAGE = (
     "The server cluster is currently under high load. Please retry after a short wait and thank you for "
     "your patience. (2064) (529)"
+)
+TOO_DEEP = (
+    "The request body nests JSON too deeply to read (hundreds of levels of [ or {). Send the Messages API's "
+    "own shape: a JSON object with model, max_tokens and messages."
 )
 MALFORMED_EVENT = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n'
 
@@ -176,11 +179,18 @@ class Answer(httpx2.SyncByteStream):
             if stopping is not None and stopping.is_set():
                 return
             data = sse.encode_event(event)
-            if self.mend and data.endswith(b"\n\n") and not data.startswith(PASS_THROUGH):
-                data = mend_event(data[:-2]) + b"\n\n"
+            if self.mend and data.endswith(b"\n\n") and not data.startswith(sse.PASS_THROUGH):
+                data = sse.mend_event(data[:-2]) + b"\n\n"
             yield data
 
     __iter__ = chunks  # the SDK's HTTP client reads a streamed answer as its body stream
+
+    def wire(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
+        """The bytes a server sends after the headers: the body as `content` says, or the events played."""
+        if self.events is None:
+            yield self.content()[0]
+        else:
+            yield from self.chunks(stopping)
 
     def close(self) -> None:
         """The body was read or abandoned: tell `on_close` once (the transport's usage log)."""

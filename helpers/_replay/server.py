@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import browser
 from .cassettes import DEFAULT_ROOT, CassetteLibrary, parse_body
 from .clients import miss_advice
-from .core import Answer, Fault, ReplayCore, error_answer
+from .core import TOO_DEEP, Answer, Fault, ReplayCore, error_answer
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 32 * 1024 * 1024
@@ -28,10 +28,6 @@ MAX_BODY = 32 * 1024 * 1024
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 """The host names a request to this server may use (in Host, and in Origin when a browser sends one)."""
-TOO_DEEP = (
-    "The request body nests JSON too deeply to read (hundreds of levels of [ or {). Send the Messages API's "
-    "own shape: a JSON object with model, max_tokens and messages."
-)
 
 
 def _host_name(value: str, *, url: bool) -> str | None:
@@ -126,8 +122,7 @@ class ReplayServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     def inject(self, fault: Fault | str, **options: Any) -> ReplayServer:
-        """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
-        (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
+        """Queue a fault for the next request, as `ReplayCore.inject` does (`inject("cut", after=5)`)."""
         self.core.inject(fault, **options)
         return self
 
@@ -242,19 +237,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
+        chunked = answer.events is not None and answer.fault is not None
         if answer.events is None:
-            data, promised = answer.content()
-            self.send_header("content-length", str(promised))
-            self.end_headers()
-            self.wfile.write(data)
-            self.close_connection = self.close_connection or answer.fault is not None
-            return
-        self.close_connection = True
-        chunked = answer.fault is not None
-        self.send_header("cache-control", "no-cache")
-        self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
+            self.send_header("content-length", str(answer.content()[1]))
+        else:
+            self.send_header("cache-control", "no-cache")
+            self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
         self.end_headers()
-        for data in answer.chunks(self.replay._stopping):
+        self.close_connection = self.close_connection or answer.events is not None or answer.fault is not None
+        for data in answer.wire(self.replay._stopping):
             self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if chunked else data)
             self.wfile.flush()
         if chunked and answer.complete:

@@ -38,7 +38,6 @@ from .cassettes import (
 )
 from .core import SOURCE_HEADER, ReplayCore, bounded_waits
 from .error_body import error_body
-from .mend import mend_stream
 
 REDACTED = "<redacted>"
 _DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
@@ -178,7 +177,7 @@ class _CheckedTransport(httpx2.BaseTransport):
 
 class ReplayTransport(_CheckedTransport):
     """Answers every request from the recordings in `library` through the replay core (the local server's too);
-    streams play at the recorded pace x `speed`, mended (`mend.py`) as every call's stream is."""
+    streams play at the recorded pace x `speed`, mended (`sse.mend_event`) as every call's stream is."""
 
     def __init__(
         self,
@@ -260,9 +259,7 @@ class RecordTransport(_CheckedTransport):
         }
         exchange = (request, body, response, self._source(headers), secrets, started)
         if headers.get("content-type", "").startswith("text/event-stream"):
-            stream = IteratorStream(
-                mend_stream(self._relay(upstream, exchange))
-            )  # recorded as sent, mended for the SDK
+            stream = self._relay(upstream, exchange)
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
         raw = upstream.read()
         upstream.close()
@@ -305,7 +302,7 @@ class RecordTransport(_CheckedTransport):
             # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
             self._done(exchange, complete=bool(ended))
 
-        return IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
+        return IteratorStream(sse.mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
 
     def _source(self, headers: Any) -> dict[str, Any]:
         """Where the recording comes from: MiniMax, or a stand-in that served synthesized data."""
