@@ -48,17 +48,17 @@ def register(url: str, core: ReplayCore, stopping: threading.Event) -> None:
 
 
 def unregister(url: str) -> None:
+    """Stop answering requests to `url`."""
     with _lock:
         _servers.pop(urlsplit(url).netloc, None)
 
 
 def route(request: httpx2.Request) -> httpx2.Response | None:
     """The in-process answer when `request` goes to a running stand-in's URL, else None (send it as usual)."""
-    host = request.url.host
-    if host not in ("127.0.0.1", "localhost"):
-        return None
     with _lock:
-        found = _servers.get(f"127.0.0.1:{request.url.port}")
+        found = (
+            _servers.get(f"127.0.0.1:{request.url.port}") if request.url.host in ("127.0.0.1", "localhost") else None
+        )
     if found is None:
         return None
     core, stopping = found
@@ -72,7 +72,7 @@ def route(request: httpx2.Request) -> httpx2.Response | None:
 
 def _body(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> Iterator[bytes]:
     """An answer's bytes as a server would send them: a cut ends them early, as a closed connection does."""
-    yield from answer.wire(stopping)
+    yield from answer.chunks(stopping)
     if not answer.complete:
         data, promised = answer.content()
         sent = (

@@ -154,11 +154,15 @@ class Answer(httpx2.SyncByteStream):
         return half, len(data) if self.fault.kind == "cut" else len(half)
 
     def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The events as wire bytes, each `at / speed` s after the start (one wait at most LONGEST_PAUSE; a time that
-        is not a number: the last), broken as the fault says, mended if `mend`, ends once `stopping` is set."""
+        """The bytes sent after the headers: a body as `content` says, or the events, each `at / speed` s after the
+        start (one wait at most LONGEST_PAUSE; a time that is not a number: the last), broken as the fault says,
+        mended if `mend`, ended once `stopping` is set."""
+        if self.events is None:
+            yield self.content()[0]
+            return
         start, last, speed = time.perf_counter(), 0.0, self.speed
         after = self.fault.after if self.fault is not None else -1
-        for n, event in enumerate(self.events or ()):
+        for n, event in enumerate(self.events):
             if n == after:
                 if self.complete:
                     yield MALFORMED_EVENT
@@ -184,13 +188,6 @@ class Answer(httpx2.SyncByteStream):
             yield data
 
     __iter__ = chunks  # the SDK's HTTP client reads a streamed answer as its body stream
-
-    def wire(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The bytes a server sends after the headers: the body as `content` says, or the events played."""
-        if self.events is None:
-            yield self.content()[0]
-        else:
-            yield from self.chunks(stopping)
 
     def close(self) -> None:
         """The body was read or abandoned: tell `on_close` once (the transport's usage log)."""

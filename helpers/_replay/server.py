@@ -57,8 +57,7 @@ def _foreign(headers: Any) -> str:
 
 
 class _QuietHTTPServer(ThreadingHTTPServer):
-    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr.
-    The connection queue holds a classroom's worth of simultaneous connects."""
+    """No traceback for a client that hangs up early (a timeout, a cut stream); a classroom's worth of connects."""
 
     request_queue_size = 128
 
@@ -87,14 +86,8 @@ class ReplayServer:
         """`reshape` and `label` as in ReplayCore (`label=False`: record-mode tests); `in_process` (default: in a
         browser, where nothing can listen): answer this process's clients at the URL without a socket (browser.py)."""
         keyless = api_keys is None
-        self.core = ReplayCore(
-            CassetteLibrary(root),
-            speed=speed,
-            api_keys=api_keys,
-            reshape=reshape,
-            label=label,
-            advise=lambda headers, path: miss_advice(headers, path, self.url, keyless=keyless),
-        )
+        self.core = ReplayCore(CassetteLibrary(root), speed=speed, api_keys=api_keys, reshape=reshape, label=label)
+        self.core.advise = lambda headers, path: miss_advice(headers, path, self.url, keyless=keyless)
         for fault in faults:
             self.core.inject(fault)
         self.library, self.requests, self.faults = self.core.library, self.core.requests, self.core.faults
@@ -245,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
         self.end_headers()
         self.close_connection = self.close_connection or answer.events is not None or answer.fault is not None
-        for data in answer.wire(self.replay._stopping):
+        for data in answer.chunks(self.replay._stopping):
             self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if chunked else data)
             self.wfile.flush()
         if chunked and answer.complete:
