@@ -233,6 +233,7 @@ _LOADED: dict[Path, tuple[tuple[int, int], Cassette, str]] = {}
 
 
 def _warn_skipped_folder(path: Path, why: str) -> None:
+    """One warning naming a folder left out of the library, and why."""
     warnings.warn(
         f"Skipped the folder {path}: {why}. Recordings elsewhere in the library still replay.",
         CassetteWarning,
@@ -297,22 +298,17 @@ def iter_cassette_files(root: Path) -> Iterator[Path]:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slug_for(body: Any, *, limit: int = 40) -> str:
+def slug_for(body: Any) -> str:
     """A short readable file-name stem from the last user text of a messages request."""
-    text = ""
-    if isinstance(body, dict):
-        for message in reversed(body.get("messages") or []):
-            if not isinstance(message, dict) or message.get("role") != "user":
-                continue
-            content = message.get("content")
-            if isinstance(content, str):
-                text = content
-            elif isinstance(content, list):
-                parts = [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-                kinds = [b.get("type", "") for b in content if isinstance(b, dict)]
-                text = " ".join(parts) or "-".join(kinds)
-            break
-    stem = _SLUG.sub("-", text.lower()).strip("-")[:limit].rstrip("-") or "request"
+    messages = body.get("messages") if isinstance(body, dict) else None
+    users = [m for m in messages or [] if isinstance(m, dict) and m.get("role") == "user"]
+    content = users[-1].get("content") if users else ""
+    if isinstance(content, list):
+        blocks = [b for b in content if isinstance(b, dict)]
+        texts = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+        content = texts or "-".join(b.get("type", "") for b in blocks)
+    text = content if isinstance(content, str) else ""
+    stem = _SLUG.sub("-", text.lower()).strip("-")[:40].rstrip("-") or "request"
     if isinstance(body, dict) and body.get("stream"):
         stem += "-stream"
     return stem
