@@ -30,10 +30,10 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 """The host names a request to this server may use (in Host, and in Origin when a browser sends one)."""
 
 
-def _host_name(value: str, *, url: bool) -> str | None:
-    """The host name in a Host header (`url=False`) or an Origin (`url=True`), lower case; None if unreadable."""
+def _host_name(url: str) -> str | None:
+    """The host name in a URL (an Origin, or "//" and a Host header), lower case; None if unreadable."""
     try:
-        return urlsplit(value if url else f"//{value}").hostname
+        return urlsplit(url).hostname
     except ValueError:
         return None
 
@@ -42,13 +42,13 @@ def _foreign(headers: Any) -> str:
     """Why a request is refused (a Host that is not loopback: DNS rebinding; an Origin of another site: a web
     page posting across origins), or "" when it may be answered."""
     host = headers.get("host")
-    if host is not None and _host_name(host, url=False) not in LOOPBACK_NAMES:
+    if host is not None and _host_name(f"//{host}") not in LOOPBACK_NAMES:
         return (
             f"This local server answers only requests addressed to it on loopback (Host 127.0.0.1 or localhost), "
             f"not Host {host[:60]!r}. Use the base URL it printed, e.g. http://{LOOPBACK}:PORT."
         )
     origin = headers.get("origin")
-    if origin is not None and _host_name(origin, url=True) not in LOOPBACK_NAMES:
+    if origin is not None and _host_name(origin) not in LOOPBACK_NAMES:
         return (
             f"This local server does not answer web pages of other sites (Origin {origin[:60]!r}): only clients on "
             "this computer, or pages served from 127.0.0.1 or localhost."
@@ -256,11 +256,7 @@ def serve(
     """`python -m helpers serve`: run a ReplayServer in the foreground until Ctrl-C or SIGTERM, then stop cleanly."""
     server = ReplayServer(root, port=port, speed=speed, api_keys=api_keys, faults=faults)
     done = threading.Event()
-
-    def stop_on_signal(signum: int, frame: Any) -> None:
-        done.set()
-
-    previous = signal.signal(signal.SIGTERM, stop_on_signal)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: done.set())
     server.start()
     print(f"Replaying {len(server.library)} recordings from {root} on {server.url}", flush=True)
     print(f"  export ANTHROPIC_BASE_URL={server.url}", flush=True)
@@ -268,10 +264,9 @@ def serve(
     print(f"  (LiteLLM: api_base={server.url}; the Vercel AI SDK: baseURL {server.url}/v1)", flush=True)
     print("Ctrl-C stops the server.", flush=True)
     try:
-        while not done.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):
+            while not done.wait(0.2):
+                pass
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
