@@ -278,9 +278,8 @@ def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def load_keyed(path: Path, stat: os.stat_result | None = None) -> tuple[Cassette, str]:
+def load_keyed(path: Path, stat: os.stat_result) -> tuple[Cassette, str]:
     """`load(path)` and its request key, read once per process: a file is read again only when it changed."""
-    stat = stat or path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     known = _LOADED.get(path)
     if known is not None and known[0] == stamp:

@@ -26,7 +26,14 @@ SOURCE_HEADER = "x-cassette-source"
 FAULT_HEADER = "x-replay-fault"
 """A request header that asks the stand-in for a fault on that one request (e.g. `cut:5`), from any client."""
 
-FAULT_KINDS = ("overloaded", "cut", "slow", "malformed")
+FAULT_OPTIONS: dict[str, tuple[str, Callable[[str], float], float]] = {
+    "overloaded": ("times", int, 1),
+    "cut": ("after", int, 3),
+    "slow": ("seconds", float, 2.0),
+    "malformed": ("after", int, 3),
+}
+"""Each fault kind's option in a spec (`cut:5`): its name, its type and its default."""
+FAULT_KINDS = tuple(FAULT_OPTIONS)
 OVERLOADED_MESSAGE = (
     "The server cluster is currently under high load. Please retry after a short wait and thank you for "
     "your patience. (2064) (529)"
@@ -55,12 +62,6 @@ class Fault:
 
 FAULT_LIMITS = {"times": (1, 100), "after": (0, 100_000), "seconds": (0.0, 60.0)}
 """The range of each fault option: a fault header comes from any client, and must not stall or flood the server."""
-FAULT_OPTIONS: dict[str, tuple[str, Callable[[str], float], float]] = {
-    "overloaded": ("times", int, 1),
-    "cut": ("after", int, 3),
-    "malformed": ("after", int, 3),
-    "slow": ("seconds", float, 2.0),
-}
 
 
 def _faults(kind: str, times: float = 1, **options: Any) -> list[Fault]:
