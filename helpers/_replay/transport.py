@@ -343,31 +343,27 @@ class RecordTransport(_CheckedTransport):
                 "folder can be written (free space, permissions, a short MINIMAX_RECORDINGS name).",
             )
 
-    def _may_write(self, stem: str) -> bool:
-        """Whether this session writes request `stem`'s sequence: the first to claim it (an exclusive create, across
-        kernels) does, so two kernels recording one request never interleave their exchanges."""
-        assert self.record_dir is not None
-        if stem not in self._claimed:
-            self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
-            if not self._claimed[stem]:
-                self._warn_once(
-                    f"claimed {stem}",
-                    f"Another session (a second kernel?) is recording the same request into {self.record_dir.name}/ "
-                    f"right now: this session's exchanges for {stem}.json are not written, so the two sequences do "
-                    "not mix. Record it again once the other session has finished.",
-                )
-        return self._claimed[stem]
-
     def _record(self, cassette: Cassette, secrets: Secrets) -> None:
-        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3); held
-        back while an earlier good recording exists and this one has not ended well (a transient failure never wins)."""
+        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3): only
+        if this session claimed the request, so two kernels never interleave their exchanges; held back while an
+        earlier good recording exists and this one has not ended well (a transient failure never wins)."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
         if scrubbed.is_stream:
             scrub_stream(scrubbed.response["events"], secrets)
         stem = file_name(scrubbed).removesuffix(".json")  # named from the scrubbed text: no key in a file name
         with self._lock:
-            if not self._may_write(stem):
+            if stem not in self._claimed:  # the first session to claim it (across kernels) writes the sequence
+                self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
+                if not self._claimed[stem]:
+                    self._warn_once(
+                        f"claimed {stem}",
+                        f"Another session (a second kernel?) is recording the same request into "
+                        f"{self.record_dir.name}/ right now: this session's exchanges for {stem}.json are not "
+                        "written, so the two sequences do not mix. Record it again once the other session has "
+                        "finished.",
+                    )
+            if not self._claimed[stem]:
                 return
             sequence = scrubbed.sequence = self._written[stem] = self._written.get(stem, 0) + 1
             if stem not in self._earlier_good:
