@@ -1,6 +1,6 @@
-"""`helpers/_replay/mend.py`: MiniMax's two stream quirks mended in the transport, under every call a client from
-`get_client` makes: `helpers.stream` and a learner's own `client.messages.stream(...)` (notebook 02 teaches it
-first) alike, in replay and live; what is recorded stays what the server sent."""
+"""`mend_stream` and `mend_event` (helpers/_replay/sse.py): MiniMax's two stream quirks mended in the transport,
+under every call a client from `get_client` makes: `helpers.stream` and a learner's own `client.messages.stream(...)`
+(notebook 02 teaches it first) alike, in replay and live; what is recorded stays what the server sent."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import wire
 from support import sdk_client
 
 from helpers._replay import sse
-from helpers._replay.mend import mend_event, mend_stream
+from helpers._replay.sse import mend_event, mend_stream
 from helpers._replay.transport import RecordTransport
 
 CONTENT = [wire.start(), *wire.text(0, "Hello, ", "world.")]

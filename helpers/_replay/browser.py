@@ -16,7 +16,8 @@ import httpx2
 
 from .._settings import ConfigError, FoundKey, NoKey
 from .cassettes import parse_body
-from .core import Answer, ReplayCore, error_answer
+from .core import TOO_DEEP, Answer, ReplayCore, error_answer
+from .transport import IteratorStream
 
 IN_BROWSER = sys.platform == "emscripten"
 LIVE_IN_BROWSER = (
@@ -47,17 +48,17 @@ def register(url: str, core: ReplayCore, stopping: threading.Event) -> None:
 
 
 def unregister(url: str) -> None:
+    """Stop answering requests to `url`."""
     with _lock:
         _servers.pop(urlsplit(url).netloc, None)
 
 
 def route(request: httpx2.Request) -> httpx2.Response | None:
     """The in-process answer when `request` goes to a running stand-in's URL, else None (send it as usual)."""
-    host = request.url.host
-    if host not in ("127.0.0.1", "localhost"):
-        return None
     with _lock:
-        found = _servers.get(f"127.0.0.1:{request.url.port}")
+        found = (
+            _servers.get(f"127.0.0.1:{request.url.port}") if request.url.host in ("127.0.0.1", "localhost") else None
+        )
     if found is None:
         return None
     core, stopping = found
@@ -65,27 +66,20 @@ def route(request: httpx2.Request) -> httpx2.Response | None:
         body = parse_body(request.read())
         answer = core.serve(request.method, request.url.path, body, request.headers.items(), size=len(request.content))
     except RecursionError:
-        answer = error_answer(400, "bad_request_error", "The request body nests JSON too deeply to read.")
+        answer = error_answer(400, "bad_request_error", TOO_DEEP)
     return respond(answer, request, stopping)
 
 
-class _Body(httpx2.SyncByteStream):
+def _body(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> Iterator[bytes]:
     """An answer's bytes as a server would send them: a cut ends them early, as a closed connection does."""
-
-    def __init__(self, answer: Answer, request: httpx2.Request, stopping: threading.Event) -> None:
-        self.answer, self.request, self.stopping = answer, request, stopping
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self.answer.events is None:
-            data, promised = self.answer.content()
-            yield data
-            sent = f"received {len(data)} bytes, expected {promised}"
-        else:
-            yield from self.answer.chunks(self.stopping)
-            sent = "incomplete chunked read"
-        if not self.answer.complete:
-            message = f"peer closed connection without sending complete message body ({sent})"
-            raise httpx2.RemoteProtocolError(message, request=self.request)
+    yield from answer.chunks(stopping)
+    if not answer.complete:
+        data, promised = answer.content()
+        sent = (
+            f"received {len(data)} bytes, expected {promised}" if answer.events is None else "incomplete chunked read"
+        )
+        message = f"peer closed connection without sending complete message body ({sent})"
+        raise httpx2.RemoteProtocolError(message, request=request)
 
 
 def respond(answer: Answer, request: httpx2.Request, stopping: threading.Event) -> httpx2.Response:
@@ -99,7 +93,9 @@ def respond(answer: Answer, request: httpx2.Request, stopping: threading.Event) 
     headers = dict(answer.headers)
     if answer.events is None and answer.fault is None:
         headers["content-length"] = str(len(answer.body or b""))
-    return httpx2.Response(answer.status, headers=headers, stream=_Body(answer, request, stopping), request=request)
+    return httpx2.Response(
+        answer.status, headers=headers, stream=IteratorStream(_body(answer, request, stopping)), request=request
+    )
 
 
 class RoutedTransport(httpx2.BaseTransport):

@@ -20,6 +20,7 @@ from .._i18n import N_, ngettext
 from .._i18n import gettext as _
 
 FORMAT = "minimax-cassette/1"
+_EVENTS_MARK = "\u0000events\u0000"
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "data" / "cassettes"
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "x-should-retry")
 """Only these response headers are written: nothing else is needed to replay, and nothing else can leak."""
@@ -64,6 +65,13 @@ def _plain_numbers(value: Any) -> Any:
     return value
 
 
+def _without_default_stream(body: Any) -> Any:
+    """The body without `stream: false`, the API's default (a difference there is no difference)."""
+    if isinstance(body, dict) and body.get("stream") is False:
+        return {k: v for k, v in body.items() if k != "stream"}
+    return body
+
+
 def _as_text(content: Any) -> Any:
     """A list holding one plain text block as its text: the Messages API reads `"hi"` and
     `[{"type": "text", "text": "hi"}]` alike (LiteLLM and the Vercel AI SDK always send the list)."""
@@ -90,14 +98,12 @@ def _canonical_message(message: Any) -> Any:
 
 
 def canonical_body(body: Any) -> Any:
-    """The request body as matching sees it, one form for requests the Messages API treats as the same:
-    `stream: false` is no `stream` key; a `system` or a message `content` (a tool result's too) that is one
-    plain text block is that text; a whole float is an int; `tool_choice: {"type": "auto"}` beside tools, and a
-    tool's `"type": "custom"` (LiteLLM sends it), are the defaults. Key order never matters (`request_key` sorts).
-    What clients really send is in docs/sources.md ("What other clients send")."""
+    """The request body in one form for requests the Messages API treats as the same: no `stream: false`, one
+    plain text block as its text, whole floats as ints, no default `tool_choice` (auto, beside tools) or tool
+    `"type": "custom"` (LiteLLM). What clients really send: docs/sources.md ("What other clients send")."""
     if not isinstance(body, dict):
         return _plain_numbers(body)
-    body = {k: v for k, v in body.items() if not (k == "stream" and v is False)}
+    body = {k: v for k, v in body.items() if not (k == "stream" and v is False)}  # a copy: the caller's is kept
     if "system" in body:
         body["system"] = _as_text(body["system"])
     if isinstance(body.get("messages"), list):
@@ -115,8 +121,7 @@ def canonical_body(body: Any) -> Any:
 
 def request_key(method: str, path: str, body: Any) -> str:
     """A string that is equal for two requests exactly when replay should treat them as the same."""
-    canonical = json.dumps(canonical_body(body), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return f"{method.upper()} {path} {canonical}"
+    return _exact_key(method, path, canonical_body(body))
 
 
 def _exact_key(method: str, path: str, body: Any) -> str:
@@ -176,7 +181,6 @@ class Cassette:
         if data.get("format") != FORMAT:
             where = f" in {path}" if path else ""
             raise ValueError(f"Unknown cassette format {data.get('format')!r}{where}; expected {FORMAT!r}.")
-        known = {"format", "source", "sequence", "request", "response"}
         request, response = data.get("request"), data.get("response")
         if not isinstance(request, dict) or not isinstance(request.get("method"), str) or "path" not in request:
             raise ValueError("it has no 'request' with a 'method' and a 'path'")
@@ -184,33 +188,25 @@ class Cassette:
             raise ValueError("it has no 'response' with a numeric 'status'")
         if not isinstance(data.get("source"), dict):
             raise ValueError("it has no 'source' saying where it comes from")
-        extra = {k: v for k, v in data.items() if k not in known}
+        extra = {k: v for k, v in data.items() if k not in ("format", "source", "sequence", "request", "response")}
         return cls(request, response, data["source"], int(data.get("sequence", 1)), path, extra)
 
     def dumps(self) -> str:
-        """The file's text: indented JSON, except a stream's events, one compact event per line."""
-        return dumps(self.to_json())
+        """The file's text for people: indented JSON, except a stream's events, one compact event per line."""
+        data = self.to_json()
+        if not self.is_stream:
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps({**data, "response": {**self.response, "events": _EVENTS_MARK}}, indent=2, ensure_ascii=False)
+        events = (json.dumps(e, ensure_ascii=False, separators=(", ", ": ")) for e in self.response["events"])
+        return (
+            text.replace(json.dumps(_EVENTS_MARK), "[\n" + ",\n".join("      " + e for e in events) + "\n    ]") + "\n"
+        )
 
     def write(self, path: Path) -> Path:
         """Write the file atomically (see write_atomic) and remember where it is."""
         write_atomic(path, self.dumps())
         self.path = path
         return path
-
-
-_EVENTS_MARK = "\u0000events\u0000"
-
-
-def dumps(data: dict[str, Any]) -> str:
-    """Cassette JSON for people: indented, with each stream event on a line of its own."""
-    response = data.get("response", {})
-    if "events" not in response:
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    events = response["events"]
-    shell = {**data, "response": {**response, "events": _EVENTS_MARK}}
-    text = json.dumps(shell, indent=2, ensure_ascii=False)
-    lines = ",\n".join("      " + json.dumps(e, ensure_ascii=False, separators=(", ", ": ")) for e in events)
-    return text.replace(json.dumps(_EVENTS_MARK), "[\n" + lines + "\n    ]") + "\n"
 
 
 def load(path: Path) -> Cassette:
@@ -237,6 +233,7 @@ _LOADED: dict[Path, tuple[tuple[int, int], Cassette, str]] = {}
 
 
 def _warn_skipped_folder(path: Path, why: str) -> None:
+    """One warning naming a folder left out of the library, and why."""
     warnings.warn(
         f"Skipped the folder {path}: {why}. Recordings elsewhere in the library still replay.",
         CassetteWarning,
@@ -281,9 +278,8 @@ def _stat_files(root: Path) -> list[tuple[Path, os.stat_result]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def load_keyed(path: Path, stat: os.stat_result | None = None) -> tuple[Cassette, str]:
+def load_keyed(path: Path, stat: os.stat_result) -> tuple[Cassette, str]:
     """`load(path)` and its request key, read once per process: a file is read again only when it changed."""
-    stat = stat or path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     known = _LOADED.get(path)
     if known is not None and known[0] == stamp:
@@ -301,22 +297,17 @@ def iter_cassette_files(root: Path) -> Iterator[Path]:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def slug_for(body: Any, *, limit: int = 40) -> str:
+def slug_for(body: Any) -> str:
     """A short readable file-name stem from the last user text of a messages request."""
-    text = ""
-    if isinstance(body, dict):
-        for message in reversed(body.get("messages") or []):
-            if not isinstance(message, dict) or message.get("role") != "user":
-                continue
-            content = message.get("content")
-            if isinstance(content, str):
-                text = content
-            elif isinstance(content, list):
-                parts = [b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text"]
-                kinds = [b.get("type", "") for b in content if isinstance(b, dict)]
-                text = " ".join(parts) or "-".join(kinds)
-            break
-    stem = _SLUG.sub("-", text.lower()).strip("-")[:limit].rstrip("-") or "request"
+    messages = body.get("messages") if isinstance(body, dict) else None
+    users = [m for m in messages or [] if isinstance(m, dict) and m.get("role") == "user"]
+    content = users[-1].get("content") if users else ""
+    if isinstance(content, list):
+        blocks = [b for b in content if isinstance(b, dict)]
+        texts = " ".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+        content = texts or "-".join(b.get("type", "") for b in blocks)
+    text = content if isinstance(content, str) else ""
+    stem = _SLUG.sub("-", text.lower()).strip("-")[:40].rstrip("-") or "request"
     if isinstance(body, dict) and body.get("stream"):
         stem += "-stream"
     return stem
@@ -347,18 +338,11 @@ def _in_shape_of(recorded: Any, sent: Any) -> Any:
     return recorded
 
 
-def _without_default_stream(body: Any) -> Any:
-    """The body without `stream: false`, the API's default (a difference there is no difference)."""
-    if isinstance(body, dict) and body.get("stream") is False:
-        return {k: v for k, v in body.items() if k != "stream"}
-    return body
-
-
 _MISSING = object()
 
 
-def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> list[str]:
-    """Readable paths where two JSON values differ, at most `limit` of them (a whole float equals its int)."""
+def _differences(recorded: Any, sent: Any, limit: int = 6) -> list[str]:
+    """Readable paths where two request bodies differ, at most `limit` of them (`stream: false` is no stream)."""
     found: list[str] = []
 
     def short(value: Any) -> str:
@@ -393,12 +377,8 @@ def _differences(recorded: Any, sent: Any, path: str = "", limit: int = 6) -> li
             else:
                 walk(x, y, here)
 
-    walk(recorded, sent, path)
+    walk(_without_default_stream(recorded), _without_default_stream(sent), "")
     return found
-
-
-def _distance(recorded: Any, sent: Any) -> int:
-    return len(_differences(_without_default_stream(recorded), _without_default_stream(sent), limit=10_000))
 
 
 GENERIC_ADVICE = N_(
@@ -414,21 +394,17 @@ class CassetteLibrary:
     `get_client` costs the same whatever the library's size), each file read once per process (`load_keyed`)."""
 
     def __init__(self, root: Path = DEFAULT_ROOT, *, prefer: str | None = None) -> None:
-        self.root = root
-        self.prefer = prefer
+        self.root, self.prefer = root, prefer
         self._index: dict[str, list[Cassette]] | None = None
         self._added: list[Cassette] = []
         self._served: dict[str, int] = {}
-        self._exact: dict[str, str] = {}
-        """Each request found, as sent (keys sorted, nothing canonical), to its request key: a request sent again (a
-        cell run again, each turn of a conversation) is found with one `json.dumps` and no canonical form."""
+        self._exact: dict[str, str] = {}  # each request found, as sent, to its key: found again with one json.dumps
 
     @property
     def _by_key(self) -> dict[str, list[Cassette]]:
         """The index by request key, built at first use from the files below `root` and any added cassettes."""
-        return self._index if self._index is not None else self._build()
-
-    def _build(self) -> dict[str, list[Cassette]]:
+        if self._index is not None:
+            return self._index
         files = []
         for path, stat in _stat_files(self.root):  # a file that is not a recording is skipped, with one warning
             try:
@@ -466,10 +442,9 @@ class CassetteLibrary:
 
     def find(self, method: str, path: str, body: Any) -> Cassette | None:
         """The next recording for this request: same-key recordings play in sequence, the last one repeats."""
-        index = self._index if self._index is not None else self._build()
         exact = _exact_key(method, path, body)
         key = self._exact.get(exact) or request_key(method, path, body)
-        group = index.get(key)
+        group = (self._index if self._index is not None else self._by_key).get(key)  # warm: no property call
         if not group:
             return None
         self._exact[exact] = key  # only requests found: a miss never grows it
@@ -484,7 +459,7 @@ class CassetteLibrary:
         candidates = [c for c in self if c.request["method"].upper() == method.upper() and c.request["path"] == path]
         if not candidates:
             return None
-        return min(candidates, key=lambda c: (_distance(c.request.get("body"), body), self._rank(c)))
+        return min(candidates, key=lambda c: (len(_differences(c.request.get("body"), body, 10_000)), self._rank(c)))
 
     def explain_miss(self, method: str, path: str, body: Any, *, advice: str | None = None) -> str:
         """The message of a replay miss: what was sent, the closest recording, what differs, what to do
@@ -509,7 +484,6 @@ class CassetteLibrary:
             where = nearest.path.relative_to(self.root.parent) if nearest.path else _("(in memory)")
             lines.append(_("  Closest recording: {where}").format(where=where))
             lines.append(_("  What differs (recorded vs sent):"))
-            diffs = _differences(_without_default_stream(nearest.request.get("body")), _without_default_stream(body))
-            lines.extend(f"    - {d}" for d in diffs)
+            lines.extend(f"    - {d}" for d in _differences(nearest.request.get("body"), body))
         lines += (advice or _(GENERIC_ADVICE)).splitlines()
         return "\n".join(lines)

@@ -20,17 +20,27 @@ import httpx2
 from . import sse
 from .cassettes import Cassette, CassetteLibrary, api_path
 from .error_body import auth_error_body, error_body
-from .mend import PASS_THROUGH, mend_event
 
 SOURCE_HEADER = "x-cassette-source"
 """On the stand-in's answers: where the recording came from, so one recorded against it stays `synthesized`."""
 FAULT_HEADER = "x-replay-fault"
 """A request header that asks the stand-in for a fault on that one request (e.g. `cut:5`), from any client."""
 
-FAULT_KINDS = ("overloaded", "cut", "slow", "malformed")
+FAULT_OPTIONS: dict[str, tuple[str, Callable[[str], float], float]] = {
+    "overloaded": ("times", int, 1),
+    "cut": ("after", int, 3),
+    "slow": ("seconds", float, 2.0),
+    "malformed": ("after", int, 3),
+}
+"""Each fault kind's option in a spec (`cut:5`): its name, its type and its default."""
+FAULT_KINDS = tuple(FAULT_OPTIONS)
 OVERLOADED_MESSAGE = (
     "The server cluster is currently under high load. Please retry after a short wait and thank you for "
     "your patience. (2064) (529)"
+)
+TOO_DEEP = (
+    "The request body nests JSON too deeply to read (hundreds of levels of [ or {). Send the Messages API's "
+    "own shape: a JSON object with model, max_tokens and messages."
 )
 MALFORMED_EVENT = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n'
 
@@ -54,30 +64,26 @@ FAULT_LIMITS = {"times": (1, 100), "after": (0, 100_000), "seconds": (0.0, 60.0)
 """The range of each fault option: a fault header comes from any client, and must not stall or flood the server."""
 
 
-def _bounded(value: str, kind: type, limit: str, default: float) -> float:
-    """`value` as a number of `kind` inside FAULT_LIMITS[limit] (ValueError outside it, NaN included)."""
-    number = kind(value) if value.strip() else default
-    low, high = FAULT_LIMITS[limit]
-    if not low <= number <= high:  # also false for NaN
-        raise ValueError(f"{limit} must be from {low} to {high}")
-    return number
+def _faults(kind: str, times: float = 1, **options: Any) -> list[Fault]:
+    """`times` faults of one kind with its options (`_faults("overloaded", times=2)`, `_faults("cut", after=5)`)."""
+    return [Fault(kind, **options)] * int(times)
 
 
 def parse_fault(spec: str) -> list[Fault]:
     """Faults from a short spec: `overloaded[:times]`, `cut[:after_events]`, `slow[:seconds]`, `malformed[:after]`,
     each option inside FAULT_LIMITS."""
     kind, _, arg = spec.strip().partition(":")
-    kind = kind.strip().lower()
-    why = ""
-    try:
-        if kind == "overloaded":
-            return [Fault("overloaded")] * int(_bounded(arg, int, "times", 1))
-        if kind in ("cut", "malformed"):
-            return [Fault(kind, after=int(_bounded(arg, int, "after", 3)))]
-        if kind == "slow":
-            return [Fault("slow", seconds=_bounded(arg, float, "seconds", 2.0))]
-    except ValueError as error:
-        why = f" ({error})" if "must be" in str(error) else ""
+    kind, why = kind.strip().lower(), ""
+    if kind in FAULT_OPTIONS:
+        option, number, default = FAULT_OPTIONS[kind]
+        low, high = FAULT_LIMITS[option]
+        try:
+            value = number(arg) if arg.strip() else default
+        except ValueError:
+            value = None
+        if value is not None and low <= value <= high:  # also false for NaN
+            return _faults(kind, **{option: value})
+        why = f" ({option} must be from {low} to {high})" if value is not None else ""
     raise ValueError(
         f"Cannot read the fault {spec[:60]!r}{why}. Use overloaded[:times 1-100], cut[:after_events], "
         "slow[:seconds 0-60] or malformed[:after_events], e.g. 'overloaded:1' or 'cut:5'."
@@ -149,11 +155,15 @@ class Answer(httpx2.SyncByteStream):
         return half, len(data) if self.fault.kind == "cut" else len(half)
 
     def chunks(self, stopping: threading.Event | None = None) -> Iterator[bytes]:
-        """The events as wire bytes, each `at / speed` s after the start (one wait at most LONGEST_PAUSE; a time that
-        is not a number: the last), broken as the fault says, mended if `mend`, ends once `stopping` is set."""
+        """The bytes sent after the headers: a body as `content` says, or the events, each `at / speed` s after the
+        start (one wait at most LONGEST_PAUSE; a time that is not a number: the last), broken as the fault says,
+        mended if `mend`, ended once `stopping` is set."""
+        if self.events is None:
+            yield self.content()[0]
+            return
         start, last, speed = time.perf_counter(), 0.0, self.speed
         after = self.fault.after if self.fault is not None else -1
-        for n, event in enumerate(self.events or ()):
+        for n, event in enumerate(self.events):
             if n == after:
                 if self.complete:
                     yield MALFORMED_EVENT
@@ -174,8 +184,8 @@ class Answer(httpx2.SyncByteStream):
             if stopping is not None and stopping.is_set():
                 return
             data = sse.encode_event(event)
-            if self.mend and data.endswith(b"\n\n") and not data.startswith(PASS_THROUGH):
-                data = mend_event(data[:-2]) + b"\n\n"
+            if self.mend and data.endswith(b"\n\n") and not data.startswith(sse.PASS_THROUGH):
+                data = sse.mend_event(data[:-2]) + b"\n\n"
             yield data
 
     __iter__ = chunks  # the SDK's HTTP client reads a streamed answer as its body stream
@@ -279,23 +289,9 @@ class ReplayCore:
     def inject(self, fault: Fault | str, **options: Any) -> None:
         """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
         (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
-        if isinstance(fault, Fault):
-            new = [fault]
-        elif options:
-            times = int(options.pop("times", 1))
-            new = [Fault(fault, **options)] * times
-        else:
-            new = parse_fault(fault)
+        new = [fault] if isinstance(fault, Fault) else _faults(fault, **options) if options else parse_fault(fault)
         with self._lock:
             self.faults.extend(new)
-
-    def _next_fault(self, headers: Mapping[str, str]) -> Fault | None:
-        """The fault the request's header asks for, else the next queued one, else None."""
-        asked = headers.get(FAULT_HEADER)
-        if asked:
-            return parse_fault(asked)[0]
-        with self._lock:
-            return self.faults.pop(0) if self.faults else None
 
     def serve(
         self, method: str, path: str, body: Any, headers: Iterable[tuple[str, str]] | Any, *, size: int | None = None
@@ -313,10 +309,12 @@ class ReplayCore:
         if self.api_keys is not None and key not in self.api_keys:
             # The Anthropic route's 401 shape: `authentication_error`, no MiniMax code, no http_code.
             return json_answer(401, auth_error_body(key_sent=bool(key)))
-        try:
-            fault = self._next_fault(lower)
+        try:  # the fault the request's header asks for, else the next queued one
+            fault = parse_fault(lower[FAULT_HEADER])[0] if lower.get(FAULT_HEADER) else None
         except ValueError as error:
             return error_answer(400, "bad_request_error", str(error))
+        with self._lock:
+            fault = fault or (self.faults.pop(0) if self.faults else None)
         if fault is not None and fault.kind == "overloaded":
             return error_answer(529, "overloaded_error", OVERLOADED_MESSAGE)
         answer = self.answer(method, path, body, lower)

@@ -22,9 +22,9 @@ NO_KEY = "login fail: Please carry the API secret key in the 'Authorization' fie
 """The 401 message on this route when no key was sent (no code)."""
 
 
-def auth_error_body(key_sent: bool, *, request_id: str | None = None) -> dict[str, Any]:
+def auth_error_body(key_sent: bool) -> dict[str, Any]:
     """The 401 body of this route: `invalid api key` for a refused key, `login fail ...` for no key."""
-    return error_body(401, INVALID_KEY if key_sent else NO_KEY, http_code=False, request_id=request_id)
+    return error_body(401, INVALID_KEY if key_sent else NO_KEY, http_code=False)
 
 
 def error_body(

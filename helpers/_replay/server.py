@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import browser
 from .cassettes import DEFAULT_ROOT, CassetteLibrary, parse_body
 from .clients import miss_advice
-from .core import Answer, Fault, ReplayCore, error_answer
+from .core import TOO_DEEP, Answer, Fault, ReplayCore, error_answer
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 32 * 1024 * 1024
@@ -28,16 +28,12 @@ MAX_BODY = 32 * 1024 * 1024
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 """The host names a request to this server may use (in Host, and in Origin when a browser sends one)."""
-TOO_DEEP = (
-    "The request body nests JSON too deeply to read (hundreds of levels of [ or {). Send the Messages API's "
-    "own shape: a JSON object with model, max_tokens and messages."
-)
 
 
-def _host_name(value: str, *, url: bool) -> str | None:
-    """The host name in a Host header (`url=False`) or an Origin (`url=True`), lower case; None if unreadable."""
+def _host_name(url: str) -> str | None:
+    """The host name in a URL (an Origin, or "//" and a Host header), lower case; None if unreadable."""
     try:
-        return urlsplit(value if url else f"//{value}").hostname
+        return urlsplit(url).hostname
     except ValueError:
         return None
 
@@ -46,13 +42,13 @@ def _foreign(headers: Any) -> str:
     """Why a request is refused (a Host that is not loopback: DNS rebinding; an Origin of another site: a web
     page posting across origins), or "" when it may be answered."""
     host = headers.get("host")
-    if host is not None and _host_name(host, url=False) not in LOOPBACK_NAMES:
+    if host is not None and _host_name(f"//{host}") not in LOOPBACK_NAMES:
         return (
             f"This local server answers only requests addressed to it on loopback (Host 127.0.0.1 or localhost), "
             f"not Host {host[:60]!r}. Use the base URL it printed, e.g. http://{LOOPBACK}:PORT."
         )
     origin = headers.get("origin")
-    if origin is not None and _host_name(origin, url=True) not in LOOPBACK_NAMES:
+    if origin is not None and _host_name(origin) not in LOOPBACK_NAMES:
         return (
             f"This local server does not answer web pages of other sites (Origin {origin[:60]!r}): only clients on "
             "this computer, or pages served from 127.0.0.1 or localhost."
@@ -61,8 +57,7 @@ def _foreign(headers: Any) -> str:
 
 
 class _QuietHTTPServer(ThreadingHTTPServer):
-    """A client that hangs up early (a timeout, a cut stream) is expected here: no traceback on stderr.
-    The connection queue holds a classroom's worth of simultaneous connects."""
+    """No traceback for a client that hangs up early (a timeout, a cut stream); a classroom's worth of connects."""
 
     request_queue_size = 128
 
@@ -91,14 +86,8 @@ class ReplayServer:
         """`reshape` and `label` as in ReplayCore (`label=False`: record-mode tests); `in_process` (default: in a
         browser, where nothing can listen): answer this process's clients at the URL without a socket (browser.py)."""
         keyless = api_keys is None
-        self.core = ReplayCore(
-            CassetteLibrary(root),
-            speed=speed,
-            api_keys=api_keys,
-            reshape=reshape,
-            label=label,
-            advise=lambda headers, path: miss_advice(headers, path, self.url, keyless=keyless),
-        )
+        self.core = ReplayCore(CassetteLibrary(root), speed=speed, api_keys=api_keys, reshape=reshape, label=label)
+        self.core.advise = lambda headers, path: miss_advice(headers, path, self.url, keyless=keyless)
         for fault in faults:
             self.core.inject(fault)
         self.library, self.requests, self.faults = self.core.library, self.core.requests, self.core.faults
@@ -126,8 +115,7 @@ class ReplayServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     def inject(self, fault: Fault | str, **options: Any) -> ReplayServer:
-        """Queue a fault for the next request: a Fault, a spec ('cut:5'), or a kind with options
-        (`inject("cut", after=5)`, `inject("overloaded", times=2)`, `inject("slow", seconds=1.5)`)."""
+        """Queue a fault for the next request, as `ReplayCore.inject` does (`inject("cut", after=5)`)."""
         self.core.inject(fault, **options)
         return self
 
@@ -242,18 +230,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
+        chunked = answer.events is not None and answer.fault is not None
         if answer.events is None:
-            data, promised = answer.content()
-            self.send_header("content-length", str(promised))
-            self.end_headers()
-            self.wfile.write(data)
-            self.close_connection = self.close_connection or answer.fault is not None
-            return
-        self.close_connection = True
-        chunked = answer.fault is not None
-        self.send_header("cache-control", "no-cache")
-        self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
+            self.send_header("content-length", str(answer.content()[1]))
+        else:
+            self.send_header("cache-control", "no-cache")
+            self.send_header(*(("transfer-encoding", "chunked") if chunked else ("connection", "close")))
         self.end_headers()
+        self.close_connection = self.close_connection or answer.events is not None or answer.fault is not None
         for data in answer.chunks(self.replay._stopping):
             self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if chunked else data)
             self.wfile.flush()
@@ -272,11 +256,7 @@ def serve(
     """`python -m helpers serve`: run a ReplayServer in the foreground until Ctrl-C or SIGTERM, then stop cleanly."""
     server = ReplayServer(root, port=port, speed=speed, api_keys=api_keys, faults=faults)
     done = threading.Event()
-
-    def stop_on_signal(signum: int, frame: Any) -> None:
-        done.set()
-
-    previous = signal.signal(signal.SIGTERM, stop_on_signal)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: done.set())
     server.start()
     print(f"Replaying {len(server.library)} recordings from {root} on {server.url}", flush=True)
     print(f"  export ANTHROPIC_BASE_URL={server.url}", flush=True)
@@ -284,10 +264,9 @@ def serve(
     print(f"  (LiteLLM: api_base={server.url}; the Vercel AI SDK: baseURL {server.url}/v1)", flush=True)
     print("Ctrl-C stops the server.", flush=True)
     try:
-        while not done.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):
+            while not done.wait(0.2):
+                pass
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)

@@ -38,9 +38,9 @@ from .cassettes import (
 )
 from .core import SOURCE_HEADER, ReplayCore, bounded_waits
 from .error_body import error_body
-from .mend import mend_stream
 
 REDACTED = "<redacted>"
+_DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
 
 
 class Secrets(list[str]):
@@ -63,47 +63,33 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-_DELTA_TEXT = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
-
-
 def scrub_split(pieces: list[str], secrets: Iterable[str]) -> list[str]:
-    """`pieces` (a block's deltas, in order) with every secret in their joined text replaced by "<redacted>",
-    even one split across pieces: it is written where it starts and its other characters are dropped, so the
-    pieces keep their number and order."""
+    """`pieces` (a block's deltas, in order) scrubbed over their joined text, so a secret split across pieces goes
+    too: "<redacted>" where it starts, its other characters dropped, the pieces keeping their number and order."""
     joined, hidden, starts = "".join(pieces), set[int](), set[int]()
     for secret in sorted(secrets, key=len, reverse=True):
         for match in re.finditer(re.escape(secret), joined):
-            span = range(match.start(), match.end())
-            if not hidden.intersection(span):
-                hidden.update(span)
+            if not hidden.intersection(range(match.start(), match.end())):
+                hidden.update(range(match.start(), match.end()))
                 starts.add(match.start())
-    if not hidden:
-        return pieces
     out, position = [], 0
     for piece in pieces:
-        kept = []
-        for offset, char in enumerate(piece, position):
-            if offset in starts:
-                kept.append(REDACTED)
-            elif offset not in hidden:
-                kept.append(char)
-        out.append("".join(kept))
+        kept = enumerate(piece, position)
+        out.append("".join(REDACTED if i in starts else c for i, c in kept if i in starts or i not in hidden))
         position += len(piece)
     return out
 
 
 def scrub_stream(events: list[dict[str, Any]], secrets: Iterable[str]) -> None:
-    """Scrub a stream's deltas in place, block by block, over each block's joined text: a key the model echoes
-    back is often split across deltas, which scrubbing each delta alone misses."""
+    """Scrub a stream's deltas in place over each block's joined text: a key the model echoes back is often split
+    across deltas, which scrubbing each delta alone misses."""
     blocks: dict[tuple[Any, str], list[dict[str, Any]]] = {}
     for event in events:
         data = event.get("data")
-        if not isinstance(data, dict) or data.get("type") != "content_block_delta":
-            continue
-        delta = data.get("delta")
+        delta = data.get("delta") if isinstance(data, dict) and data.get("type") == "content_block_delta" else None
         field = _DELTA_TEXT.get(str(delta.get("type"))) if isinstance(delta, dict) else None
-        if isinstance(delta, dict) and field and isinstance(delta.get(field), str):
-            blocks.setdefault((data.get("index"), field), []).append(delta)
+        if field and isinstance(delta, dict) and isinstance(delta.get(field), str):
+            blocks.setdefault((data.get("index"), field), []).append(delta)  # type: ignore[union-attr]
     for (_, field), deltas in blocks.items():
         for delta, text in zip(deltas, scrub_split([d[field] for d in deltas], secrets), strict=True):
             delta[field] = text
@@ -129,16 +115,14 @@ def _origin(url: Any) -> tuple[str, str, int | None]:
         port = parsed.port
     except ValueError:
         port = None
-    default = {"http": 80, "https": 443}.get(parsed.scheme)
-    return parsed.scheme, (parsed.hostname or "").rstrip("."), port or default
+    return parsed.scheme, (parsed.hostname or "").rstrip("."), port or {"http": 80, "https": 443}.get(parsed.scheme)
 
 
 class IteratorStream(httpx2.SyncByteStream):
     """A response body produced lazily by an iterator, with a hook that runs when it is closed."""
 
     def __init__(self, chunks: Iterator[bytes], on_close: Callable[[], None] | None = None) -> None:
-        self._chunks = chunks
-        self._on_close = on_close
+        self._chunks, self._on_close = chunks, on_close
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._chunks
@@ -147,8 +131,8 @@ class IteratorStream(httpx2.SyncByteStream):
         close = getattr(self._chunks, "close", None)
         if close:
             close()
-        if self._on_close:
-            on_close, self._on_close = self._on_close, None
+        on_close, self._on_close = self._on_close, None
+        if on_close:
             on_close()
 
 
@@ -161,9 +145,15 @@ class _CheckedTransport(httpx2.BaseTransport):
     extra_body (they raise AnthropicErrors, which the SDK passes through), the observer, and warnings once."""
 
     def __init__(self, *, observer: Observer | None = None, check: Check | None = None) -> None:
-        self.observer = observer
-        self.check = check
+        self.observer, self.check = observer, check
         self._warned: set[str] = set()
+
+    def _checked_body(self, request: Any) -> Any:
+        """The request's JSON body, after the pre-send checks passed it."""
+        body = parse_body(request.read())
+        if self.check is not None:
+            self.check(request.method, api_path(request.url.path), body)
+        return body
 
     def _warn_once(self, kind: str, message: str) -> None:
         """One warning per kind of trouble per client: the answer itself is never lost over it."""
@@ -174,10 +164,9 @@ class _CheckedTransport(httpx2.BaseTransport):
     def _report(self, exchange: dict[str, Any]) -> None:
         """Give an exchange to the observer (the usage log). Its failure must not fail the call: the SDK would
         take it for a connection error and send the paid request again."""
-        if self.observer is None:
-            return
         try:
-            self.observer(exchange)
+            if self.observer is not None:
+                self.observer(exchange)
         except Exception as error:
             self._warn_once(
                 "observer",
@@ -188,7 +177,7 @@ class _CheckedTransport(httpx2.BaseTransport):
 
 class ReplayTransport(_CheckedTransport):
     """Answers every request from the recordings in `library` through the replay core (the local server's too);
-    streams play at the recorded pace x `speed`, mended (`mend.py`) as every call's stream is."""
+    streams play at the recorded pace x `speed`, mended (`sse.mend_event`) as every call's stream is."""
 
     def __init__(
         self,
@@ -199,13 +188,11 @@ class ReplayTransport(_CheckedTransport):
         check: Check | None = None,
     ) -> None:
         super().__init__(observer=observer, check=check)
-        self.mode, self.core, self.library, self.speed = "replay", ReplayCore(library, speed=speed), library, speed
+        self.core, self.speed = ReplayCore(library, speed=speed), speed
 
     def handle_request(self, request: Any) -> Any:
-        body, path = parse_body(request.read()), api_path(request.url.path)
-        if self.check is not None:
-            self.check(request.method, path, body)
-        answer = self.core.answer(request.method, path, body)
+        body = self._checked_body(request)
+        answer = self.core.answer(request.method, request.url.path, body)
         if answer.cassette is None:
             raise NotRecordedError(answer.miss)
         exchange = {"request": body, "response": answer.cassette.response, "source": answer.cassette.source}
@@ -230,10 +217,8 @@ class RecordTransport(_CheckedTransport):
         check: Check | None = None,
     ) -> None:
         super().__init__(observer=observer, check=check)
-        self.mode = "record" if record_dir is not None else "live"
-        self.record_dir = record_dir
+        self.record_dir, self.endpoint_label = record_dir, endpoint_label
         self.upstream: Any = upstream if upstream is not None else httpx2.HTTPTransport()
-        self.endpoint_label = endpoint_label
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}
         self._earlier_good: dict[str, bool] = {}  # per request: a good recording from before this session
@@ -242,8 +227,8 @@ class RecordTransport(_CheckedTransport):
         self._claimed: dict[str, bool] = {}  # per request: whether this session may write its sequence
 
     def close(self) -> None:
-        """Close the connection pool underneath when the SDK's client is closed (httpx calls this); an upstream
-        that is only a `handle_request` (a test's stand-in) has nothing to close. Releases this session's claims."""
+        """Close the connection pool underneath (a test's `handle_request`-only upstream has none) and release this
+        session's claims; httpx calls this when the SDK's client is closed."""
         close = getattr(self.upstream, "close", None)
         if close is not None:
             close()
@@ -253,101 +238,74 @@ class RecordTransport(_CheckedTransport):
                     _release(_claim_path(self.record_dir, stem), self._token)
             self._claimed = {}
 
-    def _may_write(self, stem: str) -> bool:
-        """Whether this session writes request `stem`'s sequence: the first to claim it (an exclusive create, across
-        kernels) does, so two kernels recording one request never interleave their exchanges."""
-        if stem not in self._claimed:
-            assert self.record_dir is not None
-            self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
-            if not self._claimed[stem]:
-                self._warn_once(
-                    f"claimed {stem}",
-                    f"Another session (a second kernel?) is recording the same request into {self.record_dir.name}/ "
-                    f"right now: this session's exchanges for {stem}.json are not written, so the two sequences do "
-                    "not mix. Record it again once the other session has finished.",
-                )
-        return self._claimed[stem]
-
     def handle_request(self, request: Any) -> Any:
-        started, body = time.perf_counter(), parse_body(request.read())
-        if self.check is not None:
-            self.check(request.method, api_path(request.url.path), body)
-        self._refuse_other_hosts(request)
+        started, body = time.perf_counter(), self._checked_body(request)
+        if self.endpoint_label and _origin(request.url) != _origin(self.endpoint_label):
+            raise RedirectRefusedError(_redirected(_origin(self.endpoint_label)[1], request.url.host))
         secrets = Secrets(request)
         upstream = self.upstream.handle_request(request)
         status, headers = upstream.status_code, upstream.headers
-        refused = self._redirect_elsewhere(request, upstream)
-        if refused is not None:
-            return refused
-        kept = {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers}
-        content_type = headers.get("content-type", "")
-        source = self._source(headers)
-
-        if content_type.startswith("text/event-stream"):
-            # A recording keeps every event; live mode keeps only what the usage log reads.
-            parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
-            state = {"done": False}  # read to its end, or broken: not abandoned by the reader
-
-            patience = _read_timeout(request)
-
-            def chunks() -> Iterator[bytes]:
-                last_event, seen = time.perf_counter(), 0
-                try:
-                    for chunk in upstream.stream:
-                        parser.feed(chunk, time.perf_counter() - started)
-                        if _data_events(parser.events) > seen:
-                            last_event, seen = time.perf_counter(), _data_events(parser.events)
-                        elif patience is not None and time.perf_counter() - last_event > patience:
-                            raise httpx2.ReadTimeout(
-                                f"no event for {patience:g} s, only keep-alives: the stream was given up (timeout)"
-                            )
-                        yield chunk
-                except Exception:
-                    state["done"] = True  # the connection broke: keep what arrived, as it arrived
-                    raise
-                state["done"] = True
-
-            def finished() -> None:
-                upstream.close()
-                response: dict[str, Any] = {"status": status, "headers": kept}
-                response["events"] = parser.finish(time.perf_counter() - started)
-                stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
-                if state["done"] and not stopped:  # really cut while recording: labelled so, never as a guess
-                    source["cut"] = "the connection closed before message_stop while recording"
-                # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
-                self._done(request, body, response, source, secrets, time.perf_counter() - started, state["done"])
-
-            stream = IteratorStream(mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
+        location = headers.get("location") if status in (301, 302, 303, 307, 308) else None
+        target = request.url.join(location) if location else request.url
+        if _origin(target) != _origin(request.url):
+            # answered as an error instead of followed: the SDK raises APIStatusError, no client sends the key on
+            upstream.close()
+            message = _redirected(request.url.host, target.host)
+            error = error_body(status, message, kind="redirect_refused", http_code=False)
+            return httpx2.Response(status, json=error, request=request)
+        response = {
+            "status": status,
+            "headers": {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers},
+        }
+        exchange = (request, body, response, self._source(headers), secrets, started)
+        if headers.get("content-type", "").startswith("text/event-stream"):
+            stream = self._relay(upstream, exchange)
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
-
         raw = upstream.read()
         upstream.close()
-        response = {"status": status, "headers": kept, "body": parse_body(raw)}
-        self._done(request, body, response, source, secrets, time.perf_counter() - started)
+        response["body"] = parse_body(raw)
+        self._done(exchange)
         return httpx2.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
 
-    def _refuse_other_hosts(self, request: Any) -> None:
-        """Every request goes to the endpoint's own origin: a redirect elsewhere is refused, nothing sent."""
-        if not self.endpoint_label:
-            return
-        if _origin(request.url) != _origin(self.endpoint_label):
-            raise RedirectRefusedError(_redirected(_origin(self.endpoint_label)[1], request.url.host))
+    def _relay(self, upstream: Any, exchange: tuple[Any, ...]) -> IteratorStream:
+        """The stream's chunks as they arrive, parsed as they pass (a recording keeps every event, live mode what
+        the usage log reads), given up (ReadTimeout) after the read timeout of keep-alives only; done when closed."""
+        request, response, source, started = exchange[0], exchange[2], exchange[3], exchange[5]
+        parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
+        timeout = (request.extensions or {}).get("timeout") or {}
+        patience = timeout.get("read") if isinstance(timeout, dict) else None
+        ended = []  # read to its end, or broken: not abandoned by the reader
 
-    def _redirect_elsewhere(self, request: Any, upstream: Any) -> Any:
-        """A redirect off the endpoint's origin, answered as an error instead of followed (so the SDK raises an
-        APIStatusError on every version, and no client sends the key on); None for any other answer."""
-        location = upstream.headers.get("location")
-        if upstream.status_code not in (301, 302, 303, 307, 308) or not location:
-            return None
-        target = request.url.join(location)
-        if _origin(target) == _origin(request.url):
-            return None
-        upstream.close()
-        message = _redirected(request.url.host, target.host)
-        body = error_body(upstream.status_code, message, kind="redirect_refused", http_code=False)
-        return httpx2.Response(upstream.status_code, json=body, request=request)
+        def chunks() -> Iterator[bytes]:
+            last_event, seen = time.perf_counter(), 0
+            try:
+                for chunk in upstream.stream:
+                    parser.feed(chunk, time.perf_counter() - started)
+                    if _data_events(parser.events) > seen:
+                        last_event, seen = time.perf_counter(), _data_events(parser.events)
+                    elif isinstance(patience, (int, float)) and time.perf_counter() - last_event > patience:
+                        raise httpx2.ReadTimeout(
+                            f"no event for {patience:g} s, only keep-alives: the stream was given up (timeout)"
+                        )
+                    yield chunk
+            except Exception:
+                ended.append(True)  # the connection broke: keep what arrived, as it arrived
+                raise
+            ended.append(True)
+
+        def finished() -> None:
+            upstream.close()
+            response["events"] = parser.finish(time.perf_counter() - started)
+            stopped = any(e.get("event") in ("message_stop", "error") or "raw" in e for e in response["events"])
+            if ended and not stopped:  # really cut while recording: labelled so, never as a guess
+                source["cut"] = "the connection closed before message_stop while recording"
+            # A stream the reader abandoned (stop pressed) is not what the server sent: logged, never recorded.
+            self._done(exchange, complete=bool(ended))
+
+        return IteratorStream(sse.mend_stream(chunks()), on_close=finished)  # recorded as sent, mended for the SDK
 
     def _source(self, headers: Any) -> dict[str, Any]:
+        """Where the recording comes from: MiniMax, or a stand-in that served synthesized data."""
         today = _dt.date.today().isoformat()
         if headers.get(SOURCE_HEADER, "").startswith("synthesized"):
             return {
@@ -363,26 +321,18 @@ class RecordTransport(_CheckedTransport):
             "sdk": f"anthropic {anthropic.__version__}",
         }
 
-    def _done(
-        self,
-        request: Any,
-        body: Any,
-        response: dict[str, Any],
-        source: dict[str, Any],
-        secrets: Secrets,
-        elapsed: float | None = None,
-        complete: bool = True,
-    ) -> None:
-        path = api_path(request.url.path)
-        cassette = Cassette(
-            request={"method": request.method, "path": path, "body": body}, response=response, source=source
+    def _done(self, exchange: tuple[Any, ...], complete: bool = True) -> None:
+        """Report the exchange (with its live wall-clock seconds, request sent to response done) and, when
+        recording and complete, write it; a failed write keeps the answer and says why, once."""
+        request, body, response, source, secrets, started = exchange
+        self._report(
+            {"request": body, "response": response, "source": source, "elapsed": time.perf_counter() - started}
         )
-        exchange = {"request": body, "response": response, "source": source}
-        if elapsed is not None:
-            exchange["elapsed"] = elapsed  # live wall-clock seconds, request sent to response done
-        self._report(exchange)
         if self.record_dir is None or not complete:
             return
+        cassette = Cassette(
+            {"method": request.method, "path": api_path(request.url.path), "body": body}, response, source
+        )
         try:
             self._record(cassette, secrets)
         except Exception as error:  # a full disk, a folder that is a file, a name too long: keep the answer
@@ -394,24 +344,32 @@ class RecordTransport(_CheckedTransport):
             )
 
     def _record(self, cassette: Cassette, secrets: Secrets) -> None:
-        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3); held
-        back while an earlier good recording exists and this one has not ended well (a transient failure never wins)."""
+        """Write one exchange of this session's sequence, which replaces the earlier one whole (no stale -2, -3): only
+        if this session claimed the request, so two kernels never interleave their exchanges; held back while an
+        earlier good recording exists and this one has not ended well (a transient failure never wins)."""
         assert self.record_dir is not None
         scrubbed = Cassette.from_json(json.loads(scrub(cassette.dumps(), secrets)))
         if scrubbed.is_stream:
             scrub_stream(scrubbed.response["events"], secrets)
         stem = file_name(scrubbed).removesuffix(".json")  # named from the scrubbed text: no key in a file name
         with self._lock:
-            if not self._may_write(stem):
+            if stem not in self._claimed:  # the first session to claim it (across kernels) writes the sequence
+                self._claimed[stem] = _claim(_claim_path(self.record_dir, stem), self._token)
+                if not self._claimed[stem]:
+                    self._warn_once(
+                        f"claimed {stem}",
+                        f"Another session (a second kernel?) is recording the same request into "
+                        f"{self.record_dir.name}/ right now: this session's exchanges for {stem}.json are not "
+                        "written, so the two sequences do not mix. Record it again once the other session has "
+                        "finished.",
+                    )
+            if not self._claimed[stem]:
                 return
-            sequence = self._written.get(stem, 0) + 1
-            self._written[stem] = sequence
-            scrubbed.sequence = sequence
-            data = scrubbed.dumps()
+            sequence = scrubbed.sequence = self._written[stem] = self._written.get(stem, 0) + 1
             if stem not in self._earlier_good:
                 self._earlier_good[stem] = _ends_well(_sequence_on_disk(self.record_dir, stem))
             staged = self._staged.setdefault(stem, [])
-            staged.append((sequence, data))
+            staged.append((sequence, scrubbed.dumps()))
             if self._earlier_good[stem] and not _succeeded(cassette.response):
                 self._warn_once(
                     f"kept {stem}",
@@ -421,8 +379,8 @@ class RecordTransport(_CheckedTransport):
                 )
                 return
             self._earlier_good[stem] = False  # from now on this session's sequence is the recording
-            writes, self._staged[stem] = list(staged), []
-            for number, text in writes:
+            self._staged[stem] = []
+            for number, text in staged:
                 write_atomic(self.record_dir / numbered(stem, number), text)
             for number, path in _sequence_on_disk(self.record_dir, stem):
                 if number > sequence:
@@ -430,7 +388,7 @@ class RecordTransport(_CheckedTransport):
 
 
 def _claim_path(folder: Path, stem: str) -> Path:
-    """The claim file of one request's sequence in `folder`: in the system's temporary folder (shared by every
+    """The claim file of one request's sequence in `folder`, in the system's temporary folder (shared by every
     kernel on this computer), so the recordings folder holds recordings only."""
     digest = hashlib.sha256(f"{folder.resolve()}\0{stem}".encode()).hexdigest()[:24]
     claims = Path(tempfile.gettempdir()) / "minimax-recording-claims"
@@ -468,7 +426,7 @@ def _alive(path: Path) -> bool:
     except ProcessLookupError:
         return False
     except OSError:  # running, as another user
-        return True
+        pass
     return True
 
 
@@ -479,13 +437,6 @@ def _release(path: Path, token: str) -> None:
             path.unlink()
 
 
-def _read_timeout(request: Any) -> float | None:
-    """The read timeout the SDK set on this request (seconds), if any."""
-    timeout = (request.extensions or {}).get("timeout") or {}
-    value = timeout.get("read") if isinstance(timeout, dict) else None
-    return float(value) if isinstance(value, (int, float)) else None
-
-
 def _data_events(events: list[dict[str, Any]]) -> int:
     """How many of the parsed stream events carry data (keep-alive comments such as `: ping` do not)."""
     return sum(1 for e in events if "event" in e or "data:" in e.get("raw", ""))
@@ -494,11 +445,8 @@ def _data_events(events: list[dict[str, Any]]) -> int:
 def _sequence_on_disk(folder: Path, stem: str) -> list[tuple[int, Path]]:
     """The recorded sequence of one request in `folder`: (sequence number, file), in order."""
     found = [(1, folder / f"{stem}.json")] if (folder / f"{stem}.json").is_file() else []
-    for path in folder.glob(f"{stem}-*.json"):
-        suffix = path.stem[len(stem) + 1 :]
-        if suffix.isdigit():
-            found.append((int(suffix), path))
-    return sorted(found)
+    suffixes = ((path.stem[len(stem) + 1 :], path) for path in folder.glob(f"{stem}-*.json"))
+    return sorted(found + [(int(suffix), path) for suffix, path in suffixes if suffix.isdigit()])
 
 
 def _succeeded(response: dict[str, Any]) -> bool:
@@ -506,17 +454,15 @@ def _succeeded(response: dict[str, Any]) -> bool:
     if not isinstance(response.get("status"), int) or response["status"] >= 400:
         return False
     events = response.get("events")
-    if events is None:
-        return True
-    return any(isinstance(e.get("data"), dict) and e["data"].get("type") == "message_stop" for e in events)
+    return events is None or any(
+        isinstance(e.get("data"), dict) and e["data"].get("type") == "message_stop" for e in events
+    )
 
 
 def _ends_well(sequence: list[tuple[int, Path]]) -> bool:
     """Whether a recorded sequence ends in a good answer (an unreadable file counts as not good)."""
-    if not sequence:
-        return False
     try:
-        return _succeeded(load(sequence[-1][1]).response)
+        return bool(sequence) and _succeeded(load(sequence[-1][1]).response)
     except (OSError, ValueError):
         return False
 
@@ -534,17 +480,14 @@ def make_transport(
 ) -> ReplayTransport | RecordTransport:
     """The transport for a mode: 'replay' answers from `library`; 'record' forwards and writes to
     `record_dir`; 'live' forwards only."""
-    if mode == "replay":
-        if library is None:
-            raise ValueError("replay needs a CassetteLibrary")
-        return ReplayTransport(library=library, speed=speed, observer=observer, check=check)
-    return RecordTransport(
-        record_dir=record_dir if mode == "record" else None,
-        upstream=upstream,
-        observer=observer,
-        endpoint_label=endpoint_label,
-        check=check,
-    )
+    if mode != "replay":
+        record_dir = record_dir if mode == "record" else None
+        return RecordTransport(
+            record_dir=record_dir, upstream=upstream, observer=observer, endpoint_label=endpoint_label, check=check
+        )
+    if library is None:
+        raise ValueError("replay needs a CassetteLibrary")
+    return ReplayTransport(library=library, speed=speed, observer=observer, check=check)
 
 
 def make_http_client(transport: Any, **kwargs: Any) -> anthropic.DefaultHttpxClient:
