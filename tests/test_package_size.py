@@ -21,13 +21,51 @@ def lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
 
 
+TRANSLATED = {"_", "N_", "gettext", "ngettext"}
+
+
+def kinds_of_lines(path: Path) -> dict[str, int]:
+    """A file's lines by kind: docstrings, the text of user-visible sentences marked for translation, blank lines
+    (mostly ruff format's), comments, and the rest (code). Tells what a size goal would have to cut."""
+    source = path.read_text(encoding="utf-8")
+    docs, sentences = set[int](), set[int]()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            docs.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in TRANSLATED:
+            for arg in node.args:
+                sentences.update(range(arg.lineno, (arg.end_lineno or arg.lineno) + 1))
+    counts = dict.fromkeys(("code", "sentences", "docstrings", "blank", "comments"), 0)
+    for number, line in enumerate(source.splitlines(), 1):
+        stripped = line.strip()
+        kind = "docstrings" if number in docs else "sentences" if number in sentences else "blank"
+        kind = kind if kind != "blank" or not stripped else "comments" if stripped.startswith("#") else "code"
+        counts[kind] += 1
+    return counts
+
+
 def sizes(capsys: pytest.CaptureFixture[str]) -> tuple[int, int]:
-    """(the five learner files, all of helpers/), printed with each learner file's own count."""
+    """(the five learner files, all of helpers/), printed with each learner file's own count and helpers/' lines by
+    kind."""
     each = {name: lines(PACKAGE / name) for name in LEARNER_FILES}
     total = sum(lines(path) for path in PACKAGE.rglob("*.py"))
+    kinds = dict.fromkeys(("code", "sentences", "docstrings", "blank", "comments"), 0)
+    for path in PACKAGE.rglob("*.py"):
+        for kind, count in kinds_of_lines(path).items():
+            kinds[kind] += count
     with capsys.disabled():
-        print(f"\nlearner files {sum(each.values())} lines {each}; helpers/ {total} lines")
+        print(f"\nlearner files {sum(each.values())} lines {each}; helpers/ {total} lines {kinds}")
     return sum(each.values()), total
+
+
+def test_the_kinds_of_lines_add_up_to_the_file(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""A docstring\non two lines."""\n\n# a comment\nx = _(\n    "a sentence "\n    "on two lines"\n)\ny = 1\n',
+        encoding="utf-8",
+    )
+    assert kinds_of_lines(sample) == {"code": 3, "sentences": 2, "docstrings": 2, "blank": 1, "comments": 1}
+    assert sum(kinds_of_lines(sample).values()) == lines(sample)
 
 
 def test_no_function_in_helpers_is_over_60_lines(capsys: pytest.CaptureFixture[str]) -> None:
