@@ -24,7 +24,7 @@ from typing import Any
 
 from helpers._replay.cassettes import DEFAULT_ROOT, Cassette, file_name, iter_cassette_files, load
 from helpers._replay.error_body import error_body
-from helpers.models import SYNTH_DEFAULT_TOKENS_PER_SECOND, model_info
+from helpers.models import MODELS, SYNTH_DEFAULT_TOKENS_PER_SECOND
 
 EXCHANGES_DIR = DEFAULT_ROOT.parent / "exchanges"
 
@@ -32,7 +32,7 @@ EXCHANGES_DIR = DEFAULT_ROOT.parent / "exchanges"
 def tokens_per_second(model: str) -> float:
     """A model's output pace: the middle of what others measured (the catalogue's `measured`) where that exists,
     else MiniMax's own figure, else a GUESS (SYNTH_DEFAULT_TOKENS_PER_SECOND) where neither is published."""
-    info = model_info(model)
+    info = MODELS.get(model)
     if info is not None and info.measured is not None and info.measured.tokens_per_second is not None:
         low, high = info.measured.tokens_per_second
         return (low + high) / 2
@@ -49,7 +49,7 @@ published measurement on this route reports (MiniMax-M3)."""
 def first_token_seconds(model: str) -> tuple[float, float]:
     """The range a stream's first event is drawn from: what others measured for the model (the catalogue's
     `measured`), else FIRST_TOKEN_SECONDS."""
-    info = model_info(model)
+    info = MODELS.get(model)
     if info is not None and info.measured is not None and info.measured.first_token_seconds is not None:
         return info.measured.first_token_seconds
     return FIRST_TOKEN_SECONDS

@@ -118,8 +118,3 @@ TAUGHT_MODELS: tuple[str, ...] = tuple(name for name, m in MODELS.items() if m.t
 
 SYNTH_DEFAULT_TOKENS_PER_SECOND = 50.0
 """The pace the synthesizer gives a model whose speed is not published (a GUESS, said in each recording)."""
-
-
-def model_info(name: str) -> Model | None:
-    """The catalogue entry of `name`, or None for a model this collection was not written for."""
-    return MODELS.get(name)
