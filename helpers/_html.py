@@ -314,7 +314,8 @@ def pane_html(block: Any, done: bool = False) -> str:
 
 class WidgetSink:
     """One turn in ONE HTML widget (each widget opens comms, most of a short turn's cost), resent at most every
-    `interval` seconds and when a block ends; at the end a plain line and the static views replace it, all closed."""
+    `interval` seconds (each update is a message: a fast stream sends few) and when the answer is complete; at the end
+    a plain line and the static views replace it, all closed."""
 
     def __init__(self, label: str, interval: float, clock: Callable[[], float]) -> None:
         self.label, self.interval, self.clock = label, interval, clock
@@ -343,8 +344,13 @@ class WidgetSink:
             self.parts.append("")
         self.dirty[index] = (block, done)
         now = self.clock()
-        if done or now - self.last_sent >= self.interval:
+        if now - self.last_sent >= self.interval:
             self.send(now)
+
+    def flush(self) -> None:
+        """Send what is pending, if anything: the answer is complete, so no later event would."""
+        if self.dirty:
+            self.send(self.clock())
 
     def send(self, now: float) -> None:
         for index, (block, done) in self.dirty.items():
@@ -357,8 +363,7 @@ class WidgetSink:
         """Send what is pending, replace the widget by its plain line, close the widgets, display `views()`."""
         from IPython.display import display
 
-        if self.dirty:
-            self.send(self.clock())
+        self.flush()
         if self.handle is not None:  # None where display() has no frontend to update
             end_widget(self.handle, self.line)
         for widget in (self.widget.layout, getattr(self.widget, "style", None), self.widget):

@@ -250,6 +250,8 @@ class LiveView:
             content = self.message["content"] if isinstance(self.message, dict) else self.message.content
             if index < len(content):
                 self.sink.draw(index, content[index], done)
+        elif kind == "message_delta" and isinstance(self.sink, WidgetSink):
+            self.sink.flush()  # the content is complete: what the throttle held is sent now
 
     def partial_content(self) -> list[dict[str, Any]]:
         """The content blocks received so far, in the API's shape (for an interrupted stream)."""
