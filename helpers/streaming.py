@@ -186,8 +186,9 @@ class IncompleteStreamError(anthropic.AnthropicError):
 
 # -- the live view of one streamed turn -----------------------------------------------------------------------
 
-MAX_UPDATES_PER_SECOND = 20.0
-"""Widget updates per second: each resends the turn's HTML, so this rate, not the token rate, sets the cost."""
+MAX_UPDATES_PER_SECOND = 12.5
+"""Widget updates per second (one every 80 ms; the kernel's own print output flushes every 200 ms): each resends the
+turn's HTML as one message, so this rate, not the token rate, sets the cost (issue 18)."""
 LIVE_EVENTS: dict[str, bool | None] = {"content_block_start": False, "content_block_delta": False}
 LIVE_EVENTS.update(content_block_stop=True, message_start=None, message_delta=None)
 """The raw events the view counts, and whether the block they change is then done (None: they change none)."""
