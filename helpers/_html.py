@@ -96,9 +96,9 @@ def _cell(renderer: Any, tokens: Any, idx: int, *_: Any) -> str:
     return f'<span style="{f"{align};" if align else ""}{CELL_STYLE}">' + ("<b>" if bold else "")
 
 
-def _tag(html: str, hideable: bool = False) -> Callable[..., str]:
-    """A render rule writing `html`; nothing for a paragraph markdown-it hides (a tight list's)."""
-    return lambda renderer, tokens, idx, *_: "" if hideable and tokens[idx].hidden else html
+def _tag(markup: str, hideable: bool = False) -> Callable[..., str]:
+    """A render rule writing `markup`; nothing for a paragraph markdown-it hides (a tight list's)."""
+    return lambda renderer, tokens, idx, *_: "" if hideable and tokens[idx].hidden else markup
 
 
 _TAGS: dict[str, Callable[..., str]] = {
