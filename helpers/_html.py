@@ -1,7 +1,6 @@
-"""The HTML and widget plumbing behind every view (private): `Displayable`, styles that read in light and dark themes,
-grids and paragraphs that survive strict sanitizers, Markdown through markdown-it-py's render rules, `as_plain` and
-`field` (the readers for "a dict or an SDK object"), and the live widgets the streaming view and the playground share.
-"""
+"""The HTML and widget plumbing behind every view (private): `Displayable`, styles for light and dark themes, HTML
+that strict sanitizers keep (Markdown through markdown-it-py's render rules), the readers `as_plain` and `field`, and
+the live widgets the streaming view and the playground share."""
 
 from __future__ import annotations
 
@@ -72,12 +71,8 @@ def grid_html(rows: Iterable[Iterable[str]], *, header: bool = True) -> str:
     """Rows of cells (already HTML) as a table that survives strict sanitizers; the first row bold if `header`."""
     out = []
     for number, row in enumerate(rows):
-        cells = [f"<b>{c}</b>" if header and number == 0 else c for c in row]
-        out.append(
-            f'<div style="{ROW_STYLE}">'
-            + CELL_GAP.join(f'<span style="{CELL_STYLE}">{c}</span>' for c in cells)
-            + "</div>"
-        )
+        cells = (f'<span style="{CELL_STYLE}">{f"<b>{c}</b>" if header and not number else c}</span>' for c in row)
+        out.append(f'<div style="{ROW_STYLE}">{CELL_GAP.join(cells)}</div>')
     return f'<div style="{GRID_STYLE}">{"".join(out)}</div>'
 
 
@@ -91,36 +86,34 @@ _PRE = '<pre style="background:rgba(127,127,127,.12);padding:6px 8px;border-radi
 _HR = '<div style="border-top:1px solid rgba(127,127,127,.45);margin:.5em 0"></div>\n'
 
 
-def _cell(bold: bool, close: bool = False) -> Callable[[Any, int], str]:
+def _cell(renderer: Any, tokens: Any, idx: int, *_: Any) -> str:
     """A table cell (<th> or <td>, with its alignment) as a <span> of the grid, bold in the header; the gap after."""
-
-    def render(tokens: Any, idx: int) -> str:
-        if close:
-            following = tokens[idx + 1].type if idx + 1 < len(tokens) else ""
-            return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
-        align = tokens[idx].attrGet("style")
-        style = f"{align};{CELL_STYLE}" if align else CELL_STYLE
-        return f'<span style="{style}">' + ("<b>" if bold else "")
-
-    return render
+    token, following = tokens[idx], tokens[idx + 1].type if idx + 1 < len(tokens) else ""
+    bold = token.tag == "th"
+    if token.nesting < 0:
+        return ("</b>" if bold else "") + "</span>" + (CELL_GAP if following in ("th_open", "td_open") else "")
+    align = token.attrGet("style")
+    return f'<span style="{f"{align};" if align else ""}{CELL_STYLE}">' + ("<b>" if bold else "")
 
 
-_TAGS: dict[str, Callable[[Any, int], str]] = {
-    "paragraph_open": lambda t, i: '<div style="margin:0 0 .6em 0">',
-    "paragraph_close": lambda t, i: "</div>\n",
-    "heading_open": lambda t, i: '<div style="margin:.6em 0 .3em 0;font-size:105%"><b>',
-    "heading_close": lambda t, i: "</b></div>\n",
-    "table_open": lambda t, i: f'<div style="{GRID_STYLE}">',
-    "table_close": lambda t, i: "</div>\n",
-    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), lambda t, i: ""),
-    "tr_open": lambda t, i: f'<div style="{ROW_STYLE}">',
-    "tr_close": lambda t, i: "</div>",
-    "th_open": _cell(bold=True),
-    "td_open": _cell(bold=False),
-    "th_close": _cell(bold=True, close=True),
-    "td_close": _cell(bold=False, close=True),
-    "hardbreak": lambda t, i: "\n",
-    "hr": lambda t, i: _HR,
+def _tag(markup: str, hideable: bool = False) -> Callable[..., str]:
+    """A render rule writing `markup`; nothing for a paragraph markdown-it hides (a tight list's)."""
+    return lambda renderer, tokens, idx, *_: "" if hideable and tokens[idx].hidden else markup
+
+
+_TAGS: dict[str, Callable[..., str]] = {
+    "paragraph_open": _tag('<div style="margin:0 0 .6em 0">', hideable=True),
+    "paragraph_close": _tag("</div>\n", hideable=True),
+    "heading_open": _tag('<div style="margin:.6em 0 .3em 0;font-size:105%"><b>'),
+    "heading_close": _tag("</b></div>\n"),
+    "table_open": _tag(f'<div style="{GRID_STYLE}">'),
+    "table_close": _tag("</div>\n"),
+    **dict.fromkeys(("thead_open", "thead_close", "tbody_open", "tbody_close"), _tag("")),
+    "tr_open": _tag(f'<div style="{ROW_STYLE}">'),
+    "tr_close": _tag("</div>"),
+    **dict.fromkeys(("th_open", "td_open", "th_close", "td_close"), _cell),
+    "hardbreak": _tag("\n"),
+    "hr": _tag(_HR),
 }
 """markdown-it's block tags as ones strict sanitizers keep (a stripped <p> shows as text): <div>s and grids."""
 
@@ -131,24 +124,17 @@ def _renderer() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-
-    def rule(render: Callable[[Any, int], str]) -> Callable[..., str]:
-        return lambda renderer, tokens, idx, options, env: "" if tokens[idx].hidden else render(tokens, idx)
-
-    def preformatted(default: Callable[..., str]) -> Callable[..., str]:
-        return lambda renderer, *args: default(*args).replace("<pre>", _PRE, 1)  # default: already bound
-
-    for name, render in _TAGS.items():
-        md.add_render_rule(name, rule(render))
+    for name, rule in _TAGS.items():
+        md.add_render_rule(name, rule)
     for name in ("fence", "code_block"):
-        md.add_render_rule(name, preformatted(md.renderer.rules[name]))  # type: ignore[attr-defined]
+        default = md.renderer.rules[name]  # type: ignore[attr-defined]
+        md.add_render_rule(name, lambda renderer, *args, default=default: default(*args).replace("<pre>", _PRE, 1))
     return md
 
 
 def markdown_html(text: str) -> str:
     """A model answer's Markdown as HTML that strict sanitizers keep, any HTML in it escaped (notebook 01)."""
-    out: str = _renderer().render(text)
-    return out.strip()
+    return str(_renderer().render(text)).strip()
 
 
 # -- one content block as HTML: show's views, the live timeline's steps, the playground -----------------------
@@ -328,7 +314,8 @@ def pane_html(block: Any, done: bool = False) -> str:
 
 class WidgetSink:
     """One turn in ONE HTML widget (each widget opens comms, most of a short turn's cost), resent at most every
-    `interval` seconds and when a block ends; at the end a plain line and the static views replace it, all closed."""
+    `interval` seconds (each update is a message: a fast stream sends few) and when the answer is complete; at the end
+    a plain line and the static views replace it, all closed."""
 
     def __init__(self, label: str, interval: float, clock: Callable[[], float]) -> None:
         self.label, self.interval, self.clock = label, interval, clock
@@ -339,12 +326,12 @@ class WidgetSink:
         self.handle: Any = None
         self.line = ""
 
-    def start(self) -> None:
-        """Show the widget with its status line."""
+    def start(self, line: str = "") -> None:
+        """Show the widget with its plain `line`, what stays (the status line unless given: the live timeline's)."""
         import ipywidgets
 
-        self.line = _("⇣ streamed live: {label}").format(label=self.label)  # its text/plain, and what stays
-        self.widget = ipywidgets.HTML(value=self.html())
+        self.line = line or _("⇣ streamed live: {label}").format(label=self.label)
+        self.widget = ipywidgets.HTML(value="" if line else self.html())
         self.handle = display_widget(self.widget, self.line)
 
     def html(self) -> str:
@@ -357,8 +344,13 @@ class WidgetSink:
             self.parts.append("")
         self.dirty[index] = (block, done)
         now = self.clock()
-        if done or now - self.last_sent >= self.interval:
+        if now - self.last_sent >= self.interval:
             self.send(now)
+
+    def flush(self) -> None:
+        """Send what is pending, if anything: the answer is complete, so no later event would."""
+        if self.dirty:
+            self.send(self.clock())
 
     def send(self, now: float) -> None:
         for index, (block, done) in self.dirty.items():
@@ -368,18 +360,17 @@ class WidgetSink:
         self.last_sent, self.updates = now, self.updates + 1
 
     def end(self, views: Callable[[], list[Any]], line: Callable[[], str]) -> None:
-        """Send what is pending, replace the widget by its plain line, display `views()`, close the widgets."""
+        """Send what is pending, replace the widget by its plain line, close the widgets, display `views()`."""
         from IPython.display import display
 
-        if self.dirty:
-            self.send(self.clock())
+        self.flush()
         if self.handle is not None:  # None where display() has no frontend to update
             end_widget(self.handle, self.line)
-        for view in views():
-            display(view)
         for widget in (self.widget.layout, getattr(self.widget, "style", None), self.widget):
             if widget is not None:
                 widget.close()
+        for view in views():
+            display(view)
 
 
 @dataclass(repr=False)

@@ -1,11 +1,11 @@
 """Every static view: a message or a conversation (`show`, `conversation`, notebooks 01 and 03) and a tool run's
-`timeline` (04), thinking apart from the answer, with stop reason and tokens. HTML in a notebook (what saved outputs
-and exported pages show; one block's HTML is in `_html.py`), plain text in a terminal; nothing in it depends on time
-or randomness."""
+`timeline` (04), thinking apart from the answer, with stop reason and tokens: HTML in a notebook (one block's HTML is in
+`_html.py`), plain text in a terminal; nothing in it depends on time or randomness."""
 
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -196,43 +196,35 @@ class Timeline(Displayable):
         self.history = [as_plain(m) for m in history]
         self.responses = list(responses or [])
 
-    def turns(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """(heading, blocks) for the question, then for each model call with the tool results it led to."""
-        out: list[tuple[str, list[dict[str, Any]]]] = []
+    def steps(self) -> list[tuple[str, list[tuple[int, dict[str, Any]]]]]:
+        """(heading, numbered blocks) for the question (its blocks numbered 0), then for each model call with the tool
+        results it led to (numbered from 1 across the run)."""
+        out: list[tuple[str, list[tuple[int, dict[str, Any]]]]] = []
         first_answer = next((i for i, m in enumerate(self.history) if m.get("role") == "assistant"), len(self.history))
         if first_answer:
-            out.append((N_("question"), blocks(self.history[first_answer - 1].get("content"))))
-        turn = 0
+            out.append((N_("question"), [(0, b) for b in blocks(self.history[first_answer - 1].get("content"))]))
+        turn, number = 0, itertools.count(1)
         # an answer with no content (MiniMax's null at max_tokens) ends a run without a turn in the history
         answered = [r for r in self.responses if blocks(as_plain(r).get("content"))]
         # responses belong to the last model calls: a history that was continued holds earlier ones too
         skipped = sum(m.get("role") == "assistant" for m in self.history) - len(answered)
         for message in self.history[first_answer:]:
             content = blocks(message.get("content"))
+            numbered = [(next(number), b) for b in content]
             if message.get("role") == "assistant":
                 heading = _("model call {number}").format(number=turn + 1)
                 if 0 <= turn - skipped < len(answered):
                     heading += " · " + _usage(answered[turn - skipped])
-                out.append((heading, content))
+                out.append((heading, numbered))
                 turn += 1
             elif out and all(b.get("type") == "tool_result" for b in content):
-                out[-1] = (out[-1][0], out[-1][1] + content)
+                out[-1][1].extend(numbered)
             else:
-                out.append((N_("user"), content))
+                out.append((N_("user"), numbered))
         if self.responses and self.responses[-1] not in answered:
             heading = _("model call {number}").format(number=turn + 1)
             out.append((f"{heading} · {_usage(self.responses[-1])} · {_('no content')}", []))
         return out
-
-    def steps(self) -> Iterable[tuple[str, list[tuple[int, dict[str, Any]]]]]:
-        """Each turn's heading and its blocks, numbered from 1 across the run (the question: 0)."""
-        step = 0
-        for heading, content in self.turns():
-            numbered = []
-            for block in content:
-                step += heading != "question"
-                numbered.append((step if heading != "question" else 0, block))
-            yield heading, numbered
 
     def footer(self) -> str:
         """ "synthesized recording" when any model call of the run was answered from one, else empty."""
@@ -241,7 +233,7 @@ class Timeline(Displayable):
     def text(self) -> str:
         lines: list[str] = []
         for heading, numbered in self.steps():
-            shown = _(heading)  # "question" and "user" are kept in English by turns(): steps() reads them
+            shown = _(heading)  # "question" and "user" are kept in English by steps(): html() reads them
             lines.append(f"── {shown} " + "─" * max(4, 60 - len(shown)))
             for step, block in numbered:
                 body = block_text(block).splitlines() or [""]

@@ -1,8 +1,8 @@
 """`helpers.stream(client, **params)`: stream one message, show it live, return the final `Message` (notebook 02).
 
-`LiveView` keeps no copy of the blocks: it hands the block an event changed, from the SDK's own message snapshot, to a
-sink (`PrintSink`, or `_html.WidgetSink`: one widget that gives way to the static `show` view). A cut stream raises
-`StreamInterrupted` with what arrived. `LiveTimeline` is notebook 04's live view of a tool run."""
+`LiveView` hands the block an event changed, from the SDK's own message snapshot, to a sink (`PrintSink`, or
+`_html.WidgetSink`: one widget that gives way to the static `show` view). A cut stream raises `StreamInterrupted` with
+what arrived. `LiveTimeline` is notebook 04's live view of a tool run."""
 
 from __future__ import annotations
 
@@ -19,18 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import anthropic
 
 from ._error_code import minimax_code
-from ._html import (
-    Note,
-    WidgetSink,
-    as_plain,
-    block_body,
-    block_kind,
-    display_widget,
-    end_widget,
-    field,
-    terminal_safe,
-    widgets_available,
-)
+from ._html import Note, WidgetSink, as_plain, block_body, block_kind, field, terminal_safe, widgets_available
 from ._i18n import N_
 from ._i18n import gettext as _
 from .show import MessageLike, MessageView, block_text, step_html, timeline, usage_line
@@ -60,19 +49,16 @@ def stream(client: anthropic.Anthropic, *, view: LiveView | None = None, **param
         with client.messages.stream(**params) as manager:
             seen: set[str] = set()
             for event in manager:
-                event_type = event.type
-                if event_type in LIVE_EVENTS:  # not the SDK's derived events (text, thinking, ...): half the calls
+                if event.type in LIVE_EVENTS:  # not the SDK's derived events (text, thinking, ...): half the calls
                     view.feed(event, manager)
-                if event_type in ENDINGS:
-                    seen.add(event_type)
+                seen.add(event.type)
             if "message_stop" not in seen:
                 raise IncompleteStreamError("the event stream ended without message_stop")
             message = manager.get_final_message()
             if "message_delta" not in seen:  # the final usage never came: the SDK's 0 is a placeholder, not a count
                 message.usage.output_tokens = None  # type: ignore[assignment]
     except (Exception, KeyboardInterrupt) as error:
-        before = manager is None or (not view.events and isinstance(error, anthropic.APIError))
-        reason, kind = _why(error, before)
+        reason, kind = _why(error, manager is None or (not view.events and isinstance(error, anthropic.APIError)))
         if not kind:
             view.fail(reason)
             raise
@@ -129,10 +115,8 @@ def _error_text(error: BaseException) -> str:
 def _facts(error: BaseException, kind: str) -> dict[str, Any]:
     """A server error's `error_type`, `message` and MiniMax `code`, for `StreamInterrupted`; else none."""
     inner = _error_body(error) if kind == "server" else {}
-    if not inner.get("type"):
-        return {}
     message = str(inner.get("message") or "")
-    return {"error_type": inner.get("type"), "message": message, "code": minimax_code(message)}
+    return {"error_type": inner["type"], "message": message, "code": minimax_code(message)} if inner.get("type") else {}
 
 
 def check_params(client: object, params: dict[str, Any]) -> None:
@@ -202,13 +186,12 @@ class IncompleteStreamError(anthropic.AnthropicError):
 
 # -- the live view of one streamed turn -----------------------------------------------------------------------
 
-MAX_UPDATES_PER_SECOND = 20.0
-"""Widget updates per second: each resends the turn's HTML, so this rate, not the token rate, sets the cost."""
+MAX_UPDATES_PER_SECOND = 12.5
+"""Widget updates per second (one every 80 ms; the kernel's own print output flushes every 200 ms): each resends the
+turn's HTML as one message, so this rate, not the token rate, sets the cost (issue 18)."""
 LIVE_EVENTS: dict[str, bool | None] = {"content_block_start": False, "content_block_delta": False}
 LIVE_EVENTS.update(content_block_stop=True, message_start=None, message_delta=None)
 """The raw events the view counts, and whether the block they change is then done (None: they change none)."""
-ENDINGS = ("message_delta", "message_stop")
-"""The events `stream` must have seen: without them the usage or the message is incomplete."""
 DELTA_FIELDS = {"thinking_delta": "thinking", "text_delta": "text", "input_json_delta": "partial_json"}
 """Which field of a block each kind of delta adds to (`apply_event`; a signature_delta replaces the signature)."""
 
@@ -231,7 +214,6 @@ class LiveView:
             raise ValueError(f"LiveView mode={mode!r} is not one we know: use 'auto', 'widgets', 'print' or 'off'.")
         if not max_rate > 0:  # also refuses NaN, which compares false with everything
             raise ValueError(f"LiveView max_rate={max_rate!r} must be a positive number of updates per second.")
-        self.label = label
         self.mode = ("widgets" if widgets_available() else "print") if mode == "auto" else mode
         self.sink: PrintSink | WidgetSink | None = None
         if self.mode != "off":
@@ -269,17 +251,18 @@ class LiveView:
             content = self.message["content"] if isinstance(self.message, dict) else self.message.content
             if index < len(content):
                 self.sink.draw(index, content[index], done)
+        elif kind == "message_delta" and isinstance(self.sink, WidgetSink):
+            self.sink.flush()  # the content is complete: what the throttle held is sent now
 
     def partial_content(self) -> list[dict[str, Any]]:
         """The content blocks received so far, in the API's shape (for an interrupted stream)."""
         blocks = [dict(as_plain(b)) for b in field(self.message, "content") or []]
-        for block in blocks:
-            if "partial_json" in block:
-                raw = block.pop("partial_json")
-                try:
-                    block["input"] = json.loads(raw) if raw.strip() else {}
-                except ValueError:
-                    block["input"] = {"partial_json": raw}
+        for block in [b for b in blocks if "partial_json" in b]:
+            raw = block.pop("partial_json")
+            try:
+                block["input"] = json.loads(raw) if raw.strip() else {}
+            except ValueError:
+                block["input"] = {"partial_json": raw}
         return blocks
 
     def finish(self, message: MessageLike) -> None:
@@ -307,11 +290,11 @@ class LiveView:
 def apply_event(message: dict[str, Any] | None, event: Any) -> dict[str, Any]:
     """Fold one raw event into a plain snapshot, for events fed without the SDK's `MessageStream`."""
     message = message if message is not None else {"role": "assistant", "content": []}
-    kind = field(event, "type")
+    kind, content = field(event, "type"), message["content"]
     if kind == "content_block_start":
-        message["content"].append(dict(as_plain(field(event, "content_block"))))
-    elif kind == "content_block_delta" and field(event, "index") < len(message["content"]):
-        block, delta = message["content"][field(event, "index")], as_plain(field(event, "delta"))
+        content.append(dict(as_plain(field(event, "content_block"))))
+    elif kind == "content_block_delta" and field(event, "index") < len(content):
+        block, delta = content[field(event, "index")], as_plain(field(event, "delta"))
         if delta.get("type") == "signature_delta":
             block["signature"] = delta.get("signature")
         elif name := DELTA_FIELDS.get(delta.get("type"), ""):
@@ -335,8 +318,7 @@ class PrintSink:
         if index not in self.seen:
             head = {"thinking": "💭 " + _("thinking"), "text": "💬 " + _("answer")}.get(kind)
             if kind == "tool_use":
-                call = {"name": field(block, "name"), "id": field(block, "id")}
-                head = "🔧 " + _("tool call {name} ({id})").format(**call)
+                head = "🔧 " + _("tool call {name} ({id})").format(name=field(block, "name"), id=field(block, "id"))
             pieces.append(("\n" if self.seen else "") + f"── {head or block_kind(kind)} ──\n")
             self.seen[index] = 0
         body = block_body(block) if kind == "tool_use" else str(field(block, kind) or "")
@@ -374,32 +356,22 @@ class LiveTimeline:
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, Any]] = []
-        self._widget: Any = None
-        self._handle: Any = None
-        if widgets_available():
-            import ipywidgets
-
-            self._widget = ipywidgets.HTML(value="")
-            self._handle = display_widget(self._widget, _(LIVE_PLACEHOLDER))
+        self._sink = WidgetSink("", 0.0, time.monotonic) if widgets_available() else None
+        if self._sink is not None:
+            self._sink.start(_(LIVE_PLACEHOLDER))
 
     def add(self, block: Mapping[str, Any]) -> None:
         """Append one step (a thinking, text, tool_use or tool_result block) to the live view."""
         plain = as_plain(block)
         self.blocks.append(plain)
-        if self._widget is None:
+        if self._sink is None:
             print(f"{len(self.blocks):>2}. {block_text(plain)}")
             return
         items = "".join(step_html(f"{i}.", b) for i, b in enumerate(self.blocks, start=1))
-        self._widget.value = f'<div class="minimax-timeline">{items}</div>'
+        self._sink.widget.value = f'<div class="minimax-timeline">{items}</div>'
 
     def finish(self, run: ToolRun | MaxTurnsError | Sequence[MessageLike] | None = None) -> None:
         """End the live view: its output becomes plain text, then the static timeline of `run` is displayed."""
-        if self._widget is None:
-            return
-        from IPython.display import display
-
-        end_widget(self._handle, _(LIVE_PLACEHOLDER))
-        self._widget.close()
-        self._widget = None
-        if run is not None:
-            display(timeline(run))
+        if self._sink is not None:
+            self._sink.end(lambda: [] if run is None else [timeline(run)], lambda: "")
+            self._sink = None
