@@ -1,10 +1,12 @@
 """.ci/run and .ci/python313 against what they and the README claim: a step that says it runs every notebook runs
 them (conftest.py marks every notebook cell `slow`, so `-m "not slow"` runs none), and the SDK floor is one number in
-helpers/_sdk.py, requirements.txt, CI and the README. Read as text: nothing is run here."""
+helpers/_sdk.py, requirements.txt, CI and the README. Read as text: nothing is run here but one line of the system
+step."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,19 @@ def test_the_browser_edition_runs_its_notebooks_in_workers_not_one_module_on_one
     assert len(runs) == 1, runs
     options = dict(zip(runs[0], runs[0][1:], strict=False))
     assert options.get("-n") not in (None, "0") and options.get("--dist") in {"load", "worksteal"}, runs[0]
+
+
+@pytest.mark.parametrize(("installed", "dropped"), [("fonts-noto-cjk", True), ("unzip", False)])
+def test_a_cjk_font_installed_now_drops_matplotlibs_older_font_cache(
+    tmp_path: Path, installed: str, dropped: bool
+) -> None:
+    """A matplotlib font cache made before the CJK font was installed does not know it (the diagrams then fail to find
+    Noto Sans CJK SC); the system step drops that cache only when it has just installed the font. Runs that line."""
+    line = next(line for line in RUN.splitlines() if line.startswith("case ") and "fonts-noto-cjk" in line)
+    cache = tmp_path / ".cache" / "matplotlib"
+    cache.mkdir(parents=True)
+    (cache / "fontlist-v3.11.0.json").write_text("{}")
+    script = f"missing=({installed})\n{line}\n"
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["bash", "-c", script], env=env, check=True)
+    assert cache.exists() is not dropped
