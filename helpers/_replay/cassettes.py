@@ -103,7 +103,7 @@ def canonical_body(body: Any) -> Any:
     `"type": "custom"` (LiteLLM). What clients really send: docs/sources.md ("What other clients send")."""
     if not isinstance(body, dict):
         return _plain_numbers(body)
-    body = {k: v for k, v in body.items() if not (k == "stream" and v is False)}  # a copy: the caller's is kept
+    body = dict(_without_default_stream(body))  # a copy: the caller's is kept
     if "system" in body:
         body["system"] = _as_text(body["system"])
     if isinstance(body.get("messages"), list):

@@ -16,7 +16,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import anthropic
@@ -69,9 +69,12 @@ def scrub_split(pieces: list[str], secrets: Iterable[str]) -> list[str]:
     joined, hidden, starts = "".join(pieces), set[int](), set[int]()
     for secret in sorted(secrets, key=len, reverse=True):
         for match in re.finditer(re.escape(secret), joined):
-            if not hidden.intersection(range(match.start(), match.end())):
-                hidden.update(range(match.start(), match.end()))
+            span = range(match.start(), match.end())
+            if not hidden.intersection(span):
+                hidden.update(span)
                 starts.add(match.start())
+    if not hidden:  # the usual case: no secret in the text, nothing to rebuild character by character
+        return pieces
     out, position = [], 0
     for piece in pieces:
         kept = enumerate(piece, position)
@@ -86,10 +89,12 @@ def scrub_stream(events: list[dict[str, Any]], secrets: Iterable[str]) -> None:
     blocks: dict[tuple[Any, str], list[dict[str, Any]]] = {}
     for event in events:
         data = event.get("data")
-        delta = data.get("delta") if isinstance(data, dict) and data.get("type") == "content_block_delta" else None
+        if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+            continue
+        delta = data.get("delta")
         field = _DELTA_TEXT.get(str(delta.get("type"))) if isinstance(delta, dict) else None
-        if field and isinstance(delta, dict) and isinstance(delta.get(field), str):
-            blocks.setdefault((data.get("index"), field), []).append(delta)  # type: ignore[union-attr]
+        if isinstance(delta, dict) and field and isinstance(delta.get(field), str):
+            blocks.setdefault((data.get("index"), field), []).append(delta)
     for (_, field), deltas in blocks.items():
         for delta, text in zip(deltas, scrub_split([d[field] for d in deltas], secrets), strict=True):
             delta[field] = text
@@ -203,6 +208,17 @@ class ReplayTransport(_CheckedTransport):
         return httpx2.Response(answer.status, headers=answer.headers, stream=answer, request=request)
 
 
+class _Exchange(NamedTuple):
+    """One forwarded request and what came back, for the usage log and the recording."""
+
+    request: Any
+    body: Any
+    response: dict[str, Any]
+    source: dict[str, Any]
+    secrets: Secrets
+    started: float
+
+
 class RecordTransport(_CheckedTransport):
     """Forwards every request to `upstream` (the real endpoint) and reports each exchange to `observer`; with
     `record_dir` set it also writes each completed exchange there as a recording, key scrubbed."""
@@ -257,7 +273,7 @@ class RecordTransport(_CheckedTransport):
             "status": status,
             "headers": {name: headers[name] for name in KEPT_RESPONSE_HEADERS if name in headers},
         }
-        exchange = (request, body, response, self._source(headers), secrets, started)
+        exchange = _Exchange(request, body, response, self._source(headers), secrets, started)
         if headers.get("content-type", "").startswith("text/event-stream"):
             stream = self._relay(upstream, exchange)
             return httpx2.Response(status, headers=bounded_waits(status, headers), stream=stream, request=request)
@@ -267,10 +283,10 @@ class RecordTransport(_CheckedTransport):
         self._done(exchange)
         return httpx2.Response(status, headers=bounded_waits(status, headers), content=raw, request=request)
 
-    def _relay(self, upstream: Any, exchange: tuple[Any, ...]) -> IteratorStream:
+    def _relay(self, upstream: Any, exchange: _Exchange) -> IteratorStream:
         """The stream's chunks as they arrive, parsed as they pass (a recording keeps every event, live mode what
         the usage log reads), given up (ReadTimeout) after the read timeout of keep-alives only; done when closed."""
-        request, response, source, started = exchange[0], exchange[2], exchange[3], exchange[5]
+        request, response, source, started = exchange.request, exchange.response, exchange.source, exchange.started
         parser = sse.EventParser() if self.record_dir is not None else sse.UsageEventParser()
         timeout = (request.extensions or {}).get("timeout") or {}
         patience = timeout.get("read") if isinstance(timeout, dict) else None
@@ -321,7 +337,7 @@ class RecordTransport(_CheckedTransport):
             "sdk": f"anthropic {anthropic.__version__}",
         }
 
-    def _done(self, exchange: tuple[Any, ...], complete: bool = True) -> None:
+    def _done(self, exchange: _Exchange, complete: bool = True) -> None:
         """Report the exchange (with its live wall-clock seconds, request sent to response done) and, when
         recording and complete, write it; a failed write keeps the answer and says why, once."""
         request, body, response, source, secrets, started = exchange
