@@ -59,7 +59,8 @@ def get_client(
     if live:  # a set-up error (no network, wrong URL, refused key) is shown in a few lines in a notebook
         _setup_hint.watch()
     notes = found.notes if isinstance(found, settings.NoKey) else ()
-    setup = Setup(*endpoint, final_mode, found.source, recordings, settings.cassette_root()[1], notes)
+    shown = settings.cassette_root()[1]
+    setup = Setup(endpoint.region, endpoint.base_url, final_mode, found.source, recordings, shown, notes)
     global _last_setup
     _last_setup = _setups[client] = setup
     if not quiet and setup not in _banners_shown:  # the banner once per distinct setup

@@ -117,9 +117,11 @@ def _sent(error: Any) -> dict[str, Any]:
     request: Any = None
     for holder in (getattr(error, "response", None), error):
         try:
-            request = getattr(holder, "request", None) if request is None else request
+            request = getattr(holder, "request", None)
         except RuntimeError:
             continue
+        if request is not None:
+            break
     retries = request.headers.get("x-stainless-retry-count") if request is not None else None
     try:
         body = json.loads(request.content)
